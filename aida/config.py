@@ -1,0 +1,151 @@
+"""Aida's settings: every variable of the brief plus ours, read from the environment and `.env`.
+
+One `Settings` object is built per process (`get_settings()`); tests build their own with overrides
+instead of touching the environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_SQLITE_URL = "sqlite:///data/aida.db"
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # --- LiveKit (brief) ---
+    livekit_url: str | None = None
+    livekit_api_key: str | None = None
+    livekit_api_secret: SecretStr | None = None
+    livekit_token_ttl: int = Field(3600, ge=60, le=86400)
+
+    # --- LLM providers (brief) ---
+    openai_api_key: SecretStr | None = None
+    openai_model: str = "gpt-4o-mini"
+    livekit_llm_model: str = "openai/gpt-4o-mini"
+    llm_fallback: str | None = None
+    anthropic_api_key: SecretStr | None = None
+    anthropic_model: str = "claude-3-5-haiku-latest"
+
+    # --- speech providers (brief) ---
+    deepgram_api_key: SecretStr | None = None
+    deepgram_stt_model: str = "nova-3"
+    cartesia_api_key: SecretStr | None = None
+    cartesia_tts_model: str = "sonic-2"
+    cartesia_voice_id: str | None = None
+
+    # --- storage (brief: Supabase; ours: DATABASE_URL) ---
+    supabase_url: str | None = None
+    supabase_key: SecretStr | None = None
+    database_url: str | None = None
+
+    # --- clinic (brief: timezone; ours: the rest) ---
+    default_timezone: str = "America/New_York"
+    clinic_name: str = "Riverside Family Clinic"
+    clinic_days: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
+    )
+    clinic_open: dt.time = dt.time(9, 0)
+    clinic_close: dt.time = dt.time(17, 0)
+    slot_minutes: int = Field(30, ge=5, le=240)
+    booking_horizon_days: int = Field(90, ge=1, le=730)
+    phone_region: str = "US"
+    emergency_number: str = "911"
+
+    # --- API (brief: CORS; ours: staff credential, rate limit) ---
+    backend_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    staff_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    session_rate_limit_per_minute: int = Field(30, ge=1)
+
+    # --- offline stack (ours) ---
+    providers: Literal["auto", "local", "cloud"] = "auto"
+    local_stt_model: Literal["tiny.en", "base"] = "tiny.en"
+    local_llm_model_path: Path | None = None
+    llm_base_url: str | None = None
+    llm_base_model: str = "qwen2.5:1.5b"
+    model_cache_dir: Path = Path.home() / ".cache" / "aida" / "models"
+
+    # --- after the call (ours) ---
+    outbox_dir: Path = Path("data/outbox")
+    outbox_retry_seconds: float = Field(60.0, gt=0)
+
+    log_level: str = "INFO"
+
+    @field_validator("clinic_days", "backend_cors_origins", "staff_api_keys", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        return _csv(value)
+
+    @field_validator("clinic_days")
+    @classmethod
+    def _check_days(cls, value: list[str]) -> list[str]:
+        days = [d.lower()[:3] for d in value]
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown or not days:
+            raise ValueError(f"CLINIC_DAYS must be names from {','.join(WEEKDAYS)}; got {value}")
+        return days
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"DEFAULT_TIMEZONE {value!r} is not an IANA timezone name") from exc
+        return value
+
+    @field_validator("clinic_close")
+    @classmethod
+    def _close_after_open(cls, value: dt.time, info) -> dt.time:  # type: ignore[no-untyped-def]
+        opening = info.data.get("clinic_open")
+        if opening is not None and value <= opening:
+            raise ValueError("CLINIC_CLOSE must be later than CLINIC_OPEN")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+    @property
+    def open_weekdays(self) -> frozenset[int]:
+        """Weekday numbers (Monday=0) the clinic is open."""
+        return frozenset(WEEKDAYS.index(d) for d in self.clinic_days)
+
+    @property
+    def store_backend(self) -> Literal["sqlite", "postgres", "supabase"]:
+        """DATABASE_URL wins when set; else Supabase when configured; else the embedded SQLite."""
+        if self.database_url:
+            if self.database_url.startswith("sqlite"):
+                return "sqlite"
+            if self.database_url.startswith(("postgresql", "postgres")):
+                return "postgres"
+            raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")
+        if self.supabase_url and self.supabase_key:
+            return "supabase"
+        return "sqlite"
+
+    @property
+    def sqlite_url(self) -> str:
+        return self.database_url or DEFAULT_SQLITE_URL
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,82 @@
+"""Errors a caller may hear.
+
+Every message is one short sentence Aida can say out loud; the tool layer passes it to the model
+as a `ToolError`, the CLIs print it on one line, the API returns it in a 4xx body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+
+class AidaError(Exception):
+    """Base class: `str(err)` is the speakable message; `code` is stable for machines."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.details}
+
+
+class InvalidRequest(AidaError):
+    """Input that can never succeed as given: a past time, outside hours, a malformed date."""
+
+    code = "invalid_request"
+
+
+class AmbiguousTime(InvalidRequest):
+    """A date or time with several readings; `options` lists them so the caller can choose."""
+
+    code = "ambiguous_time"
+
+
+class InvalidPhone(InvalidRequest):
+    code = "invalid_phone"
+
+
+class SlotTaken(AidaError):
+    """The slot overlaps a booked appointment. The database decided, not the model."""
+
+    code = "slot_taken"
+
+    def __init__(
+        self,
+        message: str = "Sorry, that time was just taken.",
+        *,
+        start: dt.datetime | None = None,
+        alternatives: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.start = start
+        self.alternatives = alternatives or []
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["alternatives"] = self.alternatives
+        return out
+
+
+class PatientNotFound(AidaError):
+    code = "patient_not_found"
+
+
+class AppointmentNotFound(AidaError):
+    code = "appointment_not_found"
+
+
+class NotYourAppointment(AidaError):
+    """The appointment exists but belongs to another patient; say no more than that."""
+
+    code = "not_your_appointment"
+
+
+class StoreUnavailable(AidaError):
+    """The database cannot be reached; the caller hears an apology, the record is kept."""
+
+    code = "store_unavailable"

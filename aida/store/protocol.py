@@ -1,0 +1,85 @@
+"""The one interface every storage backend implements (SQLite, PostgreSQL, Supabase).
+
+The backend, not its callers, guarantees the calendar: overlapping booked appointments are
+rejected with `SlotTaken`, a repeated booking returns the existing row, and a reschedule holds the
+new slot before releasing the old one in a single transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol, runtime_checkable
+
+from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+
+
+@runtime_checkable
+class Store(Protocol):
+    backend: str  # "sqlite" | "postgres" | "supabase"
+
+    async def migrate(self) -> None:
+        """Create or upgrade the schema; safe to run any number of times."""
+
+    async def ping(self) -> None:
+        """Raise `StoreUnavailable` when the database cannot answer."""
+
+    async def close(self) -> None: ...
+
+    # --- patients ---
+    async def get_patient(self, phone: str) -> Patient | None: ...
+
+    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
+        """Create the patient, or update the name when one is given; never clears a name."""
+
+    async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
+        """Shallow-merge into `users.preferences`; raises `PatientNotFound`."""
+
+    # --- appointments ---
+    async def book(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        meta: dict[str, Any] | None = None,
+    ) -> BookingResult:
+        """Book [start, end) for an existing patient. Same patient + same start already booked:
+        returns it with created=False. Overlap with anyone else's booking: `SlotTaken`."""
+
+    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+        """Cancel the patient's appointment. Already cancelled: returned as is (idempotent).
+        Unknown id: `AppointmentNotFound`; another patient's: `NotYourAppointment`."""
+
+    async def reschedule(
+        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+    ) -> Appointment:
+        """Atomically book the new slot and cancel the old one; returns the new appointment.
+        The old row gets meta.rescheduled_to, the new one meta.rescheduled_from. Repeating a
+        reschedule that already happened returns the same new appointment. On any error the
+        original stays booked."""
+
+    async def get_appointment(self, appointment_id: str) -> Appointment | None: ...
+
+    async def list_appointments(
+        self,
+        phone: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        status: str | None = "booked",
+    ) -> list[Appointment]:
+        """Appointments overlapping [start, end) (either bound optional), oldest first."""
+
+    # --- call summaries ---
+    async def save_call_summary(self, summary: CallSummary) -> None:
+        """Insert or replace by id: retrying the same record never makes a second row."""
+
+    async def get_call_summary(self, summary_id: str) -> CallSummary | None: ...
+
+    async def list_call_summaries(
+        self,
+        phone: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CallSummary]:
+        """Newest first."""
