@@ -1,0 +1,110 @@
+"""Checks several tools share: who the patient is, which appointment, and what is free nearby."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from aida.errors import AppointmentNotFound, InvalidRequest, NotYourAppointment, PatientNotFound
+from aida.scheduling.dates import resolve_when
+from aida.scheduling.phones import normalize_phone
+from aida.scheduling.slots import Slot, free_slots, nearest_free, spread
+from aida.scheduling.speech import local_iso, spoken_datetime
+from aida.store.models import Appointment, Patient
+from aida.tools.base import ToolContext
+
+# How far around a wanted time we look for alternatives when it is taken.
+ALTERNATIVES_SPAN = dt.timedelta(days=14)
+
+
+def phone_of(ctx: ToolContext, raw: str) -> str:
+    return normalize_phone(raw, ctx.settings.phone_region)
+
+
+async def require_patient(ctx: ToolContext, phone: str) -> Patient:
+    patient = await ctx.store.get_patient(phone)
+    if patient is None:
+        raise PatientNotFound(
+            "I don't have a record for this number yet. May I have your full name to register you?"
+        )
+    return patient
+
+
+async def own_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> Appointment:
+    """The caller's appointment, or a speakable refusal that reveals nothing about anyone else's."""
+    try:
+        uuid.UUID(str(appointment_id))
+    except ValueError:
+        raise AppointmentNotFound(
+            "I couldn't find that appointment. Shall I list your upcoming appointments?"
+        ) from None
+    appt = await ctx.store.get_appointment(str(appointment_id))
+    if appt is None:
+        raise AppointmentNotFound(
+            "I couldn't find that appointment. Shall I list your upcoming appointments?"
+        )
+    if appt.user_phone != phone:
+        raise NotYourAppointment("That appointment isn't on your record, so I can't change it.")
+    return appt
+
+
+def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
+    """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
+    resolution = resolve_when(text, ctx.now(), ctx.clinic_hours)
+    if resolution.kind != "exact":
+        raise InvalidRequest(
+            f"Which time {resolution.description} would you like? I need an exact time to book."
+        )
+    return ctx.clinic_hours.check_bookable(resolution.start, ctx.now())
+
+
+async def booked_intervals(
+    ctx: ToolContext, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    appts = await ctx.store.list_appointments(start=start, end=end, status="booked")
+    return [(a.start_time, a.end_time) for a in appts]
+
+
+async def free_in(ctx: ToolContext, start: dt.datetime, end: dt.datetime) -> list[Slot]:
+    booked = await booked_intervals(ctx, start, end)
+    return free_slots(ctx.clinic_hours, start, end, booked, ctx.now())
+
+
+async def alternatives_near(ctx: ToolContext, target: dt.datetime, n: int = 3) -> list[Slot]:
+    booked = await booked_intervals(ctx, target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN)
+    return nearest_free(ctx.clinic_hours, target, booked, ctx.now(), n=n)
+
+
+def slot_view(ctx: ToolContext, slot: Slot) -> dict[str, str]:
+    tz = ctx.clinic_hours.tz
+    return {
+        "start": local_iso(slot.start, tz),
+        "end": local_iso(slot.end, tz),
+        "spoken": spoken_datetime(slot.start, tz),
+    }
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def spoken_list(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f", or {items[-1]}"
+
+
+__all__ = [
+    "alternatives_near",
+    "exact_slot",
+    "free_in",
+    "own_appointment",
+    "phone_of",
+    "require_patient",
+    "slot_view",
+    "spoken_list",
+    "spread",
+    "upper_first",
+]

@@ -1,0 +1,37 @@
+"""List the patient's appointments, upcoming by default."""
+
+from __future__ import annotations
+
+import argparse
+
+from aida.tools._common import phone_of, spoken_list
+from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
+
+
+async def list_appointments(ctx: ToolContext, phone: str, include_past: bool = False) -> ToolResult:
+    e164 = phone_of(ctx, phone)
+    since = None if include_past else ctx.now()
+    appts = await ctx.store.list_appointments(phone=e164, start=since, status="booked")
+    views = [appointment_view(a, ctx) for a in appts]
+    if not views:
+        say = "You have no upcoming appointments." if not include_past else "You have no appointments."
+    elif len(views) == 1:
+        say = f"You have one appointment: {views[0]['spoken']}."
+    else:
+        say = f"You have {len(views)} appointments: {spoken_list([v['spoken'] for v in views])}."
+    return ToolResult(say=say, data={"appointments": views})
+
+
+async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+    return await list_appointments(ctx, args.phone, args.include_past)
+
+
+def main(argv: list[str] | None = None) -> int:
+    def flags(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--include-past", action="store_true")
+
+    return run_cli(__doc__ or "", flags, _cli, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Move one of the patient's appointments to a new time: the new slot is held before the old
+one is released, in one transaction, so a failure leaves the original booked."""
+
+from __future__ import annotations
+
+import argparse
+
+from aida.errors import InvalidRequest, SlotTaken
+from aida.tools._common import exact_slot, own_appointment, phone_of
+from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
+from aida.tools.book_appointment import slot_taken
+
+
+async def reschedule_appointment(
+    ctx: ToolContext, phone: str, appointment_id: str, new_start: str
+) -> ToolResult:
+    e164 = phone_of(ctx, phone)
+    appt = await own_appointment(ctx, e164, appointment_id)
+    begins, end = exact_slot(ctx, new_start)
+    if appt.status == "booked" and appt.start_time <= ctx.now():
+        raise InvalidRequest("That appointment has already started, so I can't move it now.")
+    if appt.status == "booked" and appt.start_time == begins:
+        view = appointment_view(appt, ctx)
+        return ToolResult(
+            say=f"Your appointment is already at {view['spoken']}.",
+            data={"appointment": view, "previous": view, "moved": False},
+        )
+    try:
+        moved = await ctx.store.reschedule(appt.id, e164, begins, end)
+    except SlotTaken:
+        raise await slot_taken(ctx, begins) from None
+    view = appointment_view(moved, ctx)
+    previous = appointment_view(appt, ctx)
+    return ToolResult(
+        say=f"Done. Your appointment is moved from {previous['spoken']} to {view['spoken']}.",
+        data={"appointment": view, "previous": previous, "moved": True},
+    )
+
+
+async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+    return await reschedule_appointment(ctx, args.phone, args.id, args.start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    def flags(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--id", required=True, help="the appointment id (see list_appointments)")
+        p.add_argument("--start", required=True, help='the new time, ISO or words: "Friday at 9"')
+
+    return run_cli(__doc__ or "", flags, _cli, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
