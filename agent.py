@@ -1,0 +1,31 @@
+"""Aida's LiveKit worker: `python agent.py dev | start | console | download-files`.
+
+One worker per container; LiveKit dispatches each call (agent name "aida") to a job process.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from livekit.agents import AgentServer, JobContext, cli
+
+from aida.agent.session import run_call
+from aida.agent.worker import preflight, prewarm, startup_log
+
+# Local models can take longer than LiveKit's 10 s default to load in prewarm.
+server = AgentServer(initialize_process_timeout=120.0)
+server.setup_fnc = prewarm
+
+
+@server.rtc_session(agent_name="aida")
+async def aida_call(ctx: JobContext) -> None:
+    await run_call(ctx)
+
+
+if __name__ == "__main__":
+    problem = preflight(sys.argv)
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(2)
+    startup_log()
+    cli.run_app(server)

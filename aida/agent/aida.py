@@ -1,0 +1,421 @@
+"""Aida, the receptionist: her instructions and her tools.
+
+Each `@function_tool` wraps one of the core tools in `aida.tools` for the caller of this call
+(`CallState.caller` on the session's userdata): none of them takes a phone number from the model,
+so there is no argument through which the model could act for somebody else. Core errors become
+`ToolError`s carrying their speakable message, so the model can recover. Every call is recorded on
+the timeline with its arguments, outcome and duration.
+
+Writes (book, move, cancel) are made safe against barge-in and repeats: they do nothing if the
+turn was already interrupted, then forbid interruptions, run under the call's write lock and are
+shielded from cancellation, so an abandoned turn still finishes (or never starts) its single write;
+the store itself makes a repeated booking or move return the same appointment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from livekit.agents import Agent, RunContext, function_tool
+from livekit.agents.llm import ChatContext, ToolError
+
+from aida.agent.identity import names_match
+from aida.agent.prompts import build_instructions, caller_context, greeting
+from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
+from aida.config import Settings
+from aida.errors import AidaError, InvalidPhone, SlotTaken
+from aida.scheduling.phones import mask_phone, normalize_phone
+from aida.scheduling.speech import spoken_datetime
+from aida.tools import (
+    book_appointment,
+    cancel_appointment,
+    find_available_slots,
+    list_appointments,
+    reschedule_appointment,
+    update_preferences,
+)
+from aida.tools.base import ToolResult
+from aida.tools.register_patient import clean_name
+
+logger = logging.getLogger("aida.agent")
+
+NOT_IDENTIFIED = (
+    "I need to confirm who I'm speaking with first. "
+    "What's the phone number on your file, and your full name?"
+)
+INTERNAL_ERROR = (
+    "Sorry, something went wrong on my side. I can have the clinic staff call you back."
+)
+INTERRUPTED = "Nothing was changed, because the caller interrupted before it was confirmed."
+
+Ctx = RunContext[CallState]
+
+
+def _tool_output(result: ToolResult) -> str:
+    return json.dumps(result.to_dict(), default=str)
+
+
+def _error_message(exc: AidaError) -> str:
+    message = exc.message
+    if isinstance(exc, SlotTaken) and exc.alternatives:
+        starts = ", ".join(a["start"] for a in exc.alternatives)
+        message += f" (Their exact start times, to book one: {starts}.)"
+    return message
+
+
+class Aida(Agent):
+    def __init__(self, settings: Settings, *, caller: Caller | None, greet: bool = True) -> None:
+        chat_ctx = ChatContext.empty()
+        # The per-call facts go in a message after the instructions, so the instructions (the
+        # cacheable prefix) are the same for every call.
+        chat_ctx.add_message(role="system", content=caller_context(caller))
+        super().__init__(instructions=build_instructions(settings), chat_ctx=chat_ctx)
+        self._settings = settings
+        self._greet = greet
+
+    async def on_enter(self) -> None:
+        if self._greet:
+            self.session.generate_reply(instructions=greeting(self._settings))
+
+    # --- the machinery every tool goes through ---------------------------------------------
+
+    async def _invoke(
+        self,
+        ctx: Ctx,
+        name: str,
+        args: dict[str, Any],
+        op: Callable[[], Awaitable[ToolResult]],
+        *,
+        write: bool = False,
+        timeline_args: dict[str, Any] | None = None,
+    ) -> str:
+        state = ctx.userdata
+        tool_call_id = ctx.function_call.call_id
+        state.timeline.record(
+            "tool_call", tool_call_id=tool_call_id, name=name, args=timeline_args or args
+        )
+        logger.info("tool %s started", name)
+        started = time.perf_counter()
+
+        def finish(ok: bool, **fields: Any) -> None:
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            state.timeline.record(
+                "tool_result",
+                tool_call_id=tool_call_id,
+                name=name,
+                ok=ok,
+                duration_ms=duration_ms,
+                **fields,
+            )
+            outcome = "ok" if ok else f"error {fields.get('error', {}).get('code')}"
+            logger.info("tool %s %s in %.0f ms", name, outcome, duration_ms)
+
+        async def body() -> ToolResult:
+            try:
+                result = await op()
+            except AidaError as exc:
+                finish(False, error=exc.to_dict())
+                raise ToolError(_error_message(exc)) from None
+            except ToolError as exc:
+                finish(False, error={"error": "refused", "message": exc.message})
+                raise
+            except asyncio.CancelledError:
+                finish(False, error={"error": "cancelled", "message": "cancelled"})
+                raise
+            except Exception as exc:
+                logger.exception("tool %s failed", name)
+                finish(False, error={"error": "internal", "message": type(exc).__name__})
+                raise ToolError(INTERNAL_ERROR) from None
+            finish(True, result=result.to_dict())
+            return result
+
+        if not write:
+            return _tool_output(await body())
+
+        if ctx.speech_handle.interrupted:
+            finish(False, error={"error": "interrupted", "message": INTERRUPTED})
+            return INTERRUPTED
+        try:
+            ctx.disallow_interruptions()
+        except RuntimeError:  # interrupted between the check and here
+            finish(False, error={"error": "interrupted", "message": INTERRUPTED})
+            return INTERRUPTED
+
+        async def locked() -> ToolResult:
+            async with state.write_lock:
+                return await body()
+
+        task = asyncio.ensure_future(locked())
+        state.pending_writes.add(task)
+        task.add_done_callback(state.pending_writes.discard)
+        # If the turn is cancelled now, the write still completes (and is recorded); the
+        # model sees the outcome when it asks again, and a repeat returns the same row.
+        return _tool_output(await asyncio.shield(task))
+
+    def _phone(self, ctx: Ctx) -> str:
+        caller = ctx.userdata.caller
+        if caller is None:
+            raise ToolError(NOT_IDENTIFIED)
+        return caller.phone
+
+    # --- tools -----------------------------------------------------------------------------
+
+    @function_tool
+    async def get_current_time(self, ctx: Ctx) -> str:
+        """Today's date and the current time at the clinic. Call it before working out what
+        "today", "tomorrow" or "next week" means."""
+        tools = ctx.userdata.tools
+        now = tools.now()
+        tz = tools.clinic_hours.tz
+
+        async def op() -> ToolResult:
+            spoken = spoken_datetime(now, tz, with_year=True)
+            return ToolResult(say=f"It is {spoken}.", data={"now": now.astimezone(tz).isoformat()})
+
+        return await self._invoke(ctx, "get_current_time", {}, op)
+
+    @function_tool
+    async def identify_caller(self, ctx: Ctx, full_name: str, phone: str | None = None) -> str:
+        """Identify the caller before anything about their appointments is revealed or changed.
+
+        Args:
+            full_name: The caller's full name as they said it.
+            phone: The phone number on their patient file, as they said it. Leave empty when
+                the caller is already identified by caller ID.
+        """
+        state = ctx.userdata
+        masked = {"full_name": full_name, "phone": self._mask(phone)}
+
+        async def op() -> ToolResult:
+            return await self._identify(state, full_name, phone)
+
+        return await self._invoke(ctx, "identify_caller", masked, op, timeline_args=masked)
+
+    def _mask(self, phone: str | None) -> str | None:
+        if not phone:
+            return None
+        try:
+            return mask_phone(normalize_phone(phone, self._settings.phone_region))
+        except InvalidPhone:
+            return "invalid"
+
+    async def _identify(self, state: CallState, full_name: str, phone: str | None) -> ToolResult:
+        tools = state.tools
+        name = clean_name(full_name)
+        given = normalize_phone(phone, self._settings.phone_region) if phone else None
+        caller = state.caller
+
+        if caller is not None:
+            # One patient per call: once known (by caller ID or by name and number), the
+            # caller cannot be switched to another record, whoever they say they are.
+            if given is not None and given != caller.phone:
+                state.timeline.record("identity_refused", reason="different_phone")
+                raise ToolError(
+                    "I can only help with the appointments of the patient on this call. "
+                    "The other person is welcome to call us themselves."
+                )
+            if caller.on_file and caller.name:
+                if not names_match(name, caller.name):
+                    # Caller ID already decided who this is; say nothing about the file.
+                    return ToolResult(
+                        say="You're already identified on this call by your phone number.",
+                        data={"identified": True, "source": caller.source},
+                    )
+                return ToolResult(
+                    say=f"Thanks, {caller.name}. You're identified.",
+                    data={"identified": True, "name": caller.name, "source": caller.source},
+                )
+            patient = await tools.store.upsert_patient(caller.phone, name)
+            caller.new_patient = caller.new_patient or not caller.on_file
+            caller.on_file, caller.name = True, patient.name
+            state.timeline.record("caller_identified", source=caller.source, new_patient=True)
+            return ToolResult(
+                say=f"Thank you, {patient.name}, you're registered.",
+                data={"identified": True, "name": patient.name, "new_patient": True},
+            )
+
+        if given is None:
+            raise ToolError("What's the phone number on your patient file?")
+        if state.identify_failures >= MAX_IDENTIFY_ATTEMPTS:
+            raise ToolError(
+                "I can't confirm your identity over the phone. I can ask the clinic staff to "
+                "call you back."
+            )
+        patient = await tools.store.get_patient(given)
+        if patient is not None and patient.name and not names_match(name, patient.name):
+            state.identify_failures += 1
+            state.timeline.record("identity_refused", reason="name_mismatch")
+            raise ToolError(
+                "That name doesn't match our records for that number. Could you check the "
+                "number and say your full name again?"
+            )
+        new_patient = patient is None
+        if patient is None or not patient.name:
+            patient = await tools.store.upsert_patient(given, name)
+        state.caller = Caller(
+            phone=given, name=patient.name, source="spoken", on_file=True, new_patient=new_patient
+        )
+        state.timeline.record("caller_identified", source="spoken", new_patient=new_patient)
+        say = (
+            f"Thank you, {patient.name}, you're registered."
+            if new_patient
+            else f"Thanks, {patient.name}, I've found your file."
+        )
+        return ToolResult(
+            say=say, data={"identified": True, "name": patient.name, "new_patient": new_patient}
+        )
+
+    @function_tool
+    async def find_available_slots(self, ctx: Ctx, when: str | None = None) -> str:
+        """Find free appointment times.
+
+        Args:
+            when: The day, time or range the caller wants in their words ("tomorrow afternoon",
+                "next Tuesday at 10", "next week") or ISO 8601. Empty for the coming week.
+        """
+        tools = ctx.userdata.tools
+        return await self._invoke(
+            ctx,
+            "find_available_slots",
+            {"when": when},
+            lambda: find_available_slots(tools, None, when),
+        )
+
+    @function_tool
+    async def book_appointment(self, ctx: Ctx, start: str, reason: str | None = None) -> str:
+        """Book an appointment for the caller. Only after they confirmed the weekday, date and
+        time you read back to them.
+
+        Args:
+            start: The exact start time, ISO 8601 from find_available_slots or words like
+                "Tuesday December 1 at 10:30 AM".
+            reason: What the visit is for, in a few words, if the caller said.
+        """
+        state = ctx.userdata
+
+        async def op() -> ToolResult:
+            phone = self._phone(ctx)
+            result = await book_appointment(state.tools, phone, start, reason=reason)
+            if result.data.get("created"):
+                state.appointments_in_call.append(
+                    {"action": "booked", "appointment": result.data["appointment"]}
+                )
+            return result
+
+        return await self._invoke(
+            ctx, "book_appointment", {"start": start, "reason": reason}, op, write=True
+        )
+
+    @function_tool
+    async def list_appointments(self, ctx: Ctx, include_past: bool = False) -> str:
+        """List the caller's own appointments (upcoming unless include_past).
+
+        Args:
+            include_past: Also include appointments that already happened.
+        """
+        state = ctx.userdata
+        return await self._invoke(
+            ctx,
+            "list_appointments",
+            {"include_past": include_past},
+            lambda: list_appointments(state.tools, self._phone(ctx), include_past),
+        )
+
+    @function_tool
+    async def cancel_appointment(self, ctx: Ctx, appointment_id: str) -> str:
+        """Cancel one of the caller's appointments, after they confirmed which one.
+
+        Args:
+            appointment_id: The id from list_appointments.
+        """
+        state = ctx.userdata
+
+        async def op() -> ToolResult:
+            phone = self._phone(ctx)
+            result = await cancel_appointment(state.tools, phone, appointment_id)
+            if result.data.get("cancelled_now"):
+                state.appointments_in_call.append(
+                    {"action": "cancelled", "appointment": result.data["appointment"]}
+                )
+            return result
+
+        return await self._invoke(
+            ctx, "cancel_appointment", {"appointment_id": appointment_id}, op, write=True
+        )
+
+    @function_tool
+    async def reschedule_appointment(self, ctx: Ctx, appointment_id: str, new_start: str) -> str:
+        """Move one of the caller's appointments to a new time, after they confirmed the new
+        weekday, date and time. The old time is released only once the new one is held.
+
+        Args:
+            appointment_id: The id from list_appointments.
+            new_start: The exact new start time, ISO 8601 or words.
+        """
+        state = ctx.userdata
+
+        async def op() -> ToolResult:
+            phone = self._phone(ctx)
+            result = await reschedule_appointment(state.tools, phone, appointment_id, new_start)
+            if result.data.get("moved"):
+                state.appointments_in_call.append(
+                    {
+                        "action": "rescheduled",
+                        "appointment": result.data["appointment"],
+                        "previous": result.data["previous"],
+                    }
+                )
+            return result
+
+        return await self._invoke(
+            ctx,
+            "reschedule_appointment",
+            {"appointment_id": appointment_id, "new_start": new_start},
+            op,
+            write=True,
+        )
+
+    @function_tool
+    async def remember_preference(self, ctx: Ctx, topic: str, preference: str) -> str:
+        """Note a scheduling preference of the caller's for next time.
+
+        Args:
+            topic: What it is about, e.g. "time_of_day", "doctor", "reminders".
+            preference: What they prefer, e.g. "mornings", "Dr. Patel", "text messages".
+        """
+        state = ctx.userdata
+        return await self._invoke(
+            ctx,
+            "remember_preference",
+            {"topic": topic, "preference": preference},
+            lambda: update_preferences(state.tools, self._phone(ctx), {topic: preference}),
+        )
+
+    @function_tool
+    async def request_callback(self, ctx: Ctx, reason: str) -> str:
+        """Ask the clinic staff to call the caller back, when you cannot help with something.
+
+        Args:
+            reason: A short note for the staff on what the caller needs.
+        """
+        state = ctx.userdata
+
+        async def op() -> ToolResult:
+            item = {
+                "kind": "callback",
+                "reason": " ".join(reason.split())[:300],
+                "identified": state.caller is not None,
+                "ts": state.tools.now().isoformat(),
+            }
+            state.action_items.append(item)
+            state.timeline.record("action_item", item=item)
+            return ToolResult(
+                say="I've asked the clinic staff to call you back.", data={"action_item": item}
+            )
+
+        return await self._invoke(ctx, "request_callback", {"reason": reason}, op)

@@ -1,0 +1,247 @@
+"""Which speech and language providers a call uses, chosen from settings.
+
+`PROVIDERS=cloud` uses Deepgram (STT), OpenAI (LLM, Anthropic behind it when
+`LLM_FALLBACK=anthropic`) and Cartesia (TTS), and requires their keys. `local` uses the offline
+stack in `aida.local` for all three. `auto` (the default) uses each cloud provider whose key is
+set and puts the local one behind it as the last fallback (alone where there is no key).
+
+A provider that is configured but cannot start is a `ConfigError` at start-up, naming the variable,
+never a failure in the middle of somebody's call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aida.config import Settings
+
+logger = logging.getLogger("aida.providers")
+
+Role = Literal["stt", "llm", "tts"]
+ROLES: tuple[Role, ...] = ("stt", "llm", "tts")
+LOCAL_CACHE_KEY = "aida.local_models"
+
+
+class ConfigError(Exception):
+    """Settings that cannot work; the message is one line naming the variable to fix."""
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    provider: str  # "deepgram" | "openai" | "anthropic" | "cartesia" | "local"
+    model: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {"provider": self.provider, "model": self.model}
+
+
+@dataclass(frozen=True)
+class ProviderPlan:
+    """Per role, the providers in fallback order (first is primary)."""
+
+    mode: str
+    stt: tuple[ProviderChoice, ...]
+    llm: tuple[ProviderChoice, ...]
+    tts: tuple[ProviderChoice, ...]
+
+    def chain(self, role: Role) -> tuple[ProviderChoice, ...]:
+        return getattr(self, role)
+
+    @property
+    def uses_local(self) -> bool:
+        return any(c.provider == "local" for role in ROLES for c in self.chain(role))
+
+
+def openai_model(settings: Settings) -> str:
+    """`LIVEKIT_LLM_MODEL` names the model LiveKit-style ("openai/gpt-4o-mini"); the OpenAI plugin
+    wants the bare name."""
+    slug = settings.livekit_llm_model.strip()
+    provider, sep, model = slug.partition("/")
+    if not sep:
+        return slug
+    if provider != "openai" or not model:
+        raise ConfigError(
+            f"LIVEKIT_LLM_MODEL must be an OpenAI model such as openai/gpt-4o-mini; got {slug!r}"
+        )
+    return model
+
+
+def _fallback(settings: Settings) -> str | None:
+    value = (settings.llm_fallback or "").strip().lower()
+    if value in ("", "none", "off"):
+        return None
+    if value != "anthropic":
+        raise ConfigError(f"LLM_FALLBACK must be 'anthropic' or empty; got {value!r}")
+    return value
+
+
+def _has(secret: Any) -> bool:
+    return secret is not None and bool(secret.get_secret_value().strip())
+
+
+def _local(role: Role, settings: Settings) -> ProviderChoice:
+    if role == "stt":
+        return ProviderChoice("local", f"whisper-{settings.local_stt_model}")
+    if role == "llm":
+        if settings.llm_base_url:
+            return ProviderChoice("local", settings.llm_base_model)
+        path = settings.local_llm_model_path
+        return ProviderChoice("local", path.name if path else "bundled")
+    return ProviderChoice("local", "bundled")
+
+
+def plan_providers(settings: Settings) -> ProviderPlan:
+    """Decide the providers without building anything; raises `ConfigError`."""
+    mode = settings.providers
+    if mode == "local":
+        return ProviderPlan(
+            mode, (_local("stt", settings),), (_local("llm", settings),), (_local("tts", settings),)
+        )
+
+    required = mode == "cloud"
+    fallback = _fallback(settings)
+    model = openai_model(settings)
+
+    def need(var: str, present: bool, why: str) -> bool:
+        if not present and required:
+            raise ConfigError(f"{var} is not set; it is required {why}")
+        return present
+
+    stt: list[ProviderChoice] = []
+    if need("DEEPGRAM_API_KEY", _has(settings.deepgram_api_key), "with PROVIDERS=cloud"):
+        stt.append(ProviderChoice("deepgram", settings.deepgram_stt_model))
+    llm: list[ProviderChoice] = []
+    if need("OPENAI_API_KEY", _has(settings.openai_api_key), "with PROVIDERS=cloud"):
+        llm.append(ProviderChoice("openai", model))
+    if fallback == "anthropic":
+        # Asked for by name: a missing key is an error in every mode, not a silent skip.
+        if not _has(settings.anthropic_api_key):
+            raise ConfigError("ANTHROPIC_API_KEY is not set; it is required by LLM_FALLBACK=anthropic")
+        llm.append(ProviderChoice("anthropic", settings.anthropic_model))
+    tts: list[ProviderChoice] = []
+    if need("CARTESIA_API_KEY", _has(settings.cartesia_api_key), "with PROVIDERS=cloud"):
+        tts.append(ProviderChoice("cartesia", settings.cartesia_tts_model))
+
+    if mode == "auto":
+        stt.append(_local("stt", settings))
+        llm.append(_local("llm", settings))
+        tts.append(_local("tts", settings))
+    return ProviderPlan(mode, tuple(stt), tuple(llm), tuple(tts))
+
+
+def check_providers(settings: Settings) -> ProviderPlan:
+    """Start-up check for the worker: the plan, or a `ConfigError` naming what to set."""
+    return plan_providers(settings)
+
+
+def describe_providers(settings: Settings) -> dict[str, Any]:
+    """For /health and start-up logs: what each role uses, in fallback order. No secrets."""
+    try:
+        plan = plan_providers(settings)
+    except ConfigError as exc:
+        return {"mode": settings.providers, "error": str(exc)}
+    out: dict[str, Any] = {"mode": plan.mode, "vad": "silero"}
+    for role in ROLES:
+        out[role] = [c.describe() for c in plan.chain(role)]
+    return out
+
+
+# --- building -------------------------------------------------------------------------------
+
+LocalBuilder = Callable[[Settings], Any]
+
+
+def local_builder(role: Role) -> LocalBuilder:
+    """`aida.local.build_<role>`, imported only when a local provider is in the plan."""
+    try:
+        import aida.local as local
+    except ImportError as exc:  # pragma: no cover - the package ships with the project
+        raise ConfigError(f"the local {role} provider is unavailable: {exc}") from exc
+    builder = getattr(local, f"build_{role}", None)
+    if builder is None:
+        raise ConfigError(f"the local {role} provider is unavailable: aida.local.build_{role}")
+    return builder  # type: ignore[no-any-return]
+
+
+def _cloud(choice: ProviderChoice, settings: Settings) -> Any:
+    def key(secret: Any) -> str:
+        return secret.get_secret_value()
+
+    if choice.provider == "deepgram":
+        from livekit.plugins import deepgram
+
+        return deepgram.STT(model=choice.model or "nova-3", api_key=key(settings.deepgram_api_key))
+    if choice.provider == "openai":
+        from livekit.plugins import openai
+
+        return openai.LLM(model=choice.model or "gpt-4o-mini", api_key=key(settings.openai_api_key))
+    if choice.provider == "anthropic":
+        from livekit.plugins import anthropic
+
+        return anthropic.LLM(
+            model=choice.model or "claude-3-5-haiku-latest",
+            api_key=key(settings.anthropic_api_key),
+        )
+    if choice.provider == "cartesia":
+        from livekit.plugins import cartesia
+
+        kwargs: dict[str, Any] = {"model": choice.model, "api_key": key(settings.cartesia_api_key)}
+        if settings.cartesia_voice_id:
+            kwargs["voice"] = settings.cartesia_voice_id
+        return cartesia.TTS(**kwargs)
+    raise ConfigError(f"unknown provider {choice.provider!r}")
+
+
+@dataclass
+class Providers:
+    """What an `AgentSession` is built with. Tests pass their own (e.g. only a scripted LLM)."""
+
+    llm: Any
+    stt: Any = None
+    tts: Any = None
+    vad: Any = None
+    description: dict[str, Any] = field(default_factory=dict)
+
+
+def _instance(
+    role: Role, choice: ProviderChoice, settings: Settings, cache: MutableMapping[str, Any] | None
+) -> Any:
+    if choice.provider != "local":
+        return _cloud(choice, settings)
+    local_models = cache.get(LOCAL_CACHE_KEY, {}) if cache is not None else {}
+    if role in local_models:
+        return local_models[role]
+    return local_builder(role)(settings)
+
+
+def build_providers(
+    settings: Settings, *, vad: Any = None, cache: MutableMapping[str, Any] | None = None
+) -> Providers:
+    """Instances for one session; multi-provider roles are wrapped in LiveKit FallbackAdapters.
+    `cache` is the worker process's userdata, where `prewarm_local` left loaded local models."""
+    from livekit.agents import llm as lk_llm, stt as lk_stt, tts as lk_tts
+
+    plan = plan_providers(settings)
+    built: dict[Role, list[Any]] = {
+        role: [_instance(role, c, settings, cache) for c in plan.chain(role)] for role in ROLES
+    }
+    stt_ = built["stt"][0] if len(built["stt"]) == 1 else lk_stt.FallbackAdapter(built["stt"], vad=vad)
+    llm_ = built["llm"][0] if len(built["llm"]) == 1 else lk_llm.FallbackAdapter(built["llm"])
+    tts_ = built["tts"][0] if len(built["tts"]) == 1 else lk_tts.FallbackAdapter(built["tts"])
+    return Providers(
+        llm=llm_, stt=stt_, tts=tts_, vad=vad, description=describe_providers(settings)
+    )
+
+
+def prewarm_local(settings: Settings, userdata: MutableMapping[str, Any]) -> list[str]:
+    """Load the local models this plan uses once per worker process (called from prewarm).
+    Returns the roles loaded."""
+    plan = plan_providers(settings)
+    loaded: dict[str, Any] = userdata.setdefault(LOCAL_CACHE_KEY, {})
+    for role in ROLES:
+        if role not in loaded and any(c.provider == "local" for c in plan.chain(role)):
+            loaded[role] = local_builder(role)(settings)
+    return sorted(loaded)

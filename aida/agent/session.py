@@ -1,0 +1,235 @@
+"""One call, from the room to the end: who is calling, the session, the timeline, the shutdown.
+
+`run_call(ctx)` is the worker's entrypoint body. Everything it would build from settings (store,
+providers, clock) can be passed in, which is how the tests run the real entrypoint offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from livekit.agents import AgentSession, JobContext, room_io
+from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
+    CloseEvent,
+    ConversationItemAddedEvent,
+    SessionUsageUpdatedEvent,
+)
+
+from aida.agent.aida import Aida
+from aida.agent.identity import NO_CALLER_ID, CallerId, caller_id_of
+from aida.agent.providers import Providers, build_providers
+from aida.agent.state import Caller, CallState
+from aida.agent.timeline import Timeline, TimelinePublisher
+from aida.config import Settings, get_settings
+from aida.scheduling.clock import Clock, SystemClock
+from aida.store.protocol import Store
+from aida.tools.base import ToolContext
+
+logger = logging.getLogger("aida.call")
+
+CallEndHook = Callable[["LiveCall"], Awaitable[None]]
+
+
+@dataclass
+class LiveCall:
+    """A running call: the session, its state (also `session.userdata`) and its publisher."""
+
+    session: AgentSession[CallState]
+    state: CallState
+    publisher: TimelinePublisher | None
+    store: Store
+    owns_store: bool
+    on_end: list[CallEndHook] = field(default_factory=list)
+    _closed: bool = False
+
+    async def aclose(self, reason: str = "shutdown") -> None:
+        """End of call: finish pending writes, close the timeline, run end hooks, drain the
+        publisher, close the store. Safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        state = self.state
+        await state.wait_for_writes()
+        if state.ended_at is None:
+            state.ended_at = dt.datetime.now(dt.UTC)
+            state.end_reason = state.end_reason or reason
+            state.timeline.record("call_ended", reason=state.end_reason)
+        refresh_usage(state, self.session)
+        for hook in self.on_end:
+            try:
+                await hook(self)
+            except Exception:
+                logger.exception("call end hook failed")
+        if self.publisher is not None:
+            await self.publisher.aclose()
+        if self.owns_store:
+            await self.store.close()
+        logger.info(
+            "call ended: %d timeline events, %d appointment changes, %d action items",
+            len(state.timeline.events),
+            len(state.appointments_in_call),
+            len(state.action_items),
+        )
+
+
+def refresh_usage(state: CallState, session: AgentSession[Any]) -> None:
+    try:
+        state.usage = [u.model_dump() for u in session.usage.model_usage]
+    except Exception:  # usage is nice to have; never let it break the end of a call
+        logger.debug("usage unavailable", exc_info=True)
+
+
+def wire_timeline(session: AgentSession[CallState], state: CallState) -> None:
+    """Session events -> timeline events (and INFO logs without transcript text)."""
+    timeline = state.timeline
+
+    @session.on("conversation_item_added")
+    def _on_item(ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        role = getattr(item, "role", None)
+        if role not in ("user", "assistant"):
+            return
+        text = item.text_content or ""  # type: ignore[union-attr]
+        timeline.record(
+            "transcript",
+            role=role,
+            text=text,
+            interrupted=bool(getattr(item, "interrupted", False)),
+            item_id=getattr(item, "id", None),
+        )
+        logger.info("%s turn (%d chars)", role, len(text))
+
+    @session.on("agent_state_changed")
+    def _on_state(ev: AgentStateChangedEvent) -> None:
+        timeline.record("agent_state", old=ev.old_state, new=ev.new_state)
+        logger.info("agent %s", ev.new_state)
+
+    @session.on("session_usage_updated")
+    def _on_usage(ev: SessionUsageUpdatedEvent) -> None:
+        state.usage = [u.model_dump() for u in ev.usage.model_usage]
+
+    @session.on("close")
+    def _on_close(ev: CloseEvent) -> None:
+        reason = getattr(ev.reason, "value", str(ev.reason))
+        if state.ended_at is None:
+            state.ended_at = dt.datetime.now(dt.UTC)
+            state.end_reason = reason
+            timeline.record("call_ended", reason=reason)
+        logger.info("session closed: %s", reason)
+
+
+async def initial_caller(tools: ToolContext, caller_id: CallerId) -> Caller | None:
+    """The caller as the line presents them: known by caller ID (on file or not), or nobody."""
+    if caller_id.phone is None:
+        return None
+    patient = await tools.store.get_patient(caller_id.phone)
+    return Caller(
+        phone=caller_id.phone,
+        name=patient.name if patient else None,
+        source="sip" if caller_id.source == "sip" else "token",
+        on_file=patient is not None,
+    )
+
+
+def room_options(providers: Providers, participant_identity: str | None) -> room_io.RoomOptions:
+    kwargs: dict[str, Any] = {
+        # no STT means text in only; no TTS means text out only (the transcription stays on)
+        "audio_input": providers.stt is not None,
+        "audio_output": providers.tts is not None,
+    }
+    if participant_identity:
+        kwargs["participant_identity"] = participant_identity
+    return room_io.RoomOptions(**kwargs)
+
+
+async def run_call(
+    ctx: JobContext,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    providers: Providers | None = None,
+    clock: Clock | None = None,
+    greet: bool = True,
+    on_end: list[CallEndHook] | None = None,
+) -> LiveCall:
+    """Start Aida in the job's room and return the running call. The call ends with the session
+    (the caller hangs up); `LiveCall.aclose` is registered as a shutdown callback."""
+    settings = settings or get_settings()
+    await ctx.connect()
+    participant = await ctx.wait_for_participant()
+    caller_id = caller_id_of(participant, ctx.job.metadata, settings.phone_region)
+
+    owns_store = store is None
+    if store is None:
+        from aida.store.factory import open_store
+
+        store = await open_store(settings)
+    tools = ToolContext(store=store, settings=settings, clock=clock or SystemClock())
+    call_id = str(uuid.uuid4())
+    timeline = Timeline(call_id)
+    state = CallState(
+        call_id=call_id,
+        tools=tools,
+        timeline=timeline,
+        caller_id=caller_id if caller_id.known else NO_CALLER_ID,
+        room_name=ctx.room.name,
+    )
+    state.caller = await initial_caller(tools, caller_id)
+
+    publisher = TimelinePublisher(timeline, ctx.room.local_participant)
+    publisher.start()
+
+    if providers is None:
+        providers = build_providers(
+            settings, vad=ctx.proc.userdata.get("vad"), cache=ctx.proc.userdata
+        )
+    session: AgentSession[CallState] = AgentSession(
+        userdata=state,
+        llm=providers.llm,
+        stt=providers.stt if providers.stt is not None else _not_given(),
+        tts=providers.tts if providers.tts is not None else _not_given(),
+        vad=providers.vad,
+    )
+    wire_timeline(session, state)
+    call = LiveCall(
+        session=session,
+        state=state,
+        publisher=publisher,
+        store=store,
+        owns_store=owns_store,
+        on_end=list(on_end or []),
+    )
+    ctx.add_shutdown_callback(call.aclose)
+
+    timeline.record(
+        "call_started",
+        room=ctx.room.name,
+        caller_id=caller_id.source,
+        identified=state.caller is not None,
+        on_file=bool(state.caller and state.caller.on_file),
+        providers=providers.description,
+    )
+    logger.info(
+        "call started: caller id %s, %s",
+        caller_id.source,
+        "on file" if state.caller and state.caller.on_file else "not on file",
+    )
+    await session.start(
+        agent=Aida(settings, caller=state.caller, greet=greet),
+        room=ctx.room,
+        room_options=room_options(providers, participant.identity),
+    )
+    return call
+
+
+def _not_given() -> Any:
+    from livekit.agents import NOT_GIVEN
+
+    return NOT_GIVEN
+

@@ -1,0 +1,63 @@
+"""Everything one call knows, kept on `AgentSession.userdata` (a `CallState`).
+
+The after-call record reads it: `timeline.events` (the ordered events), `caller`,
+`appointments_in_call`, `action_items`, `usage` and the call's times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aida.agent.identity import NO_CALLER_ID, CallerId
+from aida.agent.timeline import Timeline
+from aida.tools.base import ToolContext
+
+# A caller who gets the name wrong this many times is offered a callback instead of more tries.
+MAX_IDENTIFY_ATTEMPTS = 3
+
+
+@dataclass
+class Caller:
+    """The patient this call acts for; fixed for the rest of the call once set."""
+
+    phone: str  # E.164; never logged at INFO
+    name: str | None
+    source: Literal["sip", "token", "spoken"]
+    on_file: bool  # a patient record exists for this phone
+    new_patient: bool = False  # registered during this call
+
+
+@dataclass
+class CallState:
+    call_id: str
+    tools: ToolContext
+    timeline: Timeline
+    caller_id: CallerId = NO_CALLER_ID
+    caller: Caller | None = None
+    room_name: str | None = None
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    ended_at: dt.datetime | None = None
+    end_reason: str | None = None
+    # {"action": "booked"|"cancelled"|"rescheduled", "appointment": view, "previous"?: view}
+    appointments_in_call: list[dict[str, Any]] = field(default_factory=list)
+    # {"kind": "callback", "reason": ..., "ts": ...}
+    action_items: list[dict[str, Any]] = field(default_factory=list)
+    # one dict per provider+model (LiveKit's *ModelUsage, dumped), refreshed on every
+    # `session_usage_updated`: {"type": "llm_usage", "provider", "model", "input_tokens", ...}
+    usage: list[dict[str, Any]] = field(default_factory=list)
+    identify_failures: int = 0
+    # One write at a time per call, held across cancellation (see aida.agent.aida).
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    @property
+    def caller_phone(self) -> str | None:
+        return self.caller.phone if self.caller else None
+
+    async def wait_for_writes(self) -> None:
+        """Let writes the model's turn was cancelled around finish before the call is recorded."""
+        if self.pending_writes:
+            await asyncio.gather(*list(self.pending_writes), return_exceptions=True)
