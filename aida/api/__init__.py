@@ -1,0 +1,1 @@
+"""FastAPI service for the web client: session tokens, slots, summaries, appointments, health."""

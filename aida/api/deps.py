@@ -1,0 +1,91 @@
+"""Dependencies the routes declare, as `Annotated` aliases (`SettingsDep`, `StoreDep`, ...).
+
+Each reads the process-wide `AppState` from `app.state.aida`; tests replace any of them with
+`app.dependency_overrides[get_store] = ...` or build the app with their own settings/store/clock.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from aida.api.errors import ApiError
+from aida.api.security import check_staff
+from aida.api.state import AppState
+from aida.config import Settings
+from aida.scheduling.clock import Clock
+from aida.scheduling.hours import ClinicHours
+from aida.store.protocol import Store
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.aida
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_app_settings(state: StateDep) -> Settings:
+    return state.settings
+
+
+async def get_store(state: StateDep) -> Store:
+    return await state.store()
+
+
+def get_clock(state: StateDep) -> Clock:
+    return state.clock
+
+
+def get_hours(state: StateDep) -> ClinicHours:
+    return state.hours
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+HoursDep = Annotated[ClinicHours, Depends(get_hours)]
+
+# auto_error=False: a missing credential gets our 401 (which says how to authenticate), not
+# FastAPI's bare 403. Declaring both schemes puts an "Authorize" button on /docs.
+_bearer = HTTPBearer(auto_error=False, description="A staff key from STAFF_API_KEYS.")
+_api_key = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="A staff key from STAFF_API_KEYS."
+)
+
+
+def require_staff(
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> None:
+    check_staff(settings.staff_api_keys, bearer.credentials if bearer else None, api_key)
+
+
+StaffDep = Depends(require_staff)
+
+
+def client_address(request: Request) -> str:
+    # Behind a proxy, run uvicorn with --proxy-headers/--forwarded-allow-ips so this is the
+    # real client; trusting X-Forwarded-For here would let anyone pick their own bucket.
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit_session(request: Request, state: StateDep) -> None:
+    wait = state.limiter.hit(client_address(request))
+    if wait is not None:
+        seconds = max(1, int(wait + 0.999))
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many session requests from this address: the limit is "
+            f"{state.limiter.limit} per minute. Try again in {seconds} seconds.",
+            {"Retry-After": str(seconds)},
+            retry_after_seconds=seconds,
+        )
+
+
+SessionRateLimit = Depends(rate_limit_session)

@@ -1,0 +1,1 @@
+"""One module per area of the API; `aida.api.main` mounts their routers under /api."""

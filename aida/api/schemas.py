@@ -1,0 +1,278 @@
+"""Request and response bodies of the API, with the examples /docs shows.
+
+Times in responses are ISO 8601 with an offset, in the clinic's timezone (`timezone` says which)
+except token expiry and record timestamps, which are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
+# --- errors ---
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"error": "unauthorized", "message": "This endpoint returns patient data and ..."}
+            ]
+        },
+    )
+    error: str = Field(description="Stable machine-readable code.")
+    message: str = Field(description="One sentence a person can read.")
+
+
+class ValidationErrorBody(BaseModel):
+    model_config = _examples(
+        {
+            "error": "validation_error",
+            "message": "Invalid request: phone: Enter a phone number with its area code.",
+            "detail": [
+                {
+                    "type": "value_error",
+                    "loc": ["body", "phone"],
+                    "msg": "Enter a phone number with its area code.",
+                    "input": "12",
+                }
+            ],
+        }
+    )
+    error: Literal["validation_error"] = "validation_error"
+    message: str
+    detail: list[dict[str, Any]] = Field(description="FastAPI's list of field errors.")
+
+
+# --- session ---
+
+
+class SessionRequest(BaseModel):
+    model_config = _examples({"name": "Jordan Lee", "phone": "(415) 555-0132"}, {})
+    name: str | None = Field(
+        None, max_length=80, description="Display name shown in the room and given to the agent."
+    )
+    phone: str | None = Field(
+        None,
+        max_length=32,
+        description="The caller's phone number in any common format; normalised to E.164.",
+    )
+
+
+class SessionResponse(BaseModel):
+    model_config = _examples(
+        {
+            "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+            "url": "wss://clinic.livekit.cloud",
+            "room": "aida-3f2b9c1e8d7a4b6f9e0d1c2b3a4f5e6d",
+            "identity": "web-5c1d2e3f4a5b",
+            "expires_at": "2026-03-02T15:04:05Z",
+        }
+    )
+    token: str = Field(description="LiveKit access token (JWT) for this room only.")
+    url: str = Field(description="LiveKit server URL to connect to with the token.")
+    room: str = Field(description="A fresh room; the agent 'aida' is dispatched into it.")
+    identity: str = Field(description="The participant identity inside the token.")
+    expires_at: dt.datetime = Field(description="When the token stops being accepted (UTC).")
+
+
+# --- health ---
+
+
+class StoreHealth(BaseModel):
+    backend: str
+    reachable: bool
+    message: str | None = None
+
+
+class LiveKitHealth(BaseModel):
+    configured: bool
+    missing: list[str] = Field(description="Environment variables still to set.")
+
+
+class HealthResponse(BaseModel):
+    model_config = _examples(
+        {
+            "status": "ok",
+            "ready": True,
+            "store": {"backend": "sqlite", "reachable": True, "message": None},
+            "livekit": {"configured": True, "missing": []},
+            "providers": {"mode": "auto", "stt": "deepgram", "llm": "openai", "tts": "cartesia"},
+            "staff_auth_configured": True,
+            "time": "2026-03-02T14:04:05Z",
+        }
+    )
+    status: Literal["ok", "degraded", "unavailable"] = Field(
+        description="ok: all set; degraded: ready but voice sessions are not configured; "
+        "unavailable: the store cannot be reached (HTTP 503)."
+    )
+    ready: bool
+    store: StoreHealth
+    livekit: LiveKitHealth
+    providers: dict[str, Any] = Field(description="Which speech/LLM providers are configured.")
+    staff_auth_configured: bool
+    time: dt.datetime
+
+
+# --- slots ---
+
+
+class SlotOut(BaseModel):
+    start: dt.datetime = Field(description="Clinic-local start with offset.")
+    end: dt.datetime
+    spoken: str = Field(description="How Aida says it.")
+
+
+class SlotWindow(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+    description: str
+
+
+class SlotsPage(BaseModel):
+    model_config = _examples(
+        {
+            "timezone": "America/New_York",
+            "window": {
+                "start": "2026-03-09T00:00:00-04:00",
+                "end": "2026-03-14T00:00:00-05:00",
+                "description": "next week",
+            },
+            "items": [
+                {
+                    "start": "2026-03-09T09:00:00-04:00",
+                    "end": "2026-03-09T09:30:00-04:00",
+                    "spoken": "Monday, March 9 at 9 AM",
+                }
+            ],
+            "total": 80,
+            "limit": 20,
+            "offset": 0,
+            "next_offset": 20,
+        }
+    )
+    timezone: str
+    window: SlotWindow
+    items: list[SlotOut]
+    total: int = Field(description="Free slots in the whole window.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last page.")
+
+
+# --- appointments ---
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    user_phone: str
+    start: dt.datetime = Field(description="Clinic-local start with offset.")
+    end: dt.datetime
+    spoken: str
+    status: str
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class AppointmentsPage(BaseModel):
+    model_config = _examples(
+        {
+            "phone": "+14155550132",
+            "patient_name": "Jordan Lee",
+            "registered": True,
+            "timezone": "America/New_York",
+            "items": [
+                {
+                    "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                    "user_phone": "+14155550132",
+                    "start": "2026-03-10T10:30:00-04:00",
+                    "end": "2026-03-10T11:00:00-04:00",
+                    "spoken": "Tuesday, March 10 at 10:30 AM",
+                    "status": "booked",
+                    "meta": {"reason": "annual check-up"},
+                }
+            ],
+            "total": 1,
+            "limit": 50,
+            "offset": 0,
+            "next_offset": None,
+        }
+    )
+    phone: str = Field(description="The number looked up, in E.164.")
+    patient_name: str | None
+    registered: bool = Field(description="Whether a patient record exists for the number.")
+    timezone: str
+    items: list[AppointmentOut]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+# --- call summaries ---
+
+_SUMMARY_EXAMPLE: dict[str, Any] = {
+    "id": "7d444840-9dc0-11d1-b245-5ffdce74fad2",
+    "user_phone": "+14155550132",
+    "summary_text": "Jordan Lee booked a check-up for Tuesday, March 10 at 10:30 AM.",
+    "status": "complete",
+    "room_name": "aida-3f2b9c1e8d7a4b6f9e0d1c2b3a4f5e6d",
+    "started_at": "2026-03-02T14:00:00Z",
+    "ended_at": "2026-03-02T14:03:12Z",
+    "duration_seconds": 192.0,
+    "end_reason": "caller_hung_up",
+    "created_at": "2026-03-02T14:03:15Z",
+    "action_items": [{"kind": "follow_up", "text": "Bring insurance card."}],
+    "appointments_in_call": [{"action": "booked", "id": "0f8fad5b-d9cb-469f-a165-70867728950e"}],
+}
+
+
+class SummaryItem(BaseModel):
+    """A call in the list: everything but the transcript and the timeline."""
+
+    model_config = _examples(_SUMMARY_EXAMPLE)
+    id: str
+    user_phone: str | None = None
+    summary_text: str | None = None
+    status: str | None = None
+    room_name: str | None = None
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    duration_seconds: float | None = None
+    end_reason: str | None = None
+    created_at: dt.datetime | None = None
+    action_items: list[dict[str, Any]] | None = None
+    appointments_in_call: list[dict[str, Any]] | None = None
+
+
+class SummaryDetail(SummaryItem):
+    model_config = _examples(
+        {
+            **_SUMMARY_EXAMPLE,
+            "preferences": {"preferred_time": "mornings"},
+            "cost_breakdown": {"total_usd": 0.0123, "llm": {"input_tokens": 5120}},
+            "timeline": [{"t": 3.2, "type": "tool_call", "name": "find_available_slots"}],
+            "transcript": [{"role": "assistant", "text": "Hello, this is Aida."}],
+        }
+    )
+    preferences: dict[str, Any] | None = None
+    cost_breakdown: dict[str, Any] | None = None
+    timeline: list[dict[str, Any]] | None = None
+    transcript: list[dict[str, Any]] | None = None
+
+
+class SummariesPage(BaseModel):
+    model_config = _examples(
+        {"items": [_SUMMARY_EXAMPLE], "limit": 20, "offset": 0, "next_offset": None}
+    )
+    items: list[SummaryItem]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last page.")

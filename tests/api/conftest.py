@@ -1,0 +1,96 @@
+"""Fixtures for the API tests: settings with known keys, a fixed clock, the app and an ASGI client.
+
+`store` runs each test that uses it against SQLite and against the real PostgreSQL when the root
+conftest provides one (`pg_store`); without it the PostgreSQL case is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from aida.api.main import create_app
+from aida.config import Settings
+from aida.scheduling.clock import FixedClock
+from aida.store.protocol import Store
+from aida.store.sqlite import SqliteStore
+
+LIVEKIT_KEY = "APIaidaTestKey"
+LIVEKIT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+STAFF_KEYS = ("staff-key-alpha-123456", "staff-key-beta-654321")
+# Monday 2 March 2026, 9:00 AM in New York (EST, UTC-5): the clinic has just opened.
+NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "livekit_url": "wss://livekit.test",
+        "livekit_api_key": LIVEKIT_KEY,
+        "livekit_api_secret": LIVEKIT_SECRET,
+        "livekit_token_ttl": 900,
+        "staff_api_keys": ",".join(STAFF_KEYS),
+        "session_rate_limit_per_minute": 1000,
+        "database_url": f"sqlite:///{tmp_path / 'api.db'}",
+        "default_timezone": "America/New_York",
+        "providers": "auto",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "api.db")
+        await sqlite.migrate()
+        try:
+            yield sqlite
+        finally:
+            await sqlite.close()
+        return
+    try:
+        pg: Store = request.getfixturevalue("pg_store")
+    except pytest.FixtureLookupError:
+        pytest.skip("no PostgreSQL fixture (pg_store) in the root conftest")
+    yield pg
+
+
+def build_app(settings: Settings, store: Store | None, clock: FixedClock) -> FastAPI:
+    return create_app(settings, store=store, clock=clock)
+
+
+@pytest.fixture
+def app(settings: Settings, store: Store, clock: FixedClock) -> FastAPI:
+    return build_app(settings, store, clock)
+
+
+def client_for(app: FastAPI, client_host: str = "203.0.113.7") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(client_host, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as c:
+        yield c
+
+
+@pytest.fixture
+def staff() -> dict[str, str]:
+    return {"Authorization": f"Bearer {STAFF_KEYS[0]}"}
