@@ -1,0 +1,453 @@
+"""The Supabase backend: PostgREST over HTTP through supabase-py.
+
+The calendar's guarantees live in SQL (`supabase/migrations/`): booking, rescheduling, cancelling
+and merging preferences are RPC calls to functions that take the clinic's advisory lock and rely
+on the exclusion constraint, so this module only shapes requests and maps PostgREST's error bodies
+(`{"code", "details", "hint", "message"}`) onto Aida's speakable errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import ssl
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import httpx
+from postgrest.exceptions import APIError
+from postgrest.types import ReturnMethod
+
+from aida.config import Settings
+from aida.errors import (
+    AidaError,
+    AppointmentNotFound,
+    InvalidRequest,
+    NotYourAppointment,
+    PatientNotFound,
+    SlotTaken,
+    StoreUnavailable,
+)
+from aida.store import failures
+from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+from aida.store.rows import (
+    SUMMARY_FIELDS,
+    appointment_from_row,
+    canonical_uuid,
+    check_range,
+    clean_name,
+    patient_from_row,
+    summary_from_row,
+    summary_id,
+    utc,
+)
+from supabase import AsyncClient, AsyncClientOptions, acreate_client
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MIGRATIONS_DIR = "supabase/migrations/"
+
+USER_COLUMNS = "phone,name,preferences"
+APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta"
+SUMMARY_COLUMNS = ",".join(SUMMARY_FIELDS)
+
+_FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
+_BAD_TEXT = "22P02"  # invalid_text_representation, e.g. a malformed uuid
+# PostgREST cannot reach PostgreSQL, or its pool is exhausted (HTTP 503/504).
+_UPSTREAM_DOWN = frozenset({"PGRST000", "PGRST001", "PGRST002", "PGRST003"})
+# The schema (or a part of it) is not there: tables, columns, functions.
+_SCHEMA_MISSING = frozenset({"42P01", "PGRST205", "42703", "PGRST204", "42883", "PGRST202"})
+# Wrong key: the migrations grant the tables and functions to service_role only.
+_NOT_ALLOWED = frozenset({"42501", "PGRST301", "PGRST302"})
+
+_NIL_UUID = "00000000-0000-0000-0000-000000000000"
+# Can never be a stored patient: users.phone holds E.164 numbers.
+_PROBE_PHONE = "+0"
+
+DEFAULT_TIMEOUT = httpx.Timeout(8.0, connect=3.0)
+
+
+@lru_cache(maxsize=1)
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds: do it once per process, not per store.
+    return httpx.create_ssl_context()
+
+
+class SupabaseSchemaMissing(StoreUnavailable):
+    """The Supabase project lacks Aida's tables or functions: PostgREST cannot run DDL, so the
+    SQL in `supabase/migrations/` has to be applied to the project first."""
+
+    code = "schema_missing"
+
+
+def map_api_error(err: APIError, *, start: dt.datetime | None = None) -> AidaError:
+    """The Aida error for a PostgREST error body (its `code` is the SQLSTATE, or PGRSTxxx for
+    PostgREST's own errors, or the HTTP status when the body was not PostgREST's)."""
+    code = err.code or ""
+    mapped = failures.error_for_sqlstate(code, start=start)
+    if mapped is not None:
+        return mapped
+    if code == _FOREIGN_KEY:
+        return failures.patient_not_found()
+    if code == _BAD_TEXT:
+        return InvalidRequest("That reference doesn't look right.")
+    if code in _SCHEMA_MISSING:
+        return SupabaseSchemaMissing(
+            f"The Supabase schema is missing or out of date; apply {MIGRATIONS_DIR} first.",
+            missing=err.message,
+        )
+    if code in _NOT_ALLOWED:
+        return StoreUnavailable(
+            "The Supabase key may not use Aida's tables; set SUPABASE_KEY to the service role key."
+        )
+    if code not in _UPSTREAM_DOWN:
+        # PostgREST's messages name constraints and columns; `details` may hold values (PHI).
+        log.warning("supabase request failed: code=%s message=%s", code, err.message)
+    return failures.unavailable()
+
+
+def _iso(when: dt.datetime) -> str:
+    """ISO 8601 in UTC with its offset, as PostgREST passes it to a timestamptz."""
+    return utc(when).isoformat()
+
+
+class SupabaseStore:
+    """`Store` over a Supabase project's PostgREST API (`SUPABASE_URL` + `SUPABASE_KEY`, the
+    service role key). The client is created on first use, so constructing it never blocks."""
+
+    backend = "supabase"
+    # PostgREST caps a response at its max-rows (1000 on Supabase): read long lists in pages.
+    page_size = 1000
+    retry_attempts = 4
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        if not settings.supabase_url or settings.supabase_key is None:
+            raise ValueError("SupabaseStore needs SUPABASE_URL and SUPABASE_KEY")
+        self._url = settings.supabase_url
+        self._key = settings.supabase_key.get_secret_value()
+        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._http: httpx.AsyncClient | None = None
+        self._client: AsyncClient | None = None
+        self._lock = asyncio.Lock()
+
+    # --- plumbing ---
+
+    async def _db(self) -> AsyncClient:
+        if self._client is None:
+            async with self._lock:
+                if self._client is None:
+                    # Our own httpx client: one timeout we choose, closed by close(), and no
+                    # postgrest-py retries (they sleep 1 s, 2 s, 4 s while a caller waits).
+                    self._http = httpx.AsyncClient(timeout=self._timeout, verify=_tls())
+                    options = AsyncClientOptions(
+                        httpx_client=self._http,
+                        postgrest_client_retry=False,
+                        auto_refresh_token=False,
+                        persist_session=False,
+                    )
+                    self._client = await acreate_client(self._url, self._key, options=options)
+        return self._client
+
+    async def _run(
+        self,
+        op: Callable[[AsyncClient], Awaitable[T]],
+        *,
+        read: bool = False,
+        start: dt.datetime | None = None,
+    ) -> T:
+        """Run one request, mapping failures to Aida errors.
+
+        Deadlocks and serialization failures rolled the transaction back, so they are retried.
+        A refused connection sent nothing and is retried once; a read is retried once after any
+        transport error. Timeouts are not retried: a caller is waiting on the line.
+        """
+        client = await self._db()
+        attempt = 0
+        transport_retried = False
+        while True:
+            try:
+                return await op(client)
+            except APIError as err:
+                if err.code in failures.RETRYABLE_SQLSTATES:
+                    attempt += 1
+                    if attempt < self.retry_attempts:
+                        await asyncio.sleep(0.01 * 2**attempt * (1 + random.random()))
+                        continue
+                    log.warning("supabase: gave up after %d rollbacks (%s)", attempt, err.code)
+                    raise failures.unavailable() from err
+                raise map_api_error(err, start=start) from err
+            except httpx.TimeoutException as err:
+                log.warning("supabase request timed out: %s", type(err).__name__)
+                raise failures.unavailable() from err
+            except httpx.TransportError as err:
+                if not transport_retried and (read or isinstance(err, httpx.ConnectError)):
+                    transport_retried = True
+                    await asyncio.sleep(0.05)
+                    continue
+                log.warning("supabase unreachable: %s", type(err).__name__)
+                raise failures.unavailable() from err
+
+    async def _rpc(
+        self, fn: str, params: dict[str, Any], *, start: dt.datetime | None = None
+    ) -> Any:
+        response = await self._run(lambda c: c.rpc(fn, params).execute(), start=start)
+        return response.data
+
+    # --- lifecycle ---
+
+    async def migrate(self) -> None:
+        """PostgREST cannot run DDL: check that the tables, the additive columns and the SQL
+        functions are there, and say where the SQL is when they are not.
+
+        The function probes ask for things that cannot exist (the nil uuid, the phone "+0"), so
+        each fails inside its own transaction and changes nothing; any answer but "no such
+        function" proves the function is there. A key without EXECUTE (anon) fails here too."""
+        missing: list[str] = []
+        for table, columns in (
+            ("users", USER_COLUMNS),
+            ("appointments", APPOINTMENT_COLUMNS),
+            ("call_summaries", SUMMARY_COLUMNS),
+        ):
+            try:
+                await self._run(
+                    lambda c, t=table, cols=columns: c.table(t).select(cols).limit(1).execute(),
+                    read=True,
+                )
+            except SupabaseSchemaMissing as err:
+                missing.append(f"table {table}: {err.details.get('missing')}")
+        window = {"p_start": "2000-01-01T00:00:00+00:00", "p_end": "2000-01-01T00:30:00+00:00"}
+        probes: dict[str, dict[str, Any]] = {
+            "book_appointment": {"p_user_phone": _PROBE_PHONE, **window, "p_meta": {}},
+            "reschedule_appointment": {
+                "p_appointment_id": _NIL_UUID,
+                "p_user_phone": _PROBE_PHONE,
+                **window,
+            },
+            "cancel_appointment": {"p_appointment_id": _NIL_UUID, "p_user_phone": _PROBE_PHONE},
+            "merge_user_preferences": {"p_phone": _PROBE_PHONE, "p_preferences": {}},
+        }
+        for fn, params in probes.items():
+            try:
+                await self._rpc(fn, params)
+            except SupabaseSchemaMissing:
+                missing.append(f"function {fn}")
+            except (
+                AppointmentNotFound,
+                PatientNotFound,
+                NotYourAppointment,
+                InvalidRequest,
+                SlotTaken,
+            ):
+                pass  # the function ran and refused the probe, as it should
+        if missing:
+            raise SupabaseSchemaMissing(
+                f"The Supabase project is missing Aida's schema; apply the SQL in {MIGRATIONS_DIR}"
+                " (for example with `supabase db push`).",
+                missing=missing,
+            )
+
+    async def ping(self) -> None:
+        try:
+            await self._run(
+                lambda c: c.table("users").select("phone").limit(1).execute(), read=True
+            )
+        except StoreUnavailable:
+            raise
+        except AidaError as err:  # any answer but rows means the store cannot serve us
+            raise failures.unavailable() from err
+
+    async def close(self) -> None:
+        http, self._http, self._client = self._http, None, None
+        if http is not None:
+            await http.aclose()
+
+    # --- patients ---
+
+    async def get_patient(self, phone: str) -> Patient | None:
+        response = await self._run(
+            lambda c: c.table("users").select(USER_COLUMNS).eq("phone", phone).limit(1).execute(),
+            read=True,
+        )
+        return patient_from_row(response.data[0]) if response.data else None
+
+    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
+        row: dict[str, Any] = {"phone": phone}
+        if (cleaned := clean_name(name)) is not None:
+            row["name"] = cleaned
+        # merge-duplicates updates only the columns in the body: without a name, none is cleared.
+        response = await self._run(
+            lambda c: c.table("users").upsert(row, on_conflict="phone").execute()
+        )
+        return patient_from_row(response.data[0])
+
+    async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
+        data = await self._rpc(
+            "merge_user_preferences", {"p_phone": phone, "p_preferences": preferences}
+        )
+        return patient_from_row(data)
+
+    # --- appointments ---
+
+    async def book(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        meta: dict[str, Any] | None = None,
+    ) -> BookingResult:
+        start_utc, end_utc = check_range(start, end)
+        params = {
+            "p_user_phone": phone,
+            "p_start": start_utc.isoformat(),
+            "p_end": end_utc.isoformat(),
+            "p_meta": meta or {},
+        }
+        data = await self._rpc("book_appointment", params, start=start)
+        return BookingResult(
+            appointment=appointment_from_row(data["appointment"]), created=bool(data["created"])
+        )
+
+    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+        canonical = canonical_uuid(appointment_id)
+        if canonical is None:
+            raise failures.appointment_not_found()
+        data = await self._rpc(
+            "cancel_appointment", {"p_appointment_id": canonical, "p_user_phone": phone}
+        )
+        return appointment_from_row(data)
+
+    async def reschedule(
+        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+    ) -> Appointment:
+        canonical = canonical_uuid(appointment_id)
+        if canonical is None:
+            raise failures.appointment_not_found()
+        start_utc, end_utc = check_range(start, end)
+        params = {
+            "p_appointment_id": canonical,
+            "p_user_phone": phone,
+            "p_start": start_utc.isoformat(),
+            "p_end": end_utc.isoformat(),
+        }
+        data = await self._rpc("reschedule_appointment", params, start=start)
+        return appointment_from_row(data)
+
+    async def get_appointment(self, appointment_id: str) -> Appointment | None:
+        canonical = canonical_uuid(appointment_id)
+        if canonical is None:
+            return None
+        response = await self._run(
+            lambda c: (
+                c.table("appointments")
+                .select(APPOINTMENT_COLUMNS)
+                .eq("id", canonical)
+                .limit(1)
+                .execute()
+            ),
+            read=True,
+        )
+        return appointment_from_row(response.data[0]) if response.data else None
+
+    async def list_appointments(
+        self,
+        phone: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        status: str | None = "booked",
+    ) -> list[Appointment]:
+        lower = _iso(start) if start is not None else None
+        upper = _iso(end) if end is not None else None
+
+        def query(c: AsyncClient, offset: int) -> Awaitable[Any]:
+            q = c.table("appointments").select(APPOINTMENT_COLUMNS)
+            if phone is not None:
+                q = q.eq("user_phone", phone)
+            if status is not None:
+                q = q.eq("status", status)
+            # Overlap with [start, end): ends after the window opens, starts before it closes.
+            if lower is not None:
+                q = q.gt("end_time", lower)
+            if upper is not None:
+                q = q.lt("start_time", upper)
+            q = q.order("start_time").order("id")
+            return q.range(offset, offset + self.page_size - 1).execute()
+
+        out: list[Appointment] = []
+        while True:
+            offset = len(out)
+            response = await self._run(lambda c, o=offset: query(c, o), read=True)
+            out.extend(appointment_from_row(row) for row in response.data)
+            if len(response.data) < self.page_size:
+                return out
+
+    # --- call summaries ---
+
+    async def save_call_summary(self, summary: CallSummary) -> None:
+        row = summary.model_dump(mode="json")
+        row["id"] = summary_id(summary)
+        for name in ("created_at", "started_at", "ended_at"):
+            value = getattr(summary, name)
+            row[name] = _iso(value) if value is not None else None
+        if row["created_at"] is None:
+            del row["created_at"]  # the column default stamps new rows; a replace keeps it
+        # Transcripts are large: no need to have the row echoed back.
+        await self._run(
+            lambda c: (
+                c.table("call_summaries")
+                .upsert(row, on_conflict="id", returning=ReturnMethod.minimal)
+                .execute()
+            )
+        )
+
+    async def get_call_summary(self, summary_id: str) -> CallSummary | None:
+        canonical = canonical_uuid(summary_id)
+        if canonical is None:
+            return None
+        response = await self._run(
+            lambda c: (
+                c.table("call_summaries")
+                .select(SUMMARY_COLUMNS)
+                .eq("id", canonical)
+                .limit(1)
+                .execute()
+            ),
+            read=True,
+        )
+        return summary_from_row(response.data[0]) if response.data else None
+
+    async def list_call_summaries(
+        self,
+        phone: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CallSummary]:
+        if limit <= 0:
+            return []
+        lower = _iso(since) if since is not None else None
+        upper = _iso(until) if until is not None else None
+
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("call_summaries").select(SUMMARY_COLUMNS)
+            if phone is not None:
+                q = q.eq("user_phone", phone)
+            if lower is not None:
+                q = q.gte("created_at", lower)
+            if upper is not None:
+                q = q.lt("created_at", upper)
+            q = q.order("created_at", desc=True).order("id", desc=True)
+            return q.range(max(offset, 0), max(offset, 0) + limit - 1).execute()
+
+        response = await self._run(query, read=True)
+        return [summary_from_row(row) for row in response.data]

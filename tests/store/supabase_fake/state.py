@@ -1,0 +1,320 @@
+"""The rows behind the fake PostgREST, and the behaviour of the SQL functions in
+`supabase/migrations/` (mirrored here; the real ones run on PostgreSQL in the migration tests).
+
+It understands exactly the PostgREST dialect the Supabase backend speaks (select, eq/gt/gte/lt
+filters, order, offset/limit, upsert with on_conflict) and answers in PostgREST's formats:
+rows as JSON arrays, timestamptz as ISO 8601 with an offset, errors as {code, details, hint,
+message} with the HTTP status PostgREST documents for each code.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from typing import Any
+
+from tests.store.supabase_fake.server import Recorded, Reply, error_body
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "users": ("phone", "name", "preferences"),
+    "appointments": ("id", "user_phone", "start_time", "end_time", "status", "meta"),
+    "call_summaries": (
+        "id",
+        "user_phone",
+        "summary_text",
+        "preferences",
+        "appointments_in_call",
+        "cost_breakdown",
+        "timeline",
+        "transcript",
+        "created_at",
+        "action_items",
+        "status",
+        "room_name",
+        "started_at",
+        "ended_at",
+        "duration_seconds",
+        "end_reason",
+    ),
+}
+KEYS = {"users": "phone", "appointments": "id", "call_summaries": "id"}
+TIME_COLUMNS = {"start_time", "end_time", "created_at", "started_at", "ended_at"}
+FUNCTIONS = {
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "merge_user_preferences",
+}
+NOT_FILTERS = {"select", "order", "offset", "limit", "on_conflict", "columns"}
+
+
+def ts(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+def pg_ts(value: dt.datetime) -> str:
+    """timestamptz as PostgREST renders it with the session time zone UTC."""
+    return value.astimezone(dt.UTC).isoformat()
+
+
+def _err(status: int, code: str, message: str, details: str | None = None) -> Reply:
+    return Reply(status, error_body(code, message, details))
+
+
+class PostgrestState:
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in COLUMNS}
+        self.missing_tables: set[str] = set()
+        self.missing_columns: set[tuple[str, str]] = set()
+        self.missing_functions: set[str] = set()
+        self.now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+    # --- dispatch ---
+
+    def handle(self, req: Recorded) -> Reply:
+        parts = req.path.removeprefix("/rest/v1/").split("/")
+        if parts[0] == "rpc":
+            if req.method != "POST":
+                return _err(405, "PGRST101", "Only GET and POST are allowed for functions")
+            return self._rpc(parts[1], req.json())
+        table = parts[0]
+        if table not in COLUMNS or table in self.missing_tables:
+            return _err(
+                404, "PGRST205", f"Could not find the table 'public.{table}' in the schema cache"
+            )
+        if req.method == "GET":
+            return self._select(table, req.params)
+        if req.method == "POST":
+            return self._upsert(table, req)
+        return _err(405, "PGRST117", f"Unsupported HTTP method: {req.method}")
+
+    def _columns(self, table: str) -> list[str]:
+        return [c for c in COLUMNS[table] if (table, c) not in self.missing_columns]
+
+    # --- tables ---
+
+    def _select(self, table: str, params: list[tuple[str, str]]) -> Reply:
+        known = self._columns(table)
+        select = next((v for k, v in params if k == "select"), "*")
+        wanted = known if select == "*" else select.split(",")
+        for col in wanted:
+            if col not in known:
+                return _err(400, "42703", f"column {table}.{col} does not exist")
+        rows = list(self.tables[table].values())
+        for key, value in params:
+            if key in NOT_FILTERS:
+                continue
+            op, _, arg = value.partition(".")
+            rows = [r for r in rows if _match(r.get(key), op, arg, key in TIME_COLUMNS)]
+        for spec in reversed(next((v for k, v in params if k == "order"), "").split(",")):
+            if spec:
+                col, _, direction = spec.partition(".")
+                rows.sort(
+                    key=lambda r: _sort_key(r.get(col), col), reverse=direction.startswith("desc")
+                )
+        offset = int(next((v for k, v in params if k == "offset"), 0))
+        limit = next((int(v) for k, v in params if k == "limit"), None)
+        rows = rows[offset:] if limit is None else rows[offset : offset + limit]
+        return Reply(200, [{c: copy.deepcopy(r.get(c)) for c in wanted} for r in rows])
+
+    def _upsert(self, table: str, req: Recorded) -> Reply:
+        body = req.json()
+        known = self._columns(table)
+        for col in body:
+            if col not in known:
+                return _err(
+                    400,
+                    "PGRST204",
+                    f"Could not find the '{col}' column of '{table}' in the schema cache",
+                )
+        prefer = req.headers.get("prefer", "")
+        on_conflict = next((v for k, v in req.params if k == "on_conflict"), KEYS[table])
+        rows = self.tables[table]
+        key = body.get(on_conflict)
+        if key is not None and key in rows:
+            if "resolution=merge-duplicates" not in prefer:
+                return _err(
+                    409, "23505", f'duplicate key value violates unique constraint "{table}_pkey"'
+                )
+            rows[key].update(copy.deepcopy(body))
+            row = rows[key]
+        else:
+            if table != "users" and body.get("user_phone") not in (None, *self.tables["users"]):
+                return _err(
+                    409,
+                    "23503",
+                    f'insert or update on table "{table}" violates foreign key constraint'
+                    f' "{table}_user_phone_fkey"',
+                )
+            row = {c: None for c in known}
+            if table == "users":
+                row["preferences"] = {}
+            if table == "call_summaries":
+                row["created_at"] = pg_ts(self.now)
+            if "id" in row and body.get("id") is None:
+                row["id"] = str(uuid.uuid4())
+            row.update(copy.deepcopy(body))
+            for col in TIME_COLUMNS & set(row):
+                if row[col] is not None:
+                    row[col] = pg_ts(ts(row[col]))
+            rows[row[KEYS[table]]] = row
+        if "return=minimal" in prefer:
+            return Reply(201)
+        return Reply(201, [copy.deepcopy(row)])
+
+    # --- functions: the contract of the SQL in supabase/migrations ---
+
+    def _rpc(self, fn: str, args: dict[str, Any]) -> Reply:
+        if fn not in FUNCTIONS or fn in self.missing_functions:
+            return _err(
+                404,
+                "PGRST202",
+                f"Could not find the function public.{fn}({', '.join(sorted(args))})"
+                " in the schema cache",
+            )
+        return getattr(self, f"_fn_{fn}")(**args)
+
+    def _overlapping(self, start: dt.datetime, end: dt.datetime) -> dict[str, Any] | None:
+        for row in self.tables["appointments"].values():
+            if (
+                row["status"] == "booked"
+                and ts(row["start_time"]) < end
+                and start < ts(row["end_time"])
+            ):
+                return row
+        return None
+
+    def _insert_appointment(
+        self, phone: str, start: dt.datetime, end: dt.datetime, meta: dict
+    ) -> dict:
+        row = {
+            "id": str(uuid.uuid4()),
+            "user_phone": phone,
+            "start_time": pg_ts(start),
+            "end_time": pg_ts(end),
+            "status": "booked",
+            "meta": meta,
+        }
+        self.tables["appointments"][row["id"]] = row
+        return row
+
+    def _owned(self, appointment_id: str, phone: str) -> dict[str, Any] | Reply:
+        row = self.tables["appointments"].get(appointment_id)
+        if row is None:
+            return _err(400, "AI404", "appointment not found")
+        if row["user_phone"] != phone:
+            return _err(400, "AI403", "appointment belongs to another patient")
+        return row
+
+    def _fn_book_appointment(
+        self, p_user_phone: str, p_start: str, p_end: str, p_meta: dict | None = None
+    ) -> Reply:
+        start, end = ts(p_start), ts(p_end)
+        if end <= start:
+            return _err(400, "22023", "an appointment must end after it starts")
+        if p_user_phone not in self.tables["users"]:
+            return _err(400, "AI410", "patient not found")
+        for row in self.tables["appointments"].values():
+            if (
+                row["user_phone"] == p_user_phone
+                and ts(row["start_time"]) == start
+                and row["status"] == "booked"
+            ):
+                return Reply(200, {"appointment": copy.deepcopy(row), "created": False})
+        if self._overlapping(start, end) is not None:
+            return _slot_taken()
+        row = self._insert_appointment(p_user_phone, start, end, p_meta or {})
+        return Reply(200, {"appointment": copy.deepcopy(row), "created": True})
+
+    def _fn_cancel_appointment(self, p_appointment_id: str, p_user_phone: str) -> Reply:
+        row = self._owned(p_appointment_id, p_user_phone)
+        if isinstance(row, Reply):
+            return row
+        if row["status"] != "cancelled":
+            row["status"] = "cancelled"
+            row["meta"] = {**row["meta"], "cancelled_at": pg_ts(self.now)}
+        return Reply(200, copy.deepcopy(row))
+
+    def _fn_reschedule_appointment(
+        self, p_appointment_id: str, p_user_phone: str, p_start: str, p_end: str
+    ) -> Reply:
+        start, end = ts(p_start), ts(p_end)
+        if end <= start:
+            return _err(400, "22023", "an appointment must end after it starts")
+        old = self._owned(p_appointment_id, p_user_phone)
+        if isinstance(old, Reply):
+            return old
+        if old["status"] != "booked":
+            moved = self.tables["appointments"].get(old["meta"].get("rescheduled_to", ""))
+            if moved is not None and ts(moved["start_time"]) == start:
+                return Reply(200, copy.deepcopy(moved))
+            return _err(400, "AI409", "appointment is not booked")
+        old_start, old_end = ts(old["start_time"]), ts(old["end_time"])
+        if (old_start, old_end) == (start, end):
+            return Reply(200, copy.deepcopy(old))
+        # The new slot is held before the old one is released, unless the two overlap; either
+        # way it is one transaction, so a conflict leaves the original booked.
+        clash = self._overlapping(start, end)
+        if clash is not None and clash is not old:
+            return _slot_taken()
+        if clash is old and any(
+            r is not old
+            and r["status"] == "booked"
+            and ts(r["start_time"]) < end
+            and start < ts(r["end_time"])
+            for r in self.tables["appointments"].values()
+        ):
+            return _slot_taken()
+        meta = {
+            k: v
+            for k, v in old["meta"].items()
+            if k not in ("rescheduled_to", "rescheduled_from", "cancelled_at")
+        }
+        new = self._insert_appointment(
+            p_user_phone, start, end, {**meta, "rescheduled_from": old["id"]}
+        )
+        old["status"] = "cancelled"
+        old["meta"] = {**old["meta"], "rescheduled_to": new["id"], "cancelled_at": pg_ts(self.now)}
+        return Reply(200, copy.deepcopy(new))
+
+    def _fn_merge_user_preferences(self, p_phone: str, p_preferences: Any) -> Reply:
+        if not isinstance(p_preferences, dict):
+            return _err(400, "22023", "preferences must be a JSON object")
+        row = self.tables["users"].get(p_phone)
+        if row is None:
+            return _err(400, "AI410", "patient not found")
+        row["preferences"] = {**(row["preferences"] or {}), **p_preferences}
+        return Reply(200, copy.deepcopy(row))
+
+
+def _slot_taken() -> Reply:
+    # PostgREST answers class 23 errors other than 23503/23505 with HTTP 400.
+    return _err(
+        400,
+        "23P01",
+        'conflicting key value violates exclusion constraint "appointments_no_overlap"',
+        details="Key (tstzrange(start_time, end_time, '[)'::text))=(...) conflicts with"
+        " existing key (...).",
+    )
+
+
+def _match(value: Any, op: str, arg: str, is_time: bool) -> bool:
+    if value is None:
+        return False
+    left: Any = ts(value) if is_time else str(value)
+    right: Any = ts(arg) if is_time else arg
+    return {
+        "eq": left == right,
+        "neq": left != right,
+        "gt": left > right,
+        "gte": left >= right,
+        "lt": left < right,
+        "lte": left <= right,
+    }[op]
+
+
+def _sort_key(value: Any, col: str) -> Any:
+    if value is None:
+        return (1, "")
+    return (0, ts(value) if col in TIME_COLUMNS else value)
