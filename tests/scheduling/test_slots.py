@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_spread_with_few_days_adds_the_other_half_of_the_day() -> None:
     hours_of_day = sorted(p.start.astimezone(NY).hour for p in picks)
     assert hours_of_day[0] < 12 <= hours_of_day[-1]
     # the third pick keeps away from the other two rather than sitting next to one
-    gaps = [b.start - a.start for a, b in zip(picks, picks[1:], strict=False)]
+    gaps = [b.start - a.start for a, b in itertools.pairwise(picks)]
     assert min(gaps) >= dt.timedelta(hours=1)
 
 
