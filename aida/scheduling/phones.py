@@ -39,7 +39,7 @@ def _words_to_digits(raw: str) -> str:
         elif token.isalpha() and token not in {"and", "dash", "area", "code"}:
             return raw  # some other word: leave it to the parser to reject
         else:
-            out.append(token)
+            out.append(re.sub(r"[^\d+]", "", token))  # spoken pauses come through as commas
         repeat = 1
     return "".join(out)
 
