@@ -1,0 +1,176 @@
+// Day and week views of appointments and free slots, drawn in the clinic's timezone.
+
+import { allPages, clinicTimezone } from '../api.js';
+import { field, h } from '../dom.js';
+import { addDays, dayKey, fmtDay, fmtLongDay, fmtTime, isDayKey, tzName, weekStart } from '../format.js';
+
+// null until we know whether the API lists appointments without a phone number.
+let listsAllAppointments = null;
+const state = { phone: '', showCancelled: false };
+const COMMON = { status: 'all', include_past: true, limit: 200 };
+
+async function appointmentsFor(phone) {
+  const page = await allPages('/appointments', { ...COMMON, phone }, { staff: true });
+  return page.items.map((a) => ({ ...a, patient_name: a.patient_name ?? page.patient_name }));
+}
+
+/**
+ * The appointments to draw, and which patients they cover. The API lists appointments per
+ * patient; without a phone number we ask for everyone's and, if the API insists on a phone,
+ * gather those of every patient who has called Aida recently.
+ */
+async function loadAppointments(from, to) {
+  if (state.phone) return { items: await appointmentsFor(state.phone), scope: 'patient' };
+  if (listsAllAppointments !== false) {
+    try {
+      const page = await allPages('/appointments', { ...COMMON, from, to }, { staff: true });
+      listsAllAppointments = true;
+      return { items: page.items, scope: 'all' };
+    } catch (err) {
+      if (err.status !== 422) throw err;
+      listsAllAppointments = false;
+    }
+  }
+  const calls = await allPages('/summaries', { limit: 100 }, { staff: true, max: 300 });
+  const phones = [...new Set(calls.items.map((c) => c.user_phone).filter(Boolean))].slice(0, 50);
+  const lists = await Promise.all(phones.map((p) => appointmentsFor(p).catch(() => [])));
+  return { items: lists.flat(), scope: 'callers' };
+}
+
+function parseQuery(query) {
+  const view = query.get('view') === 'day' ? 'day' : 'week';
+  const date = isDayKey(query.get('date')) ? query.get('date') : null;
+  return { view, date };
+}
+
+function href(view, date) {
+  return `#/calendar?view=${view}&date=${date}`;
+}
+
+export async function renderCalendar(main, query) {
+  const tz = await clinicTimezone();
+  const today = dayKey(new Date(), tz);
+  const { view, date: asked } = parseQuery(query);
+  const date = asked || today;
+  const first = view === 'week' ? weekStart(date) : date;
+  const days = view === 'week' ? [...Array(7).keys()].map((i) => addDays(first, i)) : [date];
+  const last = days[days.length - 1];
+  const step = view === 'week' ? 7 : 1;
+
+  const [dateField, dateInput] = field('Go to date', { type: 'date', value: date, name: 'date' });
+  dateInput.addEventListener('change', () => {
+    if (isDayKey(dateInput.value)) location.hash = href(view, dateInput.value);
+  });
+  const [phoneField, phoneInput] = field(
+    'Patient phone',
+    { type: 'tel', name: 'phone', value: state.phone, autocomplete: 'off' },
+    'Leave empty for every patient.',
+  );
+  const cancelled = h('input', { type: 'checkbox', id: 'show-cancelled', checked: state.showCancelled });
+  const filterForm = h(
+    'form',
+    { class: 'filters card', role: 'search', 'aria-label': 'Filter appointments' },
+    dateField,
+    phoneField,
+    h('div', { class: 'field inline' }, cancelled, h('label', { for: 'show-cancelled' }, 'Show cancelled')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show')),
+  );
+  filterForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    state.phone = phoneInput.value.trim();
+    state.showCancelled = cancelled.checked;
+    const target = isDayKey(dateInput.value) ? dateInput.value : date;
+    if (location.hash === href(view, target)) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = href(view, target);
+  });
+
+  const toolbar = h(
+    'nav',
+    { class: 'toolbar', 'aria-label': 'Calendar navigation' },
+    h('div', { class: 'group', role: 'group', 'aria-label': 'View' },
+      ['day', 'week'].map((v) =>
+        h('a', { class: 'button', href: href(v, date), 'aria-current': v === view ? 'true' : null }, v === 'day' ? 'Day' : 'Week'),
+      ),
+    ),
+    h('div', { class: 'group', role: 'group', 'aria-label': 'Move' },
+      h('a', { class: 'button', href: href(view, addDays(date, -step)) }, view === 'week' ? '← Previous week' : '← Previous day'),
+      h('a', { class: 'button', href: href(view, today) }, 'Today'),
+      h('a', { class: 'button', href: href(view, addDays(date, step)) }, view === 'week' ? 'Next week →' : 'Next day →'),
+    ),
+  );
+
+  const title = view === 'week' ? `Week of ${fmtLongDay(first)}` : fmtLongDay(date);
+  const status = h('p', { class: 'status', role: 'status' }, 'Loading the calendar…');
+  const grid = h('div', { class: `calendar view-${view}`, 'aria-busy': 'true' });
+  main.append(
+    h('h1', { id: 'page-title', tabindex: '-1' }, 'Calendar'),
+    h('p', { class: 'lead' }, `${title}. Times in the clinic's timezone, ${tz} (${tzName(tz, `${date}T12:00:00Z`)}).`),
+    toolbar,
+    filterForm,
+    status,
+    grid,
+  );
+
+  let slots;
+  let appts;
+  try {
+    [slots, appts] = await Promise.all([
+      allPages('/slots', { from: first, to: last, limit: 200 }),
+      loadAppointments(first, last),
+    ]);
+  } catch (err) {
+    status.textContent = err.message;
+    status.className = 'status alert error';
+    grid.removeAttribute('aria-busy');
+    return;
+  }
+  const byDay = new Map(days.map((d) => [d, []]));
+  for (const s of slots.items) {
+    const key = dayKey(s.start, tz);
+    if (byDay.has(key)) byDay.get(key).push({ kind: 'free', start: s.start, end: s.end, item: s });
+  }
+  let shown = 0;
+  for (const a of appts.items) {
+    const key = dayKey(a.start, tz);
+    if (!byDay.has(key) || (a.status === 'cancelled' && !state.showCancelled)) continue;
+    byDay.get(key).push({ kind: 'appt', start: a.start, end: a.end, item: a });
+    shown += 1;
+  }
+  const scope = {
+    all: '',
+    patient: ` for ${state.phone}`,
+    callers: ' for patients who have called Aida',
+  }[appts.scope];
+  status.textContent = `${shown} appointment${shown === 1 ? '' : 's'}${scope} and ${slots.items.length} free slot${slots.items.length === 1 ? '' : 's'}.`;
+  grid.replaceChildren(...days.map((d) => dayColumn(d, byDay.get(d), tz, today)));
+  grid.removeAttribute('aria-busy');
+}
+
+function dayColumn(key, entries, tz, today) {
+  entries.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.kind === 'appt' ? -1 : 1));
+  const headingId = `day-${key}`;
+  return h(
+    'section',
+    { class: `day${key === today ? ' today' : ''}${key < today ? ' past' : ''}`, 'aria-labelledby': headingId, 'data-day': key },
+    h('h2', { id: headingId }, fmtDay(key), key === today ? h('span', { class: 'badge' }, 'Today') : null),
+    entries.length
+      ? h('ul', { class: 'entries' }, entries.map((e) => (e.kind === 'appt' ? apptEntry(e.item, tz) : freeEntry(e.item, tz))))
+      : h('p', { class: 'muted' }, key < today ? 'Nothing booked.' : 'No free slots.'),
+  );
+}
+
+function apptEntry(a, tz) {
+  const reason = a.meta && (a.meta.reason || a.meta.note);
+  return h(
+    'li',
+    { class: `entry appt status-${a.status}`, 'data-id': a.id },
+    h('span', { class: 'time' }, `${fmtTime(a.start, tz)} – ${fmtTime(a.end, tz)}`),
+    h('span', { class: 'who' }, a.patient_name || 'Patient', ' ', h('span', { class: 'muted' }, a.user_phone)),
+    reason ? h('span', { class: 'reason' }, reason) : null,
+    a.status !== 'booked' ? h('span', { class: 'badge' }, a.status) : null,
+  );
+}
+
+function freeEntry(s, tz) {
+  return h('li', { class: 'entry free', title: s.spoken }, h('span', { class: 'time' }, fmtTime(s.start, tz)), h('span', {}, 'Free'));
+}

@@ -1,0 +1,192 @@
+// One call: summary, action items, appointment changes, cost, timeline and transcript.
+
+import { api, clinicTimezone } from '../api.js';
+import { facts, h } from '../dom.js';
+import { fmtDateTime, fmtDuration, fmtTime, fmtUsd, humanize, tzName } from '../format.js';
+import { TimelineView } from '../timeline.js';
+
+function section(title, id, ...children) {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': id },
+    h('h2', { id }, title),
+    ...children,
+  );
+}
+
+function actionItem(item) {
+  if (typeof item === 'string') return h('li', {}, item);
+  const text = item.text || item.summary || item.description || JSON.stringify(item);
+  const kind = item.kind || item.type;
+  return h('li', {}, kind ? h('span', { class: 'badge' }, humanize(kind)) : null, ' ', text);
+}
+
+const ACTION_LABEL = {
+  booked: 'Booked',
+  book: 'Booked',
+  rescheduled: 'Moved',
+  reschedule: 'Moved',
+  moved: 'Moved',
+  cancelled: 'Cancelled',
+  cancel: 'Cancelled',
+};
+
+function appointmentChange(change, tz) {
+  const action = change.action || change.kind || change.type || 'changed';
+  const appt = change.appointment || change.new || change;
+  const when = appt.spoken || (appt.start ? fmtDateTime(appt.start, tz) : '');
+  const from = change.old || change.previous || change.from;
+  const fromWhen = from && (from.spoken || (from.start ? fmtDateTime(from.start, tz) : ''));
+  return h(
+    'li',
+    { class: `change change-${String(action).toLowerCase()}` },
+    h('span', { class: 'badge' }, ACTION_LABEL[action] || humanize(action)),
+    ' ',
+    when || 'Appointment',
+    fromWhen ? h('span', { class: 'muted' }, ` (was ${fromWhen})`) : null,
+    appt.reason || appt.meta?.reason ? h('span', { class: 'muted' }, ` — ${appt.reason || appt.meta.reason}`) : null,
+    appt.id || change.id ? h('span', { class: 'id' }, ` · ${appt.id || change.id}`) : null,
+  );
+}
+
+/** Nested cost figures as rows of "path: value"; dollar amounts formatted. */
+function costRows(value, path = []) {
+  if (value === null || value === undefined) return [];
+  if (typeof value !== 'object') {
+    const key = path[path.length - 1] || '';
+    const shown = /usd|cost|price/i.test(key) && typeof value === 'number' ? fmtUsd(value) : String(value);
+    return [[path.map(humanize).join(' › '), shown]];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => costRows(v, [...path, String(i + 1)]));
+  return Object.entries(value).flatMap(([k, v]) => costRows(v, [...path, k]));
+}
+
+function costTable(cost) {
+  if (!cost || !Object.keys(cost).length) return h('p', { class: 'muted' }, 'No cost recorded.');
+  const total = cost.total_usd ?? cost.total;
+  const rest = { ...cost };
+  delete rest.total_usd;
+  delete rest.total;
+  return h(
+    'div',
+    {},
+    total !== undefined ? h('p', { class: 'total' }, 'Total ', h('strong', {}, fmtUsd(total))) : null,
+    h(
+      'table',
+      { class: 'cost-table' },
+      h('caption', { class: 'visually-hidden' }, 'Cost breakdown'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Value'))),
+      h(
+        'tbody',
+        {},
+        costRows(rest).map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v))),
+      ),
+    ),
+  );
+}
+
+function transcriptList(transcript, tz) {
+  if (!transcript || !transcript.length) return h('p', { class: 'muted' }, 'No transcript recorded.');
+  return h(
+    'ol',
+    { class: 'transcript' },
+    transcript.map((turn) => {
+      const role = turn.role === 'user' ? 'user' : 'assistant';
+      let text = turn.text ?? turn.content ?? '';
+      if (Array.isArray(text)) text = text.filter((t) => typeof t === 'string').join(' ');
+      const when = turn.ts || turn.at || turn.created_at;
+      return h(
+        'li',
+        { class: `turn role-${role}` },
+        h('strong', {}, role === 'user' ? 'Caller' : 'Aida'),
+        when ? h('span', { class: 'muted' }, ` ${fmtTime(when, tz)}`) : null,
+        h('p', {}, String(text)),
+      );
+    }),
+  );
+}
+
+export async function renderCall(main, id) {
+  const tz = await clinicTimezone();
+  const back = h('p', {}, h('a', { href: '#/calls', class: 'back' }, '← All calls'));
+  let call;
+  try {
+    call = await api(`/summaries/${encodeURIComponent(id)}`, { staff: true });
+  } catch (err) {
+    main.append(
+      back,
+      h('h1', { id: 'page-title', tabindex: '-1' }, 'Call not found'),
+      h('p', { class: 'alert error', role: 'alert' }, err.message),
+    );
+    return;
+  }
+  const started = call.started_at || call.created_at;
+  const timeline = new TimelineView({
+    tz,
+    hideTypes: ['agent_state'],
+    label: 'Call timeline',
+    empty: 'No timeline recorded for this call.',
+  });
+  timeline.addAll(call.timeline || []);
+  const showStates = h('input', { type: 'checkbox', id: 'show-states' });
+  showStates.addEventListener('change', () =>
+    timeline.setHideTypes(showStates.checked ? [] : ['agent_state']),
+  );
+
+  main.append(
+    back,
+    h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${call.user_phone || 'an unknown caller'}`),
+    h('p', { class: 'lead' }, `${fmtDateTime(started, tz)} (${tzName(tz, started || undefined)})`),
+    h(
+      'div',
+      { class: 'call-grid' },
+      section(
+        'Summary',
+        'sec-summary',
+        h('p', { class: 'summary-text' }, call.summary_text || 'No summary was written for this call.'),
+        facts([
+          ['Started', fmtDateTime(call.started_at, tz)],
+          ['Ended', fmtDateTime(call.ended_at, tz)],
+          ['Length', fmtDuration(call.duration_seconds)],
+          ['Status', call.status ? humanize(call.status) : ''],
+          ['Ended because', call.end_reason ? humanize(call.end_reason) : ''],
+          ['Room', call.room_name],
+        ]),
+      ),
+      section(
+        'Action items',
+        'sec-actions',
+        call.action_items && call.action_items.length
+          ? h('ul', { class: 'action-items' }, call.action_items.map(actionItem))
+          : h('p', { class: 'muted' }, 'No action items.'),
+      ),
+      section(
+        'Appointments in this call',
+        'sec-appointments',
+        call.appointments_in_call && call.appointments_in_call.length
+          ? h('ul', { class: 'changes' }, call.appointments_in_call.map((c) => appointmentChange(c, tz)))
+          : h('p', { class: 'muted' }, 'No appointments were booked, moved or cancelled.'),
+      ),
+      section('Cost', 'sec-cost', costTable(call.cost_breakdown)),
+      call.preferences && Object.keys(call.preferences).length
+        ? section(
+            'Preferences noted',
+            'sec-prefs',
+            facts(Object.entries(call.preferences).map(([k, v]) => [humanize(k), typeof v === 'object' ? JSON.stringify(v) : String(v)])),
+          )
+        : null,
+    ),
+    section(
+      'Timeline',
+      'sec-timeline',
+      h(
+        'div',
+        { class: 'field inline' },
+        showStates,
+        h('label', { for: 'show-states' }, 'Show when Aida was listening, thinking or speaking'),
+      ),
+      timeline.el,
+    ),
+    section('Transcript', 'sec-transcript', transcriptList(call.transcript, tz)),
+  );
+}
