@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency, not an area that isn't built yet
+            # an area (or its package) that isn't built yet is skipped; a missing dependency isn't
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
                 raise
             continue
         module.register(sub)
