@@ -13,8 +13,8 @@ agent confirms it with the caller):
 - A bare weekday ("Monday") is the next such day after today, never today itself ("today" says
   that); "this Monday" is the soonest Monday counting today.
 - "next Friday" is the Friday of next week. On a weekend that is the coming Friday; from Monday
-  to Friday it is the one after the coming Friday (8 to 11 days away). "Friday after next" is two
-  weeks on. (Clinics differ here; saying the date back resolves the difference.)
+  to Friday it is the one after the coming Friday (8 to 11 days away). "Friday after next" is
+  the second Friday to come. (Clinics differ here; saying the date back settles it.)
 - "Friday the 5th" when the 5th is not a Friday raises `AmbiguousTime` naming both readings.
 - "the 5th" is the next 5th from today (next month once this month's has passed);
   "December 3rd" without a year is the next December 3rd.
@@ -71,7 +71,8 @@ class Resolution:
     def admits(self, when: dt.datetime) -> bool:
         """Whether a slot starting at `when` fits: inside [start, end) and within `daily`."""
         local = to_local(when, self.start.tzinfo)  # type: ignore[arg-type]
-        if not self.start <= local < self.end:
+        # compared in UTC: within one zone Python compares wall times, ignoring DST folds
+        if not _utc(self.start) <= _utc(local) < _utc(self.end):
             return False
         if self.daily is None:
             return True
@@ -89,6 +90,10 @@ class Resolution:
         if self.daily is not None:
             out["daily"] = [self.daily[0].isoformat("minutes"), self.daily[1].isoformat("minutes")]
         return out
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    return when.astimezone(dt.UTC)
 
 
 # --- vocabulary ---
@@ -130,7 +135,9 @@ _FILLER_WORDS = """
     sometime some time any day or so how what is it would could can i we you me my do does have
     has there anything something appointment appointments slot slots available free open book
     like want wanted prefer preferably possible if works work good fine best be come in see
-    doctor then okay ok yes yeah um uh well just and also again that this one date"""
+    doctor then okay ok yes yeah um uh well just and also again that this one date
+    thanks thank great sure perfect sounds suit suits convenient earlier later early late next
+    week weeks sometimes on ideally hopefully really either"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 _NEGATIONS = {"not", "no", "except", "but", "isn't", "can't", "cannot", "won't", "don't", "never"}
 
@@ -275,9 +282,9 @@ def _extract(text: str) -> _Parts:
                     r"(?:\s+(\d{4})\b)?"):  # fmt: skip
         year = int(m.group(3)) if m.group(3) else None
         p.dates.append((year, _MONTHS[m.group(2)], int(m.group(1))))
-    for m in p.take(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"):
-        a, b = int(m.group(1)), int(m.group(2))
-        year = _year(m.group(3))
+    for m in p.take(r"\b(\d{1,2})(?:/(\d{1,2})(?:/(\d{2,4}))?|\.(\d{1,2})\.(\d{2,4}))\b"):
+        a, b = int(m.group(1)), int(m.group(2) or m.group(4))
+        year = _year(m.group(3) or m.group(5))
         us, eu = (year, a, b), (year, b, a)
         if a == b or b > 12:
             p.dates.append(us)
@@ -358,15 +365,16 @@ def _extract(text: str) -> _Parts:
             continue
         p.months.append((_MONTHS[m.group(1)], int(m.group(2)) if m.group(2) else None))
 
-    # a lone hour left next to a day ("Monday 10") is a time; any other number is not understood
+    # A lone hour left next to a day ("Monday 10") is a time. Other numbers next to a day are
+    # not understood; without a day they are left for the dateparser fallback to try.
     leftovers = p.text.split()
-    numbers = [w for w in leftovers if w.isdigit()]
-    if numbers:
-        if len(numbers) == 1 and p.has_day and not p.times and int(numbers[0]) <= 23:
-            p.times.append(_clock(int(numbers[0]), 0, None))
-            leftovers.remove(numbers[0])
-        else:
+    numbers = [w for w in leftovers if any(c.isdigit() for c in w)]
+    if numbers and p.has_day:
+        lone = numbers[0]
+        if len(numbers) > 1 or p.times or not lone.isdigit() or int(lone) > 23:
             raise InvalidRequest(NOT_UNDERSTOOD)
+        p.times.append(_clock(int(lone), 0, None))
+        leftovers.remove(lone)
     p.text = " ".join(leftovers)
     return p
 
@@ -463,10 +471,11 @@ class _Resolver:
 
     def weekday_date(self, weekday: int, modifier: str | None) -> dt.date:
         ahead = (weekday - self.today.weekday()) % 7
-        if modifier in ("next", "following", "after next"):
+        if modifier in ("next", "following"):
             monday = self.today - dt.timedelta(days=self.today.weekday())
-            weeks = 2 if modifier == "after next" else 1
-            return monday + dt.timedelta(weeks=weeks, days=weekday)
+            return monday + dt.timedelta(weeks=1, days=weekday)
+        if modifier == "after next":  # the second one to come, today not counted
+            return self.today + dt.timedelta(days=(ahead or 7) + 7)
         if modifier in ("this", "coming", "upcoming"):
             return self.today + dt.timedelta(days=ahead)
         return self.today + dt.timedelta(days=ahead or 7)
@@ -535,11 +544,11 @@ class _Resolver:
         local = local_instant(day, at, self.tz)
         if local is None:
             raise InvalidRequest(
-                f"{clock_time(at)} doesn't exist on {self.day_text(day)} because the clocks "
-                "change that night; could you pick another time?"
+                f"There's no {clock_time(at)} on {self.day_text(day)}, as the clocks change "
+                "that night; could you pick another time?"
             )
         return Resolution(
-            "exact", local, local + self.hours.slot_length,
+            "exact", local, _after(local, self.hours.slot_length),
             f"{self.day_text(day)} at {clock_time(at)}",
         )  # fmt: skip
 
@@ -582,6 +591,11 @@ class _Resolver:
         return res
 
 
+def _after(local: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """`local` plus elapsed time (aware arithmetic in one zone is wall-clock arithmetic)."""
+    return (local.astimezone(dt.UTC) + delta).astimezone(local.tzinfo)
+
+
 def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 
@@ -611,7 +625,7 @@ def _iso(text: str, r: _Resolver) -> Resolution | None:
         return r.exact(value.date(), value.time())
     local = value.astimezone(r.tz)
     return Resolution(
-        "exact", local, local + r.hours.slot_length,
+        "exact", local, _after(local, r.hours.slot_length),
         f"{r.day_text(local.date())} at {clock_time(local.time())}",
     )  # fmt: skip
 
@@ -642,10 +656,15 @@ def resolve_when(text: str, now: dt.datetime, hours: ClinicHours) -> Resolution:
     leftover = p.text.split()
     if any(w in _NEGATIONS for w in leftover):
         raise InvalidRequest("Which day and time would you like?")
-    if not p.has_day and any(w not in _FILLER for w in leftover):
+    if not p.has_day and any(c.isdigit() for c in p.text):
+        # numbers the grammar could not place: an absolute date in another format, or nothing
         fallback = _fallback_date(p.text, r)
-        if fallback is not None:
-            p.dates.append((fallback.year, fallback.month, fallback.day))
+        if fallback is None:
+            raise InvalidRequest(NOT_UNDERSTOOD)
+        p.dates.append((fallback.year, fallback.month, fallback.day))
+    elif any(w not in _FILLER for w in leftover):
+        # a word we do not know may change the meaning ("the Monday after Easter"): ask
+        raise InvalidRequest(NOT_UNDERSTOOD)
     if not (p.has_day or p.times or p.day_parts or p.ranges):
         raise InvalidRequest(NOT_UNDERSTOOD)
 
@@ -655,15 +674,15 @@ def resolve_when(text: str, now: dt.datetime, hours: ClinicHours) -> Resolution:
         return _combine(r, days, at, daily)
 
     readings: list[Resolution] = []
-    first_error: InvalidRequest | None = None
+    error: InvalidRequest | None = None
     for day in sorted(set(days)):
         try:
             readings.append(_combine(r, day, at, daily))
         except InvalidRequest as exc:  # a closed or past reading is not worth offering
-            first_error = first_error or exc
+            error = exc  # the latest reading's reason: callers mostly mean the future
     if not readings:
-        assert first_error is not None
-        raise first_error
+        assert error is not None
+        raise error
     raise AmbiguousTime(
         f"{p.ambiguity_prefix}Did you mean {_or([x.description for x in readings])}?",
         options=_options(readings),
@@ -856,7 +875,7 @@ def _combine(
 def _fallback_date(text: str, r: _Resolver) -> dt.date | None:
     """An absolute date in a form the grammar does not know, via dateparser (dates only: its
     handling of times, weekdays and "next" is what the grammar exists to avoid)."""
-    if any(w in _WEEKDAYS or w == "next" for w in text.split()):
+    if any(w in _WEEKDAYS or w in ("next", "last", "ago") for w in text.split()):
         return None
     import dateparser  # slow to import; only needed for the rare fallback
 
