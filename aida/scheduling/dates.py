@@ -29,6 +29,10 @@ agent confirms it with the caller):
   default); "in two weeks" is the open days of the week two weeks from today; "in 3 days" is
   that day; "next month" is the month's open days.
 - "after 3", "before 11", "between 2 and 4" are windows within a day.
+- "5/6" is May 6 or June 5; when both are possible, both are offered. "Monday in April" offers
+  each Monday of April. "Monday or Tuesday", "at 3 or 4" offer both.
+- A word the grammar does not know raises `InvalidRequest` rather than being skipped, since it
+  may change the meaning ("the Monday after Easter" is not "Monday").
 
 Exact times are returned as understood: whether one can be booked (past, hours, grid, horizon)
 is `ClinicHours.check_bookable`'s decision. Windows are checked here, since an empty window
@@ -58,7 +62,8 @@ class Resolution:
     """An exact time, or a window to look for free slots in.
 
     `start`/`end` are aware, in the clinic's zone. For an exact time `end` is `start` plus one
-    slot. A window spanning several days may carry `daily`, the time of day wanted on each day
+    slot. A window may begin before now (this afternoon, asked at 2 PM); `free_slots` skips the
+    past. A window spanning several days may carry `daily`, the time of day wanted on each day
     ("next week in the morning"); use `admits` to filter slots by it.
     """
 

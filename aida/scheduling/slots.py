@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from aida.scheduling.hours import UTC, ClinicHours
@@ -23,6 +23,9 @@ NOON = dt.time(12, 0)
 class Slot:
     start: dt.datetime  # aware UTC
     end: dt.datetime  # aware UTC
+    # The clinic's zone, set by `free_slots`, so `spread` can tell days and mornings apart
+    # without being told; not part of equality, ordering or hashing.
+    tz: ZoneInfo | None = field(default=None, compare=False, repr=False)
 
 
 def _utc(when: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -77,7 +80,7 @@ def free_slots(
                 continue
             end = start + hours.slot_length
             if not busy.overlaps(start, end):
-                out.append(Slot(start, end))
+                out.append(Slot(start, end, tz))
         day += dt.timedelta(days=1)
     return out
 
@@ -86,12 +89,12 @@ def spread(slots: Sequence[Slot], n: int = 5, *, tz: ZoneInfo | None = None) -> 
     """A few well-spread choices: one per day on the earliest days, alternating morning and
     afternoon, then a second time of day on those days if more are needed. Returned in order.
 
-    Days and "morning" are judged in `tz`; pass the clinic's (`hours.tz`). Without it they are
-    judged in UTC, which splits a clinic day wherever the clinic's hours cross UTC midnight.
+    Days and "morning" are judged in `tz`, else in the zone the slots carry (`free_slots` sets
+    the clinic's), else in UTC.
     """
-    zone = tz or ZoneInfo("UTC")
-    if n <= 0:
+    if n <= 0 or not slots:
         return []
+    zone = tz or next((s.tz for s in slots if s.tz is not None), None) or ZoneInfo("UTC")
     by_day: dict[dt.date, list[Slot]] = {}
     for slot in sorted(set(slots)):
         by_day.setdefault(to_local(slot.start, zone).date(), []).append(slot)

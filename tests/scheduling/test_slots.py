@@ -137,6 +137,20 @@ def test_spread_judges_days_in_the_clinic_zone() -> None:
     assert len({p.start.astimezone(SYDNEY).date() for p in picks}) == 5
 
 
+def test_spread_uses_the_zone_free_slots_carry() -> None:
+    now = at("2026-03-10 08:00", SYDNEY)
+    slots = free_slots(clinic(SYDNEY), at("2026-03-16 00:00", SYDNEY),
+                       at("2026-03-21 00:00", SYDNEY), [], now)  # fmt: skip
+    assert spread(slots, 5) == spread(slots, 5, tz=SYDNEY)
+    bare = [Slot(s.start, s.end) for s in slots]  # built elsewhere, no zone: judged in UTC
+    assert bare == slots
+    assert spread(bare, 5) != spread(slots, 5)
+    new_york = spread(week_of_slots(), 4)
+    assert ["am" if p.start.astimezone(NY).hour < 12 else "pm" for p in new_york] == [
+        "am", "pm", "am", "pm"
+    ]  # fmt: skip
+
+
 def test_nearest_free_around_a_taken_time() -> None:
     hours = clinic()
     booked = [booking("2026-03-11 10:00"), booking("2026-03-11 10:30")]
