@@ -1,0 +1,70 @@
+"""What a database failure means to a caller: one mapping from SQLSTATE to Aida's errors.
+
+Shared by every backend that reaches the SQL functions in `supabase/migrations/` (asyncpg sees the
+SQLSTATE on the exception, PostgREST puts it in the error body's `code`), so a conflict sounds the
+same whichever way it came.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aida.errors import (
+    AidaError,
+    AppointmentNotFound,
+    InvalidRequest,
+    NotYourAppointment,
+    PatientNotFound,
+    SlotTaken,
+    StoreUnavailable,
+)
+
+EXCLUSION_VIOLATION = "23P01"
+# Transient: the same call again will most likely succeed.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def patient_not_found() -> PatientNotFound:
+    return PatientNotFound("I couldn't find a patient with that phone number.")
+
+
+def appointment_not_found() -> AppointmentNotFound:
+    return AppointmentNotFound("I couldn't find that appointment.")
+
+
+def not_your_appointment() -> NotYourAppointment:
+    return NotYourAppointment("That appointment isn't booked under this phone number.")
+
+
+def not_booked() -> InvalidRequest:
+    return InvalidRequest("That appointment was already cancelled or moved.")
+
+
+def unavailable() -> StoreUnavailable:
+    return StoreUnavailable("I can't reach the appointment book right now.")
+
+
+def is_connection_failure(sqlstate: str | None) -> bool:
+    # 08: connection exception; 57P0x: server shutting down or starting; 53300: too many clients.
+    return bool(sqlstate) and (
+        sqlstate.startswith("08") or sqlstate.startswith("57P0") or sqlstate == "53300"
+    )
+
+
+def error_for_sqlstate(sqlstate: str | None, *, start: dt.datetime | None = None) -> AidaError | None:
+    """The caller-facing error for a SQLSTATE, or None when it is a bug to surface as is."""
+    if sqlstate == EXCLUSION_VIOLATION:
+        return SlotTaken(start=start)
+    if sqlstate == "AI410":
+        return patient_not_found()
+    if sqlstate == "AI404":
+        return appointment_not_found()
+    if sqlstate == "AI403":
+        return not_your_appointment()
+    if sqlstate == "AI409":
+        return not_booked()
+    if sqlstate in ("22023", "23514"):  # invalid parameter value, check violation
+        return InvalidRequest("That request isn't valid.")
+    if is_connection_failure(sqlstate):
+        return unavailable()
+    return None

@@ -1,0 +1,358 @@
+"""The PostgreSQL store (SQLAlchemy async over asyncpg).
+
+Calendar writes go through the SQL functions in `supabase/migrations/` (the ones Supabase's RPC
+calls too), so the advisory lock, the idempotent booking and the atomic reschedule live in one
+place; the exclusion constraint makes an overlap impossible whatever calls the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import asyncpg
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from aida.errors import InvalidRequest
+from aida.store import failures
+from aida.store.migrations import postgres_migrations
+from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+from aida.store.rows import (
+    SUMMARY_JSON_FIELDS,
+    appointment_from_row,
+    canonical_uuid,
+    check_range,
+    clean_name,
+    parse_json,
+    patient_from_row,
+    summary_from_row,
+    summary_id,
+    utc,
+)
+
+T = TypeVar("T")
+
+_RETRIES = 4
+_MIGRATION_LOCK = "select pg_advisory_lock(hashtextextended('aida:migrate', 0))"
+_MIGRATION_UNLOCK = "select pg_advisory_unlock(hashtextextended('aida:migrate', 0))"
+_CONNECTION_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+_SUMMARY_TIME_FIELDS = ("started_at", "ended_at")
+
+
+def asyncpg_url(url: str) -> str:
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("a PostgreSQL DATABASE_URL looks like postgresql://user:pass@host/db")
+
+
+class PostgresStore:
+    backend = "postgres"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+        connect_timeout: float = 5.0,
+        command_timeout: float = 30.0,
+    ) -> None:
+        self._engine: AsyncEngine = create_async_engine(
+            asyncpg_url(url),
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=connect_timeout * 2,
+            connect_args={
+                "timeout": connect_timeout,
+                "command_timeout": command_timeout,
+                # rows come back in UTC however the server is configured
+                "server_settings": {"application_name": "aida", "timezone": "UTC"},
+            },
+        )
+
+    # --- plumbing ---
+
+    async def _tx(
+        self, work: Callable[[AsyncConnection], Awaitable[T]], *, start: dt.datetime | None = None
+    ) -> T:
+        """Run `work` in one transaction; retry deadlocks and serialization failures, and turn
+        database errors into the errors a caller can hear."""
+        for attempt in range(_RETRIES):
+            try:
+                async with self._engine.begin() as conn:
+                    return await work(conn)
+            except sa_exc.DBAPIError as exc:
+                code = getattr(exc.orig, "sqlstate", None)
+                last = attempt == _RETRIES - 1
+                if not last and (code in failures.RETRYABLE_SQLSTATES or exc.connection_invalidated):
+                    await asyncio.sleep(0.005 * 2**attempt)
+                    continue
+                mapped = failures.error_for_sqlstate(code, start=start)
+                if mapped is None and exc.connection_invalidated:
+                    mapped = failures.unavailable()
+                if mapped is None:
+                    raise
+                raise mapped from exc
+            except _CONNECTION_ERRORS as exc:
+                raise failures.unavailable() from exc
+            except sa_exc.TimeoutError as exc:  # no pooled connection came free in time
+                raise failures.unavailable() from exc
+        raise AssertionError("unreachable")
+
+    async def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        async def work(conn: AsyncConnection) -> list[dict[str, Any]]:
+            result = await conn.execute(text(sql), dict(params or {}))
+            return [dict(r) for r in result.mappings()]
+
+        return await self._tx(work)
+
+    async def _value(
+        self, sql: str, params: Mapping[str, Any], *, start: dt.datetime | None = None
+    ) -> Any:
+        async def work(conn: AsyncConnection) -> Any:
+            return (await conn.execute(text(sql), dict(params))).scalar_one()
+
+        return parse_json(await self._tx(work, start=start))
+
+    # --- lifecycle ---
+
+    async def migrate(self) -> None:
+        async def work(conn: AsyncConnection) -> None:
+            raw = await conn.get_raw_connection()
+            driver: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
+            # The migration files hold several statements (and plpgsql bodies), which only the
+            # simple query protocol of a bare asyncpg execute() accepts.
+            await driver.execute(_MIGRATION_LOCK)  # two processes starting at once take turns
+            try:
+                await driver.execute(
+                    "create schema if not exists aida;"
+                    " create table if not exists aida.schema_migrations ("
+                    " version text primary key, applied_at timestamptz not null default now())"
+                )
+                applied = {r["version"] for r in await driver.fetch(
+                    "select version from aida.schema_migrations"
+                )}
+                for migration in postgres_migrations():
+                    if migration.version in applied:
+                        continue
+                    async with driver.transaction():
+                        await driver.execute(migration.sql)
+                        await driver.execute(
+                            "insert into aida.schema_migrations (version) values ($1)"
+                            " on conflict do nothing",
+                            migration.version,
+                        )
+            finally:
+                await driver.execute(_MIGRATION_UNLOCK)
+
+        try:
+            async with self._engine.connect() as conn:
+                await work(conn)
+        except _CONNECTION_ERRORS as exc:
+            raise failures.unavailable() from exc
+
+    async def ping(self) -> None:
+        await self._rows("select 1 as ok")
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    # --- patients ---
+
+    async def get_patient(self, phone: str) -> Patient | None:
+        rows = await self._rows(
+            "select phone, name, preferences from public.users where phone = :phone",
+            {"phone": phone},
+        )
+        return patient_from_row(rows[0]) if rows else None
+
+    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
+        rows = await self._rows(
+            "insert into public.users (phone, name) values (:phone, :name)"
+            " on conflict (phone) do update set name = coalesce(excluded.name, public.users.name)"
+            " returning phone, name, preferences",
+            {"phone": phone, "name": clean_name(name)},
+        )
+        return patient_from_row(rows[0])
+
+    async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
+        if not isinstance(preferences, dict):
+            raise InvalidRequest("Preferences must be a set of named values.")
+        row = await self._value(
+            "select public.merge_user_preferences(:phone, cast(:prefs as jsonb))",
+            {"phone": phone, "prefs": json.dumps(preferences)},
+        )
+        return patient_from_row(row)
+
+    # --- appointments ---
+
+    async def book(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        meta: dict[str, Any] | None = None,
+    ) -> BookingResult:
+        start, end = check_range(start, end)
+        result = await self._value(
+            "select public.book_appointment(:phone, cast(:start as timestamptz),"
+            " cast(:end as timestamptz), cast(:meta as jsonb))",
+            {"phone": phone, "start": start, "end": end, "meta": json.dumps(meta or {})},
+            start=start,
+        )
+        return BookingResult(
+            appointment=appointment_from_row(result["appointment"]), created=result["created"]
+        )
+
+    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+        key = canonical_uuid(appointment_id)
+        if key is None:
+            raise failures.appointment_not_found()
+        row = await self._value(
+            "select public.cancel_appointment(cast(:id as uuid), :phone)",
+            {"id": key, "phone": phone},
+        )
+        return appointment_from_row(row)
+
+    async def reschedule(
+        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+    ) -> Appointment:
+        start, end = check_range(start, end)
+        key = canonical_uuid(appointment_id)
+        if key is None:
+            raise failures.appointment_not_found()
+        row = await self._value(
+            "select public.reschedule_appointment(cast(:id as uuid), :phone,"
+            " cast(:start as timestamptz), cast(:end as timestamptz))",
+            {"id": key, "phone": phone, "start": start, "end": end},
+            start=start,
+        )
+        return appointment_from_row(row)
+
+    async def get_appointment(self, appointment_id: str) -> Appointment | None:
+        key = canonical_uuid(appointment_id)
+        if key is None:
+            return None
+        rows = await self._rows(
+            "select * from public.appointments where id = cast(:id as uuid)", {"id": key}
+        )
+        return appointment_from_row(rows[0]) if rows else None
+
+    async def list_appointments(
+        self,
+        phone: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        status: str | None = "booked",
+    ) -> list[Appointment]:
+        where, params = _filters(
+            ("user_phone = :phone", "phone", phone),
+            ("status = :status", "status", status),
+            ("end_time > :start", "start", start),
+            ("start_time < :end", "end", end),
+        )
+        rows = await self._rows(
+            f"select * from public.appointments{where} order by start_time, id", params
+        )
+        return [appointment_from_row(r) for r in rows]
+
+    # --- call summaries ---
+
+    async def save_call_summary(self, summary: CallSummary) -> None:
+        key = summary_id(summary)
+        values: dict[str, Any] = summary.model_dump()
+        values["id"] = key
+        as_json = summary.model_dump(mode="json", include=set(SUMMARY_JSON_FIELDS))
+        for name in SUMMARY_JSON_FIELDS:
+            values[name] = None if as_json[name] is None else json.dumps(as_json[name])
+        for name in ("created_at", *_SUMMARY_TIME_FIELDS):
+            if values[name] is not None:
+                values[name] = utc(values[name])
+        columns = [c for c in values if c != "created_at"]
+
+        def bind(column: str) -> str:
+            if column == "id":
+                return "cast(:id as uuid)"
+            if column in SUMMARY_JSON_FIELDS:
+                return f"cast(:{column} as jsonb)"
+            if column in _SUMMARY_TIME_FIELDS:
+                return f"cast(:{column} as timestamptz)"
+            return f":{column}"
+
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+        sql = (
+            f"insert into public.call_summaries ({', '.join(columns)}, created_at)"
+            f" values ({', '.join(bind(c) for c in columns)},"
+            " coalesce(cast(:created_at as timestamptz), now()))"
+            f" on conflict (id) do update set {updates},"
+            " created_at = coalesce(cast(:created_at as timestamptz), public.call_summaries.created_at)"
+        )
+
+        async def work(conn: AsyncConnection) -> None:
+            if summary.user_phone:
+                # An unknown caller still gets a record: their number becomes a (nameless) user
+                # rather than the foreign key throwing the summary away.
+                await conn.execute(
+                    text("insert into public.users (phone) values (:phone) on conflict do nothing"),
+                    {"phone": summary.user_phone},
+                )
+            await conn.execute(text(sql), values)
+
+        await self._tx(work)
+
+    async def get_call_summary(self, summary_id: str) -> CallSummary | None:
+        key = canonical_uuid(summary_id)
+        if key is None:
+            return None
+        rows = await self._rows(
+            "select * from public.call_summaries where id = cast(:id as uuid)", {"id": key}
+        )
+        return summary_from_row(rows[0]) if rows else None
+
+    async def list_call_summaries(
+        self,
+        phone: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CallSummary]:
+        where, params = _filters(
+            ("user_phone = :phone", "phone", phone),
+            ("created_at >= :since", "since", since),
+            ("created_at < :until", "until", until),
+        )
+        params.update(limit=max(0, int(limit)), offset=max(0, int(offset)))
+        rows = await self._rows(
+            f"select * from public.call_summaries{where}"
+            " order by created_at desc, id desc limit :limit offset :offset",
+            params,
+        )
+        return [summary_from_row(r) for r in rows]
+
+
+def _filters(*clauses: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause from the (sql, name, value) triples whose value is given."""
+    parts, params = [], {}
+    for sql, name, value in clauses:
+        if value is None:
+            continue
+        if isinstance(value, dt.datetime):
+            value = utc(value)
+        parts.append(sql)
+        params[name] = value
+    return (" where " + " and ".join(parts) if parts else ""), params
+

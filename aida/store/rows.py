@@ -1,0 +1,131 @@
+"""Turning database rows into models and checking what goes in, shared by the SQL backends.
+
+A row may come from SQLite (times as UTC text, JSON as text), asyncpg (aware datetimes, uuids)
+or a `to_jsonb(row)` document (ISO strings); every reader below accepts all three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from aida.errors import InvalidRequest
+from aida.store.models import Appointment, CallSummary, Patient
+
+UTC = dt.UTC
+# Fixed width, so that SQLite compares these strings in time order.
+_DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+SUMMARY_JSON_FIELDS = (
+    "preferences",
+    "appointments_in_call",
+    "cost_breakdown",
+    "timeline",
+    "transcript",
+    "action_items",
+)
+SUMMARY_FIELDS = (
+    "id",
+    "user_phone",
+    "summary_text",
+    *SUMMARY_JSON_FIELDS,
+    "created_at",
+    "status",
+    "room_name",
+    "started_at",
+    "ended_at",
+    "duration_seconds",
+    "end_reason",
+)
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """The same instant in UTC; a naive time is refused rather than guessed."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidRequest("I need that time with its time zone.")
+    return value.astimezone(UTC)
+
+
+def check_range(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    start, end = utc(start), utc(end)
+    if end <= start:
+        raise InvalidRequest("An appointment has to end after it starts.")
+    return start, end
+
+
+def to_db_time(value: dt.datetime) -> str:
+    return utc(value).strftime(_DB_TIME_FORMAT)
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"not a timestamp: {value!r}")
+    if value.tzinfo is None:  # only our own UTC text can lack an offset
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def parse_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def canonical_uuid(value: object) -> str | None:
+    """The lowercase hyphenated form, or None when `value` is not a UUID."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def patient_from_row(row: Mapping[str, Any]) -> Patient:
+    return Patient(
+        phone=row["phone"],
+        name=row.get("name"),
+        preferences=parse_json(row.get("preferences")) or {},
+    )
+
+
+def appointment_from_row(row: Mapping[str, Any]) -> Appointment:
+    return Appointment(
+        id=str(row["id"]),
+        user_phone=row["user_phone"],
+        start_time=parse_time(row["start_time"]),
+        end_time=parse_time(row["end_time"]),
+        status=row.get("status") or "booked",
+        meta=parse_json(row.get("meta")) or {},
+    )
+
+
+def summary_from_row(row: Mapping[str, Any]) -> CallSummary:
+    data = {name: row.get(name) for name in SUMMARY_FIELDS}
+    data["id"] = str(data["id"])
+    for name in SUMMARY_JSON_FIELDS:
+        data[name] = parse_json(data[name])
+    for name in ("created_at", "started_at", "ended_at"):
+        data[name] = parse_time(data[name])
+    return CallSummary(**data)
+
+
+def summary_id(summary: CallSummary) -> str:
+    """Summaries are keyed by a UUID (a uuid column on PostgreSQL); SQLite enforces the same."""
+    canonical = canonical_uuid(summary.id)
+    if canonical is None:
+        raise InvalidRequest("A call summary id must be a UUID.")
+    return canonical
+
+
+def clean_name(name: str | None) -> str | None:
+    """A blank name is no name: it must never overwrite one we have."""
+    if name is None:
+        return None
+    name = " ".join(name.split())
+    return name or None
