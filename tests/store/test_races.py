@@ -1,0 +1,122 @@
+"""Racing callers: the database, not luck, decides who gets a slot.
+
+SQLite runs through several store instances on one file (each with its own writer connection,
+as separate processes would); PostgreSQL through one store with a connection per caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aida.errors import SlotTaken
+from aida.store.models import Appointment, BookingResult
+from aida.store.postgres import PostgresStore
+from aida.store.protocol import Store
+from aida.store.sqlite import SqliteStore
+
+T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=dt.UTC)
+SLOT = dt.timedelta(minutes=30)
+ROUND_LIMIT_S = 10.0
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list[Store]]:
+    made: list[Any] = []
+    if request.param == "sqlite":
+        made = [SqliteStore(tmp_path / "race.db") for _ in range(5)]
+    else:
+        made = [PostgresStore(request.getfixturevalue("pg_url"), pool_size=50, max_overflow=0)]
+    for store in made:
+        await store.migrate()
+    yield made
+    for store in made:
+        await store.close()
+
+
+async def timed_gather(calls: list[Awaitable[Any]]) -> tuple[list[Any], float]:
+    started = time.perf_counter()
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    return results, time.perf_counter() - started
+
+
+def unexpected(results: list[Any], *expected: type) -> list[Any]:
+    return [r for r in results if not isinstance(r, expected)]
+
+
+async def test_fifty_callers_one_slot_one_booking(stores: list[Store]) -> None:
+    phones = [f"+1555200{i:04d}" for i in range(50)]
+    for phone in phones:
+        await stores[0].upsert_patient(phone)
+
+    results, elapsed = await timed_gather(
+        [stores[i % len(stores)].book(p, T0, T0 + SLOT) for i, p in enumerate(phones)]
+    )
+
+    assert unexpected(results, BookingResult, SlotTaken) == []
+    wins = [r for r in results if isinstance(r, BookingResult)]
+    assert len(wins) == 1 and wins[0].created
+    assert sum(isinstance(r, SlotTaken) for r in results) == 49
+    booked = await stores[0].list_appointments(status=None)
+    assert [a.id for a in booked] == [wins[0].appointment.id]
+    assert elapsed < ROUND_LIMIT_S
+
+
+async def test_overlapping_racers_for_neighbouring_slots(stores: list[Store]) -> None:
+    """Half-overlapping requests: whatever wins, no two booked rows overlap."""
+    phones = [f"+1555300{i:04d}" for i in range(40)]
+    for phone in phones:
+        await stores[0].upsert_patient(phone)
+    offsets = [dt.timedelta(minutes=15 * (i % 8)) for i in range(len(phones))]
+
+    results, elapsed = await timed_gather(
+        [
+            stores[i % len(stores)].book(p, T0 + off, T0 + off + SLOT)
+            for i, (p, off) in enumerate(zip(phones, offsets, strict=True))
+        ]
+    )
+
+    assert unexpected(results, BookingResult, SlotTaken) == []
+    booked = await stores[0].list_appointments()
+    assert len(booked) == sum(isinstance(r, BookingResult) for r in results) >= 4
+    for earlier, later in zip(booked, booked[1:], strict=False):
+        assert earlier.end_time <= later.start_time
+    assert elapsed < ROUND_LIMIT_S
+
+
+async def test_twenty_reschedules_into_one_slot(stores: list[Store]) -> None:
+    originals: list[Appointment] = []
+    for i in range(20):
+        phone = f"+1555400{i:04d}"
+        await stores[0].upsert_patient(phone)
+        start = T0 + i * SLOT
+        originals.append((await stores[0].book(phone, start, start + SLOT)).appointment)
+    target = T0 + dt.timedelta(days=1)
+
+    results, elapsed = await timed_gather(
+        [
+            stores[i % len(stores)].reschedule(a.id, a.user_phone, target, target + SLOT)
+            for i, a in enumerate(originals)
+        ]
+    )
+
+    assert unexpected(results, Appointment, SlotTaken) == []
+    winners = [r for r in results if isinstance(r, Appointment)]
+    assert len(winners) == 1
+    winner = winners[0]
+    moved_from = winner.meta["rescheduled_from"]
+    for original in originals:
+        now = await stores[0].get_appointment(original.id)
+        if original.id == moved_from:
+            assert now.status == "cancelled" and now.meta["rescheduled_to"] == winner.id
+        else:
+            assert now == original  # every loser still has exactly what they had
+    in_target = await stores[0].list_appointments(start=target, end=target + SLOT)
+    assert [a.id for a in in_target] == [winner.id]
+    assert elapsed < ROUND_LIMIT_S
