@@ -11,10 +11,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
 
 from aida.api.errors import CatchAllMiddleware, install_error_handlers
 from aida.api.routes import appointments, health, session, slots, summaries
 from aida.api.state import AppState
+from aida.api.static import mount_web
 from aida.config import Settings, get_settings
 from aida.errors import StoreUnavailable
 from aida.scheduling.clock import Clock
@@ -93,7 +95,21 @@ def create_app(
             expose_headers=["Retry-After"],
             max_age=600,
         )
+    _serve_web(app)
     return app
+
+
+def _serve_web(app: FastAPI) -> None:
+    """The web client answers only what no route matched, not even partly.
+
+    A mount at "/" fully matches every path, so Starlette would prefer it to a route that matches
+    the path but not the method: `GET /api/session` would be the client's 404, not our 405. As the
+    router's default app it sees only what is left over.
+    """
+    mount_web(app)
+    web = app.router.routes.pop()
+    assert isinstance(web, Mount) and web.path == "", "mount_web must add the mount at /"
+    app.router.default = web.app
 
 
 app = create_app()
