@@ -433,6 +433,8 @@ class _Resolver:
     ) -> dt.date:
         if month is None:
             return self.nth_of_month(day, month_offset)
+        if not 1 <= month <= 12 or day < 1:
+            raise InvalidRequest("That date doesn't exist; could you check it?")
         if year is not None:
             try:
                 return dt.date(year, month, day)
@@ -601,6 +603,10 @@ def _after(local: dt.datetime, delta: dt.timedelta) -> dt.datetime:
     return (local.astimezone(dt.UTC) + delta).astimezone(local.tzinfo)
 
 
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
 def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 
@@ -741,6 +747,14 @@ _Day = dt.date | tuple[dt.date, dt.date, str] | None
 
 def _days(p: _Parts, r: _Resolver) -> _Day | list[dt.date]:
     """The day(s) meant; a list when there are several readings to offer."""
+    months = list(dict.fromkeys(p.months))
+    if len(months) > 1:
+        names = [calendar.month_name[m] for m, _ in months]
+        raise AmbiguousTime(
+            f"Did you mean {_or(names)}?", options=[{"description": n} for n in names]
+        )
+    if any(len(set(xs)) > 1 for xs in (p.week_offset, p.month_offset, p.day_offset)):
+        raise InvalidRequest(NOT_UNDERSTOOD)
     weekdays = list(dict.fromkeys(p.weekdays))
     if len({w for w, _ in weekdays}) > 1:
         return [r.weekday_date(w, m) for w, m in weekdays]
@@ -775,6 +789,12 @@ def _days(p: _Parts, r: _Resolver) -> _Day | list[dt.date]:
         date = r.today + dt.timedelta(days=p.day_offset[0])
         said = f"In {p.day_offset[0]} days it's"
     if date is not None:
+        if p.week_offset and _monday(date) != _monday(r.today) + dt.timedelta(
+            weeks=p.week_offset[0]
+        ):
+            raise InvalidRequest(
+                f"{r.day_text(date)} isn't in the week you said; which day did you mean?"
+            )
         if weekday is not None and date.weekday() != weekday:
             # never a silently wrong weekday: offer the date said and the weekday said
             article = "a " if dates else ""
@@ -799,6 +819,10 @@ def _days(p: _Parts, r: _Resolver) -> _Day | list[dt.date]:
             first, last, _ = _month_span(p, r)
             every = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
             every = [d for d in every if d.weekday() == weekday]
+            if not every:
+                raise InvalidRequest(
+                    f"There's no {DAY_NAMES[weekday]} left that month; would another month work?"
+                )
             p.ambiguity_prefix = f"There are several {DAY_NAMES[weekday]}s then. "
             return every if len(every) != 1 else every[0]
         return r.weekday_date(weekday, modifier)

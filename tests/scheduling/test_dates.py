@@ -427,3 +427,52 @@ def test_dateparser_is_a_fallback_for_dates_only() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError):
         resolve_when("tomorrow", dt.datetime(2026, 3, 10, 10), HOURS)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("February or March", AmbiguousTime),
+        ("tomorrow next week", InvalidRequest),  # the 11th is not in next week
+        ("the 12th next week", InvalidRequest),
+        ("next week in 2 weeks", InvalidRequest),
+    ],
+)
+def test_conflicting_parts_are_never_dropped(text: str, error: type) -> None:
+    with pytest.raises(error) as err:
+        resolve("tue", text)
+    assert_speakable(err.value.message)
+
+
+def test_the_16th_next_week_agrees() -> None:
+    assert wall(resolve("tue", "the 16th next week").start) == "2026-03-16 09:00"
+
+
+_WORDS = (
+    "next this the on at in of tomorrow today tonight monday friday sunday sat morning afternoon "
+    "evening noon midnight 12 am pm 3 7 9 10:30 15:00 0:00 24 31st 5th 29th february march may "
+    "2026 2027 weeks week days month between and after before from to by half past quarter two "
+    "thirty first asap or not 3/4 13/13 0/0 2026-02-29 2026-13-01 99:99 - : / , . o'clock a.m. "
+    "fortnight couple early late lunch 00 1 59 60 100"
+)
+VOCABULARY = _WORDS.split()
+
+
+def test_word_salad_never_crashes_and_never_names_a_wrong_weekday() -> None:
+    import random
+
+    rng = random.Random(2026)
+    weekend_clinic = clinic(weekdays=frozenset({5, 6}), open=dt.time(0), close=dt.time(23, 45))
+    clinics = [clinic(), clinic(SYDNEY), weekend_clinic]
+    nows = [NOWS["fri_eve"], NOWS["year_end"], at("2026-02-28 12:00"), at("2026-11-01 01:30")]
+    for _ in range(400):
+        text = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(1, 6)))
+        hours = rng.choice(clinics)
+        try:
+            res = resolve_when(text, rng.choice(nows), hours)
+        except InvalidRequest as exc:  # AmbiguousTime included
+            assert_speakable(exc.message)
+            continue
+        assert res.start.tzinfo == hours.tz and res.end > res.start, text
+        if res.description != "the earliest available times":
+            assert res.start.strftime("%A") in res.description, text
