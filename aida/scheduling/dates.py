@@ -479,24 +479,22 @@ class _Resolver:
     def weekday_date(self, weekday: int, modifier: str | None) -> dt.date:
         ahead = (weekday - self.today.weekday()) % 7
         if modifier in ("next", "following"):
-            monday = self.today - dt.timedelta(days=self.today.weekday())
-            return monday + dt.timedelta(weeks=1, days=weekday)
+            return _monday(self.today) + dt.timedelta(weeks=1, days=weekday)
         if modifier == "after next":  # the second one to come, today not counted
             return self.today + dt.timedelta(days=(ahead or 7) + 7)
         if modifier in ("this", "coming", "upcoming"):
             return self.today + dt.timedelta(days=ahead)
         return self.today + dt.timedelta(days=ahead or 7)
 
-    def week_days(self, offset: int, *, anchor: dt.date | None = None) -> tuple[dt.date, dt.date]:
-        """The open days of the week `offset` weeks from this one (or containing `anchor`)."""
-        base = anchor or self.today + dt.timedelta(weeks=offset)
-        monday = base - dt.timedelta(days=base.weekday())
+    def week_days(self, offset: int) -> tuple[dt.date, dt.date]:
+        """The first and last open days still ahead in the week `offset` weeks from this one."""
+        monday = _monday(self.today) + dt.timedelta(weeks=offset)
         days = [monday + dt.timedelta(days=i) for i in range(7)]
         days = [d for d in days if self.hours.is_open_on(d) and self.still_ahead(d)]
         if not days:
             if offset == 0:
                 raise InvalidRequest("We have no more open days this week; would next week work?")
-            raise InvalidRequest(NOT_UNDERSTOOD)
+            raise InvalidRequest("We have no open days that week; would another week work?")
         return days[0], days[-1]
 
     def month_days(self, year: int, month: int) -> tuple[dt.date, dt.date]:
