@@ -80,14 +80,24 @@ def _tls() -> ssl.SSLContext:
 
 class SupabaseSchemaMissing(StoreUnavailable):
     """The Supabase project lacks Aida's tables or functions: PostgREST cannot run DDL, so the
-    SQL in `supabase/migrations/` has to be applied to the project first."""
+    SQL in `supabase/migrations/` has to be applied to the project first. During a call the
+    caller hears only that the book is unreachable; `migrate()` says what is missing."""
 
     code = "schema_missing"
 
 
+class SupabaseKeyRefused(StoreUnavailable):
+    """PostgREST refused SUPABASE_KEY (an invalid JWT, or a key without the grants, such as
+    anon: the migrations grant Aida's functions to service_role only)."""
+
+    code = "store_key_refused"
+
+
 def map_api_error(err: APIError, *, start: dt.datetime | None = None) -> AidaError:
     """The Aida error for a PostgREST error body (its `code` is the SQLSTATE, or PGRSTxxx for
-    PostgREST's own errors, or the HTTP status when the body was not PostgREST's)."""
+    PostgREST's own errors, or the HTTP status when the body was not PostgREST's).
+
+    Only codes are logged: PostgREST's `details` (and some messages) quote row values."""
     code = err.code or ""
     mapped = failures.error_for_sqlstate(code, start=start)
     if mapped is not None:
@@ -96,18 +106,15 @@ def map_api_error(err: APIError, *, start: dt.datetime | None = None) -> AidaErr
         return failures.patient_not_found()
     if code == _BAD_TEXT:
         return InvalidRequest("That reference doesn't look right.")
+    spoken = failures.unavailable().message
     if code in _SCHEMA_MISSING:
-        return SupabaseSchemaMissing(
-            f"The Supabase schema is missing or out of date; apply {MIGRATIONS_DIR} first.",
-            missing=err.message,
-        )
+        log.error("supabase: schema missing (%s); apply the SQL in %s", code, MIGRATIONS_DIR)
+        return SupabaseSchemaMissing(spoken, missing=err.message)
     if code in _NOT_ALLOWED:
-        return StoreUnavailable(
-            "The Supabase key may not use Aida's tables; set SUPABASE_KEY to the service role key."
-        )
+        log.error("supabase: SUPABASE_KEY refused (%s); use the service role key", code)
+        return SupabaseKeyRefused(spoken)
     if code not in _UPSTREAM_DOWN:
-        # PostgREST's messages name constraints and columns; `details` may hold values (PHI).
-        log.warning("supabase request failed: code=%s message=%s", code, err.message)
+        log.warning("supabase request failed: code=%s", code)
     return failures.unavailable()
 
 
@@ -241,6 +248,10 @@ class SupabaseStore:
                 await self._rpc(fn, params)
             except SupabaseSchemaMissing:
                 missing.append(f"function {fn}")
+            except SupabaseKeyRefused as err:
+                raise SupabaseKeyRefused(
+                    f"Supabase refused SUPABASE_KEY for {fn}; use the project's service role key."
+                ) from err
             except (
                 AppointmentNotFound,
                 PatientNotFound,
@@ -400,6 +411,21 @@ class SupabaseStore:
             row[name] = _iso(value) if value is not None else None
         if row["created_at"] is None:
             del row["created_at"]  # the column default stamps new rows; a replace keeps it
+        if summary.user_phone:
+            # An unknown caller still gets a record: their number becomes a nameless patient
+            # rather than the foreign key throwing the summary away (as the SQL backends do).
+            await self._run(
+                lambda c: (
+                    c.table("users")
+                    .upsert(
+                        {"phone": summary.user_phone},
+                        on_conflict="phone",
+                        ignore_duplicates=True,
+                        returning=ReturnMethod.minimal,
+                    )
+                    .execute()
+                )
+            )
         # Transcripts are large: no need to have the row echoed back.
         await self._run(
             lambda c: (

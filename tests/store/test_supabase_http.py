@@ -28,7 +28,7 @@ from aida.errors import (
 from aida.store import failures
 from aida.store.models import CallSummary
 from aida.store.protocol import Store
-from aida.store.supabase import SupabaseSchemaMissing, SupabaseStore
+from aida.store.supabase import SupabaseKeyRefused, SupabaseSchemaMissing, SupabaseStore
 from tests.store.supabase_fake import FakePostgrest, PostgrestState, Recorded
 
 KEY = "test-service-role-key"
@@ -358,9 +358,10 @@ ERROR_CASES = [
     (400, "AI410", PatientNotFound, NO_PATIENT),
     (409, "23503", PatientNotFound, NO_PATIENT),
     (400, "22023", InvalidRequest, None),
-    (404, "PGRST202", SupabaseSchemaMissing, None),
-    (401, "PGRST301", StoreUnavailable, None),
-    (401, "42501", StoreUnavailable, None),
+    (404, "PGRST202", SupabaseSchemaMissing, UNAVAILABLE),
+    (400, "42703", SupabaseSchemaMissing, UNAVAILABLE),
+    (401, "PGRST301", SupabaseKeyRefused, UNAVAILABLE),
+    (401, "42501", SupabaseKeyRefused, UNAVAILABLE),
     (503, "PGRST001", StoreUnavailable, UNAVAILABLE),
     (504, "PGRST003", StoreUnavailable, UNAVAILABLE),
     (503, "08006", StoreUnavailable, UNAVAILABLE),
@@ -475,6 +476,7 @@ async def test_list_appointments_reads_every_page(
 
 async def test_save_call_summary_upserts_on_id(fake: FakePostgrest, store: SupabaseStore) -> None:
     fake.reply(201)  # return=minimal: no body
+    fake.reply(201)
     summary = CallSummary(
         id=SUMMARY_ID,
         user_phone=PHONE,
@@ -485,7 +487,14 @@ async def test_save_call_summary_upserts_on_id(fake: FakePostgrest, store: Supab
         status="complete",
     )
     await store.save_call_summary(summary)
-    req = only(fake)
+    assert len(fake.requests) == 2
+    # first the caller's number, as a nameless patient unless already one (DO NOTHING)
+    user = fake.requests[0]
+    assert (user.method, user.path, user.query) == ("POST", "/rest/v1/users", "on_conflict=phone")
+    assert user.headers["prefer"] == "return=minimal,resolution=ignore-duplicates"
+    assert user.body == b'{"phone":"+15551234567"}'
+    assert_service_headers(user)
+    req = fake.requests[1]
     assert (req.method, req.path, req.query) == (
         "POST",
         "/rest/v1/call_summaries",
@@ -501,6 +510,15 @@ async def test_save_call_summary_upserts_on_id(fake: FakePostgrest, store: Supab
     assert body["duration_seconds"] == 61.5
     assert body["end_reason"] is None  # replace: every column is written
     assert set(body) == set(CallSummary.model_fields) - {"created_at"}
+
+
+async def test_save_call_summary_without_a_caller_is_one_request(
+    fake: FakePostgrest, store: SupabaseStore
+) -> None:
+    fake.reply(201)
+    await store.save_call_summary(CallSummary(id=SUMMARY_ID, summary_text="Caller hung up."))
+    req = only(fake)
+    assert (req.path, req.json()["user_phone"]) == ("/rest/v1/call_summaries", None)
 
 
 async def test_save_call_summary_needs_a_uuid(fake: FakePostgrest, store: SupabaseStore) -> None:
@@ -614,6 +632,20 @@ async def test_migrate_names_what_is_missing_and_where_the_sql_is() -> None:
     assert isinstance(caught.value, StoreUnavailable)
 
 
+async def test_migrate_with_a_key_that_may_not_execute(fake: FakePostgrest) -> None:
+    # Supabase's anon key: RLS hides every row without an error, but EXECUTE was revoked.
+    for _ in range(3):
+        fake.reply(200, [])
+    fake.error(401, "42501", "permission denied for function book_appointment")
+    s = make_store(fake.url)
+    try:
+        with pytest.raises(SupabaseKeyRefused, match="service role key"):
+            await s.migrate()
+    finally:
+        await s.close()
+    assert fake.requests[-1].path == "/rest/v1/rpc/book_appointment"
+
+
 async def test_ping(fake: FakePostgrest, store: SupabaseStore) -> None:
     fake.reply(200, [])
     await store.ping()
@@ -648,14 +680,15 @@ async def test_connection_refused_is_store_unavailable() -> None:
 
 async def test_timeout_is_store_unavailable_and_not_retried(fake: FakePostgrest) -> None:
     s = make_store(fake.url, timeout=0.2)
-    fake.reply(200, {"appointment": APPT_ROW, "created": True}, delay=0.6)
+    fake.reply(200, {"appointment": APPT_ROW, "created": True}, delay=10.0)
     began = time.monotonic()
     try:
-        with pytest.raises(StoreUnavailable):
+        with pytest.raises(StoreUnavailable) as caught:
             await s.book(PHONE, START, END)
     finally:
         await s.close()
-    assert time.monotonic() - began < 0.55
+    assert time.monotonic() - began < 2.0  # the 0.2 s timeout, not the 10 s reply
+    assert str(caught.value) == UNAVAILABLE
     assert len(fake.requests) == 1
 
 
@@ -774,8 +807,12 @@ async def test_call_summaries_round_trip(live: tuple[SupabaseStore, PostgrestSta
         ids[2],
         ids[1],
     ]
-    with pytest.raises(PatientNotFound):
-        await store.save_call_summary(CallSummary(id=NEW_ID, user_phone="+15550000000"))
+    # an unknown caller's record is kept, and their number becomes a nameless patient
+    await store.save_call_summary(CallSummary(id=NEW_ID, user_phone="+15550000000"))
+    assert (await store.get_call_summary(NEW_ID)).user_phone == "+15550000000"  # type: ignore[union-attr]
+    newcomer = await store.get_patient("+15550000000")
+    assert newcomer is not None and newcomer.name is None
+    assert (await store.get_patient(PHONE)).name == "Jane Doe"  # type: ignore[union-attr]
 
 
 def test_fake_error_bodies_are_postgrest_shaped() -> None:

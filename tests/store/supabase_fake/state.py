@@ -68,7 +68,10 @@ class PostgrestState:
         self.missing_tables: set[str] = set()
         self.missing_columns: set[tuple[str, str]] = set()
         self.missing_functions: set[str] = set()
-        self.now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+        self.now: dt.datetime | None = None  # what now() returns; None: the real clock
+
+    def _now(self) -> dt.datetime:
+        return self.now or dt.datetime.now(dt.UTC)
 
     # --- dispatch ---
 
@@ -133,6 +136,8 @@ class PostgrestState:
         rows = self.tables[table]
         key = body.get(on_conflict)
         if key is not None and key in rows:
+            if "resolution=ignore-duplicates" in prefer:  # ON CONFLICT DO NOTHING
+                return Reply(201) if "return=minimal" in prefer else Reply(201, [])
             if "resolution=merge-duplicates" not in prefer:
                 return _err(
                     409, "23505", f'duplicate key value violates unique constraint "{table}_pkey"'
@@ -151,7 +156,7 @@ class PostgrestState:
             if table == "users":
                 row["preferences"] = {}
             if table == "call_summaries":
-                row["created_at"] = pg_ts(self.now)
+                row["created_at"] = pg_ts(self._now())
             if "id" in row and body.get("id") is None:
                 row["id"] = str(uuid.uuid4())
             row.update(copy.deepcopy(body))
@@ -233,7 +238,7 @@ class PostgrestState:
             return row
         if row["status"] != "cancelled":
             row["status"] = "cancelled"
-            row["meta"] = {**row["meta"], "cancelled_at": pg_ts(self.now)}
+            row["meta"] = {**row["meta"], "cancelled_at": pg_ts(self._now())}
         return Reply(200, copy.deepcopy(row))
 
     def _fn_reschedule_appointment(
@@ -275,7 +280,11 @@ class PostgrestState:
             p_user_phone, start, end, {**meta, "rescheduled_from": old["id"]}
         )
         old["status"] = "cancelled"
-        old["meta"] = {**old["meta"], "rescheduled_to": new["id"], "cancelled_at": pg_ts(self.now)}
+        old["meta"] = {
+            **old["meta"],
+            "rescheduled_to": new["id"],
+            "cancelled_at": pg_ts(self._now()),
+        }
         return Reply(200, copy.deepcopy(new))
 
     def _fn_merge_user_preferences(self, p_phone: str, p_preferences: Any) -> Reply:
