@@ -219,6 +219,20 @@ class SupabaseStore:
         The function probes ask for things that cannot exist (the nil uuid, the phone "+0"), so
         each fails inside its own transaction and changes nothing; any answer but "no such
         function" proves the function is there. A key without EXECUTE (anon) fails here too."""
+        try:
+            missing = await self._missing_schema()
+        except SupabaseKeyRefused as err:
+            raise SupabaseKeyRefused(
+                "Supabase refused SUPABASE_KEY; use the project's service role key."
+            ) from err
+        if missing:
+            raise SupabaseSchemaMissing(
+                f"The Supabase project is missing Aida's schema; apply the SQL in {MIGRATIONS_DIR}"
+                " (for example with `supabase db push`).",
+                missing=missing,
+            )
+
+    async def _missing_schema(self) -> list[str]:
         missing: list[str] = []
         for table, columns in (
             ("users", USER_COLUMNS),
@@ -248,10 +262,6 @@ class SupabaseStore:
                 await self._rpc(fn, params)
             except SupabaseSchemaMissing:
                 missing.append(f"function {fn}")
-            except SupabaseKeyRefused as err:
-                raise SupabaseKeyRefused(
-                    f"Supabase refused SUPABASE_KEY for {fn}; use the project's service role key."
-                ) from err
             except (
                 AppointmentNotFound,
                 PatientNotFound,
@@ -260,12 +270,7 @@ class SupabaseStore:
                 SlotTaken,
             ):
                 pass  # the function ran and refused the probe, as it should
-        if missing:
-            raise SupabaseSchemaMissing(
-                f"The Supabase project is missing Aida's schema; apply the SQL in {MIGRATIONS_DIR}"
-                " (for example with `supabase db push`).",
-                missing=missing,
-            )
+        return missing
 
     async def ping(self) -> None:
         try:

@@ -646,6 +646,17 @@ async def test_migrate_with_a_key_that_may_not_execute(fake: FakePostgrest) -> N
     assert fake.requests[-1].path == "/rest/v1/rpc/book_appointment"
 
 
+async def test_migrate_with_an_invalid_jwt(fake: FakePostgrest) -> None:
+    fake.error(401, "PGRST301", "JWSError JWSInvalidSignature")
+    s = make_store(fake.url)
+    try:
+        with pytest.raises(SupabaseKeyRefused, match="service role key"):
+            await s.migrate()
+    finally:
+        await s.close()
+    assert len(fake.requests) == 1
+
+
 async def test_ping(fake: FakePostgrest, store: SupabaseStore) -> None:
     fake.reply(200, [])
     await store.ping()
