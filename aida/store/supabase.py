@@ -62,7 +62,7 @@ _BAD_TEXT = "22P02"  # invalid_text_representation, e.g. a malformed uuid
 _UPSTREAM_DOWN = frozenset({"PGRST000", "PGRST001", "PGRST002", "PGRST003"})
 # The schema (or a part of it) is not there: tables, columns, functions.
 _SCHEMA_MISSING = frozenset({"42P01", "PGRST205", "42703", "PGRST204", "42883", "PGRST202"})
-# Wrong key: the migrations grant the tables and functions to service_role only.
+# Wrong key: only service_role may EXECUTE the functions (and RLS hides rows from anon).
 _NOT_ALLOWED = frozenset({"42501", "PGRST301", "PGRST302"})
 
 _NIL_UUID = "00000000-0000-0000-0000-000000000000"
