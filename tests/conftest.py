@@ -25,8 +25,9 @@ def pg_server() -> Iterator[pg.PgServer]:
         server = pg.acquire()
     except pg.PgUnavailable as exc:
         if pg.postgres_required():
-            pytest.fail(f"PostgreSQL is required here (CI or AIDA_REQUIRE_POSTGRES=1): {exc}",
-                        pytrace=False)
+            pytest.fail(
+                f"PostgreSQL is required here (CI or AIDA_REQUIRE_POSTGRES=1): {exc}", pytrace=False
+            )
         pytest.skip(f"!!! NO POSTGRESQL: PostgreSQL tests SKIPPED ({exc})")
     yield server
     server.stop()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import pwd
 import shlex
@@ -33,8 +34,12 @@ import asyncpg
 T = TypeVar("T")
 
 ENV_URL = "AIDA_TEST_DATABASE_URL"
-PG_BIN_CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin",
-                     "/usr/lib/postgresql/17/bin", "/usr/local/pgsql/bin")
+PG_BIN_CANDIDATES = (
+    "/usr/lib/postgresql/15/bin",
+    "/usr/lib/postgresql/16/bin",
+    "/usr/lib/postgresql/17/bin",
+    "/usr/local/pgsql/bin",
+)
 
 
 class PgUnavailable(RuntimeError):
@@ -113,10 +118,8 @@ class PgServer:
             stop()  # the whole cluster goes, databases included
             return
         for name in reversed(self._created):  # a shared server: leave it as we found it
-            try:
+            with contextlib.suppress(Exception):  # best effort on a server we don't own
                 self.execute(f'drop database if exists "{name}" with (force)')
-            except Exception:  # noqa: BLE001 - best effort cleanup of a test server
-                pass
         self._created.clear()
 
 
@@ -172,6 +175,23 @@ def _run(argv: list[str], what: str) -> None:
         raise PgUnavailable(f"{what} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
 
 
+def _stopper(pg_ctl: str, data: Path, root: Path) -> Callable[[], None]:
+    stopped = threading.Event()
+
+    def stop() -> None:
+        if stopped.is_set():
+            return
+        stopped.set()
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+    return stop
+
+
 def start_cluster(*, durable: bool = False, max_connections: int = 200) -> PgServer:
     """Start a private cluster; `durable=False` turns fsync off (tests), True keeps the
     defaults (benchmarks that should mean something)."""
@@ -188,14 +208,31 @@ def start_cluster(*, durable: bool = False, max_connections: int = 200) -> PgSer
         os.chown(root, account.pw_uid, account.pw_gid)
     data = root / "data"
     try:
-        _run([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "--no-sync",
-              "-U", "postgres", "-E", "UTF8", "--locale=C"], "initdb")
+        _run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "--no-sync",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+            "initdb",
+        )
     except (PgUnavailable, OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(root, ignore_errors=True)
         raise PgUnavailable(str(exc)) from exc
 
-    settings = [f"-k {root}", "-c listen_addresses=127.0.0.1",
-                f"-c max_connections={max_connections}"]
+    settings = [
+        f"-k {root}",
+        "-c listen_addresses=127.0.0.1",
+        f"-c max_connections={max_connections}",
+    ]
     if not durable:
         settings += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     pg_ctl = str(bindir / "pg_ctl")
@@ -203,22 +240,27 @@ def start_cluster(*, durable: bool = False, max_connections: int = 200) -> PgSer
     for _ in range(3):  # the free port may be taken between probing and binding
         port = _free_port()
         try:
-            _run([pg_ctl, "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "30",
-                  "-o", " ".join([f"-p {port}", *settings]), "start"], "pg_ctl start")
+            _run(
+                [
+                    pg_ctl,
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(root / "server.log"),
+                    "-w",
+                    "-t",
+                    "30",
+                    "-o",
+                    " ".join([f"-p {port}", *settings]),
+                    "start",
+                ],
+                "pg_ctl start",
+            )
         except (PgUnavailable, OSError, subprocess.SubprocessError) as exc:
             last_error = exc
             continue
 
-        stopped = threading.Event()
-
-        def stop(data: Path = data, root: Path = root) -> None:
-            if stopped.is_set():
-                return
-            stopped.set()
-            subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-                           capture_output=True, timeout=60)
-            shutil.rmtree(root, ignore_errors=True)
-
+        stop = _stopper(pg_ctl, data, root)
         atexit.register(stop)  # also when a session dies before its teardown
         return PgServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", stop)
     shutil.rmtree(root, ignore_errors=True)

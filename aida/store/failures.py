@@ -51,7 +51,9 @@ def is_connection_failure(sqlstate: str | None) -> bool:
     )
 
 
-def error_for_sqlstate(sqlstate: str | None, *, start: dt.datetime | None = None) -> AidaError | None:
+def error_for_sqlstate(
+    sqlstate: str | None, *, start: dt.datetime | None = None
+) -> AidaError | None:
     """The caller-facing error for a SQLSTATE, or None when it is a bug to surface as is."""
     if sqlstate == EXCLUSION_VIOLATION:
         return SlotTaken(start=start)

@@ -97,7 +97,9 @@ class PostgresStore:
             except sa_exc.DBAPIError as exc:
                 code = getattr(exc.orig, "sqlstate", None)
                 last = attempt == _RETRIES - 1
-                if not last and (code in failures.RETRYABLE_SQLSTATES or exc.connection_invalidated):
+                if not last and (
+                    code in failures.RETRYABLE_SQLSTATES or exc.connection_invalidated
+                ):
                     await asyncio.sleep(0.005 * 2**attempt)
                     continue
                 mapped = failures.error_for_sqlstate(code, start=start)
@@ -112,7 +114,9 @@ class PostgresStore:
                 raise failures.unavailable() from exc
         raise AssertionError("unreachable")
 
-    async def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    async def _rows(
+        self, sql: str, params: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         async def work(conn: AsyncConnection) -> list[dict[str, Any]]:
             result = await conn.execute(text(sql), dict(params or {}))
             return [dict(r) for r in result.mappings()]
@@ -142,9 +146,10 @@ class PostgresStore:
                     " create table if not exists aida.schema_migrations ("
                     " version text primary key, applied_at timestamptz not null default now())"
                 )
-                applied = {r["version"] for r in await driver.fetch(
-                    "select version from aida.schema_migrations"
-                )}
+                applied = {
+                    r["version"]
+                    for r in await driver.fetch("select version from aida.schema_migrations")
+                }
                 for migration in postgres_migrations():
                     if migration.version in applied:
                         continue
@@ -298,7 +303,8 @@ class PostgresStore:
             f" values ({', '.join(bind(c) for c in columns)},"
             " coalesce(cast(:created_at as timestamptz), now()))"
             f" on conflict (id) do update set {updates},"
-            " created_at = coalesce(cast(:created_at as timestamptz), public.call_summaries.created_at)"
+            " created_at = coalesce(cast(:created_at as timestamptz),"
+            " public.call_summaries.created_at)"
         )
 
         async def work(conn: AsyncConnection) -> None:
@@ -355,4 +361,3 @@ def _filters(*clauses: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
         parts.append(sql)
         params[name] = value
     return (" where " + " and ".join(parts) if parts else ""), params
-

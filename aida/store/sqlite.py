@@ -77,6 +77,7 @@ class SqliteStore:
             return self._writer, self._reader
         async with self._open_lock:
             if self._writer is None or self._reader is None:
+                writer = reader = None
                 try:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     writer = await self._connect()
@@ -85,6 +86,9 @@ class SqliteStore:
                     reader = await self._connect()
                     await reader.execute_fetchall("PRAGMA query_only=ON")
                 except (OSError, sqlite3.Error) as exc:
+                    for conn in (reader, writer):
+                        if conn is not None:
+                            await conn.close()
                     raise failures.unavailable() from exc
                 self._writer, self._reader = writer, reader
         return self._writer, self._reader
@@ -349,7 +353,8 @@ class SqliteStore:
                 )
             await conn.execute(
                 f"insert into call_summaries ({', '.join(columns)}, created_at)"
-                f" values ({', '.join(':' + c for c in columns)}, coalesce(:given_created_at, :now))"
+                f" values ({', '.join(':' + c for c in columns)},"
+                " coalesce(:given_created_at, :now))"
                 f" on conflict (id) do update set {updates},"
                 " created_at = coalesce(:given_created_at, call_summaries.created_at)",
                 values,
@@ -427,7 +432,9 @@ async def _insert_appointment(
 
 async def _owned(conn: aiosqlite.Connection, appointment_id: str, phone: str) -> Row:
     key = canonical_uuid(appointment_id)
-    row = None if key is None else await _one(conn, "select * from appointments where id = ?", (key,))
+    row = (
+        None if key is None else await _one(conn, "select * from appointments where id = ?", (key,))
+    )
     if row is None:
         raise failures.appointment_not_found()
     if row["user_phone"] != phone:

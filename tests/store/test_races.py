@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
@@ -85,7 +86,7 @@ async def test_overlapping_racers_for_neighbouring_slots(stores: list[Store]) ->
     assert unexpected(results, BookingResult, SlotTaken) == []
     booked = await stores[0].list_appointments()
     assert len(booked) == sum(isinstance(r, BookingResult) for r in results) >= 4
-    for earlier, later in zip(booked, booked[1:], strict=False):
+    for earlier, later in itertools.pairwise(booked):
         assert earlier.end_time <= later.start_time
     assert elapsed < ROUND_LIMIT_S
 

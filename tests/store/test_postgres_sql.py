@@ -1,0 +1,290 @@
+"""The SQL in supabase/migrations on a real PostgreSQL: the functions PostgREST RPC calls, their
+grants under Supabase's roles, the constraint behind them, and the PostgreSQL backend's plumbing
+(migration bookkeeping, retries, unreachable servers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import exc as sa_exc
+
+from aida.errors import StoreUnavailable
+from aida.store.migrations import postgres_migrations
+from aida.store.postgres import PostgresStore
+from tests import pg
+
+pytestmark = pytest.mark.postgres
+
+T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=dt.UTC)
+SLOT = dt.timedelta(minutes=30)
+FUNCTIONS = (
+    "public.book_appointment(text, timestamptz, timestamptz, jsonb)",
+    "public.reschedule_appointment(uuid, text, timestamptz, timestamptz)",
+    "public.cancel_appointment(uuid, text)",
+    "public.merge_user_preferences(text, jsonb)",
+)
+BRIEF_SQL = Path(__file__).with_name("brief_schema.sql")
+
+SUPABASE_ROLES = """
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = 'anon') then
+    create role anon nologin noinherit;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
+    create role authenticated nologin noinherit;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'service_role') then
+    create role service_role nologin noinherit bypassrls;
+  end if;
+end
+$$;
+"""
+# What a Supabase project does to every new object in public (see supabase/postgres roles.sql).
+SUPABASE_DEFAULT_PRIVILEGES = """
+grant usage on schema public to anon, authenticated, service_role;
+alter default privileges in schema public
+  grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public
+  grant all on functions to anon, authenticated, service_role;
+alter default privileges in schema public
+  grant all on sequences to anon, authenticated, service_role;
+"""
+
+
+@pytest.fixture
+async def supabase_db(
+    pg_server: pg.PgServer, pg_empty_url: str
+) -> AsyncIterator[asyncpg.Connection]:
+    """A database set up like a Supabase project, then migrated by Aida; a superuser connection."""
+    pg_server.execute(SUPABASE_ROLES)  # roles are cluster-wide: created once, idempotently
+    conn = await asyncpg.connect(pg_empty_url)
+    await conn.execute(SUPABASE_DEFAULT_PRIVILEGES)
+    store = PostgresStore(pg_empty_url, pool_size=1, max_overflow=0)
+    await store.migrate()
+    await store.close()
+    yield conn
+    await conn.close()
+
+
+async def as_role(conn: asyncpg.Connection, role: str, sql: str, *args: object) -> object:
+    async with conn.transaction():
+        await conn.execute(f"set local role {role}")
+        return await conn.fetchval(sql, *args)
+
+
+async def test_only_the_service_role_may_call_the_functions(
+    supabase_db: asyncpg.Connection,
+) -> None:
+    for fn in FUNCTIONS:
+        sig = fn.replace(" ", "")
+        grants = {
+            role: await supabase_db.fetchval(
+                "select has_function_privilege($1, $2, 'execute')", role, sig
+            )
+            for role in ("anon", "authenticated", "service_role")
+        }
+        assert grants == {"anon": False, "authenticated": False, "service_role": True}, fn
+        config = await supabase_db.fetchval(
+            "select proconfig from pg_proc where oid = $1::regprocedure", sig
+        )
+        assert config == ['search_path=""'], fn
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_role(
+            supabase_db,
+            "anon",
+            "select public.book_appointment('+1', now(), now() + interval '1h')",
+        )
+
+
+async def test_patient_rows_are_hidden_from_anon(supabase_db: asyncpg.Connection) -> None:
+    await supabase_db.execute("insert into public.users (phone, name) values ('+15550000001', 'A')")
+    for table in ("users", "appointments", "call_summaries"):
+        assert await supabase_db.fetchval(
+            "select relrowsecurity from pg_class where oid = $1::regclass", f"public.{table}"
+        )
+    assert await as_role(supabase_db, "anon", "select count(*) from public.users") == 0
+    assert await as_role(supabase_db, "service_role", "select count(*) from public.users") == 1
+
+
+async def test_rpc_functions_as_the_service_role(supabase_db: asyncpg.Connection) -> None:
+    async def rpc(sql: str, *args: object) -> dict:
+        return json.loads(await as_role(supabase_db, "service_role", sql, *args))
+
+    book = "select public.book_appointment($1, $2, $3, $4::jsonb)::text"
+    await as_role(
+        supabase_db,
+        "service_role",
+        "insert into public.users (phone) values ('+15550000001'), ('+15550000002') returning 1",
+    )
+    first = await rpc(book, "+15550000001", T0, T0 + SLOT, '{"reason": "flu"}')
+    assert first["created"] is True
+    appt = first["appointment"]
+    assert appt["meta"] == {"reason": "flu"} and appt["status"] == "booked"
+    assert dt.datetime.fromisoformat(appt["start_time"]) == T0
+    again = await rpc(book, "+15550000001", T0, T0 + SLOT, "{}")
+    assert again == {"appointment": appt, "created": False}
+
+    def sqlstate_of(call):
+        async def run() -> str:
+            with pytest.raises(asyncpg.PostgresError) as caught:
+                await call
+            return caught.value.sqlstate
+
+        return run()
+
+    assert await sqlstate_of(rpc(book, "+15550000002", T0, T0 + SLOT, "{}")) == "23P01"
+    assert await sqlstate_of(rpc(book, "+15559999999", T0 + SLOT, T0 + 2 * SLOT, "{}")) == "AI410"
+
+    move = "select public.reschedule_appointment($1::uuid, $2, $3, $4)::text"
+    unknown = str(uuid.uuid4())
+    assert (
+        await sqlstate_of(rpc(move, unknown, "+15550000001", T0 + SLOT, T0 + 2 * SLOT)) == "AI404"
+    )
+    assert (
+        await sqlstate_of(rpc(move, appt["id"], "+15550000002", T0 + SLOT, T0 + 2 * SLOT))
+        == "AI403"
+    )
+    moved = await rpc(move, appt["id"], "+15550000001", T0 + 4 * SLOT, T0 + 5 * SLOT)
+    assert moved["meta"] == {"reason": "flu", "rescheduled_from": appt["id"]}
+    assert await rpc(move, appt["id"], "+15550000001", T0 + 4 * SLOT, T0 + 5 * SLOT) == moved
+    assert (
+        await sqlstate_of(rpc(move, appt["id"], "+15550000001", T0 + 8 * SLOT, T0 + 9 * SLOT))
+        == "AI409"
+    )
+
+    cancel = "select public.cancel_appointment($1::uuid, $2)::text"
+    assert await sqlstate_of(rpc(cancel, moved["id"], "+15550000002")) == "AI403"
+    cancelled = await rpc(cancel, moved["id"], "+15550000001")
+    assert cancelled["status"] == "cancelled"
+    assert await rpc(cancel, moved["id"], "+15550000001") == cancelled
+
+    prefs = "select public.merge_user_preferences($1, $2::jsonb)::text"
+    await rpc(prefs, "+15550000001", '{"language": "es"}')
+    user = await rpc(prefs, "+15550000001", '{"doctor": "Kim"}')
+    assert user["preferences"] == {"language": "es", "doctor": "Kim"}
+    assert await sqlstate_of(rpc(prefs, "+15559999999", "{}")) == "AI410"
+    assert await sqlstate_of(rpc(prefs, "+15550000001", "[1]")) == "22023"
+
+
+async def test_the_constraint_holds_without_the_functions(pg_url: str) -> None:
+    conn = await asyncpg.connect(pg_url)
+    try:
+        await conn.execute("insert into public.users (phone) values ('+1'), ('+2')")
+        insert = (
+            "insert into public.appointments (user_phone, start_time, end_time, status)"
+            " values ($1, $2, $3, $4)"
+        )
+        await conn.execute(insert, "+1", T0, T0 + SLOT, "booked")
+        with pytest.raises(asyncpg.ExclusionViolationError):
+            await conn.execute(insert, "+2", T0 + SLOT / 2, T0 + SLOT * 1.5, "booked")
+        await conn.execute(insert, "+2", T0 + SLOT / 2, T0 + SLOT * 1.5, "cancelled")
+        await conn.execute(insert, "+2", T0 + SLOT, T0 + 2 * SLOT, "booked")  # back to back
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute(insert, "+2", T0 + 5 * SLOT, T0 + 4 * SLOT, "cancelled")
+        with pytest.raises(asyncpg.ExclusionViolationError):  # un-cancelling into a taken slot
+            await conn.execute(
+                "update public.appointments set status = 'booked' where status = 'cancelled'"
+            )
+    finally:
+        await conn.close()
+
+
+async def test_migrate_upgrades_a_project_made_from_the_brief(pg_empty_url: str) -> None:
+    """An existing project with the brief's tables and rows keeps them and gains the rest."""
+    conn = await asyncpg.connect(pg_empty_url)
+    try:
+        await conn.execute(BRIEF_SQL.read_text())
+        await conn.execute(
+            "insert into public.users (phone, name) values ('+15550000001', 'Old Timer');"
+            "insert into public.appointments (user_phone, start_time, end_time)"
+            " values ('+15550000001', '2030-01-07 15:00+00', '2030-01-07 15:30+00');"
+            "insert into public.call_summaries (user_phone, summary_text)"
+            " values ('+15550000001', 'An old call.');"
+        )
+        store = PostgresStore(pg_empty_url, pool_size=2, max_overflow=0)
+        try:
+            await store.migrate()
+            await store.migrate()
+            old = await store.list_appointments("+15550000001")
+            assert len(old) == 1 and old[0].status == "booked"
+            assert (await store.get_patient("+15550000001")).preferences == {}
+            assert [s.summary_text for s in await store.list_call_summaries()] == ["An old call."]
+            booked = await store.book("+15550000001", T0 + SLOT, T0 + 2 * SLOT)
+            assert booked.created
+        finally:
+            await store.close()
+        versions = await conn.fetch("select version from aida.schema_migrations order by version")
+        assert [r["version"] for r in versions] == [m.version for m in postgres_migrations()]
+        columns = {
+            r["column_name"]
+            for r in await conn.fetch(
+                "select column_name from information_schema.columns"
+                " where table_schema = 'public' and table_name = 'call_summaries'"
+            )
+        }
+        assert {
+            "action_items",
+            "status",
+            "room_name",
+            "started_at",
+            "ended_at",
+            "duration_seconds",
+            "end_reason",
+        } <= columns
+    finally:
+        await conn.close()
+
+
+async def test_migrations_apply_twice_by_hand(pg_empty_url: str) -> None:
+    """The Supabase CLI and Aida may both apply the files: every one must be re-runnable."""
+    conn = await asyncpg.connect(pg_empty_url)
+    try:
+        for _ in range(2):
+            for migration in postgres_migrations():
+                await conn.execute(migration.sql)
+    finally:
+        await conn.close()
+
+
+async def test_deadlocks_are_retried(pg_store: PostgresStore) -> None:
+    attempts = []
+
+    async def flaky(conn: object) -> str:
+        attempts.append(1)
+        if len(attempts) < 3:
+            orig = Exception("deadlock detected")
+            orig.sqlstate = "40P01"  # type: ignore[attr-defined]
+            raise sa_exc.DBAPIError("select 1", {}, orig)
+        return "done"
+
+    assert await pg_store._tx(flaky) == "done"
+    assert len(attempts) == 3
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_an_unreachable_server_is_store_unavailable() -> None:
+    store = PostgresStore(f"postgresql://postgres@127.0.0.1:{_closed_port()}/x", connect_timeout=2)
+    try:
+        for call in (
+            store.ping(),
+            store.migrate(),
+            store.get_patient("+1"),
+            store.book("+1", T0, T0 + SLOT),
+        ):
+            with pytest.raises(StoreUnavailable):
+                await call
+    finally:
+        await store.close()
