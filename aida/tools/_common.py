@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from aida.errors import AppointmentNotFound, InvalidRequest, NotYourAppointment, PatientNotFound
+from aida.errors import (
+    AppointmentNotFound,
+    InvalidRequest,
+    NotYourAppointment,
+    PatientNotFound,
+    SlotTaken,
+)
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
 from aida.scheduling.slots import Slot, free_slots, nearest_free, spread
@@ -96,6 +102,20 @@ def spoken_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + f", or {items[-1]}"
 
 
+async def slot_taken(ctx: ToolContext, wanted: dt.datetime) -> SlotTaken:
+    """The store said no; tell the caller what is free nearest to what they wanted."""
+    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted)]
+    when = spoken_datetime(wanted, ctx.clinic_hours.tz)
+    if alternatives:
+        message = (
+            f"Sorry, {when} is already taken. The nearest openings are "
+            f"{spoken_list([a['spoken'] for a in alternatives])}."
+        )
+    else:
+        message = f"Sorry, {when} is already taken, and nothing nearby is free."
+    return SlotTaken(message, start=wanted, alternatives=alternatives)
+
+
 __all__ = [
     "alternatives_near",
     "exact_slot",
@@ -103,6 +123,7 @@ __all__ = [
     "own_appointment",
     "phone_of",
     "require_patient",
+    "slot_taken",
     "slot_view",
     "spoken_list",
     "spread",

@@ -55,7 +55,7 @@ class ToolResult:
 
 
 def appointment_view(appt: Appointment, ctx: ToolContext) -> dict[str, Any]:
-    """An appointment as tools, the model and the timeline see it: local times plus a spoken form."""
+    """An appointment as tools, the model and the timeline see it: local times, spoken form."""
     tz = ctx.clinic_hours.tz
     view: dict[str, Any] = {
         "id": appt.id,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from aida.errors import PatientNotFound, SlotTaken
-from aida.scheduling.speech import spoken_datetime
-from aida.tools._common import alternatives_near, exact_slot, phone_of, slot_view, spoken_list
+from aida.tools._common import exact_slot, phone_of, slot_taken
 from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
 from aida.tools.register_patient import clean_name
 
@@ -43,20 +41,6 @@ async def book_appointment(
     else:
         say = f"You already have that appointment: {view['spoken']}."
     return ToolResult(say=say, data={"appointment": view, "created": booking.created})
-
-
-async def slot_taken(ctx: ToolContext, wanted: dt.datetime) -> SlotTaken:
-    """The store said no; tell the caller what is free nearest to what they wanted."""
-    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted)]
-    when = spoken_datetime(wanted, ctx.clinic_hours.tz)
-    if alternatives:
-        message = (
-            f"Sorry, {when} is already taken. The nearest openings are "
-            f"{spoken_list([a['spoken'] for a in alternatives])}."
-        )
-    else:
-        message = f"Sorry, {when} is already taken, and nothing nearby is free."
-    return SlotTaken(message, start=wanted, alternatives=alternatives)
 
 
 async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:

@@ -31,7 +31,9 @@ async def find_available_slots(
         start, end, description, exact = now, now + DEFAULT_SPAN, "in the coming week", False
 
     if exact:
-        wanted = await free_in(ctx, start, start + dt.timedelta(minutes=ctx.clinic_hours.slot_minutes))
+        wanted = await free_in(
+            ctx, start, start + dt.timedelta(minutes=ctx.clinic_hours.slot_minutes)
+        )
         requested_free = bool(wanted)
         others = [s for s in await alternatives_near(ctx, start, n=limit) if s not in wanted]
         choices = (wanted + others)[:limit]

@@ -14,7 +14,11 @@ async def list_appointments(ctx: ToolContext, phone: str, include_past: bool = F
     appts = await ctx.store.list_appointments(phone=e164, start=since, status="booked")
     views = [appointment_view(a, ctx) for a in appts]
     if not views:
-        say = "You have no upcoming appointments." if not include_past else "You have no appointments."
+        say = (
+            "You have no upcoming appointments."
+            if not include_past
+            else "You have no appointments."
+        )
     elif len(views) == 1:
         say = f"You have one appointment: {views[0]['spoken']}."
     else:

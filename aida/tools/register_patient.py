@@ -16,7 +16,9 @@ def clean_name(name: str | None) -> str:
     if not cleaned:
         raise InvalidRequest("I didn't catch the name. Could you say your full name?")
     if len(cleaned) > MAX_NAME:
-        raise InvalidRequest("That name is too long for our records. Could you give a shorter form?")
+        raise InvalidRequest(
+            "That name is too long for our records. Could you give a shorter form?"
+        )
     return cleaned
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import argparse
 
 from aida.errors import InvalidRequest, SlotTaken
-from aida.tools._common import exact_slot, own_appointment, phone_of
+from aida.tools._common import exact_slot, own_appointment, phone_of, slot_taken
 from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
-from aida.tools.book_appointment import slot_taken
 
 
 async def reschedule_appointment(

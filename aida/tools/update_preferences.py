@@ -32,7 +32,9 @@ def clean_preferences(preferences: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-async def update_preferences(ctx: ToolContext, phone: str, preferences: dict[str, Any]) -> ToolResult:
+async def update_preferences(
+    ctx: ToolContext, phone: str, preferences: dict[str, Any]
+) -> ToolResult:
     e164 = phone_of(ctx, phone)
     await require_patient(ctx, e164)
     patient = await ctx.store.merge_preferences(e164, clean_preferences(preferences))
