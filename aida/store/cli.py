@@ -47,8 +47,8 @@ async def _seed(args: argparse.Namespace) -> int:
 async def _slots(args: argparse.Namespace) -> int:
     from aida.scheduling.clock import SystemClock
     from aida.store.factory import open_store
-    from aida.tools.find_available_slots import find_available_slots
     from aida.tools.base import ToolContext
+    from aida.tools.find_available_slots import find_available_slots
 
     settings = get_settings()
     store = await open_store(settings)
@@ -58,7 +58,8 @@ async def _slots(args: argparse.Namespace) -> int:
     finally:
         await store.close()
     window = result.data["window"]
-    print(f"{settings.clinic_name}: free slots {window['description']} ({settings.default_timezone})")
+    zone = settings.default_timezone
+    print(f"{settings.clinic_name}: free slots {window['description']} ({zone})")
     for slot in result.data["slots"]:
         print(f"  {slot['start']}  {slot['spoken']}")
     if not result.data["slots"]:

@@ -1,4 +1,4 @@
-"""`python -m aida.tools.<name>`: JSON on success, one line on stderr and a non-zero exit on error."""
+"""`python -m aida.tools.<name>`: JSON on success; one stderr line and non-zero exit on error."""
 
 from __future__ import annotations
 
