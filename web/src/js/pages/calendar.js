@@ -58,9 +58,6 @@ export async function renderCalendar(main, query) {
   const step = view === 'week' ? 7 : 1;
 
   const [dateField, dateInput] = field('Go to date', { type: 'date', value: date, name: 'date' });
-  dateInput.addEventListener('change', () => {
-    if (isDayKey(dateInput.value)) location.hash = href(view, dateInput.value);
-  });
   const [phoneField, phoneInput] = field(
     'Patient phone',
     { type: 'tel', name: 'phone', value: state.phone, autocomplete: 'off' },
