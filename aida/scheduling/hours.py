@@ -149,7 +149,7 @@ class ClinicHours:
         start_utc = local.astimezone(UTC)
         if start_utc <= now:
             raise InvalidRequest(
-                "That time has already passed; please choose a later one.", reason="past"
+                "That time is in the past; please choose a later one.", reason="past"
             )
         if local.date() > self.last_bookable_day(now):
             raise InvalidRequest(

@@ -135,7 +135,8 @@ def nearest_free(
     now: dt.datetime,
     n: int = 3,
 ) -> list[Slot]:
-    """The `n` free slots closest in time to `target` (before or after), in chronological order.
+    """The `n` free slots closest in time to `target` (before or after), nearest first; of two
+    equally near, the earlier first (so the alternatives to a taken 10:00 are 9:30, 10:30, 9:00).
 
     Looks a week either side first and widens to the whole horizon only when that is too few.
     """
@@ -148,5 +149,4 @@ def nearest_free(
             hours.last_bookable_day(now) + dt.timedelta(days=1), dt.time(0), tzinfo=hours.tz
         )
         candidates = free_slots(hours, now, horizon_end, booked, now)
-    closest = sorted(candidates, key=lambda s: (abs(s.start - target_utc), s.start))[:n]
-    return sorted(closest)
+    return sorted(candidates, key=lambda s: (abs(s.start - target_utc), s.start))[:n]

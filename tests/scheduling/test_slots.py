@@ -155,7 +155,8 @@ def test_nearest_free_around_a_taken_time() -> None:
     hours = clinic()
     booked = [booking("2026-03-11 10:00"), booking("2026-03-11 10:30")]
     near = nearest_free(hours, at("2026-03-11 10:00"), booked, TUESDAY, n=3)
-    assert [local(s) for s in near] == ["Wed 09:00", "Wed 09:30", "Wed 11:00"]
+    # nearest first; 9:00 and 11:00 are both an hour away, and the earlier wins the tie
+    assert [local(s) for s in near] == ["Wed 09:30", "Wed 09:00", "Wed 11:00"]
 
 
 def test_nearest_free_from_a_closed_day_and_with_a_full_week() -> None:
@@ -163,9 +164,9 @@ def test_nearest_free_from_a_closed_day_and_with_a_full_week() -> None:
     near = nearest_free(hours, at("2026-03-14 12:00"), [], TUESDAY, n=3)  # Saturday noon
     # closeness in time: Friday 4 PM (20 h before) beats Monday 9 AM (45 h after)
     assert [s.start.astimezone(NY).strftime("%a %d %H:%M") for s in near] == [
-        "Fri 13 15:30",
-        "Fri 13 16:00",
         "Fri 13 16:30",
+        "Fri 13 16:00",
+        "Fri 13 15:30",
     ]
     near = nearest_free(hours, at("2026-03-15 20:00"), [], TUESDAY, n=2)  # Sunday evening
     assert [s.start.astimezone(NY).strftime("%a %d %H:%M") for s in near] == [
