@@ -1,0 +1,88 @@
+"""A real Aida session driven by a scripted model: the call the after-call tests record.
+
+The caller (on file as Jane Doe) books Tuesday 10 AM, says she prefers mornings, moves the visit
+to Wednesday 9:30, tries a time in the past (refused: no change), and asks for a callback about a
+prescription. The timeline, history and usage are the ones LiveKit and the worker produce.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from livekit.agents import AgentSession, llm
+
+from aida.agent.aida import Aida
+from aida.agent.session import wire_timeline
+from aida.agent.state import Caller, CallState
+from aida.agent.timeline import Timeline
+from aida.config import Settings
+from aida.tools.base import ToolContext
+from tests.calls.doubles import Call, Say, ScriptLLM
+
+CALL_ID = "5f0c2a1e-8d1b-4c3e-9a7f-0b6d2e4c1a90"
+PHONE = "+12025550143"
+
+
+def _last_output(chat_ctx: llm.ChatContext) -> dict[str, Any]:
+    out = [i for i in chat_ctx.items if i.type == "function_call_output"][-1]
+    return json.loads(out.output)
+
+
+def _move(chat_ctx: llm.ChatContext) -> Call:
+    booked = _last_output(chat_ctx)["appointments"][0]
+    return Call(
+        "reschedule_appointment",
+        {"appointment_id": booked["id"], "new_start": "2026-03-04T09:30:00-05:00"},
+    )
+
+
+SCRIPT = [
+    Call("book_appointment", {"start": "2026-03-03T10:00:00-05:00", "reason": "annual checkup"}),
+    Call("remember_preference", {"topic": "time of day", "preference": "mornings"}),
+    Say("You're booked for Tuesday, March 3 at 10 AM, and I've noted you prefer mornings."),
+    Call("list_appointments", {}),
+    _move,
+    Say("Done, it's now Wednesday, March 4 at 9:30 AM."),
+    Call("book_appointment", {"start": "2026-03-01T10:00:00-05:00"}),
+    Say("Sorry, that time has already passed."),
+    Call("request_callback", {"reason": "question about a prescription refill"}),
+    Say("I've asked the staff to call you back."),
+]
+
+TURNS = [
+    "Hi, I'd like a checkup on Tuesday at 10, and I prefer mornings in general.",
+    "Actually, can you move it to Wednesday at 9:30?",
+    "And book last Sunday too.",
+    "Can someone call me about my prescription refill?",
+]
+
+
+@dataclass
+class RecordedCall:
+    state: CallState
+    history: llm.ChatContext
+    usage: Any
+    llm: ScriptLLM
+
+
+async def run_scripted_call(tools: ToolContext, settings: Settings) -> RecordedCall:
+    await tools.store.upsert_patient(PHONE, "Jane Doe")
+    model = ScriptLLM(list(SCRIPT), provider="api.openai.com", model="gpt-4o-mini")
+    state = CallState(
+        call_id=CALL_ID,
+        tools=tools,
+        timeline=Timeline(CALL_ID),
+        caller=Caller(phone=PHONE, name="Jane Doe", source="sip", on_file=True),
+        room_name="call-test-room",
+    )
+    async with AgentSession[CallState](llm=model, userdata=state) as session:
+        wire_timeline(session, state)
+        await session.start(Aida(settings, caller=state.caller, greet=False))
+        for turn in TURNS:
+            await session.run(user_input=turn)
+        history = session.history.copy()
+        usage = session.usage
+    state.end_reason = state.end_reason or "participant_disconnected"
+    return RecordedCall(state=state, history=history, usage=usage, llm=model)
