@@ -16,7 +16,10 @@ from tests.calls.conftest import Factory, count_rows
 from tests.calls.doubles import Say, ScriptLLM, Slow, summary_call
 from tests.calls.session_script import CALL_ID, PHONE, RecordedCall, run_scripted_call
 
-SUMMARY = "Jane Doe booked a checkup, moved it to Wednesday, March 4 at 9:30 AM, and asked about a refill."
+SUMMARY = (
+    "Jane Doe booked a checkup, moved it to Wednesday, March 4 at 9:30 AM, "
+    "and asked about a refill."
+)
 
 
 @pytest.fixture
