@@ -21,6 +21,7 @@ from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline
 from aida.config import Settings
 from aida.scheduling.clock import FixedClock
+from aida.store.factory import open_store
 from aida.store.protocol import Store
 from aida.tools.base import ToolContext
 from tests.agent.scripted_llm import ScriptedLLM
@@ -54,21 +55,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def store(settings: Settings) -> AsyncIterator[Store]:
-    try:
-        from aida.store.factory import open_store
-    except ImportError:  # TEMP until the factory lands
-        from aida.store.sqlite import SqliteStore
-
-        async def open_store(settings: Settings) -> Store:  # type: ignore[misc]
-            s = SqliteStore.from_url(settings.sqlite_url)
-            await s.migrate()
-            return s
-
-    import os, sys
-    if os.environ.get("AIDA_DEV_MEMSTORE"):
-        sys.path.insert(0, "/tmp/aidadev"); from memstore import MemStore; store = MemStore()
-    else:
-        store = await open_store(settings)
+    store = await open_store(settings)
     yield store
     await store.close()
 

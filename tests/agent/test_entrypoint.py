@@ -1,0 +1,182 @@
+"""The real entrypoint body (`run_call`) in a fake job with a mock room: the session starts, the
+caller is recognised, and the timeline reaches the room on `aida.timeline`, in order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest.mock import AsyncMock, create_autospec
+
+from livekit import rtc
+from livekit.agents.testing import fake_job_context
+
+from aida.agent.providers import Providers
+from aida.agent.session import LiveCall, run_call
+from aida.agent.timeline import TIMELINE_TOPIC
+from aida.config import Settings
+from aida.store.protocol import Store
+from tests.agent.conftest import CALLER, booked, local
+from tests.agent.scripted_llm import ScriptedLLM, call, say
+
+
+def mock_room(participant_kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+              attributes: dict[str, str] | None = None, metadata: str = "") -> Any:
+    """livekit's console mock room, built fresh per test (theirs is cached process-wide)."""
+    room = create_autospec(rtc.Room, instance=True)
+    room.local_participant = create_autospec(rtc.LocalParticipant, instance=True)
+    room.local_participant.sid = ""
+    room.local_participant.identity = "agent"
+    room._info = create_autospec(rtc.room.proto_room.RoomInfo, instance=True)
+    room.isconnected.return_value = True
+    room.name = "call-room"
+    room.metadata = ""
+    room.num_participants = 2
+    room.num_publishers = 2
+    room.connection_state = rtc.ConnectionState.CONN_CONNECTED
+    room.departure_timeout = 0
+    room.empty_timeout = 0
+    room.sid = AsyncMock(return_value="RM_test")
+    user = create_autospec(rtc.RemoteParticipant, instance=True)
+    user.identity = "caller"
+    user.sid = "PA_caller"
+    user.kind = participant_kind
+    user.attributes = attributes or {}
+    user.metadata = metadata
+    user.state = rtc.ParticipantState.PARTICIPANT_STATE_ACTIVE
+    user.track_publications = {}
+    room.remote_participants = {user.sid: user}
+    return room
+
+
+def published(room: Any) -> list[dict[str, Any]]:
+    events = []
+    for c in room.local_participant.publish_data.await_args_list:
+        if c.kwargs.get("topic") == TIMELINE_TOPIC:
+            assert c.kwargs.get("reliable") is True
+            events.append(json.loads(c.args[0]))
+    return events
+
+
+async def start(room: Any, settings: Settings, store: Store, clock: Any, script: list,
+                job_metadata: str = "") -> tuple[LiveCall, ScriptedLLM]:
+    llm = ScriptedLLM(script)
+    with fake_job_context(room=room, job_metadata=job_metadata):
+        from livekit.agents import get_job_context
+
+        live = await run_call(
+            get_job_context(), settings=settings, store=store, clock=clock,
+            providers=Providers(llm=llm, description={"llm": [{"provider": "tests"}]}),
+        )
+    # let the greeting finish, as a caller would before speaking
+    speech = live.session.current_speech
+    if speech is not None:
+        await speech.wait_for_playout()
+    return live, llm
+
+
+async def test_sip_call_books_and_streams_the_timeline(
+    settings: Settings, store: Store, clock: Any, jane: str
+) -> None:
+    room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": "+12025550143"})
+    start_iso = local(4, 9).isoformat()
+    script = [
+        say("Hi Jane, this is Aida from Riverside Family Clinic. How can I help?"),  # greeting
+        call("book_appointment", start=start_iso, reason="flu shot"),
+        say("You're booked for Wednesday, March 4 at 9 AM."),
+    ]
+    live, llm = await start(room, settings, store, clock, script)
+    state = live.state
+    assert state.caller is not None and state.caller.phone == CALLER
+    assert state.caller.source == "sip" and state.caller.name == "Jane Doe"
+    assert "identified by caller ID as the patient Jane Doe" in llm.requests[0].instructions
+
+    await live.session.run(user_input="Book me Wednesday at 9 for a flu shot. Yes, confirmed.")
+    await live.session.aclose()
+    await live.aclose()
+
+    events = published(room)
+    assert events == state.timeline.events  # everything recorded reached the room, as is
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert {e["call_id"] for e in events} == {state.call_id}
+    assert all(e["v"] == 1 and e["ts"] and isinstance(e["t_ms"], int) for e in events)
+    types = [e["type"] for e in events]
+    assert types[0] == "call_started" and types[-1] == "call_ended"
+    assert events[0]["caller_id"] == "sip" and events[0]["identified"] is True
+    assert CALLER not in json.dumps(events)  # no raw phone number in the stream
+
+    transcript = [(e["role"], e["text"]) for e in events if e["type"] == "transcript"]
+    assert transcript[0][0] == "assistant"  # the greeting
+    assert ("user", "Book me Wednesday at 9 for a flu shot. Yes, confirmed.") in transcript
+    assert transcript[-1] == ("assistant", "You're booked for Wednesday, March 4 at 9 AM.")
+
+    tool_call = next(e for e in events if e["type"] == "tool_call")
+    tool_result = next(e for e in events if e["type"] == "tool_result")
+    assert tool_call["name"] == "book_appointment"
+    assert tool_call["args"] == {"start": start_iso, "reason": "flu shot"}
+    assert tool_result["tool_call_id"] == tool_call["tool_call_id"]
+    assert tool_result["ok"] is True and tool_result["duration_ms"] >= 0
+    assert tool_result["result"]["appointment"]["spoken"] == "Wednesday, March 4 at 9 AM"
+    # the tool ran between the user's turn and Aida's answer
+    user_seq = next(e["seq"] for e in events if e["type"] == "transcript" and e["role"] == "user")
+    answer_seq = max(e["seq"] for e in events if e["type"] == "transcript")
+    assert user_seq < tool_call["seq"] < tool_result["seq"] < answer_seq
+
+    # the built-in transcription stream stays on alongside the timeline
+    lp = room.local_participant
+    text_topics = {c.kwargs.get("topic") for c in lp.stream_text.call_args_list}
+    text_topics |= {c.kwargs.get("topic") for c in lp.send_text.call_args_list}
+    assert "lk.transcription" in text_topics, (lp.method_calls[:20])
+
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+    assert state.appointments_in_call[0]["action"] == "booked"
+    assert any(u.get("model") == "scripted" for u in state.usage)
+    assert state.ended_at is not None
+
+
+async def test_web_call_with_token_metadata(
+    settings: Settings, store: Store, clock: Any, jane: str
+) -> None:
+    room = mock_room(metadata=json.dumps({"phone": "(202) 555-0143"}))
+    live, _ = await start(room, settings, store, clock, [say("Hello Jane!")])
+    assert live.state.caller is not None and live.state.caller.source == "token"
+    await live.session.aclose()
+    await live.aclose()
+
+
+async def test_dispatch_metadata_and_unknown_number(
+    settings: Settings, store: Store, clock: Any
+) -> None:
+    room = mock_room()
+    live, llm = await start(
+        room, settings, store, clock, [say("Hello!")],
+        job_metadata=json.dumps({"phone": "+12025550177"}),
+    )
+    caller = live.state.caller
+    assert caller is not None and caller.phone == "+12025550177" and not caller.on_file
+    assert "has no patient record yet" in llm.requests[0].instructions
+    await live.session.aclose()
+    await live.aclose()
+
+
+async def test_no_caller_id_means_aida_asks(settings: Settings, store: Store, clock: Any) -> None:
+    room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": "anonymous"})
+    live, llm = await start(room, settings, store, clock, [say("Hello! What's your number?")])
+    assert live.state.caller is None
+    assert "no caller ID" in llm.requests[0].instructions
+    await live.session.aclose()
+    await live.aclose()
+    assert published(room)[0]["caller_id"] == "none"
+
+
+async def test_a_failed_publish_does_not_stop_the_stream(
+    settings: Settings, store: Store, clock: Any
+) -> None:
+    room = mock_room()
+    room.local_participant.publish_data.side_effect = [RuntimeError("dc closed")] + [None] * 100
+    live, _ = await start(room, settings, store, clock, [say("Hello!")])
+    await live.session.aclose()
+    await live.aclose()
+    sent = published(room)
+    assert len(sent) == len(live.state.timeline.events)  # attempted every one, in order
+    assert live.publisher is not None and live.publisher.failed == 1
+    assert [e["seq"] for e in sent] == list(range(1, len(sent) + 1))

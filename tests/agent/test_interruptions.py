@@ -1,0 +1,180 @@
+"""Barge-in, cancellation and repeats around writes: never two appointments, never none."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from aida.agent.aida import INTERRUPTED, Aida
+from aida.agent.state import CallState
+from aida.config import Settings
+from aida.store.protocol import Store
+from aida.tools.base import ToolContext
+from tests.agent.conftest import CALLER, booked, known_caller, local, make_state
+from tests.agent.scripted_llm import call, say
+
+
+class GatedStore:
+    """A store whose writes wait at a gate, so a test can cancel the caller mid-write."""
+
+    def __init__(self, inner: Store) -> None:
+        self._inner = inner
+        self.entered = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def book(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        await self.gate.wait()
+        return await self._inner.book(*args, **kwargs)
+
+    async def reschedule(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        await self.gate.wait()
+        return await self._inner.reschedule(*args, **kwargs)
+
+
+class StubRunContext:
+    """The parts of livekit's RunContext Aida's tools use."""
+
+    _ids = iter(range(1, 1000))
+
+    def __init__(self, state: CallState, *, interrupted: bool = False) -> None:
+        self.userdata = state
+        self.function_call = SimpleNamespace(call_id=f"call_{next(self._ids)}")
+        self.speech_handle = SimpleNamespace(interrupted=interrupted)
+        self.interruptions_allowed = True
+
+    def disallow_interruptions(self) -> None:
+        if self.speech_handle.interrupted:
+            raise RuntimeError("speech already interrupted")
+        self.interruptions_allowed = False
+
+
+@pytest.fixture
+def gated(store: Store) -> GatedStore:
+    return GatedStore(store)
+
+
+@pytest.fixture
+def state(gated: GatedStore, settings: Settings, clock: Any, jane: str) -> CallState:
+    tools = ToolContext(store=gated, settings=settings, clock=clock)  # type: ignore[arg-type]
+    return make_state(tools, known_caller())
+
+
+@pytest.fixture
+def aida(settings: Settings) -> Aida:
+    return Aida(settings, caller=known_caller(), greet=False)
+
+
+START = local(4, 9).isoformat()
+
+
+async def test_interrupted_before_commit_books_nothing(
+    aida: Aida, state: CallState, gated: GatedStore, store: Store
+) -> None:
+    gated.gate.set()
+    ctx = StubRunContext(state, interrupted=True)
+    out = await aida.book_appointment(ctx, start=START)
+    assert out == INTERRUPTED
+    assert booked(await store.list_appointments(phone=CALLER)) == []
+    result = state.timeline.of_type("tool_result")[-1]
+    assert result["ok"] is False and result["error"]["error"] == "interrupted"
+
+
+async def test_write_disallows_interruptions_first(
+    aida: Aida, state: CallState, gated: GatedStore
+) -> None:
+    ctx = StubRunContext(state)
+    task = asyncio.create_task(aida.book_appointment(ctx, start=START))
+    await gated.entered.wait()
+    assert ctx.interruptions_allowed is False  # before the store is touched
+    gated.gate.set()
+    await task
+
+
+async def test_booking_cancelled_mid_write_completes_once_and_repeat_is_idempotent(
+    aida: Aida, state: CallState, gated: GatedStore, store: Store
+) -> None:
+    ctx = StubRunContext(state)
+    task = asyncio.create_task(aida.book_appointment(ctx, start=START))
+    await gated.entered.wait()
+    task.cancel()  # the turn is abandoned while the write is in flight
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    gated.gate.set()
+    await state.wait_for_writes()
+
+    appts = booked(await store.list_appointments(phone=CALLER))
+    assert len(appts) == 1
+    recorded = state.timeline.of_type("tool_result")[-1]
+    assert recorded["ok"] is True and recorded["result"]["created"] is True
+
+    # the model runs the same tool again
+    again = json.loads(await aida.book_appointment(StubRunContext(state), start=START))
+    assert again["created"] is False
+    assert again["appointment"]["id"] == appts[0].id
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+    assert [c["action"] for c in state.appointments_in_call] == ["booked"]
+
+
+async def test_reschedule_cancelled_half_way_leaves_exactly_one(
+    aida: Aida, state: CallState, gated: GatedStore, store: Store
+) -> None:
+    original = await store.book(
+        CALLER, local(4, 9).astimezone(dt.UTC), local(4, 9, 30).astimezone(dt.UTC)
+    )
+    new_start = local(5, 10).isoformat()
+    ctx = StubRunContext(state)
+    task = asyncio.create_task(
+        aida.reschedule_appointment(
+            ctx, appointment_id=original.appointment.id, new_start=new_start
+        )
+    )
+    await gated.entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    gated.gate.set()
+    await state.wait_for_writes()
+
+    appts = booked(await store.list_appointments(phone=CALLER))
+    assert [a.start_time for a in appts] == [local(5, 10).astimezone(dt.UTC)]
+
+    again = json.loads(
+        await aida.reschedule_appointment(
+            StubRunContext(state), appointment_id=original.appointment.id, new_start=new_start
+        )
+    )
+    assert again["appointment"]["id"] == appts[0].id
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+
+
+async def test_concurrent_duplicate_bookings_make_one(
+    aida: Aida, state: CallState, gated: GatedStore, store: Store
+) -> None:
+    gated.gate.set()
+    outs = await asyncio.gather(
+        aida.book_appointment(StubRunContext(state), start=START),
+        aida.book_appointment(StubRunContext(state), start=START),
+    )
+    created = sorted(json.loads(o)["created"] for o in outs)
+    assert created == [False, True]
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+
+
+async def test_model_calling_book_twice_in_one_turn(aida_session, store: Store, jane: str) -> None:
+    script = [
+        [call("book_appointment", start=START), call("book_appointment", start=START)],
+        say("You're booked."),
+    ]
+    async with aida_session(script, caller=known_caller()) as (session, _):
+        await session.run(user_input="Wednesday at 9, yes please.")
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
