@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def _examples(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"examples": list(examples)})
+def _examples(*examples: dict[str, Any], **config: Any) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)}, **config)
 
 
 # --- errors ---
@@ -33,6 +33,10 @@ class ErrorBody(BaseModel):
 
 
 class ValidationErrorBody(BaseModel):
+    """422: `validation_error` for malformed input (with FastAPI's `detail` list), or a domain
+    code (`invalid_request`, `ambiguous_time` with `options`, `invalid_phone`) for input that is
+    well-formed but unusable, such as a window entirely in the past."""
+
     model_config = _examples(
         {
             "error": "validation_error",
@@ -45,11 +49,14 @@ class ValidationErrorBody(BaseModel):
                     "input": "12",
                 }
             ],
-        }
+        },
+        extra="allow",
     )
-    error: Literal["validation_error"] = "validation_error"
+    error: str
     message: str
-    detail: list[dict[str, Any]] = Field(description="FastAPI's list of field errors.")
+    detail: list[dict[str, Any]] = Field(
+        default_factory=list, description="FastAPI's list of field errors."
+    )
 
 
 # --- session ---

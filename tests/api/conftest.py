@@ -1,13 +1,14 @@
 """Fixtures for the API tests: settings with known keys, a fixed clock, the app and an ASGI client.
 
-`store` runs each test that uses it against SQLite and against the real PostgreSQL when the root
-conftest provides one (`pg_store`); without it the PostgreSQL case is skipped.
+`store` comes from the root conftest: each test that uses it runs against SQLite and against the
+real PostgreSQL (skipped, loudly, where PostgreSQL cannot be started).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from aida.api.main import create_app
 from aida.config import Settings
 from aida.scheduling.clock import FixedClock
 from aida.store.protocol import Store
-from aida.store.sqlite import SqliteStore
 
 LIVEKIT_KEY = "APIaidaTestKey"
 LIVEKIT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -54,23 +54,6 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "sqlite":
-        sqlite = SqliteStore(tmp_path / "api.db")
-        await sqlite.migrate()
-        try:
-            yield sqlite
-        finally:
-            await sqlite.close()
-        return
-    try:
-        pg: Store = request.getfixturevalue("pg_store")
-    except pytest.FixtureLookupError:
-        pytest.skip("no PostgreSQL fixture (pg_store) in the root conftest")
-    yield pg
-
-
 def build_app(settings: Settings, store: Store | None, clock: FixedClock) -> FastAPI:
     return create_app(settings, store=store, clock=clock)
 
@@ -80,9 +63,18 @@ def app(settings: Settings, store: Store, clock: FixedClock) -> FastAPI:
     return build_app(settings, store, clock)
 
 
-def client_for(app: FastAPI, client_host: str = "203.0.113.7") -> httpx.AsyncClient:
+@asynccontextmanager
+async def client_for(
+    app: FastAPI, client_host: str = "203.0.113.7"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An ASGI client posing as `client_host`; closes whatever store the app opened itself
+    (httpx's transport runs no lifespan)."""
     transport = httpx.ASGITransport(app=app, client=(client_host, 50000))
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+    finally:
+        await app.state.aida.close()
 
 
 @pytest.fixture

@@ -90,16 +90,17 @@ def scrub(value: Any, secrets: list[str]) -> Any:
 )
 async def health(state: StateDep) -> JSONResponse:
     settings = state.settings
-    store_health = StoreHealth(backend=settings.store_backend, reachable=True)
+    backend = settings.store_backend
+    store_health = StoreHealth(backend=backend, reachable=True)
     try:
         store = await state.store()
+        backend = store.backend
+        store_health = StoreHealth(backend=backend, reachable=True)
         await asyncio.wait_for(store.ping(), PING_TIMEOUT_S)
     except (StoreUnavailable, TimeoutError, OSError) as exc:
         # Our own sentence: a driver's message can name hosts or users.
         log.warning("health: store not reachable (%s)", type(exc).__name__)
-        store_health = StoreHealth(
-            backend=settings.store_backend, reachable=False, message=STORE_DOWN
-        )
+        store_health = StoreHealth(backend=backend, reachable=False, message=STORE_DOWN)
     missing = missing_livekit(settings)
     ready = store_health.reachable
     body = HealthResponse(

@@ -8,6 +8,7 @@ what a caller says. Neither: the coming week. The window is clipped to [now, boo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,9 +16,9 @@ from fastapi import APIRouter, Query
 from aida.api.deps import ClockDep, HoursDep, StoreDep
 from aida.api.errors import validation_error
 from aida.api.schemas import ErrorBody, SlotOut, SlotsPage, SlotWindow, ValidationErrorBody
-from aida.scheduling.dates import resolve_when
+from aida.scheduling.dates import Resolution, resolve_when
 from aida.scheduling.hours import ClinicHours
-from aida.scheduling.slots import free_slots
+from aida.scheduling.slots import Slot, free_slots
 from aida.scheduling.speech import spoken_datetime
 
 router = APIRouter(tags=["slots"])
@@ -49,30 +50,41 @@ def parse_bound(raw: str, name: str, tz: dt.tzinfo, *, end: bool) -> dt.datetime
     return when.replace(tzinfo=tz) if when.tzinfo is None else when
 
 
+@dataclass(frozen=True)
+class Window:
+    start: dt.datetime
+    end: dt.datetime
+    description: str
+    # "next week in the morning": only slots this admits are listed.
+    resolution: Resolution | None = None
+
+    def admits(self, slot: Slot) -> bool:
+        return self.resolution is None or self.resolution.admits(slot.start)
+
+
 def window_for(
     hours: ClinicHours,
     now: dt.datetime,
     start: str | None,
     end: str | None,
     when: str | None,
-) -> tuple[dt.datetime, dt.datetime, str]:
+) -> Window:
     tz = hours.tz
     if when is not None and when.strip():
         if start or end:
             raise validation_error(
                 ("query", "when"), "Give either 'when' or 'from'/'to', not both.", when
             )
-        resolution = resolve_when(when, now, hours)
-        if resolution.kind == "exact":
-            return resolution.start, resolution.start + hours.slot_length, resolution.description
-        return resolution.start, resolution.end, resolution.description
+        r = resolve_when(when, now, hours)
+        hi = r.start + hours.slot_length if r.kind == "exact" else r.end
+        return Window(r.start, hi, r.description, r if r.kind == "window" else None)
     lo = parse_bound(start, "from", tz, end=False) if start else now
     hi = parse_bound(end, "to", tz, end=True) if end else lo + DEFAULT_SPAN
     if hi <= lo:
         raise validation_error(("query", "to"), "'to' must be later than 'from'.", end)
     if not start and not end:
-        return lo, hi, "in the coming week"
-    return lo, hi, "in the requested window"
+        return Window(lo, hi, "in the coming week")
+    return Window(lo, hi, "in the requested window")
 
 
 @router.get(
@@ -117,20 +129,23 @@ async def list_slots(
 ) -> SlotsPage:
     now = clock.now()
     tz = hours.tz
-    lo, hi, description = window_for(hours, now, start, end, when)
+    window = window_for(hours, now, start, end, when)
     # Nothing past the horizon is bookable: do not ask the store about it.
     horizon = now + dt.timedelta(days=hours.horizon_days + 2)
-    query_lo, query_hi = max(lo, now), min(hi, horizon)
-    slots = []
+    query_lo, query_hi = max(window.start, now), min(window.end, horizon)
+    slots: list[Slot] = []
     if query_lo < query_hi:
         booked = await store.list_appointments(start=query_lo, end=query_hi, status="booked")
-        slots = free_slots(
-            hours, query_lo, query_hi, [(a.start_time, a.end_time) for a in booked], now
-        )
+        busy = [(a.start_time, a.end_time) for a in booked]
+        slots = [s for s in free_slots(hours, query_lo, query_hi, busy, now) if window.admits(s)]
     page = slots[offset : offset + limit]
     return SlotsPage(
         timezone=str(tz),
-        window=SlotWindow(start=lo.astimezone(tz), end=hi.astimezone(tz), description=description),
+        window=SlotWindow(
+            start=window.start.astimezone(tz),
+            end=window.end.astimezone(tz),
+            description=window.description,
+        ),
         items=[
             SlotOut(
                 start=s.start.astimezone(tz),
