@@ -14,8 +14,8 @@ import shutil
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,12 @@ def browser() -> Iterator[Any]:
 def new_page(browser: Any, base_url: str, *, signed_in: bool, phone: bool = False) -> Any:
     options: dict[str, Any] = {"base_url": base_url, "timezone_id": BROWSER_TZ, "locale": "en-US"}
     if phone:
-        options.update(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+        options.update(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+        )
     else:
         options.update(viewport={"width": 1280, "height": 900})
     context = browser.new_context(**options)
@@ -115,9 +120,11 @@ def new_page(browser: Any, base_url: str, *, signed_in: bool, phone: bool = Fals
     # A 401 or 422 the page expects still logs "Failed to load resource"; anything else is a bug.
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     page.js_errors = errors  # type: ignore[attr-defined]
     return page

@@ -37,7 +37,9 @@ SLOT = dt.timedelta(minutes=30)
 SUMMARY = "Jordan Lee booked an annual check-up for Tuesday, March 3 at 10:30 AM."
 
 
-def recorded_timeline(call_id: str = JORDAN_CALL, appointment_id: str = "appt-1") -> list[dict[str, Any]]:
+def recorded_timeline(
+    call_id: str = JORDAN_CALL, appointment_id: str = "appt-1"
+) -> list[dict[str, Any]]:
     """The events of Jordan's call, made by the agent's own `Timeline` (so the format is the
     one the worker publishes on the data topic), 1.5 s of call time apart."""
     ticks = iter(range(0, 100_000, 1500))
@@ -45,30 +47,66 @@ def recorded_timeline(call_id: str = JORDAN_CALL, appointment_id: str = "appt-1"
     timeline = Timeline(call_id, clock=lambda: base + next(ticks) / 1000)
     record = timeline.record
     record("call_started", room="aida-test-room", caller_id="sip", identified=True, on_file=True)
-    record("transcript", role="assistant", text="Hello, this is Aida at Riverside Family Clinic.", interrupted=False)
+    record(
+        "transcript",
+        role="assistant",
+        text="Hello, this is Aida at Riverside Family Clinic.",
+        interrupted=False,
+    )
     record("agent_state", old="speaking", new="listening")
-    record("transcript", role="user", text="Hi, I'd like a check-up tomorrow morning.", interrupted=False)
-    record("tool_call", tool_call_id="call_1", name="find_available_slots", args={"when": "tomorrow morning"})
+    record(
+        "transcript",
+        role="user",
+        text="Hi, I'd like a check-up tomorrow morning.",
+        interrupted=False,
+    )
+    record(
+        "tool_call",
+        tool_call_id="call_1",
+        name="find_available_slots",
+        args={"when": "tomorrow morning"},
+    )
     record(
         "tool_result",
         tool_call_id="call_1",
         name="find_available_slots",
         ok=True,
         duration_ms=412.5,
-        result={"say": "I have 10:30 AM or 11:00 AM tomorrow.", "slots": ["2026-03-03T10:30:00-07:00"]},
+        result={
+            "say": "I have 10:30 AM or 11:00 AM tomorrow.",
+            "slots": ["2026-03-03T10:30:00-07:00"],
+        },
     )
-    record("transcript", role="assistant", text="I have 10:30 or 11 tomorrow morning. Which suits you?", interrupted=False)
+    record(
+        "transcript",
+        role="assistant",
+        text="I have 10:30 or 11 tomorrow morning. Which suits you?",
+        interrupted=False,
+    )
     record("transcript", role="user", text="10:30 please.", interrupted=False)
-    record("tool_call", tool_call_id="call_2", name="book_appointment", args={"start": "2026-03-03T10:30"})
+    record(
+        "tool_call",
+        tool_call_id="call_2",
+        name="book_appointment",
+        args={"start": "2026-03-03T10:30"},
+    )
     record(
         "tool_result",
         tool_call_id="call_2",
         name="book_appointment",
         ok=True,
         duration_ms=38.2,
-        result={"say": "You're booked for Tuesday, March 3 at 10:30 AM.", "appointment": {"id": appointment_id}},
+        result={
+            "say": "You're booked for Tuesday, March 3 at 10:30 AM.",
+            "appointment": {"id": appointment_id},
+        },
     )
-    record("tool_call", tool_call_id="call_3", name="update_preferences", args={"preferences": {"time": "mornings"}})
+    record(
+        "tool_call",
+        tool_call_id="call_3",
+        name="update_preferences",
+        args={"preferences": {"time": "mornings"}},
+    )
     record(
         "tool_result",
         tool_call_id="call_3",
@@ -77,8 +115,16 @@ def recorded_timeline(call_id: str = JORDAN_CALL, appointment_id: str = "appt-1"
         duration_ms=5.0,
         error={"error": "store_unavailable", "message": "The database is busy right now."},
     )
-    record("action_item", item={"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."})
-    record("transcript", role="assistant", text="You're all set for Tuesday at 10:30. Goodbye!", interrupted=False)
+    record(
+        "action_item",
+        item={"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."},
+    )
+    record(
+        "transcript",
+        role="assistant",
+        text="You're all set for Tuesday at 10:30. Goodbye!",
+        interrupted=False,
+    )
     record("call_ended", reason="caller_hung_up")
     return timeline.events
 
@@ -104,9 +150,13 @@ async def seed(settings: Settings) -> dict[str, str]:
     try:
         await store.upsert_patient(JORDAN, "Jordan Lee")
         await store.upsert_patient(MARIA, "Maria Garcia")
-        jordan = await store.book(JORDAN, JORDAN_START, JORDAN_START + SLOT, {"reason": "annual check-up"})
-        maria = await store.book(MARIA, MARIA_START, MARIA_START + SLOT, {"reason": "blood test"})
-        gone = await store.book(MARIA, MARIA_CANCELLED, MARIA_CANCELLED + SLOT, {"reason": "flu shot"})
+        jordan = await store.book(
+            JORDAN, JORDAN_START, JORDAN_START + SLOT, {"reason": "annual check-up"}
+        )
+        await store.book(MARIA, MARIA_START, MARIA_START + SLOT, {"reason": "blood test"})
+        gone = await store.book(
+            MARIA, MARIA_CANCELLED, MARIA_CANCELLED + SLOT, {"reason": "flu shot"}
+        )
         await store.cancel(gone.appointment.id, MARIA)
         appt_id = jordan.appointment.id
         await store.save_call_summary(
@@ -121,7 +171,9 @@ async def seed(settings: Settings) -> dict[str, str]:
                 duration_seconds=22.5,
                 end_reason="caller_hung_up",
                 created_at=NOW - dt.timedelta(minutes=9),
-                action_items=[{"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."}],
+                action_items=[
+                    {"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."}
+                ],
                 appointments_in_call=[
                     {
                         "action": "booked",
@@ -140,7 +192,10 @@ async def seed(settings: Settings) -> dict[str, str]:
                 preferences={"preferred_time": "mornings"},
                 timeline=recorded_timeline(JORDAN_CALL, appt_id),
                 transcript=[
-                    {"role": "assistant", "text": "Hello, this is Aida at Riverside Family Clinic."},
+                    {
+                        "role": "assistant",
+                        "text": "Hello, this is Aida at Riverside Family Clinic.",
+                    },
                     {"role": "user", "text": "Hi, I'd like a check-up tomorrow morning."},
                     {"role": "assistant", "text": "You're all set for Tuesday at 10:30. Goodbye!"},
                 ],
@@ -155,7 +210,13 @@ async def seed(settings: Settings) -> dict[str, str]:
                 started_at=NOW - dt.timedelta(days=1, hours=2),
                 duration_seconds=75,
                 created_at=NOW - dt.timedelta(days=1, hours=2),
-                appointments_in_call=[{"action": "cancelled", "id": gone.appointment.id, "spoken": "Thursday, March 5 at 9 AM"}],
+                appointments_in_call=[
+                    {
+                        "action": "cancelled",
+                        "id": gone.appointment.id,
+                        "spoken": "Thursday, March 5 at 9 AM",
+                    }
+                ],
                 timeline=[],
                 transcript=[],
             )

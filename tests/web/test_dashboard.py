@@ -28,7 +28,9 @@ def test_sign_in_gates_patient_data(anon_page: Any, shots: Any) -> None:
 
     page.get_by_label("Staff API key").fill("not-the-key")
     page.get_by_label("Staff API key").press("Enter")  # the keyboard submits the form
-    expect(page.get_by_role("alert")).to_have_text("That staff key was not accepted. Check it and try again.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "That staff key was not accepted. Check it and try again."
+    )
     assert page.evaluate("sessionStorage.getItem('aida.staffKey')") is None
     expect(page.locator("table")).to_have_count(0)
     assert JORDAN not in page.content()
@@ -103,7 +105,9 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
     page.locator(f'tr[data-id="{JORDAN_CALL}"] a').click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Call with {JORDAN}")
     expect(page.locator(".summary-text")).to_have_text(SUMMARY)
-    expect(page.locator(".action-items")).to_contain_text("Remind Jordan to bring the insurance card.")
+    expect(page.locator(".action-items")).to_contain_text(
+        "Remind Jordan to bring the insurance card."
+    )
     expect(page.locator(".changes")).to_contain_text("Booked Tuesday, March 3 at 10:30 AM")
     expect(page.locator(".total")).to_have_text("Total $0.0123")
     expect(page.locator(".cost-table")).to_contain_text("Llm › Input tokens")
@@ -150,7 +154,13 @@ def test_calendar_draws_in_the_clinic_timezone(page: Any, shots: Any) -> None:
     days = page.locator("section.day")
     expect(days).to_have_count(7)
     assert days.evaluate_all("els => els.map(e => e.dataset.day)") == [
-        "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08",
+        "2026-03-02",
+        "2026-03-03",
+        "2026-03-04",
+        "2026-03-05",
+        "2026-03-06",
+        "2026-03-07",
+        "2026-03-08",
     ]
     tuesday = page.locator('section[data-day="2026-03-03"]')
     appt = tuesday.locator(".entry.appt")
@@ -178,11 +188,13 @@ def test_calendar_draws_in_the_clinic_timezone(page: Any, shots: Any) -> None:
     expect(page.locator("section.day")).to_have_count(1)
     expect(page.locator(".lead")).to_contain_text("Tuesday, March 3, 2026")
     page.get_by_role("link", name="Next day →").click()
-    expect(page.locator('section[data-day="2026-03-04"] .entry.appt')).to_contain_text("Maria Garcia")
+    expect(page.locator('section[data-day="2026-03-04"] .entry.appt')).to_contain_text(
+        "Maria Garcia"
+    )
 
     page.get_by_label("Patient phone").fill("415 555 0132")
     page.get_by_label("Go to date").fill("2026-03-03")
     page.get_by_role("button", name="Show").click()
     expect(page.locator('section[data-day="2026-03-03"] .entry.appt')).to_contain_text("Jordan Lee")
-    expect(page.locator(".status").first).to_contain_text(f"1 appointment for 415 555 0132")
+    expect(page.locator(".status").first).to_contain_text("1 appointment for 415 555 0132")
     assert not page.js_errors

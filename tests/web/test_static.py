@@ -1,0 +1,83 @@
+"""The committed build and how the API serves it (no browser needed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aida.api.main import create_app
+from aida.api.static import WEB_DIR
+from tests.web.seed import settings_for
+
+REPO = Path(__file__).resolve().parents[2]
+SRC = REPO / "web" / "src"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_committed_build_matches_the_source() -> None:
+    src, built = _files(SRC), _files(WEB_DIR)
+    stale = [name for name, data in src.items() if built.get(name) != data]
+    assert not stale, (
+        f"aida/api/static/web is stale for {stale}: run `cd web && npm ci && npm run build`"
+    )
+    extra = (
+        set(built)
+        - set(src)
+        - {"vendor/livekit-client.esm.mjs", "vendor/LICENSE", "vendor/VERSION"}
+    )
+    assert not extra
+
+
+def test_vendored_livekit_client_is_the_pinned_one() -> None:
+    wanted = json.loads((REPO / "web" / "package.json").read_text())["dependencies"][
+        "livekit-client"
+    ]
+    lock = json.loads((REPO / "web" / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/livekit-client"]["version"] == wanted
+    assert (WEB_DIR / "vendor" / "VERSION").read_text().startswith(f"livekit-client {wanted} ")
+    bundle = (WEB_DIR / "vendor" / "livekit-client.esm.mjs").read_text()
+    # Self-contained: the browser cannot resolve bare module specifiers.
+    assert "\nimport " not in bundle and not bundle.startswith("import ")
+    assert "Room" in bundle
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings_for(str(tmp_path / "static.db")))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        yield c
+
+
+async def test_the_api_serves_the_client_at_root(client: httpx.AsyncClient) -> None:
+    index = await client.get("/")
+    assert index.status_code == 200
+    assert index.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="js/app.js">' in index.text
+    csp = index.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert index.headers["x-content-type-options"] == "nosniff"
+    for path in ("/js/app.js", "/vendor/livekit-client.esm.mjs"):
+        r = await client.get(path)
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/javascript"), path
+    assert (await client.get("/css/app.css")).headers["content-type"].startswith("text/css")
+
+
+async def test_the_client_never_shadows_the_api(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/api/no-such-route")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/json")
+    assert (await client.get("/api/summaries")).status_code == 401
+    assert (await client.get("/openapi.json")).json()["info"]["title"] == "Aida API"
+    docs = await client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    # Not the index page under another name.
+    assert (await client.get("/api/index.html")).status_code == 404
+    assert (await client.get("/no-such-file.js")).status_code == 404
