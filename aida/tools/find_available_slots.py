@@ -23,8 +23,8 @@ async def find_available_slots(
     limit = max(1, min(int(limit), MAX_CHOICES))
     now = ctx.now()
     tz = ctx.clinic_hours.tz
-    if when and when.strip():
-        resolution = resolve_when(when, now, ctx.clinic_hours)
+    resolution = resolve_when(when, now, ctx.clinic_hours) if when and when.strip() else None
+    if resolution is not None:
         start, end, description = resolution.start, resolution.end, resolution.description
         exact = resolution.kind == "exact"
     else:
@@ -40,7 +40,10 @@ async def find_available_slots(
     else:
         if end <= now:
             raise InvalidRequest(f"{upper_first(description)} is already in the past.")
-        choices = spread(await free_in(ctx, max(start, now), end), n=limit)
+        free = await free_in(ctx, max(start, now), end)
+        if resolution is not None:  # "next week in the morning" keeps to mornings
+            free = [s for s in free if resolution.admits(s.start)]
+        choices = spread(free, n=limit)
         requested_free = bool(choices)
         if not choices:
             choices = await alternatives_near(ctx, max(start, now), n=limit)

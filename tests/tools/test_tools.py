@@ -155,6 +155,12 @@ async def test_find_slots_gives_a_few_spread_choices(ctx):
     assert slots[0]["spoken"] in result.say
 
 
+async def test_find_slots_keeps_to_the_time_of_day_asked_for(ctx):
+    result = await find_available_slots(ctx, JANE, "next week in the morning", limit=5)
+    hours = [int(s["start"][11:13]) for s in result.data["slots"]]
+    assert hours and all(9 <= h < 12 for h in hours)
+
+
 async def test_find_slots_for_an_exact_taken_time_offers_neighbours(ctx):
     await book_appointment(ctx, MARCUS, "tomorrow at 10")
     taken = await find_available_slots(ctx, JANE, "tomorrow at 10")
