@@ -30,7 +30,10 @@ _TOOLS_PREAMBLE = (
 _TOOLS_EPILOGUE = (
     "\n</tools>\n\nFor each function call, return a json object with function name and "
     "arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n"
-    '{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>'
+    '{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>\n\n'
+    "When a function can do what the user asks, respond with the <tool_call> only, no other "
+    "text, and do not ask for details the function does not require. Otherwise reply in plain "
+    "spoken words."
 )
 _DEFAULT_SYSTEM = "You are a helpful assistant."
 

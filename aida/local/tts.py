@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +25,39 @@ if TYPE_CHECKING:
 logger = logging.getLogger("aida.local.tts")
 
 SAMPLE_RATE = 24_000
+
+_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def spell_phone_numbers(text: str) -> str:
+    """Phone numbers read digit by digit in their groups ("four one five, five five five, ...").
+
+    Left alone, the voice reads "415 555 0123" as "four hundred fifteen ... one twenty-three",
+    which no caller can check a number against.
+    """
+
+    def spell(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        digits = re.sub(r"\D", "", raw)
+        if not 7 <= len(digits) <= 15 or _ISO_DATE.fullmatch(raw.strip()):
+            return raw
+        groups = re.findall(r"\d+", raw)
+        if len(groups) == 1:
+            groups = _nanp_groups(digits)
+        spoken = ", ".join(" ".join(_DIGITS[int(d)] for d in g) for g in groups)
+        return ("plus " if raw.startswith("+") else "") + spoken
+
+    return _PHONE.sub(spell, text)
+
+
+def _nanp_groups(digits: str) -> list[str]:
+    if len(digits) == 11 and digits.startswith("1"):
+        return ["1", digits[1:4], digits[4:7], digits[7:]]
+    if len(digits) == 10:
+        return [digits[:3], digits[3:6], digits[6:]]
+    return [digits[i : i + 3] for i in range(0, len(digits), 3)]
 
 
 def to_int16_bytes(audio: np.ndarray) -> bytes:
@@ -73,7 +107,7 @@ class HibariTTS(tts.TTS):
         """Blocking generator: one float32 24 kHz array per sentence of `text`."""
         engine = self.load()
         rng = np.random.default_rng()
-        for phonemes in engine.phonemize(text):
+        for phonemes in engine.phonemize(spell_phone_numbers(text)):
             with self.run_lock:
                 audio = engine.from_ids(engine.ids(phonemes), self._speed, rng)
             if audio.size:
