@@ -73,6 +73,8 @@ def parse_time(value: Any) -> dt.datetime | None:
 
 
 def parse_json(value: Any) -> Any:
+    if value == "{}":  # the common empty meta, without the decoder
+        return {}
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 

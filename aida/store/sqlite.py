@@ -2,11 +2,11 @@
 
 Measured here: SQLAlchemy's default SQLite transactions let 50 of 50 racing bookings through, and a
 pool of writers waits on busy locks for most of a second. So this store keeps ONE writer
-connection in autocommit mode (`isolation_level=None`) and wraps every write in
-`BEGIN IMMEDIATE`, which takes the file's write lock before the overlap check reads anything;
-other processes opening the same file queue on that lock (busy_timeout). A trigger in the schema
-refuses an overlapping booked row whatever the code does. Reads go through a separate connection,
-which WAL lets run beside the writer.
+connection in autocommit mode (`isolation_level=None`) and runs every write as one function on
+that connection's thread inside `BEGIN IMMEDIATE`, which takes the file's write lock before the
+overlap check reads anything; other processes opening the same file queue on that lock
+(busy_timeout). A trigger in the schema refuses an overlapping booked row whatever the code does.
+Reads go through a separate connection, which WAL lets run beside the writer.
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
-
-import aiosqlite
+from typing import Any, NoReturn, TypeVar
 
 from aida.errors import InvalidRequest, SlotTaken
 from aida.store import failures
@@ -38,8 +36,23 @@ from aida.store.rows import (
     summary_id,
     to_db_time,
 )
+from aida.store.sqlite_thread import SqliteThread
 
+T = TypeVar("T")
 Row = dict[str, Any]
+# Busy or locked beyond busy_timeout, a file that cannot be opened, read or written: the
+# database is out of reach, not the request wrong.
+_UNAVAILABLE = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_CANTOPEN",
+    "SQLITE_IOERR",
+    "SQLITE_FULL",
+    "SQLITE_READONLY",
+    "SQLITE_PERM",
+    "SQLITE_NOTADB",
+    "SQLITE_CORRUPT",
+)
 
 
 def sqlite_path(url: str) -> Path:
@@ -60,122 +73,60 @@ class SqliteStore:
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 10_000) -> None:
         self.path = Path(path)
-        self._busy_timeout_ms = busy_timeout_ms
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
+        self._writer = SqliteThread(
+            self.path, name="aida-sqlite-writer", busy_timeout_ms=busy_timeout_ms, writer=True
+        )
+        self._reader = SqliteThread(
+            self.path, name="aida-sqlite-reader", busy_timeout_ms=busy_timeout_ms, writer=False
+        )
+        self._opened = False
         self._open_lock = asyncio.Lock()
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
         return cls(sqlite_path(url))
 
-    # --- connections ---
+    # --- plumbing ---
 
-    async def _open(self) -> tuple[aiosqlite.Connection, aiosqlite.Connection]:
-        if self._writer is not None and self._reader is not None:
-            return self._writer, self._reader
+    async def _open(self) -> None:
+        if self._opened:
+            return
         async with self._open_lock:
-            if self._writer is None or self._reader is None:
-                writer = reader = None
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    writer = await self._connect()
-                    # WAL is a property of the file: set once, by the writer, before any reader.
-                    await writer.execute_fetchall("PRAGMA journal_mode=WAL")
-                    reader = await self._connect()
-                    await reader.execute_fetchall("PRAGMA query_only=ON")
-                except (OSError, sqlite3.Error) as exc:
-                    for conn in (reader, writer):
-                        if conn is not None:
-                            await conn.close()
-                    raise failures.unavailable() from exc
-                self._writer, self._reader = writer, reader
-        return self._writer, self._reader
+            if not self._opened:
+                # The writer first: it puts the file in WAL mode before anyone reads.
+                await self._guarded(self._writer.run(_noop))
+                await self._guarded(self._reader.run(_noop))
+                self._opened = True
 
-    async def _connect(self) -> aiosqlite.Connection:
-        # isolation_level=None: the sqlite3 module must not open transactions behind our back.
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute_fetchall(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
-        await conn.execute_fetchall("PRAGMA foreign_keys=ON")
-        # NORMAL in WAL mode: a commit survives an application crash; only a power cut may lose
-        # the last few. FULL fsyncs every booking and costs several ms each here.
-        await conn.execute_fetchall("PRAGMA synchronous=NORMAL")
-        return conn
+    async def _write(self, body: Callable[[sqlite3.Connection], T]) -> T:
+        await self._open()
+        return await self._guarded(self._writer.run(partial(_in_transaction, body)))
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        writer, _ = await self._open()
-        async with self._write_lock:
-            try:
-                await writer.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                _reraise(exc)
-            try:
-                yield writer
-            except BaseException as exc:
-                await _rollback(writer)
-                if isinstance(exc, sqlite3.Error):
-                    _reraise(exc)
-                raise
-            try:
-                await writer.execute("COMMIT")
-            except sqlite3.Error as exc:
-                await _rollback(writer)
-                _reraise(exc)
+    async def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        await self._open()
+        return await self._guarded(self._reader.run(partial(_fetch_all, sql=sql, params=params)))
 
-    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        _, reader = await self._open()
+    @staticmethod
+    async def _guarded(call: Any) -> Any:
         try:
-            rows = await reader.execute_fetchall(sql, params)
-        except sqlite3.Error as exc:
+            return await call
+        except (sqlite3.Error, OSError) as exc:
             _reraise(exc)
-        return [dict(r) for r in rows]
 
     # --- lifecycle ---
 
     async def migrate(self) -> None:
-        writer, _ = await self._open()
-        async with self._write_lock:
-            try:
-                await writer.execute(
-                    "create table if not exists schema_migrations ("
-                    " version text primary key, applied_at text not null)"
-                )
-                for migration in sqlite_migrations():
-                    # executescript would COMMIT an open transaction first, so the script carries
-                    # its own BEGIN IMMEDIATE and the bookkeeping row; a second process migrating
-                    # at the same time waits for the lock and then finds the version applied.
-                    applied = await writer.execute_fetchall(
-                        "select 1 from schema_migrations where version = ?", (migration.version,)
-                    )
-                    if applied:
-                        continue
-                    stamp = to_db_time(dt.datetime.now(dt.UTC))
-                    script = (
-                        "BEGIN IMMEDIATE;\n"
-                        f"{migration.sql}\n;"
-                        "insert or ignore into schema_migrations (version, applied_at) values "
-                        f"('{migration.version}', '{stamp}');\nCOMMIT;"
-                    )
-                    try:
-                        await writer.executescript(script)
-                    except BaseException:
-                        await _rollback(writer)
-                        raise
-            except sqlite3.Error as exc:
-                _reraise(exc)
+        await self._open()
+        await self._guarded(self._writer.run(_migrate))
 
     async def ping(self) -> None:
         await self._read("select 1")
 
     async def close(self) -> None:
         async with self._open_lock:
-            for conn in (self._reader, self._writer):
-                if conn is not None:
-                    await conn.close()
-            self._reader = self._writer = None
+            await self._reader.close()
+            await self._writer.close()
+            self._opened = False
 
     # --- patients ---
 
@@ -184,29 +135,33 @@ class SqliteStore:
         return patient_from_row(rows[0]) if rows else None
 
     async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
-        async with self._write() as conn:
-            await conn.execute(
+        def body(conn: sqlite3.Connection) -> Row:
+            conn.execute(
                 "insert into users (phone, name) values (?, ?) on conflict (phone) do update"
                 " set name = coalesce(excluded.name, users.name)",
                 (phone, clean_name(name)),
             )
-            row = await _one(conn, "select * from users where phone = ?", (phone,))
-        assert row is not None
-        return patient_from_row(row)
+            row = _one(conn, "select * from users where phone = ?", (phone,))
+            assert row is not None
+            return row
+
+        return patient_from_row(await self._write(body))
 
     async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
         if not isinstance(preferences, dict):
             raise InvalidRequest("Preferences must be a set of named values.")
-        async with self._write() as conn:
-            row = await _one(conn, "select * from users where phone = ?", (phone,))
+
+        def body(conn: sqlite3.Connection) -> Row:
+            row = _one(conn, "select * from users where phone = ?", (phone,))
             if row is None:
                 raise failures.patient_not_found()
-            merged = {**(json.loads(row["preferences"] or "{}")), **preferences}
-            await conn.execute(
+            merged = {**json.loads(row["preferences"] or "{}"), **preferences}
+            conn.execute(
                 "update users set preferences = ? where phone = ?", (json.dumps(merged), phone)
             )
-            row["preferences"] = merged
-        return patient_from_row(row)
+            return {**row, "preferences": merged}
+
+        return patient_from_row(await self._write(body))
 
     # --- appointments ---
 
@@ -219,55 +174,63 @@ class SqliteStore:
     ) -> BookingResult:
         start, end = check_range(start, end)
         s, e = to_db_time(start), to_db_time(end)
-        async with self._write() as conn:
-            if await _one(conn, "select 1 as ok from users where phone = ?", (phone,)) is None:
+        meta_json = json.dumps(meta or {})
+
+        def body(conn: sqlite3.Connection) -> tuple[Row, bool]:
+            if _one(conn, "select 1 as ok from users where phone = ?", (phone,)) is None:
                 raise failures.patient_not_found()
-            same = await _one(
+            same = _one(
                 conn,
                 "select * from appointments"
                 " where user_phone = ? and start_time = ? and status = 'booked'",
                 (phone, s),
             )
             if same is not None:
-                return BookingResult(appointment=appointment_from_row(same), created=False)
-            if await _overlaps(conn, s, e):
+                return same, False
+            if _overlaps(conn, s, e):
                 raise SlotTaken(start=start)
-            row = await _insert_appointment(conn, phone, s, e, meta or {})
-        return BookingResult(appointment=appointment_from_row(row), created=True)
+            return _insert_appointment(conn, phone, s, e, meta_json), True
+
+        row, created = await self._write(body)
+        return BookingResult(appointment=appointment_from_row(row), created=created)
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
-        async with self._write() as conn:
-            row = await _owned(conn, appointment_id, phone)
-            if row["status"] != "cancelled":
-                meta = {**json.loads(row["meta"] or "{}"), "cancelled_at": _now_iso()}
-                await conn.execute(
-                    "update appointments set status = 'cancelled', meta = ? where id = ?",
-                    (json.dumps(meta), row["id"]),
-                )
-                row.update(status="cancelled", meta=meta)
-        return appointment_from_row(row)
+        def body(conn: sqlite3.Connection) -> Row:
+            row = _owned(conn, appointment_id, phone)
+            if row["status"] == "cancelled":
+                return row
+            meta = json.dumps({**json.loads(row["meta"] or "{}"), "cancelled_at": _now_iso()})
+            conn.execute(
+                "update appointments set status = 'cancelled', meta = ? where id = ?",
+                (meta, row["id"]),
+            )
+            return {**row, "status": "cancelled", "meta": meta}
+
+        return appointment_from_row(await self._write(body))
 
     async def reschedule(
         self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
     ) -> Appointment:
         start, end = check_range(start, end)
         s, e = to_db_time(start), to_db_time(end)
-        async with self._write() as conn:
-            old = await _owned(conn, appointment_id, phone)
+
+        def body(conn: sqlite3.Connection) -> Row:
+            old = _owned(conn, appointment_id, phone)
             old_meta = json.loads(old["meta"] or "{}")
             if old["status"] != "booked":
+                # A repeated request for a move that already happened returns what it made.
                 moved_to = old_meta.get("rescheduled_to")
                 if moved_to:
-                    new = await _one(
+                    new = _one(
                         conn,
                         "select * from appointments where id = ? and start_time = ?",
                         (moved_to, s),
                     )
                     if new is not None:
-                        return appointment_from_row(new)
+                        return new
                 raise failures.not_booked()
             if old["start_time"] == s and old["end_time"] == e:
-                return appointment_from_row(old)
+                return old
 
             carried = {
                 k: v
@@ -275,22 +238,24 @@ class SqliteStore:
                 if k not in ("rescheduled_to", "rescheduled_from", "cancelled_at")
             }
             carried["rescheduled_from"] = old["id"]
-            self_overlap = old["start_time"] < e and old["end_time"] > s
-            if self_overlap:
+            if old["start_time"] < e and old["end_time"] > s:
                 # The new slot overlaps the old one, so it cannot be held first; the transaction
                 # still guarantees that a failed insert leaves the original booked.
-                await conn.execute(
+                conn.execute(
                     "update appointments set status = 'cancelled' where id = ?", (old["id"],)
                 )
-            if await _overlaps(conn, s, e):
+            # Otherwise the new slot is held first, then the old one released.
+            if _overlaps(conn, s, e):
                 raise SlotTaken(start=start)
-            new = await _insert_appointment(conn, phone, s, e, carried)
+            new = _insert_appointment(conn, phone, s, e, json.dumps(carried))
             old_meta.update(rescheduled_to=new["id"], cancelled_at=_now_iso())
-            await conn.execute(
+            conn.execute(
                 "update appointments set status = 'cancelled', meta = ? where id = ?",
                 (json.dumps(old_meta), old["id"]),
             )
-        return appointment_from_row(new)
+            return new
+
+        return appointment_from_row(await self._write(body))
 
     async def get_appointment(self, appointment_id: str) -> Appointment | None:
         key = canonical_uuid(appointment_id)
@@ -306,31 +271,22 @@ class SqliteStore:
         end: dt.datetime | None = None,
         status: str | None = "booked",
     ) -> list[Appointment]:
-        where, params = [], []
-        if phone is not None:
-            where.append("user_phone = ?")
-            params.append(phone)
-        if status is not None:
-            where.append("status = ?")
-            params.append(status)
-        if start is not None:
-            where.append("end_time > ?")
-            params.append(to_db_time(start))
-        if end is not None:
-            where.append("start_time < ?")
-            params.append(to_db_time(end))
-        sql = "select * from appointments"
-        if where:
-            sql += " where " + " and ".join(where)
-        rows = await self._read(sql + " order by start_time, id", params)
+        where, params = _filters(
+            ("user_phone = ?", phone),
+            ("status = ?", status),
+            ("end_time > ?", start),
+            ("start_time < ?", end),
+        )
+        rows = await self._read(
+            f"select * from appointments{where} order by start_time, id", params
+        )
         return [appointment_from_row(r) for r in rows]
 
     # --- call summaries ---
 
     async def save_call_summary(self, summary: CallSummary) -> None:
-        key = summary_id(summary)
         values: dict[str, Any] = summary.model_dump()
-        values["id"] = key
+        values["id"] = summary_id(summary)
         as_json = summary.model_dump(mode="json", include=set(SUMMARY_JSON_FIELDS))
         for name in SUMMARY_JSON_FIELDS:
             if as_json[name] is not None:
@@ -339,26 +295,28 @@ class SqliteStore:
             if values[name] is not None:
                 values[name] = to_db_time(values[name])
         given_created = values.pop("created_at")
+        columns = list(values)
         values["given_created_at"] = to_db_time(given_created) if given_created else None
-        values["now"] = _now_db()
-        columns = [c for c in values if c not in ("given_created_at", "now")]
+        values["now"] = to_db_time(dt.datetime.now(dt.UTC))
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-        async with self._write() as conn:
+        sql = (
+            f"insert into call_summaries ({', '.join(columns)}, created_at)"
+            f" values ({', '.join(':' + c for c in columns)}, coalesce(:given_created_at, :now))"
+            f" on conflict (id) do update set {updates},"
+            " created_at = coalesce(:given_created_at, call_summaries.created_at)"
+        )
+
+        def body(conn: sqlite3.Connection) -> None:
             if summary.user_phone:
                 # An unknown caller still gets a record: their number becomes a (nameless) user
                 # rather than the foreign key throwing the summary away.
-                await conn.execute(
+                conn.execute(
                     "insert into users (phone) values (?) on conflict (phone) do nothing",
                     (summary.user_phone,),
                 )
-            await conn.execute(
-                f"insert into call_summaries ({', '.join(columns)}, created_at)"
-                f" values ({', '.join(':' + c for c in columns)},"
-                " coalesce(:given_created_at, :now))"
-                f" on conflict (id) do update set {updates},"
-                " created_at = coalesce(:given_created_at, call_summaries.created_at)",
-                values,
-            )
+            conn.execute(sql, values)
+
+        await self._write(body)
 
     async def get_call_summary(self, summary_id: str) -> CallSummary | None:
         key = canonical_uuid(summary_id)
@@ -375,44 +333,86 @@ class SqliteStore:
         limit: int = 50,
         offset: int = 0,
     ) -> list[CallSummary]:
-        where, params = [], []
-        if phone is not None:
-            where.append("user_phone = ?")
-            params.append(phone)
-        if since is not None:
-            where.append("created_at >= ?")
-            params.append(to_db_time(since))
-        if until is not None:
-            where.append("created_at < ?")
-            params.append(to_db_time(until))
-        sql = "select * from call_summaries"
-        if where:
-            sql += " where " + " and ".join(where)
-        sql += " order by created_at desc, id desc limit ? offset ?"
-        rows = await self._read(sql, [*params, max(0, int(limit)), max(0, int(offset))])
+        where, params = _filters(
+            ("user_phone = ?", phone),
+            ("created_at >= ?", since),
+            ("created_at < ?", until),
+        )
+        rows = await self._read(
+            f"select * from call_summaries{where}"
+            " order by created_at desc, id desc limit ? offset ?",
+            [*params, max(0, int(limit)), max(0, int(offset))],
+        )
         return [summary_from_row(r) for r in rows]
 
 
-# --- helpers on the writer connection (inside a transaction) ---
+# --- on the database threads ---
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Row | None:
-    rows = list(await conn.execute_fetchall(sql, params))
-    return dict(rows[0]) if rows else None
+def _noop(conn: sqlite3.Connection) -> None:
+    return None
 
 
-async def _overlaps(conn: aiosqlite.Connection, start: str, end: str) -> bool:
-    row = await _one(
-        conn,
-        "select 1 as hit from appointments"
-        " where status = 'booked' and start_time < ? and end_time > ? limit 1",
-        (end, start),
+def _fetch_all(conn: sqlite3.Connection, *, sql: str, params: Any) -> list[Row]:
+    return [dict(r) for r in conn.execute(sql, params).fetchall()]
+
+
+def _in_transaction(body: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = body(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "create table if not exists schema_migrations (version text primary key, applied_at text)"
     )
-    return row is not None
+    for migration in sqlite_migrations():
+        if _one(
+            conn, "select 1 as ok from schema_migrations where version = ?", (migration.version,)
+        ):
+            continue
+        # executescript would COMMIT an open transaction first, so the script carries its own
+        # BEGIN IMMEDIATE and bookkeeping row; a second process migrating at the same moment
+        # waits for the lock and re-runs only idempotent statements.
+        stamp = to_db_time(dt.datetime.now(dt.UTC))
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{migration.sql}\n;"
+                "insert or ignore into schema_migrations (version, applied_at)"
+                f" values ('{migration.version}', '{stamp}');\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
-async def _insert_appointment(
-    conn: aiosqlite.Connection, phone: str, start: str, end: str, meta: dict[str, Any]
+def _one(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    row = conn.execute(sql, params).fetchone()
+    return dict(row) if row is not None else None
+
+
+def _overlaps(conn: sqlite3.Connection, start: str, end: str) -> bool:
+    return (
+        _one(
+            conn,
+            "select 1 as hit from appointments"
+            " where status = 'booked' and start_time < ? and end_time > ? limit 1",
+            (end, start),
+        )
+        is not None
+    )
+
+
+def _insert_appointment(
+    conn: sqlite3.Connection, phone: str, start: str, end: str, meta_json: str
 ) -> Row:
     row: Row = {
         "id": str(uuid.uuid4()),
@@ -420,9 +420,9 @@ async def _insert_appointment(
         "start_time": start,
         "end_time": end,
         "status": "booked",
-        "meta": json.dumps(meta),
+        "meta": meta_json,
     }
-    await conn.execute(
+    conn.execute(
         "insert into appointments (id, user_phone, start_time, end_time, status, meta)"
         " values (:id, :user_phone, :start_time, :end_time, :status, :meta)",
         row,
@@ -430,11 +430,9 @@ async def _insert_appointment(
     return row
 
 
-async def _owned(conn: aiosqlite.Connection, appointment_id: str, phone: str) -> Row:
+def _owned(conn: sqlite3.Connection, appointment_id: str, phone: str) -> Row:
     key = canonical_uuid(appointment_id)
-    row = (
-        None if key is None else await _one(conn, "select * from appointments where id = ?", (key,))
-    )
+    row = None if key is None else _one(conn, "select * from appointments where id = ?", (key,))
     if row is None:
         raise failures.appointment_not_found()
     if row["user_phone"] != phone:
@@ -442,25 +440,26 @@ async def _owned(conn: aiosqlite.Connection, appointment_id: str, phone: str) ->
     return row
 
 
-async def _rollback(conn: aiosqlite.Connection) -> None:
-    try:
-        if conn.in_transaction:
-            await conn.execute("ROLLBACK")
-    except sqlite3.Error:
-        pass  # the transaction is already gone; nothing was committed
+# --- helpers ---
 
 
-def _reraise(exc: sqlite3.Error) -> NoReturn:
+def _filters(*clauses: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """A WHERE clause from the (sql, value) pairs whose value is given; times as stored."""
+    parts, params = [], []
+    for sql, value in clauses:
+        if value is None:
+            continue
+        parts.append(sql)
+        params.append(to_db_time(value) if isinstance(value, dt.datetime) else value)
+    return (" where " + " and ".join(parts) if parts else ""), params
+
+
+def _reraise(exc: sqlite3.Error | OSError) -> NoReturn:
     if isinstance(exc, sqlite3.IntegrityError) and "slot_taken" in str(exc):
         raise SlotTaken() from exc
-    if isinstance(exc, sqlite3.OperationalError):
-        # busy or locked beyond busy_timeout, an unreadable or missing file, a full disk
+    if isinstance(exc, OSError) or getattr(exc, "sqlite_errorname", "").startswith(_UNAVAILABLE):
         raise failures.unavailable() from exc
     raise exc
-
-
-def _now_db() -> str:
-    return to_db_time(dt.datetime.now(dt.UTC))
 
 
 def _now_iso() -> str:

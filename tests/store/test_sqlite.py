@@ -3,7 +3,6 @@ trigger that refuses a double booking even when the code above it is bypassed.""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -79,9 +78,6 @@ async def test_an_unopenable_file_is_store_unavailable(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailable):
         await store.migrate()
     await store.close()
-    # aiosqlite stops the failed connection's thread in the background and reports to this
-    # loop; let it finish before the loop closes.
-    await asyncio.sleep(0.05)
 
 
 async def test_two_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> None:

@@ -1,0 +1,68 @@
+"""One sqlite3 connection that lives on its own thread.
+
+The store hands it whole transactions as plain functions, so a booking costs one hop between the
+event loop and the database thread instead of one per statement; while a function runs, nothing
+else touches that connection, which is what "one writer connection" means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class SqliteThread:
+    def __init__(self, path: Path, *, name: str, busy_timeout_ms: int, writer: bool) -> None:
+        self.path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._writer = writer
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._conn: sqlite3.Connection | None = None
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._call, work)
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._close)
+        self._executor.shutdown(wait=False)
+
+    # --- on the thread ---
+
+    def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        if self._conn is None:
+            self._conn = self._open()
+        return work(self._conn)
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: the sqlite3 module must not open transactions behind our back;
+        # the store says BEGIN IMMEDIATE itself.
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            # NORMAL in WAL mode: a commit survives an application crash; only a power cut may
+            # lose the last few. FULL fsyncs every booking and costs milliseconds each here.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if self._writer:
+                conn.execute("PRAGMA journal_mode=WAL").fetchall()  # a property of the file
+            else:
+                conn.execute("PRAGMA query_only=ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
