@@ -2,9 +2,29 @@
 
 The worker calls `finalize_call(...)` at hang-up (or uses `call_end_hook()` with `run_call`) and
 starts `start_outbox_worker(settings, store_factory)` once per process.
+
+The names are loaded on first use: `aida.calls.outbox` alone must stay light (no LiveKit import)
+for the CLI and for processes that only look at the outbox.
 """
 
-from aida.calls.deliver import Deliverer, Delivery, start_outbox_worker
-from aida.calls.finalize import call_end_hook, finalize_call
+from __future__ import annotations
 
-__all__ = ["Deliverer", "Delivery", "call_end_hook", "finalize_call", "start_outbox_worker"]
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Deliverer": "aida.calls.deliver",
+    "Delivery": "aida.calls.deliver",
+    "start_outbox_worker": "aida.calls.deliver",
+    "call_end_hook": "aida.calls.finalize",
+    "finalize_call": "aida.calls.finalize",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aida.calls' has no attribute {name!r}")
+    return getattr(import_module(module), name)
