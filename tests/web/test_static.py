@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from aida.api.main import create_app
 from aida.api.static import WEB_DIR
@@ -49,14 +48,14 @@ def test_vendored_livekit_client_is_the_pinned_one() -> None:
 
 
 @pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings_for(str(tmp_path / "static.db")))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-        yield c
+def client(tmp_path: Path) -> TestClient:
+    # Synchronous on purpose: the browser tests keep Playwright's event loop in this thread, so
+    # an async test here could not get a loop of its own.
+    return TestClient(create_app(settings_for(str(tmp_path / "static.db"))))
 
 
-async def test_the_api_serves_the_client_at_root(client: httpx.AsyncClient) -> None:
-    index = await client.get("/")
+def test_the_api_serves_the_client_at_root(client: TestClient) -> None:
+    index = client.get("/")
     assert index.status_code == 200
     assert index.headers["content-type"].startswith("text/html")
     assert '<script type="module" src="js/app.js">' in index.text
@@ -64,20 +63,20 @@ async def test_the_api_serves_the_client_at_root(client: httpx.AsyncClient) -> N
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert index.headers["x-content-type-options"] == "nosniff"
     for path in ("/js/app.js", "/vendor/livekit-client.esm.mjs"):
-        r = await client.get(path)
+        r = client.get(path)
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/javascript"), path
-    assert (await client.get("/css/app.css")).headers["content-type"].startswith("text/css")
+    assert (client.get("/css/app.css")).headers["content-type"].startswith("text/css")
 
 
-async def test_the_client_never_shadows_the_api(client: httpx.AsyncClient) -> None:
-    missing = await client.get("/api/no-such-route")
+def test_the_client_never_shadows_the_api(client: TestClient) -> None:
+    missing = client.get("/api/no-such-route")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/json")
-    assert (await client.get("/api/summaries")).status_code == 401
-    assert (await client.get("/openapi.json")).json()["info"]["title"] == "Aida API"
-    docs = await client.get("/docs")
+    assert (client.get("/api/summaries")).status_code == 401
+    assert (client.get("/openapi.json")).json()["info"]["title"] == "Aida API"
+    docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
     # Not the index page under another name.
-    assert (await client.get("/api/index.html")).status_code == 404
-    assert (await client.get("/no-such-file.js")).status_code == 404
+    assert (client.get("/api/index.html")).status_code == 404
+    assert (client.get("/no-such-file.js")).status_code == 404
