@@ -28,6 +28,11 @@ STAFF_KEYS = ("staff-key-alpha-123456", "staff-key-beta-654321")
 NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 
 
+# For tests of input handling, which is the same whatever the backend: PostgreSQL costs a fresh
+# database (about a second) per test.
+sqlite_only = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
+
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "livekit_url": "wss://livekit.test",
