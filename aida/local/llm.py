@@ -71,7 +71,6 @@ class _Request:
 class _Outcome:
     text: str = ""
     call: toolcall.ParsedCall | None = None
-    call_raw: str = ""
     prompt_tokens: int = 0
     cached_tokens: int = 0
     completion_tokens: int = 0
@@ -207,10 +206,10 @@ class LlamaLLM(llm.LLM):
         )
         return 0
 
-    def _grammar(self, functions: list[dict[str, Any]]) -> LlamaGrammar:
+    def _grammar(self, function: dict[str, Any]) -> LlamaGrammar:
         from llama_cpp import LlamaGrammar
 
-        schema = json.dumps(toolcall.call_schema(functions), sort_keys=True)
+        schema = json.dumps(toolcall.arguments_schema(function), sort_keys=True)
         if schema not in self._grammars:
             self._grammars[schema] = LlamaGrammar.from_json_schema(schema, verbose=False)
         return self._grammars[schema]
@@ -242,96 +241,84 @@ class LlamaLLM(llm.LLM):
 
     def _generate_locked(self, req: _Request) -> _Outcome:
         llama = self.load()
-        s = self._sampling
         started = time.perf_counter()
         head, _prompt, ids = self._fit(req.messages, req.functions)
-        head_ids = self._tokenize(head)
-        reused = self._restore_or_snapshot(llama, head, head_ids)
+        reused = self._restore_or_snapshot(llama, head, self._tokenize(head))
         out = _Outcome(prompt_tokens=len(ids))
         out.cached_tokens = max(reused, _common_prefix(llama, ids))
 
-        stops = {llama.token_eos()}
-        for marker in (toolcall.IM_END, "<|endoftext|>"):
-            if (tok := self._special(marker)) is not None:
-                stops.add(tok)
-        open_id = self._special(toolcall.TOOL_CALL_OPEN)
         names = {f["name"] for f in req.functions}
         choice = req.tool_choice
-        forced: str | None = None
-        if isinstance(choice, dict):
+        prefill = ""
+        if names and choice == "none":
+            prefill = toolcall.MESSAGE_PREFIX + "\n"
+        elif names and isinstance(choice, dict):
             forced = choice.get("function", {}).get("name")
-        if not names or choice == "none":
-            open_id = None  # generate text only; an opened call ends the reply instead
-            names = set()
+            if forced in names:
+                prefill = f"{toolcall.CALL_PREFIX}{forced}:\n"
+        elif names and choice == "required":
+            prefill = toolcall.CALL_PREFIX
+        if prefill:
+            ids = ids + self._tokenize(prefill)
 
+        parser = _ReplyParser(names, prefill, req.emit)
         generated: list[int] = []
-        text = ""
-        held = ""  # text withheld while it might still turn out to be a bare JSON call
-        opened = bool(names) and (choice == "required" or forced is not None)
-        if not opened:
-            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            for tok in llama.generate(
-                ids,
-                temp=s.temperature,
-                top_p=s.top_p,
-                top_k=s.top_k,
-                min_p=s.min_p,
-                repeat_penalty=s.repeat_penalty,
-            ):
-                if not generated:
-                    out.timings["first_token"] = time.perf_counter() - started
-                if req.cancel.is_set() or tok in stops:
-                    break
-                if tok == open_id:
-                    opened = True
-                    break
-                generated.append(tok)
-                piece = decoder.decode(llama.detokenize([tok], special=False))
-                if not piece:
-                    continue
-                if held or (not text and piece.lstrip().startswith("{") and names):
-                    held += piece
-                else:
-                    text += piece
-                    req.emit(piece)
-                if len(generated) >= s.max_tokens:
-                    break
-            if held:
-                try:
-                    out.call = toolcall.parse_call(held, names)
-                    out.call_raw = held.strip()
-                except ValueError:
-                    text += held
-                    req.emit(held)
-        out.text = text.strip()
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        stops = self._stops(llama)
+        s = self._sampling
+        for tok in llama.generate(
+            ids,
+            temp=s.temperature,
+            top_p=s.top_p,
+            top_k=s.top_k,
+            min_p=s.min_p,
+            repeat_penalty=s.repeat_penalty,
+        ):
+            if not generated:
+                out.timings["first_token"] = time.perf_counter() - started
+            if req.cancel.is_set() or tok in stops:
+                break
+            generated.append(tok)
+            if parser.feed(decoder.decode(llama.detokenize([tok], special=False))):
+                break  # a complete call: nothing the model adds after it would be used
+            limit = s.max_call_tokens if parser.in_call else s.max_tokens
+            if len(generated) >= limit:
+                break
+        parser.finish()
+        out.text = parser.text.strip()
 
-        if opened and not req.cancel.is_set():
-            functions = [f for f in req.functions if forced is None or f["name"] == forced]
-            call_ids = ids + generated + self._tokenize(toolcall.TOOL_CALL_OPEN + "\n")
-            raw = self._sample_call(llama, call_ids, functions, stops, req.cancel)
-            generated += self._tokenize(raw)
+        if parser.call_name and not req.cancel.is_set():
             try:
-                out.call = toolcall.parse_call(raw, {f["name"] for f in functions})
-                out.call_raw = raw.strip()
+                arguments, raw = toolcall.parse_arguments(parser.call_text)
             except ValueError:
-                # only a call cut off at max_call_tokens gets here; say nothing rather than guess
-                logger.warning("the local model produced an unusable tool call; ignoring it")
+                # free sampling broke the JSON: sample it again under the schema's grammar
+                head_ids = ids + generated[: parser.call_start_tokens(llama, generated)]
+                raw = self._sample_arguments(llama, head_ids, parser.call_name, req, stops)
+                try:
+                    arguments, raw = toolcall.parse_arguments(raw)
+                except ValueError:
+                    arguments = None
+                    logger.warning("the local model produced unusable tool arguments")
+            if arguments is not None:
+                out.call = toolcall.ParsedCall(parser.call_name, arguments, raw)
 
         out.completion_tokens = len(generated)
         out.timings["total"] = time.perf_counter() - started
         self.last_outcome = out
         return out
 
-    def _sample_call(
-        self,
-        llama: Llama,
-        ids: list[int],
-        functions: list[dict[str, Any]],
-        stops: set[int],
-        cancel: threading.Event,
+    def _stops(self, llama: Llama) -> set[int]:
+        stops = {llama.token_eos()}
+        for marker in (toolcall.IM_END, "<|endoftext|>"):
+            if (tok := self._special(marker)) is not None:
+                stops.add(tok)
+        return stops
+
+    def _sample_arguments(
+        self, llama: Llama, ids: list[int], name: str, req: _Request, stops: set[int]
     ) -> str:
+        function = next(f for f in req.functions if f["name"] == name)
         s = self._sampling
-        grammar = self._grammar(functions)
         pieces: list[int] = []
         for tok in llama.generate(
             ids,
@@ -340,12 +327,131 @@ class LlamaLLM(llm.LLM):
             top_k=s.top_k,
             min_p=s.min_p,
             repeat_penalty=1.0,  # JSON repeats quotes and braces by nature
-            grammar=grammar,
+            grammar=self._grammar(function),
         ):
-            if cancel.is_set() or tok in stops or len(pieces) >= s.max_call_tokens:
+            if req.cancel.is_set() or tok in stops or len(pieces) >= s.max_call_tokens:
                 break
             pieces.append(tok)
         return llama.detokenize(pieces, special=False).decode("utf-8", errors="replace")
+
+
+class _ReplyParser:
+    """Splits the streamed reply into spoken text and at most one function call.
+
+    Text is passed to `emit` as soon as it cannot be the start of the `message:` or
+    `functions.<name>:` markers, so speech starts with the first real word.
+    """
+
+    def __init__(self, names: set[str], prefill: str, emit: Callable[[Any], None]) -> None:
+        self._names = names
+        self._emit = emit
+        self.text = ""
+        self._pending = ""  # received but not yet classified or emitted
+        self.call_name: str | None = None
+        self.call_text = ""
+        self.in_call = False
+        self._decided = not names
+        if prefill:
+            self._decided = True
+            self._pending = prefill
+            if prefill.startswith(toolcall.CALL_PREFIX):
+                self.in_call = True
+                self._pending = prefill[len(toolcall.CALL_PREFIX) :]
+                self._parse_call_head()
+            else:
+                self._pending = ""
+
+    def call_start_tokens(self, llama: Llama, generated: list[int]) -> int:
+        """How many generated tokens precede the call's arguments (for a grammar retry)."""
+        text = ""
+        for i, tok in enumerate(generated):
+            text += llama.detokenize([tok], special=False).decode("utf-8", errors="replace")
+            if self.call_name and text.rstrip().endswith(f"{self.call_name}:"):
+                return i + 1
+        return len(generated)
+
+    def feed(self, piece: str) -> bool:
+        """Take the next decoded piece; True once a complete call has been read."""
+        if not piece:
+            return False
+        if self.in_call:
+            return self._feed_call(piece)
+        self._pending += piece
+        if not self._decided:
+            head = self._pending.lstrip()
+            for marker in (toolcall.MESSAGE_PREFIX, toolcall.CALL_PREFIX):
+                if marker.startswith(head):
+                    return False  # could still be either marker
+            self._decided = True
+            if head.startswith(toolcall.MESSAGE_PREFIX):
+                self._pending = head[len(toolcall.MESSAGE_PREFIX) :].lstrip()
+            elif head.startswith(toolcall.CALL_PREFIX):
+                return self._start_call(head[len(toolcall.CALL_PREFIX) :])
+            # neither marker: the model just talked, and all of it is the reply
+        marker = "\n" + toolcall.CALL_PREFIX
+        if self._names and marker in self._pending:
+            before, after = self._pending.split(marker, 1)
+            self._say(before)
+            return self._start_call(after)
+        keep = _partial_suffix(self._pending, marker) if self._names else 0
+        self._say(self._pending[: len(self._pending) - keep])
+        self._pending = self._pending[len(self._pending) - keep :]
+        return False
+
+    def finish(self) -> None:
+        if not self.in_call and self._pending:
+            head = self._pending.lstrip()
+            if not self._decided and head.startswith(toolcall.MESSAGE_PREFIX):
+                head = head[len(toolcall.MESSAGE_PREFIX) :]
+            self._say(head if not self._decided else self._pending)
+            self._pending = ""
+
+    def _say(self, text: str) -> None:
+        if not self.text:
+            text = text.lstrip()
+        if text:
+            self.text += text
+            self._emit(text)
+
+    def _start_call(self, rest: str) -> bool:
+        self.in_call = True
+        self._pending = rest
+        return self._parse_call_head()
+
+    def _parse_call_head(self) -> bool:
+        if self.call_name is None:
+            if ":" not in self._pending:
+                return False
+            name, rest = self._pending.split(":", 1)
+            if name.strip() not in self._names:
+                # not a tool we offered: stop rather than speak a garbled call aloud
+                self.call_name = ""
+                return True
+            self.call_name = name.strip()
+            self._pending = ""
+            return self._feed_call(rest)
+        return False
+
+    def _feed_call(self, piece: str) -> bool:
+        if self.call_name is None:
+            self._pending += piece
+            return self._parse_call_head()
+        self.call_text += piece
+        if "}" not in piece:
+            return False
+        try:
+            toolcall.parse_arguments(self.call_text)
+        except ValueError:
+            return False
+        return True
+
+
+def _partial_suffix(text: str, marker: str) -> int:
+    """Length of the longest end of `text` that is a proper start of `marker`."""
+    for n in range(min(len(text), len(marker) - 1), 0, -1):
+        if marker.startswith(text[-n:]):
+            return n
+    return 0
 
 
 def _common_prefix(llama: Llama, ids: list[int]) -> int:
@@ -410,7 +516,7 @@ class LlamaStream(llm.LLMStream):
 
         if outcome.call is not None:
             call_id = utils.shortuuid("call_")
-            self._llama_llm.remember_call(call_id, outcome.call_raw)
+            self._llama_llm.remember_call(call_id, outcome.call.raw)
             self._event_ch.send_nowait(
                 llm.ChatChunk(
                     id=request_id,
