@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import sys
 
-from livekit.agents import AgentServer, JobContext, cli
+from aida.agent.worker import preflight_or_exit
 
-from aida.agent.session import run_call
-from aida.agent.worker import preflight, prewarm, startup_log
+if __name__ == "__main__":
+    # Missing settings fail in a second with one line, not after LiveKit has loaded.
+    preflight_or_exit(sys.argv)
+
+from livekit.agents import AgentServer, JobContext, cli  # noqa: E402
+
+from aida.agent.session import run_call  # noqa: E402
+from aida.agent.worker import prewarm, startup_log  # noqa: E402
 
 # Local models can take longer than LiveKit's 10 s default to load in prewarm.
 server = AgentServer(initialize_process_timeout=120.0)
@@ -23,9 +29,5 @@ async def aida_call(ctx: JobContext) -> None:
 
 
 if __name__ == "__main__":
-    problem = preflight(sys.argv)
-    if problem:
-        print(problem, file=sys.stderr)
-        sys.exit(2)
     startup_log()
     cli.run_app(server)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -72,6 +73,14 @@ def preflight(argv: Sequence[str], settings: Settings | None = None) -> str | No
     except ConfigError as exc:
         return f"aida: {exc}"
     return None
+
+
+def preflight_or_exit(argv: Sequence[str]) -> None:
+    """For `agent.py`: print the problem on one line and exit 2, before LiveKit even loads."""
+    problem = preflight(argv)
+    if problem:
+        print(problem, file=sys.stderr)
+        raise SystemExit(2)
 
 
 def prewarm(proc: Any) -> None:
