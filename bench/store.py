@@ -1,6 +1,6 @@
 """Store benchmark: find + book at 1 and 8 concurrent callers, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/store.py                     # both backends, ~40 s
+    .venv/bin/python bench/store.py                     # both backends, under a minute
     .venv/bin/python bench/store.py --backends sqlite --seconds 10
     .venv/bin/python bench/store.py --pg-url postgresql://user@host/scratch_db
 
@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/store.py`
 
-from aida.store.postgres import PostgresStore  # noqa: E402
-from aida.store.protocol import Store  # noqa: E402
-from aida.store.sqlite import SqliteStore  # noqa: E402
-from tests import pg  # noqa: E402
+from aida.store.postgres import PostgresStore
+from aida.store.protocol import Store
+from aida.store.sqlite import SqliteStore
+from tests import pg
 
 BASE = dt.datetime(2031, 1, 6, 14, 0, tzinfo=dt.UTC)
 SLOT = dt.timedelta(minutes=30)
@@ -45,6 +45,7 @@ class Run:
     backend: str
     callers: int
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process, user + system
     find_ms: list[float] = field(default_factory=list)
     book_ms: list[float] = field(default_factory=list)
 
@@ -52,12 +53,17 @@ class Run:
     def ops_per_s(self) -> float:
         return (len(self.find_ms) + len(self.book_ms)) / self.seconds
 
+    @property
+    def cpu_ms_per_op(self) -> float:
+        return 1000 * self.cpu_seconds / (len(self.find_ms) + len(self.book_ms))
+
     def row(self) -> str:
         cells = [
             self.backend,
             str(self.callers),
             f"{self.ops_per_s:.0f}",
             *(f"{q:.1f}" for q in (*quantiles(self.find_ms), *quantiles(self.book_ms))),
+            f"{self.cpu_ms_per_op:.2f}",
         ]
         return "| " + " | ".join(cells) + " |"
 
@@ -101,17 +107,20 @@ async def measure(store: Store, run: Run, seconds: float, counter: itertools.cou
             run.find_ms.append((t1 - t0) * 1000)
             run.book_ms.append((t2 - t1) * 1000)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(caller(n) for n in range(run.callers)))
     run.seconds = time.perf_counter() - started
+    run.cpu_seconds = time.process_time() - cpu
 
 
 async def bench(name: str, store: Store, args: argparse.Namespace) -> list[Run]:
     await store.migrate()
     t0 = time.perf_counter()
     await preload(store, args.preload)
-    print(f"{name}: preloaded {args.preload} bookings in {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr)
+    print(
+        f"{name}: preloaded {args.preload} bookings in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     counter = itertools.count()
     runs = []
     for callers in args.callers:
@@ -126,7 +135,8 @@ async def bench(name: str, store: Store, args: argparse.Namespace) -> list[Run]:
 
 async def main(args: argparse.Namespace) -> None:
     runs: list[Run] = []
-    notes = [f"{platform.python_version()}, {os.cpu_count()} CPUs"]
+    load_before = os.getloadavg()[0]
+    notes = [f"Python {platform.python_version()}, {os.cpu_count()} CPUs"]
     if "sqlite" in args.backends:
         with tempfile.TemporaryDirectory(prefix="aida-bench-") as folder:
             runs += await bench("sqlite", SqliteStore(Path(folder) / "bench.db"), args)
@@ -145,22 +155,29 @@ async def main(args: argparse.Namespace) -> None:
                 server.stop()
         notes.append("PostgreSQL " + ("at --pg-url" if args.pg_url else "15, local, fsync on"))
 
+    # Latency on a shared machine follows its load; the client's CPU per operation does not.
+    notes.append(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"preloaded bookings: {args.preload}; {args.seconds:g} s per row; " + "; ".join(notes))
     print()
-    print("| backend | callers | ops/s | find p50 ms | find p99 ms | book p50 ms | book p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| backend | callers | ops/s | find p50 ms | find p99 ms | book p50 ms | book p99 ms"
+        " | client CPU ms/op |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for run in runs:
         print(run.row())
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backends", default="sqlite,postgres",
-                        type=lambda s: [b.strip() for b in s.split(",") if b.strip()])
-    parser.add_argument("--callers", default="1,8",
-                        type=lambda s: [int(c) for c in s.split(",")])
-    parser.add_argument("--seconds", type=float, default=5.0, help="measured time per row")
-    parser.add_argument("--preload", type=int, default=3000, help="bookings already there")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgres",
+        type=lambda s: [b.strip() for b in s.split(",") if b.strip()],
+    )
+    parser.add_argument("--callers", default="1,8", type=lambda s: [int(c) for c in s.split(",")])
+    parser.add_argument("--seconds", type=float, default=4.0, help="measured time per row")
+    parser.add_argument("--preload", type=int, default=2000, help="bookings already there")
     parser.add_argument("--pg-url", help="a scratch PostgreSQL database instead of a private one")
     return parser.parse_args(argv)
 

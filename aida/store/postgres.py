@@ -82,16 +82,27 @@ class PostgresStore:
                 "server_settings": {"application_name": "aida", "timezone": "UTC"},
             },
         )
+        self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
 
     # --- plumbing ---
 
     async def _tx(
-        self, work: Callable[[AsyncConnection], Awaitable[T]], *, start: dt.datetime | None = None
+        self,
+        work: Callable[[AsyncConnection], Awaitable[T]],
+        *,
+        start: dt.datetime | None = None,
+        one_statement: bool = False,
     ) -> T:
         """Run `work` in one transaction; retry deadlocks and serialization failures, and turn
-        database errors into the errors a caller can hear."""
+        database errors into the errors a caller can hear.
+
+        `one_statement`: `work` runs a single statement, which is its own transaction in
+        autocommit mode; that saves the BEGIN and COMMIT round trips."""
         for attempt in range(_RETRIES):
             try:
+                if one_statement:
+                    async with self._autocommit.connect() as conn:
+                        return await work(conn)
                 async with self._engine.begin() as conn:
                     return await work(conn)
             except sa_exc.DBAPIError as exc:
@@ -121,7 +132,7 @@ class PostgresStore:
             result = await conn.execute(text(sql), dict(params or {}))
             return [dict(r) for r in result.mappings()]
 
-        return await self._tx(work)
+        return await self._tx(work, one_statement=True)
 
     async def _value(
         self, sql: str, params: Mapping[str, Any], *, start: dt.datetime | None = None
@@ -129,7 +140,7 @@ class PostgresStore:
         async def work(conn: AsyncConnection) -> Any:
             return (await conn.execute(text(sql), dict(params))).scalar_one()
 
-        return parse_json(await self._tx(work, start=start))
+        return parse_json(await self._tx(work, start=start, one_statement=True))
 
     # --- lifecycle ---
 
