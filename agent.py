@@ -13,10 +13,10 @@ if __name__ == "__main__":
     # Missing settings fail in a second with one line, not after LiveKit has loaded.
     preflight_or_exit(sys.argv)
 
-from livekit.agents import AgentServer, JobContext, cli  # noqa: E402
+from livekit.agents import AgentServer, JobContext, cli
 
-from aida.agent.session import run_call  # noqa: E402
-from aida.agent.worker import prewarm, startup_log  # noqa: E402
+from aida.agent.session import run_call
+from aida.agent.worker import prewarm, startup_log
 
 # Local models can take longer than LiveKit's 10 s default to load in prewarm.
 server = AgentServer(initialize_process_timeout=120.0)

@@ -31,14 +31,14 @@ from aida.config import Settings
 from aida.errors import AidaError, InvalidPhone, SlotTaken
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
+from aida.tools.base import ToolResult
 from aida.tools.book_appointment import book_appointment
 from aida.tools.cancel_appointment import cancel_appointment
 from aida.tools.find_available_slots import find_available_slots
 from aida.tools.list_appointments import list_appointments
+from aida.tools.register_patient import clean_name
 from aida.tools.reschedule_appointment import reschedule_appointment
 from aida.tools.update_preferences import update_preferences
-from aida.tools.base import ToolResult
-from aida.tools.register_patient import clean_name
 
 logger = logging.getLogger("aida.agent")
 

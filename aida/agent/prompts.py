@@ -39,9 +39,7 @@ keeps failing), offer a callback from the clinic staff and call request_callback
 reason.
 """
 
-GREETING = (
-    "Greet the caller in one short sentence as Aida from {clinic} and ask how you can help."
-)
+GREETING = "Greet the caller in one short sentence as Aida from {clinic} and ask how you can help."
 
 
 def build_instructions(settings: Settings) -> str:

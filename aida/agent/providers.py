@@ -119,7 +119,9 @@ def plan_providers(settings: Settings) -> ProviderPlan:
     if fallback == "anthropic":
         # Asked for by name: a missing key is an error in every mode, not a silent skip.
         if not _has(settings.anthropic_api_key):
-            raise ConfigError("ANTHROPIC_API_KEY is not set; it is required by LLM_FALLBACK=anthropic")
+            raise ConfigError(
+                "ANTHROPIC_API_KEY is not set; it is required by LLM_FALLBACK=anthropic"
+            )
         llm.append(ProviderChoice("anthropic", settings.anthropic_model))
     tts: list[ProviderChoice] = []
     if need("CARTESIA_API_KEY", _has(settings.cartesia_api_key), "with PROVIDERS=cloud"):
@@ -222,13 +224,17 @@ def build_providers(
 ) -> Providers:
     """Instances for one session; multi-provider roles are wrapped in LiveKit FallbackAdapters.
     `cache` is the worker process's userdata, where `prewarm_local` left loaded local models."""
-    from livekit.agents import llm as lk_llm, stt as lk_stt, tts as lk_tts
+    from livekit.agents import llm as lk_llm
+    from livekit.agents import stt as lk_stt
+    from livekit.agents import tts as lk_tts
 
     plan = plan_providers(settings)
     built: dict[Role, list[Any]] = {
         role: [_instance(role, c, settings, cache) for c in plan.chain(role)] for role in ROLES
     }
-    stt_ = built["stt"][0] if len(built["stt"]) == 1 else lk_stt.FallbackAdapter(built["stt"], vad=vad)
+    stt_ = (
+        built["stt"][0] if len(built["stt"]) == 1 else lk_stt.FallbackAdapter(built["stt"], vad=vad)
+    )
     llm_ = built["llm"][0] if len(built["llm"]) == 1 else lk_llm.FallbackAdapter(built["llm"])
     tts_ = built["tts"][0] if len(built["tts"]) == 1 else lk_tts.FallbackAdapter(built["tts"])
     return Providers(

@@ -232,4 +232,3 @@ def _not_given() -> Any:
     from livekit.agents import NOT_GIVEN
 
     return NOT_GIVEN
-

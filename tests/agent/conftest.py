@@ -76,14 +76,18 @@ async def wife(store: Store) -> str:
     """Another patient with an appointment the caller must never see."""
     await store.upsert_patient(OTHER, "Mary Doe")
     booking = await store.book(
-        OTHER, local(4, 11).astimezone(dt.UTC), local(4, 11, 30).astimezone(dt.UTC),
+        OTHER,
+        local(4, 11).astimezone(dt.UTC),
+        local(4, 11, 30).astimezone(dt.UTC),
         {"reason": "private"},
     )
     return booking.appointment.id
 
 
 def make_state(tools: ToolContext, caller: Caller | None) -> CallState:
-    return CallState(call_id="test-call", tools=tools, timeline=Timeline("test-call"), caller=caller)
+    return CallState(
+        call_id="test-call", tools=tools, timeline=Timeline("test-call"), caller=caller
+    )
 
 
 @pytest.fixture

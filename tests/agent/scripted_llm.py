@@ -124,7 +124,11 @@ class ScriptedLLM(llm.LLM):
         step: Step = self.script.pop(0) if self.script else Say(EXHAUSTED)
         reply = step(chat_ctx) if callable(step) else step
         return _ScriptedStream(
-            self, reply, next(self._ids), chat_ctx=chat_ctx, tools=tools or [],
+            self,
+            reply,
+            next(self._ids),
+            chat_ctx=chat_ctx,
+            tools=tools or [],
             conn_options=conn_options,
         )
 

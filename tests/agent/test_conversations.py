@@ -24,8 +24,9 @@ async def test_book_after_finding_a_slot(aida_session, store: Store, jane: str) 
     async with aida_session(script, caller=known_caller()) as (session, llm):
         first = await session.run(user_input="Can I come in Wednesday morning?")
         first.expect.next_event().is_function_call(name="find_available_slots")
-        slots = json.loads(first.expect.next_event().is_function_call_output(is_error=False)
-                           .event().item.output)
+        slots = json.loads(
+            first.expect.next_event().is_function_call_output(is_error=False).event().item.output
+        )
         assert slots["slots"][0]["spoken"] == "Wednesday, March 4 at 9 AM"
         first.expect.next_event().is_message(role="assistant")
         first.expect.no_more_events()
@@ -178,9 +179,11 @@ async def test_someone_elses_appointments_are_refused(
     assert tools_with_phone == ["identify_caller"]
     assert state.caller is not None and state.caller.phone == CALLER  # unchanged
     wifes = await store.get_appointment(wife)
-    assert wifes is not None and wifes.status == "booked" and wifes.start_time == local(
-        4, 11
-    ).astimezone(dt.UTC)
+    assert (
+        wifes is not None
+        and wifes.status == "booked"
+        and wifes.start_time == local(4, 11).astimezone(dt.UTC)
+    )
     everything_said = " ".join(seen)
     assert "March 4 at 11" not in everything_said  # the wife's appointment time
     assert "private" not in everything_said  # her visit reason
@@ -319,4 +322,3 @@ def _first_appointment_id(ctx) -> str:
         if data.get("appointments"):
             return data["appointments"][0]["id"]
     raise AssertionError("no appointment listed")
-

@@ -19,8 +19,11 @@ from tests.agent.conftest import CALLER, booked, local
 from tests.agent.scripted_llm import ScriptedLLM, call, say
 
 
-def mock_room(participant_kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
-              attributes: dict[str, str] | None = None, metadata: str = "") -> Any:
+def mock_room(
+    participant_kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+    attributes: dict[str, str] | None = None,
+    metadata: str = "",
+) -> Any:
     """livekit's console mock room, built fresh per test (theirs is cached process-wide)."""
     room = create_autospec(rtc.Room, instance=True)
     room.local_participant = create_autospec(rtc.LocalParticipant, instance=True)
@@ -57,14 +60,18 @@ def published(room: Any) -> list[dict[str, Any]]:
     return events
 
 
-async def start(room: Any, settings: Settings, store: Store, clock: Any, script: list,
-                job_metadata: str = "") -> tuple[LiveCall, ScriptedLLM]:
+async def start(
+    room: Any, settings: Settings, store: Store, clock: Any, script: list, job_metadata: str = ""
+) -> tuple[LiveCall, ScriptedLLM]:
     llm = ScriptedLLM(script)
     with fake_job_context(room=room, job_metadata=job_metadata):
         from livekit.agents import get_job_context
 
         live = await run_call(
-            get_job_context(), settings=settings, store=store, clock=clock,
+            get_job_context(),
+            settings=settings,
+            store=store,
+            clock=clock,
             providers=Providers(llm=llm, description={"llm": [{"provider": "tests"}]}),
         )
     # let the greeting finish, as a caller would before speaking
@@ -125,7 +132,7 @@ async def test_sip_call_books_and_streams_the_timeline(
     lp = room.local_participant
     text_topics = {c.kwargs.get("topic") for c in lp.stream_text.call_args_list}
     text_topics |= {c.kwargs.get("topic") for c in lp.send_text.call_args_list}
-    assert "lk.transcription" in text_topics, (lp.method_calls[:20])
+    assert "lk.transcription" in text_topics, lp.method_calls[:20]
 
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1
     assert state.appointments_in_call[0]["action"] == "booked"
@@ -148,7 +155,11 @@ async def test_dispatch_metadata_and_unknown_number(
 ) -> None:
     room = mock_room()
     live, llm = await start(
-        room, settings, store, clock, [say("Hello!")],
+        room,
+        settings,
+        store,
+        clock,
+        [say("Hello!")],
         job_metadata=json.dumps({"phone": "+12025550177"}),
     )
     caller = live.state.caller

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from livekit.agents import llm as lk_llm, stt as lk_stt, tts as lk_tts
+from livekit.agents import llm as lk_llm
+from livekit.agents import stt as lk_stt
+from livekit.agents import tts as lk_tts
 
 from aida.agent import providers as prov
 from aida.agent.providers import (
@@ -40,8 +42,14 @@ def providers_of(settings: Settings, role: str) -> list[str]:
 
 
 def test_cloud_with_all_keys() -> None:
-    s = make(providers="cloud", llm_fallback="anthropic", livekit_llm_model="openai/gpt-4o",
-             deepgram_stt_model="nova-3", cartesia_tts_model="sonic-2", **KEYS)
+    s = make(
+        providers="cloud",
+        llm_fallback="anthropic",
+        livekit_llm_model="openai/gpt-4o",
+        deepgram_stt_model="nova-3",
+        cartesia_tts_model="sonic-2",
+        **KEYS,
+    )
     plan = plan_providers(s)
     assert providers_of(s, "stt") == ["deepgram"]
     assert providers_of(s, "llm") == ["openai", "anthropic"]
@@ -68,7 +76,7 @@ def test_cloud_requires_each_key(missing: str, var: str) -> None:
 @pytest.mark.parametrize("mode", ["cloud", "auto"])
 def test_anthropic_fallback_without_its_key_fails_in_any_mode(mode: str) -> None:
     keys = {k: v for k, v in KEYS.items() if k != "anthropic_api_key"}
-    with pytest.raises(ConfigError, match="ANTHROPIC_API_KEY.*LLM_FALLBACK=anthropic"):
+    with pytest.raises(ConfigError, match=r"ANTHROPIC_API_KEY.*LLM_FALLBACK=anthropic"):
         plan_providers(make(providers=mode, llm_fallback="anthropic", **keys))
 
 
@@ -149,7 +157,9 @@ async def test_build_wraps_chains_in_fallback_adapters(fake_local: list[str]) ->
     assert isinstance(built.llm, lk_llm.FallbackAdapter)
     assert isinstance(built.tts, lk_tts.FallbackAdapter)
     assert [type(x).__module__.split(".")[2] for x in built.llm._llm_instances] == [
-        "openai", "anthropic", "openai",  # the last is the local stand-in
+        "openai",
+        "anthropic",
+        "openai",  # the last is the local stand-in
     ]
     assert sorted(fake_local) == ["llm", "stt", "tts"]
     assert built.description["llm"][1]["provider"] == "anthropic"
@@ -195,8 +205,12 @@ def test_preflight_exports_dotenv_values_and_checks_providers(
 ) -> None:
     for var in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"):
         monkeypatch.delenv(var, raising=False)
-    s = make(livekit_url="wss://lk.example", livekit_api_key="k", livekit_api_secret="s" * 32,
-             providers="cloud")
+    s = make(
+        livekit_url="wss://lk.example",
+        livekit_api_key="k",
+        livekit_api_secret="s" * 32,
+        providers="cloud",
+    )
     line = preflight(["agent.py", "start"], s)
     assert line == "aida: DEEPGRAM_API_KEY is not set; it is required with PROVIDERS=cloud"
     assert os.environ["LIVEKIT_URL"] == "wss://lk.example"
@@ -209,7 +223,10 @@ def test_agent_py_start_without_livekit_settings_exits_with_one_line(tmp_path: P
     # run from an empty directory so no .env is read
     proc = subprocess.run(
         [sys.executable, str(REPO / "agent.py"), "start"],
-        cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert proc.returncode == 2

@@ -27,8 +27,9 @@ class SlowParticipant:
         self._fail = fail_seqs
         self._rng = random.Random(seed)
 
-    async def publish_data(self, payload: bytes | str, *, reliable: bool = True,
-                           topic: str = "") -> None:
+    async def publish_data(
+        self, payload: bytes | str, *, reliable: bool = True, topic: str = ""
+    ) -> None:
         assert reliable
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -49,8 +50,14 @@ def test_events_are_numbered_and_stamped() -> None:
     a = tl.record("transcript", role="user", text="hi")
     b = tl.record("agent_state", old="listening", new="thinking")
     assert a == {
-        "v": 1, "seq": 1, "call_id": "call-1", "type": "transcript",
-        "ts": "1970-01-01T00:01:40.250+00:00", "t_ms": 250, "role": "user", "text": "hi",
+        "v": 1,
+        "seq": 1,
+        "call_id": "call-1",
+        "type": "transcript",
+        "ts": "1970-01-01T00:01:40.250+00:00",
+        "t_ms": 250,
+        "role": "user",
+        "text": "hi",
     }
     assert (b["seq"], b["t_ms"]) == (2, 1500)
     assert tl.of_type("agent_state") == [b]
@@ -86,8 +93,9 @@ async def test_a_failed_send_is_counted_and_the_rest_still_go_in_order() -> None
 
 async def test_drain_gives_up_after_the_timeout() -> None:
     class Stuck:
-        async def publish_data(self, payload: Any, *, reliable: bool = True,
-                               topic: str = "") -> None:
+        async def publish_data(
+            self, payload: Any, *, reliable: bool = True, topic: str = ""
+        ) -> None:
             await asyncio.sleep(60)
 
     tl = Timeline("call-4")
@@ -110,8 +118,13 @@ def test_a_broken_sink_does_not_break_recording() -> None:
 
 def test_oversized_events_are_cut_to_fit_one_packet() -> None:
     tl = Timeline("call-6")
-    big = tl.record("tool_result", name="list_appointments", ok=True,
-                    result={"items": ["x" * 100] * 500}, text="y" * 50_000)
+    big = tl.record(
+        "tool_result",
+        name="list_appointments",
+        ok=True,
+        result={"items": ["x" * 100] * 500},
+        text="y" * 50_000,
+    )
     data = encode(big)
     assert len(data) <= MAX_MESSAGE_BYTES
     sent = json.loads(data)
