@@ -125,6 +125,8 @@ def plan_providers(settings: Settings) -> ProviderPlan:
         llm.append(ProviderChoice("anthropic", settings.anthropic_model))
     tts: list[ProviderChoice] = []
     if need("CARTESIA_API_KEY", _has(settings.cartesia_api_key), "with PROVIDERS=cloud"):
+        if not (settings.cartesia_voice_id or "").strip():
+            raise ConfigError("CARTESIA_VOICE_ID is not set; it is required with CARTESIA_API_KEY")
         tts.append(ProviderChoice("cartesia", settings.cartesia_tts_model))
 
     if mode == "auto":
@@ -190,10 +192,11 @@ def _cloud(choice: ProviderChoice, settings: Settings) -> Any:
     if choice.provider == "cartesia":
         from livekit.plugins import cartesia
 
-        kwargs: dict[str, Any] = {"model": choice.model, "api_key": key(settings.cartesia_api_key)}
-        if settings.cartesia_voice_id:
-            kwargs["voice"] = settings.cartesia_voice_id
-        return cartesia.TTS(**kwargs)
+        return cartesia.TTS(
+            model=choice.model or "sonic-2",
+            voice=settings.cartesia_voice_id or "",
+            api_key=key(settings.cartesia_api_key),
+        )
     raise ConfigError(f"unknown provider {choice.provider!r}")
 
 
@@ -243,11 +246,18 @@ def build_providers(
 
 
 def prewarm_local(settings: Settings, userdata: MutableMapping[str, Any]) -> list[str]:
-    """Load the local models this plan uses once per worker process (called from prewarm).
-    Returns the roles loaded."""
+    """Load, once per worker process, the local models that are the primary provider of a role
+    (called from prewarm). A local model that only stands behind a cloud provider loads on first
+    use instead, so cloud deployments do not carry every model in every process. Returns the
+    roles loaded."""
     plan = plan_providers(settings)
     loaded: dict[str, Any] = userdata.setdefault(LOCAL_CACHE_KEY, {})
     for role in ROLES:
-        if role not in loaded and any(c.provider == "local" for c in plan.chain(role)):
-            loaded[role] = local_builder(role)(settings)
+        chain = plan.chain(role)
+        if role not in loaded and chain and chain[0].provider == "local":
+            instance = local_builder(role)(settings)
+            load = getattr(instance, "load", None)
+            if callable(load):  # aida.local's providers load their weights lazily otherwise
+                load()
+            loaded[role] = instance
     return sorted(loaded)

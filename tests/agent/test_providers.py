@@ -29,6 +29,7 @@ KEYS = {
     "openai_api_key": "sk-test-openai",
     "deepgram_api_key": "dg-test",
     "cartesia_api_key": "ca-test",
+    "cartesia_voice_id": "voice-test",
     "anthropic_api_key": "an-test",
 }
 
@@ -80,6 +81,13 @@ def test_anthropic_fallback_without_its_key_fails_in_any_mode(mode: str) -> None
         plan_providers(make(providers=mode, llm_fallback="anthropic", **keys))
 
 
+def test_cartesia_needs_a_voice() -> None:
+    keys = {k: v for k, v in KEYS.items() if k != "cartesia_voice_id"}
+    for mode in ("cloud", "auto"):
+        with pytest.raises(ConfigError, match="CARTESIA_VOICE_ID"):
+            plan_providers(make(providers=mode, **keys))
+
+
 def test_unknown_fallback_and_foreign_model_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="LLM_FALLBACK"):
         plan_providers(make(llm_fallback="gemini"))
@@ -107,7 +115,7 @@ def test_auto_without_any_key_is_all_local_and_local_ignores_keys() -> None:
 
 
 def test_describe_names_models_and_never_secrets() -> None:
-    s = make(providers="auto", llm_fallback="anthropic", cartesia_voice_id="voice-1", **KEYS)
+    s = make(providers="auto", llm_fallback="anthropic", **KEYS)
     desc = describe_providers(s)
     assert desc["mode"] == "auto" and desc["vad"] == "silero"
     assert desc["llm"][0] == {"provider": "openai", "model": "gpt-4o-mini"}
@@ -175,7 +183,9 @@ async def test_build_single_provider_is_not_wrapped(fake_local: list[str]) -> No
     assert fake_local == []
 
 
-def test_prewarm_loads_local_models_once_and_build_reuses_them(fake_local: list[str]) -> None:
+def test_prewarm_loads_primary_local_models_once_and_build_reuses_them(
+    fake_local: list[str],
+) -> None:
     userdata: dict[str, Any] = {}
     s = make(providers="local")
     assert prewarm_local(s, userdata) == ["llm", "stt", "tts"]
@@ -184,6 +194,13 @@ def test_prewarm_loads_local_models_once_and_build_reuses_them(fake_local: list[
     built = build_providers(s, cache=userdata)
     assert built.llm is userdata[prov.LOCAL_CACHE_KEY]["llm"]
     assert len(fake_local) == 3
+
+
+def test_prewarm_skips_local_models_that_only_stand_behind_cloud(fake_local: list[str]) -> None:
+    userdata: dict[str, Any] = {}
+    s = make(providers="auto", openai_api_key="sk", deepgram_api_key="dg")
+    assert prewarm_local(s, userdata) == ["tts"]  # no Cartesia key: local TTS is primary
+    assert fake_local == ["tts"]
 
 
 def test_preflight_names_missing_livekit_vars(monkeypatch: pytest.MonkeyPatch) -> None:
