@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 from aida.agent.timeline import Timeline
+from aida.calls.appointments import appointments_in_call
+from aida.calls.cost import cost_breakdown, load_price_table
 from aida.config import Settings
 from aida.store.factory import open_store
 from aida.store.models import CallSummary
@@ -35,6 +37,63 @@ MARIA_CANCELLED = dt.datetime(2026, 3, 5, 16, 0, tzinfo=dt.UTC)
 SLOT = dt.timedelta(minutes=30)
 
 SUMMARY = "Jordan Lee booked an annual check-up for Tuesday, March 3 at 10:30 AM."
+
+# What the session reported as used, priced by the after-call record's own cost code.
+USAGE = [
+    {
+        "type": "llm_usage",
+        "provider": "openai",
+        "model": "gpt-4o-mini",
+        "input_tokens": 5120,
+        "input_cached_tokens": 1024,
+        "output_tokens": 210,
+    },
+    {"type": "stt_usage", "provider": "deepgram", "model": "nova-3", "audio_duration": 22.5},
+    {"type": "tts_usage", "provider": "cartesia", "model": "sonic-2", "characters_count": 190},
+]
+
+
+def chat_items() -> list[dict[str, Any]]:
+    """The transcript as `aida.calls.record.transcript_items` stores it: LiveKit chat items
+    (messages with `content` lists, tool calls and their outputs, `created_at` in seconds).
+    Written out rather than built from a ChatContext: importing livekit.agents takes seconds."""
+    t0 = NOW.timestamp() - 600
+
+    def message(n: int, role: str, text: str) -> dict[str, Any]:
+        return {
+            "id": f"item_{n}",
+            "type": "message",
+            "role": role,
+            "content": [text],
+            "interrupted": False,
+            "extra": {},
+            "metrics": {},
+            "created_at": t0 + n * 1.5,
+        }
+
+    return [
+        message(1, "assistant", "Hello, this is Aida at Riverside Family Clinic."),
+        message(2, "user", "Hi, I'd like a check-up tomorrow morning."),
+        {
+            "id": "item_3",
+            "type": "function_call",
+            "call_id": "call_1",
+            "arguments": '{"when": "tomorrow morning"}',
+            "name": "find_available_slots",
+            "created_at": t0 + 4.5,
+            "extra": {},
+        },
+        {
+            "id": "item_4",
+            "type": "function_call_output",
+            "name": "find_available_slots",
+            "call_id": "call_1",
+            "output": "I have 10:30 AM or 11:00 AM tomorrow.",
+            "is_error": False,
+            "created_at": t0 + 6.0,
+        },
+        message(5, "assistant", "You're all set for Tuesday at 10:30. Goodbye!"),
+    ]
 
 
 def recorded_timeline(
@@ -98,7 +157,15 @@ def recorded_timeline(
         duration_ms=38.2,
         result={
             "say": "You're booked for Tuesday, March 3 at 10:30 AM.",
-            "appointment": {"id": appointment_id},
+            "created": True,
+            "appointment": {
+                "id": appointment_id,
+                "start": "2026-03-03T10:30:00-07:00",
+                "end": "2026-03-03T11:00:00-07:00",
+                "spoken": "Tuesday, March 3 at 10:30 AM",
+                "status": "booked",
+                "reason": "annual check-up",
+            },
         },
     )
     record(
@@ -159,6 +226,7 @@ async def seed(settings: Settings) -> dict[str, str]:
         )
         await store.cancel(gone.appointment.id, MARIA)
         appt_id = jordan.appointment.id
+        events = recorded_timeline(JORDAN_CALL, appt_id)
         await store.save_call_summary(
             CallSummary(
                 id=JORDAN_CALL,
@@ -174,31 +242,11 @@ async def seed(settings: Settings) -> dict[str, str]:
                 action_items=[
                     {"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."}
                 ],
-                appointments_in_call=[
-                    {
-                        "action": "booked",
-                        "id": appt_id,
-                        "start": "2026-03-03T10:30:00-07:00",
-                        "spoken": "Tuesday, March 3 at 10:30 AM",
-                        "reason": "annual check-up",
-                    }
-                ],
-                cost_breakdown={
-                    "total_usd": 0.0123,
-                    "llm": {"input_tokens": 5120, "output_tokens": 210, "cost_usd": 0.0081},
-                    "stt": {"audio_seconds": 22.5, "cost_usd": 0.0032},
-                    "tts": {"characters": 190, "cost_usd": 0.001},
-                },
+                appointments_in_call=appointments_in_call(events),
+                cost_breakdown=cost_breakdown(USAGE, load_price_table()),
                 preferences={"preferred_time": "mornings"},
-                timeline=recorded_timeline(JORDAN_CALL, appt_id),
-                transcript=[
-                    {
-                        "role": "assistant",
-                        "text": "Hello, this is Aida at Riverside Family Clinic.",
-                    },
-                    {"role": "user", "text": "Hi, I'd like a check-up tomorrow morning."},
-                    {"role": "assistant", "text": "You're all set for Tuesday at 10:30. Goodbye!"},
-                ],
+                timeline=events,
+                transcript=chat_items(),
             )
         )
         await store.save_call_summary(

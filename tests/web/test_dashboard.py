@@ -6,8 +6,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from aida.calls.cost import cost_breakdown, load_price_table
 from tests.web.conftest import LiveServer
-from tests.web.seed import JORDAN, JORDAN_CALL, MARIA, MARIA_CALL, STAFF_KEY, SUMMARY
+from tests.web.seed import JORDAN, JORDAN_CALL, MARIA, MARIA_CALL, STAFF_KEY, SUMMARY, USAGE
 
 
 def _api_requests(page: Any) -> list[str]:
@@ -109,8 +110,14 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
         "Remind Jordan to bring the insurance card."
     )
     expect(page.locator(".changes")).to_contain_text("Booked Tuesday, March 3 at 10:30 AM")
-    expect(page.locator(".total")).to_have_text("Total $0.0123")
-    expect(page.locator(".cost-table")).to_contain_text("Llm › Input tokens")
+    total = cost_breakdown(USAGE, load_price_table())["total_usd"]
+    assert 0.01 <= total < 0.1  # three significant digits are then four decimals
+    expect(page.locator(".total")).to_have_text(f"Total ${total:.4f}")
+    cost = page.locator(".cost-table")
+    expect(cost.locator("tbody tr")).to_have_count(3)
+    expect(cost).to_contain_text("openai · gpt-4o-mini")
+    expect(cost).to_contain_text("4,096 input tokens × $0.15/million")
+    expect(cost).to_contain_text("0.375 audio minutes")
 
     items = page.locator(".timeline > li")
     # 15 events, agent_state hidden, each tool call and its result in one entry: 11 entries.
@@ -137,7 +144,12 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
     page.get_by_label("Show when Aida was listening, thinking or speaking").check()
     expect(items).to_have_count(12)
     expect(items.nth(2)).to_contain_text("Aida is listening")
-    expect(page.locator(".transcript > li")).to_have_count(3)
+    turns = page.locator(".transcript > li")
+    expect(turns).to_have_count(5)
+    expect(turns.nth(0)).to_have_text("Aida 8:50 AMHello, this is Aida at Riverside Family Clinic.")
+    expect(turns.nth(2)).to_contain_text("Tool call find_available_slots")
+    expect(turns.nth(2).locator("pre")).to_contain_text('"when": "tomorrow morning"')
+    expect(turns.nth(3)).to_contain_text("I have 10:30 AM or 11:00 AM tomorrow.")
     shots(page, "call")
     assert not page.js_errors
 

@@ -101,10 +101,15 @@ export function fmtMs(ms) {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
 }
 
+/** Dollars to three significant digits below $1 ("$0.0109", "$0.15"), cents above. */
 export function fmtUsd(value) {
   const n = Number(value);
   if (!Number.isFinite(n)) return String(value);
-  return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(n < 1 ? 4 : 2)}`;
+  if (n === 0) return '$0.00';
+  const abs = Math.abs(n);
+  const digits = abs >= 1 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(abs)));
+  const text = n.toFixed(digits).replace(/(\.\d\d\d*?)0+$/, '$1');
+  return `$${text}`;
 }
 
 export function humanize(key) {

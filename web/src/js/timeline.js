@@ -35,7 +35,9 @@ function describe(event) {
       return ['Identity check refused', event.reason ? humanize(event.reason) : null];
     case 'action_item': {
       const item = event.item || {};
-      return ['Action item', typeof item === 'string' ? item : item.text || item.summary || null];
+      if (typeof item === 'string') return ['Action item', item];
+      const text = item.text || item.reason || item.summary || null;
+      return [item.kind === 'callback' ? 'Callback requested' : 'Action item', text];
     }
     case 'agent_state':
       return ['Aida is ' + (event.new || 'idle'), null];

@@ -61,8 +61,88 @@ function costRows(value, path = []) {
   return Object.entries(value).flatMap(([k, v]) => costRows(v, [...path, k]));
 }
 
+const COMPONENTS = { stt: 'Speech to text', llm: 'Language model', tts: 'Text to speech' };
+
+function usageLine(line) {
+  const unit = humanize(line.unit || '').toLowerCase();
+  const qty = Number(line.quantity).toLocaleString('en-US');
+  const rate =
+    line.usd_per_million !== undefined
+      ? ` × ${fmtUsd(line.usd_per_million)}/million`
+      : line.usd_per_minute !== undefined
+        ? ` × ${fmtUsd(line.usd_per_minute)}/min`
+        : '';
+  return `${qty} ${unit}${rate}`;
+}
+
+/** The after-call record's breakdown: total, per component, one row per provider/model. */
+function itemizedCost(cost) {
+  const byComponent = cost.by_component || {};
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      { class: 'total' },
+      'Total ',
+      h('strong', {}, fmtUsd(cost.total_usd ?? 0)),
+      cost.complete === false ? h('span', { class: 'badge badge-warn' }, 'Incomplete') : null,
+    ),
+    facts(Object.entries(byComponent).map(([k, v]) => [COMPONENTS[k] || humanize(k), fmtUsd(v)]), 'facts compact'),
+    h(
+      'table',
+      { class: 'cost-table' },
+      h('caption', { class: 'visually-hidden' }, 'Cost by provider and model'),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ['Service', 'Usage', 'Cost'].map((c) => h('th', { scope: 'col' }, c))),
+      ),
+      h(
+        'tbody',
+        {},
+        cost.items.map((item) => {
+          let price = item.usd === null || item.usd === undefined ? 'Not priced' : fmtUsd(item.usd);
+          if (item.priced_as === 'local') price = 'Local (free)';
+          const lines = (item.lines || []).map(usageLine);
+          const usage = lines.length
+            ? lines
+            : Object.entries(item.usage || {})
+                .filter(([, v]) => v)
+                .map(([k, v]) => `${Number(v).toLocaleString('en-US')} ${humanize(k).toLowerCase()}`);
+          return h(
+            'tr',
+            {},
+            h(
+              'th',
+              { scope: 'row' },
+              COMPONENTS[item.component] || humanize(item.component || ''),
+              h('br'),
+              h('span', { class: 'muted' }, [item.provider, item.model].filter(Boolean).join(' · ')),
+            ),
+            h('td', {}, usage.map((u) => h('div', {}, u))),
+            h('td', {}, price),
+          );
+        }),
+      ),
+    ),
+    cost.unpriced && cost.unpriced.length
+      ? h(
+          'p',
+          { class: 'muted' },
+          `No price known for ${cost.unpriced.map((u) => `${u.provider} ${u.model}`).join(', ')}: the total leaves them out.`,
+        )
+      : null,
+    cost.prices && cost.prices.as_of
+      ? h('p', { class: 'muted small' }, `Prices as of ${cost.prices.as_of} (${cost.prices.source || 'defaults'}).`)
+      : null,
+  );
+}
+
 function costTable(cost) {
   if (!cost || !Object.keys(cost).length) return h('p', { class: 'muted' }, 'No cost recorded.');
+  if (Array.isArray(cost.items)) return itemizedCost(cost);
+  // Any other shape: every figure, by its path.
   const total = cost.total_usd ?? cost.total;
   const rest = { ...cost };
   delete rest.total_usd;
@@ -85,22 +165,59 @@ function costTable(cost) {
   );
 }
 
+function textOf(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.filter((t) => typeof t === 'string').join(' ');
+  return '';
+}
+
+function epoch(value) {
+  // LiveKit's chat items carry created_at in seconds; ISO strings pass through.
+  if (typeof value === 'number') return new Date(value < 1e12 ? value * 1000 : value);
+  return value;
+}
+
+/** The conversation as the agent's chat history kept it: messages, tool calls, tool outputs. */
 function transcriptList(transcript, tz) {
   if (!transcript || !transcript.length) return h('p', { class: 'muted' }, 'No transcript recorded.');
   return h(
     'ol',
     { class: 'transcript' },
     transcript.map((turn) => {
+      const when = epoch(turn.created_at ?? turn.ts ?? turn.at);
+      const time = when ? h('span', { class: 'muted' }, ` ${fmtTime(when, tz)}`) : null;
+      if (turn.type === 'function_call') {
+        let args = turn.arguments;
+        try {
+          args = typeof args === 'string' ? JSON.parse(args) : args;
+        } catch {
+          /* shown as the raw string */
+        }
+        return h(
+          'li',
+          { class: 'turn tool' },
+          h('strong', {}, 'Tool call ', h('code', {}, turn.name || 'tool')),
+          time,
+          args && Object.keys(args).length ? h('pre', { class: 'json' }, JSON.stringify(args, null, 2)) : null,
+        );
+      }
+      if (turn.type === 'function_call_output') {
+        return h(
+          'li',
+          { class: `turn tool${turn.is_error ? ' failed' : ''}` },
+          h('strong', {}, turn.is_error ? 'Tool error ' : 'Tool output ', h('code', {}, turn.name || '')),
+          time,
+          h('p', {}, String(turn.output ?? '')),
+        );
+      }
       const role = turn.role === 'user' ? 'user' : 'assistant';
-      let text = turn.text ?? turn.content ?? '';
-      if (Array.isArray(text)) text = text.filter((t) => typeof t === 'string').join(' ');
-      const when = turn.ts || turn.at || turn.created_at;
       return h(
         'li',
         { class: `turn role-${role}` },
         h('strong', {}, role === 'user' ? 'Caller' : 'Aida'),
-        when ? h('span', { class: 'muted' }, ` ${fmtTime(when, tz)}`) : null,
-        h('p', {}, String(text)),
+        time,
+        h('p', {}, textOf(turn.text ?? turn.content)),
+        turn.interrupted ? h('p', { class: 'tl-note' }, 'Interrupted') : null,
       );
     }),
   );
@@ -167,7 +284,6 @@ export async function renderCall(main, id) {
           ? h('ul', { class: 'changes' }, call.appointments_in_call.map((c) => appointmentChange(c, tz)))
           : h('p', { class: 'muted' }, 'No appointments were booked, moved or cancelled.'),
       ),
-      section('Cost', 'sec-cost', costTable(call.cost_breakdown)),
       call.preferences && Object.keys(call.preferences).length
         ? section(
             'Preferences noted',
@@ -176,6 +292,7 @@ export async function renderCall(main, id) {
           )
         : null,
     ),
+    section('Cost', 'sec-cost', costTable(call.cost_breakdown)),
     section(
       'Timeline',
       'sec-timeline',
