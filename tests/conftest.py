@@ -59,6 +59,8 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
     await store.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue(f"{request.param}_store")
+    """Both backends; `@pytest.mark.parametrize("store", ["sqlite"], indirect=True)` picks one."""
+    backend = {"sqlite": "sqlite", "postgres": "pg", "pg": "pg"}[request.param]
+    return request.getfixturevalue(f"{backend}_store")

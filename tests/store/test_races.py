@@ -27,7 +27,7 @@ SLOT = dt.timedelta(minutes=30)
 ROUND_LIMIT_S = 10.0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list[Store]]:
     made: list[Any] = []
     if request.param == "sqlite":
