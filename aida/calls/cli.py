@@ -43,8 +43,7 @@ async def _retry(args: argparse.Namespace) -> int:
 
 
 async def _list(args: argparse.Namespace) -> int:
-    from aida.calls.deliver import pending_report
-    from aida.calls.outbox import Outbox
+    from aida.calls.outbox import Outbox, pending_report
 
     settings = get_settings()
     rows = pending_report(Outbox(settings.outbox_dir))

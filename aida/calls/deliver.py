@@ -15,21 +15,23 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from livekit.agents import llm
+from typing import TYPE_CHECKING, Literal
 
 from aida.calls.cost import PriceTable, cost_breakdown, load_price_table
+from aida.calls.notes import timeline_summary
 from aida.calls.outbox import Outbox, OutboxEntry
-from aida.calls.summary import build_summary_llms, summarize, timeline_summary
 from aida.config import Settings
 from aida.errors import PatientNotFound
 from aida.store.protocol import Store
 
+if TYPE_CHECKING:  # LiveKit loads slowly; a drain with no model to ask never imports it
+    from livekit.agents import llm
+
+    Models = Sequence[llm.LLM] | Callable[[], Sequence[llm.LLM]] | None
+
 logger = logging.getLogger("aida.calls.deliver")
 
 StoreFactory = Callable[[], Awaitable[Store]]
-Models = Sequence[llm.LLM] | Callable[[], Sequence[llm.LLM]] | None
 
 MAX_SUMMARY_ATTEMPTS = 4
 MAX_SUMMARY_BACKOFF = 6 * 3600.0
@@ -118,6 +120,8 @@ class Deliverer:
         if self._built is None:
             source = self._llms
             if source is None:
+                from aida.calls.summary_models import build_summary_llms
+
                 self._built = build_summary_llms(self.settings)
             elif callable(source):
                 self._built = list(source())
@@ -206,6 +210,8 @@ class Deliverer:
         budget = None if deadline is None else deadline - time.monotonic() - DB_RESERVE
         timed_out = False
         if models and (budget is None or budget > 0.5):
+            from aida.calls.summary import summarize
+
             per_model = self.llm_timeout if budget is None else min(self.llm_timeout, budget)
             try:
                 summary = await asyncio.wait_for(
@@ -298,24 +304,3 @@ def start_outbox_worker(
             await asyncio.sleep(period)
 
     return asyncio.create_task(loop(), name="aida-outbox-drain")
-
-
-def pending_report(outbox: Outbox) -> list[dict[str, Any]]:
-    """What is queued, for operators: no patient data."""
-    rows = []
-    for call_id in outbox.ids():
-        entry = outbox.read(call_id)
-        if entry is None:
-            continue
-        rows.append(
-            {
-                "call_id": call_id,
-                "queued_at": entry.queued_at.isoformat(timespec="seconds"),
-                "stored": entry.stored,
-                "summary": entry.summary.status or "pending",
-                "attempts": entry.attempts,
-                "summary_attempts": entry.summary_attempts,
-                "last_error": entry.last_error,
-            }
-        )
-    return rows

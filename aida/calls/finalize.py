@@ -11,13 +11,16 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aida.calls.cost import PriceTable, cost_breakdown, load_price_table, usage_dicts
-from aida.calls.deliver import Deliverer, Delivery, Models, StoreFactory
+from aida.calls.deliver import Deliverer, Delivery, StoreFactory
 from aida.calls.outbox import Outbox, OutboxEntry
 from aida.calls.record import build_record
 from aida.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from aida.calls.deliver import Models
 
 logger = logging.getLogger("aida.calls")
 

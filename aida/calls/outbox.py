@@ -174,6 +174,27 @@ class Outbox:
         return removed
 
 
+def pending_report(outbox: Outbox) -> list[dict[str, Any]]:
+    """What is queued, for operators: no patient data."""
+    rows = []
+    for call_id in outbox.ids():
+        entry = outbox.read(call_id)
+        if entry is None:
+            continue
+        rows.append(
+            {
+                "call_id": call_id,
+                "queued_at": entry.queued_at.isoformat(timespec="seconds"),
+                "stored": entry.stored,
+                "summary": entry.summary.status or "pending",
+                "attempts": entry.attempts,
+                "summary_attempts": entry.summary_attempts,
+                "last_error": entry.last_error,
+            }
+        )
+    return rows
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:

@@ -13,15 +13,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any
 
 from livekit.agents import APIConnectOptions, function_tool, llm
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from aida.calls.appointments import callback_requests, failed_writes
-from aida.config import Settings
+from aida.calls.appointments import callback_requests
+from aida.calls.notes import (
+    Summary,
+    conversation_lines,
+    facts,
+    failed_write_items,
+    timeline_summary,
+)
 from aida.store.models import CallSummary
 
 logger = logging.getLogger("aida.calls.summary")
@@ -29,14 +34,6 @@ logger = logging.getLogger("aida.calls.summary")
 SUMMARY_TOOL = "record_call_summary"
 MAX_TRANSCRIPT_CHARS = 6_000  # the local model reads ~50 tokens/s on 2 cores; keep prompts short
 MAX_ACTION_ITEMS = 10
-END_REASONS = {
-    "participant_disconnected": "the caller hung up",
-    "user_initiated": "the call was ended from the session",
-    "job_shutdown": "the worker shut down",
-    "error": "an error ended it",
-}
-
-Status = Literal["complete", "timeline_only"]
 
 
 class SummaryDraft(BaseModel):
@@ -65,16 +62,6 @@ class SummaryDraft(BaseModel):
         return value
 
 
-@dataclass
-class Summary:
-    text: str
-    action_items: list[dict[str, Any]]
-    status: Status
-    model: dict[str, str] | None = None  # {"provider", "model"} of the LLM that wrote it
-    usage: list[dict[str, Any]] = field(default_factory=list)  # what summarising consumed
-    errors: list[str] = field(default_factory=list)  # one line per failed LLM, no patient data
-
-
 @function_tool(name=SUMMARY_TOOL)
 async def _record_call_summary(summary_text: str, action_items: list[str]) -> None:
     """Record the note about this call for the clinic staff.
@@ -88,65 +75,12 @@ async def _record_call_summary(summary_text: str, action_items: list[str]) -> No
 # --- the facts and the prompt -------------------------------------------------------------------
 
 
-def conversation_lines(record: CallSummary) -> list[str]:
-    """ "Caller: ..." / "Aida: ..." lines, from the transcript or else the timeline."""
-    lines: list[str] = []
-    for item in record.transcript or []:
-        if item.get("type", "message") != "message" or item.get("role") not in (
-            "user",
-            "assistant",
-        ):
-            continue
-        content = item.get("content") or []
-        text = (
-            " ".join(c for c in content if isinstance(c, str))
-            if isinstance(content, list)
-            else str(content)
-        )
-        if text.strip():
-            lines.append(
-                f"{'Caller' if item['role'] == 'user' else 'Aida'}: {' '.join(text.split())}"
-            )
-    if lines:
-        return lines
-    for event in record.timeline or []:
-        if event.get("type") == "transcript" and str(event.get("text", "")).strip():
-            who = "Caller" if event.get("role") == "user" else "Aida"
-            lines.append(f"{who}: {' '.join(str(event['text']).split())}")
-    return lines
-
-
 def _clip(lines: list[str], limit: int = MAX_TRANSCRIPT_CHARS) -> str:
     text = "\n".join(lines)
     if len(text) <= limit:
         return text
     head, tail = text[: limit // 3], text[-(2 * limit // 3) :]
     return f"{head}\n[... middle of the call left out ...]\n{tail}"
-
-
-def caller_name(record: CallSummary) -> str | None:
-    for event in reversed(record.timeline or []):
-        result = (
-            event.get("result") if event.get("type") == "tool_result" and event.get("ok") else None
-        )
-        if isinstance(result, Mapping) and result.get("name") and result.get("identified"):
-            return str(result["name"])
-    return None
-
-
-def facts(record: CallSummary) -> dict[str, Any]:
-    return {
-        "caller_name": caller_name(record),
-        "caller_identified": record.user_phone is not None,
-        "duration_seconds": record.duration_seconds,
-        "ended_because": END_REASONS.get(record.end_reason or "", record.end_reason),
-        "appointment_changes": [
-            {k: v for k, v in a.items() if k in ("action", "spoken", "previous", "reason")}
-            for a in record.appointments_in_call or []
-        ],
-        "preferences_noted": record.preferences or {},
-        "callbacks_requested": [i["text"] for i in callback_requests(record.timeline or [])],
-    }
 
 
 def build_prompt(record: CallSummary, clinic_name: str) -> llm.ChatContext:
@@ -255,7 +189,7 @@ async def summarize(
     """Try each model in order; the first valid answer wins. Every model failing (or none
     given) gives the timeline-only summary, with one error line per model tried."""
     chat_ctx = build_prompt(record, clinic_name)
-    from_call = callback_requests(record.timeline or []) + _failed_write_items(record)
+    from_call = callback_requests(record.timeline or []) + failed_write_items(record)
     errors: list[str] = []
     spent: list[dict[str, Any]] = []
     for model in llms:
@@ -281,96 +215,3 @@ async def summarize(
     fallback = timeline_summary(record)
     fallback.errors = errors
     return fallback
-
-
-def _failed_write_items(record: CallSummary) -> list[dict[str, Any]]:
-    what = {
-        "book_appointment": "a booking",
-        "cancel_appointment": "a cancellation",
-        "reschedule_appointment": "a change of appointment",
-    }
-    return [
-        {
-            "kind": "follow_up",
-            "source": "call",
-            "text": f"Check with the patient: {what.get(str(f['name']), 'a change')} failed "
-            "because of a system error during the call.",
-        }
-        for f in failed_writes(record.timeline or [])
-    ]
-
-
-# --- without any model ----------------------------------------------------------------------------
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "a call"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"a {minutes} min {secs} s call" if minutes else f"a {secs} s call"
-
-
-def timeline_summary(record: CallSummary) -> Summary:
-    """A factual note from the timeline alone, for when no model could write one."""
-    f = facts(record)
-    parts = [f"{_duration(record.duration_seconds).capitalize()}"]
-    if f["ended_because"]:
-        parts[0] += f"; {f['ended_because']}"
-    parts[0] += "."
-    if f["caller_name"]:
-        parts.append(f"Caller: {f['caller_name']}.")
-    elif not f["caller_identified"]:
-        parts.append("The caller was not identified.")
-    verbs = {"booked": "Booked", "cancelled": "Cancelled", "rescheduled": "Moved"}
-    for change in record.appointments_in_call or []:
-        verb = verbs.get(change.get("action", ""), str(change.get("action")))
-        when = change.get("spoken") or change.get("start")
-        if change.get("action") == "rescheduled" and change.get("previous"):
-            previous = change["previous"].get("spoken") or change["previous"].get("start")
-            parts.append(f"{verb} an appointment from {previous} to {when}.")
-        else:
-            parts.append(f"{verb} an appointment on {when}.")
-    if not record.appointments_in_call:
-        parts.append("No appointment was booked, cancelled or moved.")
-    if f["preferences_noted"]:
-        noted = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in f["preferences_noted"].items())
-        parts.append(f"Preferences noted: {noted}.")
-    turns = sum(
-        1
-        for e in record.timeline or []
-        if e.get("type") == "transcript" and e.get("role") == "user"
-    )
-    parts.append(f"The caller spoke {turns} time{'s' if turns != 1 else ''}.")
-    parts.append("(Built from the call's timeline: no language model summary was available.)")
-    items = callback_requests(record.timeline or []) + _failed_write_items(record)
-    return Summary(text=" ".join(parts), action_items=items, status="timeline_only")
-
-
-# --- which models -------------------------------------------------------------------------------
-
-
-def build_summary_llms(settings: Settings) -> list[llm.LLM]:
-    """OPENAI_MODEL when OpenAI has a key, then Anthropic when it has one, then the local model
-    unless PROVIDERS=cloud. A provider that cannot be built is left out, never fatal."""
-    models: list[llm.LLM] = []
-
-    def secret(value: Any) -> str | None:
-        text = value.get_secret_value().strip() if value is not None else ""
-        return text or None
-
-    if key := secret(settings.openai_api_key):
-        from livekit.plugins import openai
-
-        models.append(openai.LLM(model=settings.openai_model, api_key=key))
-    if key := secret(settings.anthropic_api_key):
-        from livekit.plugins import anthropic
-
-        models.append(anthropic.LLM(model=settings.anthropic_model, api_key=key))
-    if settings.providers != "cloud":
-        try:
-            from aida.local import build_llm
-
-            models.append(build_llm(settings))
-        except Exception as exc:  # weights not installed: summaries fall back to the timeline
-            logger.warning("local model unavailable for summaries: %s", type(exc).__name__)
-    return models

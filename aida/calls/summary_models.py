@@ -1,0 +1,44 @@
+"""Which language models write the after-call summary, in the order they are tried.
+
+Only the chosen plugins are imported (LiveKit loads slowly), so a process with no model
+configured never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from aida.config import Settings
+
+if TYPE_CHECKING:
+    from livekit.agents import llm
+
+logger = logging.getLogger("aida.calls.summary")
+
+
+def build_summary_llms(settings: Settings) -> list[llm.LLM]:
+    """OPENAI_MODEL when OpenAI has a key, then Anthropic when it has one, then the local model
+    unless PROVIDERS=cloud. A provider that cannot be built is left out, never fatal."""
+    models: list[llm.LLM] = []
+
+    def secret(value: Any) -> str | None:
+        text = value.get_secret_value().strip() if value is not None else ""
+        return text or None
+
+    if key := secret(settings.openai_api_key):
+        from livekit.plugins import openai
+
+        models.append(openai.LLM(model=settings.openai_model, api_key=key))
+    if key := secret(settings.anthropic_api_key):
+        from livekit.plugins import anthropic
+
+        models.append(anthropic.LLM(model=settings.anthropic_model, api_key=key))
+    if settings.providers != "cloud":
+        try:
+            from aida.local import build_llm
+
+            models.append(build_llm(settings))
+        except Exception as exc:  # weights not installed: summaries fall back to the timeline
+            logger.warning("local model unavailable for summaries: %s", type(exc).__name__)
+    return models
