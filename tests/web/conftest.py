@@ -9,6 +9,7 @@ AIDA_UPDATE_SCREENSHOTS=1 they are also written to docs/screenshots/ for the REA
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -23,6 +24,7 @@ import pytest
 import uvicorn
 
 from aida.api.main import create_app
+from aida.config import Settings
 from aida.scheduling.clock import FixedClock
 from tests.web.seed import BROWSER_TZ, NOW, STAFF_KEY, seed, settings_for
 
@@ -48,13 +50,9 @@ class LiveServer:
         self.data = data
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("web") / "web.db"
-    settings = settings_for(str(db))
-    # In a thread of its own: sync Playwright keeps an event loop running in this one.
-    with ThreadPoolExecutor(1) as pool:
-        data = pool.submit(asyncio.run, seed(settings)).result()
+@contextlib.contextmanager
+def serve_api(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, in a thread; yields its base URL."""
     app = create_app(settings, clock=FixedClock(NOW))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -73,11 +71,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             raise RuntimeError("the API did not start for the browser tests")
         time.sleep(0.02)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", data)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    settings = settings_for(str(db))
+    # In a thread of its own: sync Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        data = pool.submit(asyncio.run, seed(settings)).result()
+    with serve_api(settings) as url:
+        yield LiveServer(url, data)
 
 
 # Per module, not per session: sync Playwright keeps an event loop running in the main thread

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from aida.agent.timeline import encode
-from tests.web.seed import JORDAN, recorded_timeline
+from tests.web.conftest import new_page, serve_api
+from tests.web.seed import JORDAN, recorded_timeline, settings_for
 
 
 def test_says_clearly_that_calls_are_not_set_up(anon_page: Any, shots: Any) -> None:
@@ -161,3 +164,43 @@ def test_keyboard_skip_link_and_focus(page: Any) -> None:
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_be_focused()
     expect(page.get_by_role("link", name="Calendar")).to_have_attribute("aria-current", "page")
+
+
+def test_an_unreachable_voice_server_is_reported(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # LiveKit configured, but nothing listens at its URL: the page gets a real token, loads
+    # livekit-client, tries to connect and must say that it could not.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    settings = settings_for(
+        str(tmp_path_factory.mktemp("web-lk") / "lk.db"),
+        livekit_url=f"ws://127.0.0.1:{dead_port}",
+        livekit_api_key="APIwebTestKey",
+        livekit_api_secret="web-test-secret-long-enough-for-hs256-0123456789",
+    )
+    with serve_api(settings) as url:
+        page = new_page(browser, url, signed_in=False)
+        try:
+            sessions: list[int] = []
+            page.on(
+                "response",
+                lambda r: sessions.append(r.status) if r.url.endswith("/api/session") else None,
+            )
+            page.goto("/#/call")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Call Aida")
+            page.get_by_label("Your name").fill("Jordan Lee")
+            page.get_by_role("button", name="Call Aida").click()
+            expect(page.get_by_role("alert")).to_contain_text(
+                "Could not connect to the voice server", timeout=20_000
+            )
+            assert sessions == [200]
+            expect(page.get_by_role("note")).to_be_hidden()  # LiveKit is configured
+            expect(page.locator(".call-status")).to_have_text("Not connected.")
+            expect(page.get_by_role("button", name="Call Aida")).to_be_enabled()
+            expect(page.get_by_role("button", name="Hang up")).to_be_hidden()
+            # The browser logs the refused WebSocket itself; nothing else may go wrong.
+            assert [e for e in page.js_errors if not e.startswith("WebSocket connection to")] == []
+        finally:
+            page.context.close()
