@@ -293,3 +293,21 @@ async def test_two_drainers_at_once_write_each_call_once(
     assert "stored" in outcomes and outcomes.count("stored") == 1
     assert store_factory.flaky.saves == 1
     assert await count_rows(db_path) == 1 and outbox.ids() == []
+
+
+async def test_call_end_hook_reads_the_live_call(
+    recorded: RecordedCall, settings: Settings, store_factory: Factory, outbox: Outbox
+) -> None:
+    from types import SimpleNamespace
+
+    from aida.calls import call_end_hook
+
+    hook = call_end_hook(settings, store_factory, llms=[ScriptLLM([summary_call(SUMMARY)])])
+    live = SimpleNamespace(
+        state=recorded.state,
+        session=SimpleNamespace(history=recorded.history, usage=recorded.usage),
+    )
+    await hook(live)
+    row = await store_factory.flaky.inner.get_call_summary(CALL_ID)
+    assert row is not None and row.summary_text == SUMMARY and row.room_name == "call-test-room"
+    assert row.timeline == recorded.state.timeline.events and outbox.ids() == []
