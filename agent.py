@@ -17,15 +17,20 @@ from livekit.agents import AgentServer, JobContext, cli
 
 from aida.agent.session import run_call
 from aida.agent.worker import prewarm, startup_log
+from aida.calls.finalize import call_end_hook
 
-# Local models can take longer than LiveKit's 10 s default to load in prewarm.
-server = AgentServer(initialize_process_timeout=120.0)
+server = AgentServer(
+    # local models can take longer than LiveKit's 10 s default to load in prewarm
+    initialize_process_timeout=120.0,
+    # room for the after-call record (its own budget is 8 s) after the timeline drains
+    shutdown_process_timeout=15.0,
+)
 server.setup_fnc = prewarm
 
 
 @server.rtc_session(agent_name="aida")
 async def aida_call(ctx: JobContext) -> None:
-    await run_call(ctx)
+    await run_call(ctx, on_end=[call_end_hook()])
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from aida.tools.base import ToolContext
 logger = logging.getLogger("aida.call")
 
 CallEndHook = Callable[["LiveCall"], Awaitable[None]]
+PUBLISH_DRAIN_SECONDS = 2.0
 
 
 @dataclass
@@ -49,8 +50,8 @@ class LiveCall:
     _closed: bool = False
 
     async def aclose(self, reason: str = "shutdown") -> None:
-        """End of call: finish pending writes, close the timeline, run end hooks, drain the
-        publisher, close the store. Safe to call more than once."""
+        """End of call: let pending writes finish, close the timeline, drain the publisher, run
+        the end hooks (the after-call record), close the store. Safe to call more than once."""
         if self._closed:
             return
         self._closed = True
@@ -61,13 +62,14 @@ class LiveCall:
             state.end_reason = state.end_reason or reason
             state.timeline.record("call_ended", reason=state.end_reason)
         refresh_usage(state, self.session)
+        if self.publisher is not None:
+            # Briefly: the caller has usually left, and the record below matters more.
+            await self.publisher.aclose(timeout=PUBLISH_DRAIN_SECONDS)
         for hook in self.on_end:
             try:
                 await hook(self)
             except Exception:
                 logger.exception("call end hook failed")
-        if self.publisher is not None:
-            await self.publisher.aclose()
         if self.owns_store:
             await self.store.close()
         logger.info(
@@ -206,6 +208,12 @@ async def run_call(
         on_end=list(on_end or []),
     )
     ctx.add_shutdown_callback(call.aclose)
+
+    @session.on("close")
+    def _end_job(ev: CloseEvent) -> None:
+        # The caller hung up (or the session failed): end the job now rather than waiting for
+        # the room to empty, so the shutdown callback records the call promptly.
+        ctx.shutdown(reason=f"session closed: {getattr(ev.reason, 'value', ev.reason)}")
 
     timeline.record(
         "call_started",

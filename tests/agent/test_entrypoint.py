@@ -61,18 +61,23 @@ def published(room: Any) -> list[dict[str, Any]]:
 
 
 async def start(
-    room: Any, settings: Settings, store: Store, clock: Any, script: list, job_metadata: str = ""
+    room: Any,
+    settings: Settings,
+    store: Store,
+    clock: Any,
+    script: list,
+    job_metadata: str = "",
+    on_end: list | None = None,
 ) -> tuple[LiveCall, ScriptedLLM]:
     llm = ScriptedLLM(script)
-    with fake_job_context(room=room, job_metadata=job_metadata):
-        from livekit.agents import get_job_context
-
+    with fake_job_context(room=room, job_metadata=job_metadata) as job:
         live = await run_call(
-            get_job_context(),
+            job,
             settings=settings,
             store=store,
             clock=clock,
             providers=Providers(llm=llm, description={"llm": [{"provider": "tests"}]}),
+            on_end=on_end,
         )
     # let the greeting finish, as a caller would before speaking
     speech = live.session.current_speech
@@ -191,3 +196,44 @@ async def test_a_failed_publish_does_not_stop_the_stream(
     assert len(sent) == len(live.state.timeline.events)  # attempted every one, in order
     assert live.publisher is not None and live.publisher.failed == 1
     assert [e["seq"] for e in sent] == list(range(1, len(sent) + 1))
+
+
+async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
+    settings: Settings, store: Store, clock: Any, jane: str, tmp_path: Any
+) -> None:
+    """Wired like agent.py: the after-call record is built from what the session kept."""
+    from aida.calls.finalize import call_end_hook
+    from aida.store.factory import open_store
+
+    seen: list[LiveCall] = []
+
+    async def spy(call: LiveCall) -> None:
+        seen.append(call)
+        assert call.state.timeline.events[-1]["type"] == "call_ended"
+
+    settings = settings.model_copy(update={"outbox_dir": tmp_path / "outbox"})
+    room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
+    script = [
+        say("Hello Jane!"),
+        call("book_appointment", start=local(4, 9).isoformat()),
+        say("Booked."),
+        call("request_callback", reason="question about a bill"),
+        say("Staff will call you."),
+    ]
+    hook = call_end_hook(settings, store_factory=lambda: open_store(settings), llms=[])
+    live, _ = await start(room, settings, store, clock, script, on_end=[spy, hook])
+    await live.session.run(user_input="Wednesday at 9, yes.")
+    await live.session.run(user_input="And I have a billing question.")
+    await live.session.aclose()
+    await live.aclose("participant hung up")
+    await live.aclose()  # idempotent: the hooks ran once
+
+    assert len(seen) == 1
+    state = live.state
+    assert state.action_items[0]["reason"] == "question about a bill"
+    summary = await store.get_call_summary(state.call_id)
+    assert summary is not None
+    assert summary.user_phone == CALLER
+    assert summary.timeline == state.timeline.events
+    assert [a["action"] for a in summary.appointments_in_call or []] == ["booked"]
+    assert summary.action_items and "bill" in summary.action_items[0]["text"]
