@@ -237,6 +237,8 @@ class LlamaLLM(llm.LLM):
     def generate(self, req: _Request) -> _Outcome:
         """Blocking: run one completion, streaming text pieces through `req.emit`."""
         with self._run_lock:
+            if req.cancel.is_set():  # interrupted while another conversation held the model
+                return _Outcome()
             return self._generate_locked(req)
 
     def _generate_locked(self, req: _Request) -> _Outcome:
@@ -245,7 +247,8 @@ class LlamaLLM(llm.LLM):
         head, _prompt, ids = self._fit(req.messages, req.functions)
         reused = self._restore_or_snapshot(llama, head, self._tokenize(head))
         out = _Outcome(prompt_tokens=len(ids))
-        out.cached_tokens = max(reused, _common_prefix(llama, ids))
+        # a head evaluated just now for this request was not served from the cache
+        out.cached_tokens = _common_prefix(llama, ids) if reused else 0
 
         names = {f["name"] for f in req.functions}
         choice = req.tool_choice
