@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from aida.agent.timeline import Timeline
-from aida.calls.appointments import appointments_in_call
+from aida.calls.appointments import appointments_in_call, callback_requests
 from aida.calls.cost import cost_breakdown, load_price_table
 from aida.config import Settings
 from aida.store.factory import open_store
@@ -184,7 +184,12 @@ def recorded_timeline(
     )
     record(
         "action_item",
-        item={"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."},
+        item={
+            "kind": "callback",
+            "reason": "check whether the insurance covers the check-up",
+            "identified": True,
+            "ts": "2026-03-02T15:50:19.500+00:00",
+        },
     )
     record(
         "transcript",
@@ -239,9 +244,7 @@ async def seed(settings: Settings) -> dict[str, str]:
                 duration_seconds=22.5,
                 end_reason="caller_hung_up",
                 created_at=NOW - dt.timedelta(minutes=9),
-                action_items=[
-                    {"kind": "follow_up", "text": "Remind Jordan to bring the insurance card."}
-                ],
+                action_items=callback_requests(events),
                 appointments_in_call=appointments_in_call(events),
                 cost_breakdown=cost_breakdown(USAGE, load_price_table()),
                 preferences={"preferred_time": "mornings"},

@@ -106,6 +106,17 @@ def test_live_timeline_is_drawn_in_seq_order(anon_page: Any, shots: Any) -> None
     assert _feed(page, [b"not json", b'{"v": 2, "seq": 100}']) == [False, False]
     expect(items).to_have_count(11)
     shots(page, "call-aida")
+
+    # An event too big for one data packet arrives cut down by the agent, and says so.
+    big = {
+        **events[4],
+        "seq": len(events) + 1,
+        "tool_call_id": "call_big",
+        "args": {"x": "a" * 20_000},
+    }
+    assert json.loads(encode(big))["truncated"] is True
+    assert _feed(page, [encode(big)]) == [True]
+    expect(items.last).to_contain_text("the call record keeps it in full")
     assert not page.js_errors
 
 

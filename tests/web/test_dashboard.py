@@ -107,7 +107,7 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Call with {JORDAN}")
     expect(page.locator(".summary-text")).to_have_text(SUMMARY)
     expect(page.locator(".action-items")).to_contain_text(
-        "Remind Jordan to bring the insurance card."
+        "Call the patient back: check whether the insurance covers the check-up"
     )
     expect(page.locator(".changes")).to_contain_text("Booked Tuesday, March 3 at 10:30 AM")
     total = cost_breakdown(USAGE, load_price_table())["total_usd"]
@@ -133,7 +133,8 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
     assert "book_appointment" in texts[6] and "38 ms" in texts[6]
     assert "update_preferences" in texts[7] and "Failed" in texts[7]
     assert "The database is busy right now." in texts[7]
-    assert "Action item" in texts[8] and "Goodbye" in texts[9] and "Call ended" in texts[10]
+    assert "Callback requested" in texts[8] and "insurance covers" in texts[8]
+    assert "Goodbye" in texts[9] and "Call ended" in texts[10]
 
     # Arguments and results open from the keyboard.
     summary = items.nth(3).locator("summary", has_text="Arguments")
@@ -152,6 +153,18 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
     expect(turns.nth(3)).to_contain_text("I have 10:30 AM or 11:00 AM tomorrow.")
     shots(page, "call")
     assert not page.js_errors
+
+
+def test_a_call_without_timeline_or_cost(page: Any) -> None:
+    page.goto(f"/#/calls/{MARIA_CALL}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Call with {MARIA}")
+    expect(page.locator(".changes")).to_contain_text("Cancelled Thursday, March 5 at 9 AM")
+    expect(page.get_by_text("No timeline recorded for this call.")).to_be_visible()
+    expect(page.get_by_text("No transcript recorded.")).to_be_visible()
+    expect(page.get_by_text("No cost recorded.")).to_be_visible()
+    expect(page.get_by_text("No action items.")).to_be_visible()
+    page.get_by_role("link", name="← All calls").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
 
 
 def test_unknown_call_says_so(page: Any) -> None:

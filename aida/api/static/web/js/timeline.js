@@ -6,6 +6,7 @@ import { h, clear } from './dom.js';
 import { fmtDateTime, fmtMs, fmtOffset, humanize } from './format.js';
 
 const SPEAKERS = { user: 'Caller', assistant: 'Aida' };
+const TRUNCATED = 'Shortened to fit the live stream; the call record keeps it in full.';
 
 function jsonDetails(label, value) {
   if (value === undefined || value === null) return null;
@@ -141,6 +142,7 @@ export class TimelineView {
         h('div', { class: 'tl-head' }, this._when(event), h('strong', { class: 'tl-who' }, speaker)),
         h('p', { class: 'tl-text' }, event.text || ''),
         event.interrupted ? h('p', { class: 'tl-note' }, 'Interrupted') : null,
+        event.truncated ? h('p', { class: 'tl-note' }, TRUNCATED) : null,
       );
     }
     const [title, detail] = describe(event);
@@ -196,6 +198,7 @@ export class TimelineView {
         : null,
       call ? jsonDetails('Arguments', call.args) : null,
       result ? jsonDetails(error ? 'Error' : 'Result', error || result.result) : null,
+      call?.truncated || result?.truncated ? h('p', { class: 'tl-note' }, TRUNCATED) : null,
     );
   }
 }
