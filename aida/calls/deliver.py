@@ -172,7 +172,7 @@ class Deliverer:
         if not entry.summary_final and (
             force or entry.next_attempt_at is None or self._now() >= entry.next_attempt_at
         ):
-            await self._summarise(entry, deadline)
+            await self.summarise(entry, deadline)
             self.outbox.write(entry)  # the summary is kept whatever the database does next
         row = entry.summary
         if entry.stored:
@@ -183,7 +183,7 @@ class Deliverer:
         try:
             store = await lazy.get()
             if not entry.preferences_merged:
-                await self._merge_preferences(store, entry)
+                await self.merge_preferences(store, entry)
                 entry.preferences_merged = True
             await store.save_call_summary(row)
         except Exception as exc:
@@ -204,7 +204,8 @@ class Deliverer:
         logger.info("call record stored (%s); the summary will be retried", row.status)
         return Delivery(call_id, "pending", stored=True, status=row.status)
 
-    async def _summarise(self, entry: OutboxEntry, deadline: float | None) -> None:
+    async def summarise(self, entry: OutboxEntry, deadline: float | None) -> None:
+        """Fill in the row's summary (an LLM's, or the timeline's) and its cost."""
         row = entry.summary
         models = self.models()
         budget = None if deadline is None else deadline - time.monotonic() - DB_RESERVE
@@ -252,7 +253,7 @@ class Deliverer:
             "" if entry.summary_final else ", will retry",
         )
 
-    async def _merge_preferences(self, store: Store, entry: OutboxEntry) -> None:
+    async def merge_preferences(self, store: Store, entry: OutboxEntry) -> None:
         row = entry.summary
         if not row.preferences or not row.user_phone:
             return

@@ -88,14 +88,16 @@ async def finalize_call(
     except Exception:
         logger.exception("call record delivery failed; it stays in the outbox")
         return Delivery(call_id, "pending", error="delivery failed")
-    return await _without_outbox(deliverer, entry)
+    return await _without_outbox(deliverer, entry, deadline)
 
 
-async def _without_outbox(deliverer: Deliverer, entry: OutboxEntry) -> Delivery:
+async def _without_outbox(deliverer: Deliverer, entry: OutboxEntry, deadline: float) -> Delivery:
     """Last resort when the disk refuses the outbox file: summarise and store from memory."""
     try:
+        await deliverer.summarise(entry, deadline)
         store = await deliverer.store_factory()
         try:
+            await deliverer.merge_preferences(store, entry)
             await store.save_call_summary(entry.summary)
         finally:
             await store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,44 @@ async def test_call_end_hook_reads_the_live_call(
     row = await store_factory.flaky.inner.get_call_summary(CALL_ID)
     assert row is not None and row.summary_text == SUMMARY and row.room_name == "call-test-room"
     assert row.timeline == recorded.state.timeline.events and outbox.ids() == []
+
+
+async def test_the_outbox_worker_drains_at_start_and_periodically(
+    recorded: RecordedCall,
+    settings: Settings,
+    store_factory: Factory,
+    outbox: Outbox,
+    db_path: Path,
+) -> None:
+    from aida.calls import start_outbox_worker
+
+    store_factory.flaky.down = True
+    await hang_up(recorded, settings, store_factory, [])
+    assert outbox.ids() == [CALL_ID]
+
+    task = start_outbox_worker(settings, store_factory, llms=[], interval=0.05)
+    try:
+        await asyncio.sleep(0.2)  # several rounds while the database is down
+        assert outbox.ids() == [CALL_ID] and not task.done()
+        store_factory.flaky.down = False
+        for _ in range(100):
+            if not outbox.ids():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert outbox.ids() == [] and await count_rows(db_path) == 1
+
+
+async def test_a_disk_that_refuses_the_outbox_still_gets_the_row_stored(
+    recorded: RecordedCall, settings: Settings, store_factory: Factory, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    broken = settings.model_copy(update={"outbox_dir": blocker / "outbox"})
+    delivery = await hang_up(recorded, broken, store_factory, [])
+    assert delivery.stored
+    row = await store_factory.flaky.inner.get_call_summary(CALL_ID)
+    assert row is not None and row.status == "timeline_only"
