@@ -235,6 +235,15 @@ def build_providers(
     built: dict[Role, list[Any]] = {
         role: [_instance(role, c, settings, cache) for c in plan.chain(role)] for role in ROLES
     }
+    if (
+        len(built["stt"]) > 1
+        and vad is None
+        and not all(s.capabilities.streaming for s in built["stt"])
+    ):
+        # A fallback chain with a non-streaming STT (local Whisper) segments speech by VAD.
+        from livekit.plugins import silero
+
+        vad = silero.VAD.load()
     stt_ = (
         built["stt"][0] if len(built["stt"]) == 1 else lk_stt.FallbackAdapter(built["stt"], vad=vad)
     )

@@ -4,6 +4,8 @@ caller is recognised, and the timeline reaches the room on `aida.timeline`, in o
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import Any
 from unittest.mock import AsyncMock, create_autospec
 
@@ -237,3 +239,27 @@ async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
     assert summary.timeline == state.timeline.events
     assert [a["action"] for a in summary.appointments_in_call or []] == ["booked"]
     assert summary.action_items and "bill" in summary.action_items[0]["text"]
+
+
+async def test_info_logs_show_the_flow_without_phone_numbers_or_words(
+    settings: Settings, store: Store, clock: Any, jane: str, caplog: Any
+) -> None:
+    caplog.set_level(logging.INFO)
+    room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
+    script = [
+        say("Hello Jane!"),
+        call("book_appointment", start=local(4, 9).isoformat(), reason="sore knee"),
+        say("Booked for Wednesday."),
+    ]
+    live, _ = await start(room, settings, store, clock, script)
+    await live.session.run(user_input="My knee hurts, book Wednesday at nine please")
+    await live.session.aclose()
+    await live.aclose()
+
+    info = [r for r in caplog.records if r.levelno >= logging.INFO]
+    text = "\n".join(r.getMessage() for r in info)
+    assert "tool book_appointment started" in text
+    assert re.search(r"tool book_appointment ok in \d+ ms", text)
+    assert "call started: caller id sip, on file" in text
+    for secret in ("5550143", "knee", "Hello Jane", "Booked for Wednesday", "nine please"):
+        assert secret not in text, secret

@@ -252,3 +252,23 @@ def test_agent_py_start_without_livekit_settings_exits_with_one_line(tmp_path: P
         "aida: cannot `start` the worker: LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET "
         "are not set (see .env.example)"
     ]
+
+
+@pytest.mark.slow
+def test_real_local_stack_builds_behind_cloud_providers() -> None:
+    """The seam with aida.local: its providers slot in alone and as the last fallback (building
+    loads no weights; it imports faster-whisper, llama.cpp and hibari)."""
+    from aida.local.llm import LlamaLLM
+    from aida.local.stt import WhisperSTT
+    from aida.local.tts import HibariTTS
+
+    local = build_providers(make(providers="local"))
+    assert isinstance(local.stt, WhisperSTT)
+    assert isinstance(local.llm, LlamaLLM)
+    assert isinstance(local.tts, HibariTTS)
+
+    mixed = build_providers(make(providers="auto", **KEYS))
+    assert isinstance(mixed.stt, lk_stt.FallbackAdapter)
+    assert mixed.vad is not None  # Whisper does not stream: the chain segments speech by VAD
+    assert isinstance(mixed.tts, lk_tts.FallbackAdapter)
+    assert isinstance(mixed.llm._llm_instances[-1], LlamaLLM)
