@@ -303,6 +303,10 @@ class LlamaLLM(llm.LLM):
                     arguments = None
                     logger.warning("the local model produced unusable tool arguments")
             if arguments is not None:
+                function = next(f for f in req.functions if f["name"] == parser.call_name)
+                kept = toolcall.drop_invented(arguments, function, _user_words(req.messages))
+                if kept != arguments:
+                    arguments, raw = kept, toolcall.dumps(kept)
                 out.call = toolcall.ParsedCall(parser.call_name, arguments, raw)
 
         out.completion_tokens = len(generated)
@@ -455,6 +459,13 @@ def _partial_suffix(text: str, marker: str) -> int:
         if marker.startswith(text[-n:]):
             return n
     return 0
+
+
+def _user_words(messages: list[dict[str, Any]]) -> set[str]:
+    text = " ".join(
+        str(m.get("content") or "") for m in messages if m.get("role") in ("user", "tool")
+    )
+    return toolcall.content_words(text)
 
 
 def _common_prefix(llama: Llama, ids: list[int]) -> int:

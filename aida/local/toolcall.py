@@ -15,6 +15,7 @@ every turn, so llama.cpp reuses their KV cache and only the new turn is evaluate
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +39,11 @@ _TOOLS_RULES = (
 _DEFAULT_SYSTEM = "You are a helpful assistant."
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+_dumps = dumps
 
 
 def compact_schema(schema: Any) -> Any:
@@ -189,3 +193,30 @@ def parse_arguments(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(value, dict):
         raise ValueError("the arguments are not a JSON object")
     return value, body[:end]
+
+
+_WORD = re.compile(r"[a-z0-9]{3,}")
+
+
+def content_words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def drop_invented(
+    arguments: dict[str, Any], function: dict[str, Any], heard: set[str]
+) -> dict[str, Any]:
+    """Without optional text arguments that share no word with anything the caller said.
+
+    A 1.5B model fills optional fields with plausible inventions ("reason": "a check-up" when
+    nobody gave a reason, "name": "John Doe"); a missing optional argument is harmless, an
+    invented one ends up in a patient's record. Required arguments are always kept.
+    """
+    required = set((function.get("parameters") or {}).get("required") or [])
+    return {
+        key: value
+        for key, value in arguments.items()
+        if key in required
+        or not isinstance(value, str)
+        or (content_words(value) & heard)
+        or not content_words(value)
+    }

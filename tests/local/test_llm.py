@@ -120,6 +120,15 @@ def test_reply_parser_reads_a_call_and_stops_at_its_end() -> None:
     assert _parse(["functions.delete_everything:\n{}"])[1] == ""  # not offered: no call
 
 
+def test_invented_optional_arguments_are_dropped_but_heard_ones_kept() -> None:
+    function = toolcall.tool_schemas(TOOLS)[0]
+    heard = toolcall.content_words("I'd like tomorrow at 3pm, it's about my back pain")
+    invented = {"start": "tomorrow at 3pm", "reason": "a routine check-up"}
+    assert toolcall.drop_invented(invented, function, heard) == {"start": "tomorrow at 3pm"}
+    said = {"start": "2026-11-24T15:00", "reason": "back pain"}
+    assert toolcall.drop_invented(said, function, heard) == said  # required start always kept
+
+
 # --- slow: the real model ---
 
 
