@@ -90,13 +90,10 @@ class Aida(Agent):
         op: Callable[[], Awaitable[ToolResult]],
         *,
         write: bool = False,
-        timeline_args: dict[str, Any] | None = None,
     ) -> str:
         state = ctx.userdata
         tool_call_id = ctx.function_call.call_id
-        state.timeline.record(
-            "tool_call", tool_call_id=tool_call_id, name=name, args=timeline_args or args
-        )
+        state.timeline.record("tool_call", tool_call_id=tool_call_id, name=name, args=args)
         logger.info("tool %s started", name)
         started = time.perf_counter()
 
@@ -192,7 +189,7 @@ class Aida(Agent):
         async def op() -> ToolResult:
             return await self._identify(state, full_name, phone)
 
-        return await self._invoke(ctx, "identify_caller", masked, op, timeline_args=masked)
+        return await self._invoke(ctx, "identify_caller", masked, op)
 
     def _mask(self, phone: str | None) -> str | None:
         if not phone:

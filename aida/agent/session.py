@@ -22,7 +22,7 @@ from livekit.agents.voice.events import (
 )
 
 from aida.agent.aida import Aida
-from aida.agent.identity import NO_CALLER_ID, CallerId, caller_id_of
+from aida.agent.identity import CallerId, caller_id_of
 from aida.agent.providers import Providers, build_providers
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
@@ -179,7 +179,7 @@ async def run_call(
         call_id=call_id,
         tools=tools,
         timeline=timeline,
-        caller_id=caller_id if caller_id.known else NO_CALLER_ID,
+        caller_id=caller_id,
         room_name=ctx.room.name,
     )
     state.caller = await initial_caller(tools, caller_id)
