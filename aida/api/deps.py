@@ -2,6 +2,8 @@
 
 Each reads the process-wide `AppState` from `app.state.aida`; tests replace any of them with
 `app.dependency_overrides[get_store] = ...` or build the app with their own settings/store/clock.
+All are `async def` although none awaits much: FastAPI runs a plain `def` dependency in a worker
+thread, which cost more than the rest of a token request put together.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from aida.scheduling.hours import ClinicHours
 from aida.store.protocol import Store
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.aida
     return state
 
@@ -28,7 +30,7 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_app_settings(state: StateDep) -> Settings:
+async def get_app_settings(state: StateDep) -> Settings:
     return state.settings
 
 
@@ -36,11 +38,11 @@ async def get_store(state: StateDep) -> Store:
     return await state.store()
 
 
-def get_clock(state: StateDep) -> Clock:
+async def get_clock(state: StateDep) -> Clock:
     return state.clock
 
 
-def get_hours(state: StateDep) -> ClinicHours:
+async def get_hours(state: StateDep) -> ClinicHours:
     return state.hours
 
 
@@ -57,7 +59,7 @@ _api_key = APIKeyHeader(
 )
 
 
-def require_staff(
+async def require_staff(
     settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
@@ -74,7 +76,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def rate_limit_session(request: Request, state: StateDep) -> None:
+async def rate_limit_session(request: Request, state: StateDep) -> None:
     wait = state.limiter.hit(client_address(request))
     if wait is not None:
         seconds = max(1, int(wait + 0.999))

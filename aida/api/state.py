@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 from aida.api.ratelimit import SlidingWindowLimiter
+from aida.api.tokens import TokenMinter
 from aida.config import Settings
 from aida.errors import StoreUnavailable
 from aida.scheduling.clock import Clock, SystemClock
@@ -33,12 +34,23 @@ class AppState:
         self._owns_store = store is None
         self._lock = asyncio.Lock()
         self._hours: ClinicHours | None = None
+        self._minter: TokenMinter | None = None
 
     @property
     def hours(self) -> ClinicHours:
         if self._hours is None:
             self._hours = ClinicHours.from_settings(self.settings)
         return self._hours
+
+    def token_minter(self) -> TokenMinter:
+        """Only called once the LiveKit settings are known to be present."""
+        if self._minter is None:
+            s = self.settings
+            assert s.livekit_api_key and s.livekit_api_secret
+            self._minter = TokenMinter(
+                s.livekit_api_key, s.livekit_api_secret.get_secret_value(), s.livekit_token_ttl
+            )
+        return self._minter
 
     async def store(self) -> Store:
         if self._store is not None:

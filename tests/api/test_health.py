@@ -42,7 +42,7 @@ async def test_no_secret_in_health(tmp_path: Path, clock, store) -> None:
         "cartesia_api_key": "ca-test-cartesia-secret",
         "anthropic_api_key": "sk-ant-test-secret-value",
     }
-    settings = make_settings(tmp_path, **secrets)
+    settings = make_settings(tmp_path, cartesia_voice_id="voice-123", **secrets)
     async with client_for(create_app(settings, store=store, clock=clock)) as client:
         text = (await client.get("/api/health")).text
     for value in [*secrets.values(), LIVEKIT_SECRET, *STAFF_KEYS]:

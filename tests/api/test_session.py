@@ -11,6 +11,8 @@ import pytest
 from livekit.api import TokenVerifier
 
 from aida.api.main import create_app
+from aida.api.routes.session import session_metadata
+from aida.api.tokens import TokenMinter, livekit_token
 from tests.api.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, client_for, make_settings
 
 
@@ -129,3 +131,19 @@ async def test_rate_limit_is_per_client_with_retry_after(tmp_path: Path, clock) 
         assert body["retry_after_seconds"] == retry_after
         # Another address has its own window.
         assert (await other.post("/api/session")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["Jordan Lee", None])
+def test_fast_minter_matches_livekit_access_token(name: str | None) -> None:
+    metadata = session_metadata("+12125550143", name)
+    fields = {"room": "aida-abc", "identity": "web-123", "name": name, "metadata": metadata}
+    fast, _ = TokenMinter(LIVEKIT_KEY, LIVEKIT_SECRET, 900).mint(**fields)
+    reference = livekit_token(LIVEKIT_KEY, LIVEKIT_SECRET, ttl=900, **fields).to_jwt()
+
+    def claims(token: str) -> dict:
+        raw = jwt.decode(token, LIVEKIT_SECRET, algorithms=["HS256"], issuer=LIVEKIT_KEY)
+        # Minted a moment apart: compare the lifetime, not the instants.
+        return {**raw, "exp": raw["exp"] - raw["nbf"], "nbf": None}
+
+    assert claims(fast) == claims(reference)
+    assert jwt.get_unverified_header(fast) == jwt.get_unverified_header(reference)

@@ -7,23 +7,18 @@ What the caller told the web form travels to the agent as JSON `{"phone": E.164 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import time
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body
-from livekit.api import AccessToken, RoomAgentDispatch, RoomConfiguration, VideoGrants
 
-from aida.api.deps import SessionRateLimit, SettingsDep
+from aida.api.deps import SessionRateLimit, SettingsDep, StateDep
 from aida.api.errors import ApiError, validation_error
 from aida.api.schemas import ErrorBody, SessionRequest, SessionResponse, ValidationErrorBody
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.scheduling.phones import normalize_phone
-
-AGENT_NAME = "aida"
 
 router = APIRouter(tags=["session"])
 
@@ -43,36 +38,6 @@ def session_metadata(phone: str | None, name: str | None) -> str:
     return json.dumps({"phone": phone, "name": name}, separators=(",", ":"))
 
 
-def mint_token(
-    settings: Settings, *, room: str, identity: str, name: str | None, metadata: str
-) -> tuple[str, dt.datetime]:
-    assert settings.livekit_api_key and settings.livekit_api_secret
-    ttl = settings.livekit_token_ttl
-    token = (
-        AccessToken(settings.livekit_api_key, settings.livekit_api_secret.get_secret_value())
-        .with_identity(identity)
-        .with_ttl(dt.timedelta(seconds=ttl))
-        .with_metadata(metadata)
-        .with_grants(
-            VideoGrants(
-                room_join=True,
-                room=room,
-                can_publish=True,
-                can_subscribe=True,
-                can_publish_data=True,
-            )
-        )
-        .with_room_config(
-            RoomConfiguration(agents=[RoomAgentDispatch(agent_name=AGENT_NAME, metadata=metadata)])
-        )
-    )
-    if name:
-        token = token.with_name(name)
-    # AccessToken stamps exp from whole seconds of the wall clock; so do we.
-    expires_at = dt.datetime.fromtimestamp(int(time.time()) + ttl, dt.UTC)
-    return token.to_jwt(), expires_at
-
-
 @router.post(
     "/session",
     response_model=SessionResponse,
@@ -88,6 +53,7 @@ def mint_token(
 )
 async def create_session(
     settings: SettingsDep,
+    state: StateDep,
     body: Annotated[SessionRequest | None, Body()] = None,
 ) -> SessionResponse:
     missing = missing_livekit(settings)
@@ -108,8 +74,7 @@ async def create_session(
             raise validation_error(("body", "phone"), exc.message, request.phone) from None
     room = f"aida-{uuid.uuid4().hex}"
     identity = f"web-{uuid.uuid4().hex[:12]}"
-    token, expires_at = mint_token(
-        settings,
+    token, expires_at = state.token_minter().mint(
         room=room,
         identity=identity,
         name=name,
