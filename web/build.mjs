@@ -1,5 +1,6 @@
 // Builds the served client: copies src/ and livekit-client's ESM bundle into
 // aida/api/static/web/, which is committed so that setting Aida up needs no npm step.
+// Also copies axe-core (a dev dependency) to tests/web/vendor/ for the accessibility test.
 //   node build.mjs          rebuild (after `npm ci` in web/)
 //   node build.mjs --check  exit 1 if the committed output differs from src/ (no npm needed)
 import { createHash } from 'node:crypto';
@@ -51,4 +52,14 @@ cpSync(join(pkg, 'dist', 'livekit-client.esm.mjs'), join(out, VENDOR));
 cpSync(join(pkg, 'LICENSE'), join(out, 'vendor', 'LICENSE'));
 const version = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
 writeFileSync(join(out, 'vendor', 'VERSION'), `livekit-client ${version} (Apache-2.0), dist/livekit-client.esm.mjs\n`);
+// The accessibility checker the browser tests inject (tests only: never served).
+const axe = join(here, 'node_modules', 'axe-core');
+if (existsSync(join(axe, 'axe.min.js'))) {
+  const testVendor = join(here, '..', 'tests', 'web', 'vendor');
+  mkdirSync(testVendor, { recursive: true });
+  cpSync(join(axe, 'axe.min.js'), join(testVendor, 'axe.min.js'));
+  cpSync(join(axe, 'LICENSE'), join(testVendor, 'LICENSE-axe-core'));
+  const axeVersion = JSON.parse(readFileSync(join(axe, 'package.json'), 'utf8')).version;
+  writeFileSync(join(testVendor, 'VERSION'), `axe-core ${axeVersion} (MPL-2.0), axe.min.js\n`);
+}
 console.log(`built ${files(out).length} files into ${relative(process.cwd(), out) || out}`);

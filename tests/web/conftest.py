@@ -89,9 +89,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield LiveServer(url, data)
 
 
-# Per module, not per session: sync Playwright keeps an event loop running in the main thread
-# while it is open, and async tests collected after these would find no loop of their own.
-@pytest.fixture(scope="module")
+# Per package, not per session: sync Playwright keeps an event loop running in the main thread
+# while it is open, and async tests outside tests/web would find no loop of their own.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(
