@@ -1,0 +1,379 @@
+"""One scenario through the real voice pipeline, with no LiveKit server.
+
+The session is built the way the worker's `run_call` builds it (the same `Aida` agent, the same
+providers from `build_providers`, `CallState` with the tools bound to the caller, the timeline
+wired by `wire_timeline`), except that its audio goes through `CallerLine`/`CallerEar` instead of
+a room, and the caller ID comes from the scenario. The scripted caller waits for Aida to finish
+each reply before saying the next line, in real time, so the latencies are those a caller hears.
+
+Each run writes to its folder: `call.wav` (left: caller, right: Aida), `timeline.json`,
+`transcript.txt`, `latency.json`, `result.json` and, unless another database was named, the
+call's SQLite database `aida.db`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from livekit.plugins import silero  # plugins register on the main thread, so import it here
+
+from aida.agent.aida import Aida
+from aida.agent.identity import CallerId
+from aida.agent.providers import Providers, build_providers
+from aida.agent.session import LiveCall, initial_caller, wire_timeline
+from aida.agent.state import CallState
+from aida.agent.timeline import Timeline
+from aida.config import Settings
+from aida.simulate import audio
+from aida.simulate.latency import LatencyProbe, TurnLatency
+from aida.simulate.scenario import Scenario, check_end_state, seed
+from aida.store.factory import open_store
+from aida.tools.base import ToolContext
+
+logger = logging.getLogger("aida.simulate")
+
+Printer = Callable[[str], None]
+
+
+def _print(text: str) -> None:
+    print(text, flush=True)  # the call is followed live, also through a pipe
+
+
+class ScenarioClock:
+    """The scenario's "now", moving forward with real time from the start of the call."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self._at = at
+        self._started = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self._at + dt.timedelta(seconds=time.monotonic() - self._started)
+
+
+@dataclass
+class CallerTurn:
+    index: int
+    said: str  # the scripted line (or the WAV's name)
+    speech_start: float
+    speech_end: float
+    heard: str | None = None  # what the STT made of it
+
+
+@dataclass
+class SimulationResult:
+    scenario: Scenario
+    out_dir: Path
+    problems: list[str]
+    turns: list[CallerTurn]
+    latencies: list[TurnLatency]
+    timeline: list[dict[str, Any]]
+    greeting_after: float | None
+    duration: float
+    unanswered: list[int] = field(default_factory=list)
+    # the utterance audio per turn (line rate) and Aida's reply text per turn, for the naive
+    # baseline of the benchmark
+    utterances: list[np.ndarray] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Options:
+    phone_band: bool = True  # the caller's audio at 8 kHz, as on a phone line
+    settle: float = 1.5  # Aida silent this long after speaking: her reply is over
+    no_reply_timeout: float = 30.0  # Aida silent this long without a reply: give up the turn
+    turn_timeout: float = 180.0
+
+
+class Simulator:
+    """Loads the models once; runs any number of scenarios with them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        options: Options | None = None,
+        providers: Providers | None = None,
+        printer: Printer = _print,
+    ) -> None:
+        self.settings = settings
+        self.options = options or Options()
+        self.providers = providers
+        self.print = printer
+        self._voice: Any = None  # the TTS that speaks the caller's lines
+
+    @property
+    def line_rate(self) -> int:
+        return audio.PHONE_RATE if self.options.phone_band else audio.RECORDING_RATE
+
+    def prepare(self) -> Providers:
+        """Load the VAD and the local models (blocking; seconds)."""
+        if self.providers is None:
+            vad = silero.VAD.load()
+            self.providers = build_providers(self.settings, vad=vad)
+        for model in (self.providers.stt, self.providers.llm, self.providers.tts):
+            load = getattr(model, "load", None)
+            if callable(load):
+                load()
+        return self.providers
+
+    def voice(self) -> Any:
+        """The caller's voice: the local TTS (its own instance, so its use is never counted as
+        Aida's)."""
+        if self._voice is None:
+            from aida.local.tts import HibariTTS
+
+            self._voice = HibariTTS(speed=1.05)
+            self._voice.load()
+        return self._voice
+
+    def render(self, scenario: Scenario) -> list[np.ndarray]:
+        """Every caller line as int16 at the line's rate, before the call starts."""
+        out = []
+        for line in scenario.lines:
+            if line.wav is not None:
+                pcm, rate = audio.read_wav(line.wav)
+                pcm = audio.trim_silence(pcm, rate)
+            else:
+                assert line.text is not None
+                pcm, rate = audio.speak(self.voice(), line.text), audio.RECORDING_RATE
+            out.append(audio.resample(pcm, rate, self.line_rate))
+        return out
+
+    async def run(
+        self, scenario: Scenario, out_dir: Path, *, database: Path | None = None
+    ) -> SimulationResult:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        db = database or out_dir / "aida.db"
+        settings = scenario.settings(self.settings, database_url=f"sqlite:///{db}")
+        providers = await asyncio.to_thread(self.prepare)
+        lines = await asyncio.to_thread(self.render, scenario)
+
+        store = await open_store(settings)
+        try:
+            await seed(store, scenario, settings)
+            result = await self._call(scenario, settings, store, providers, lines, out_dir)
+            result.problems = await check_end_state(store, scenario, settings)
+        finally:
+            await store.close()
+        _write_result(result)
+        return result
+
+    async def _call(
+        self,
+        scenario: Scenario,
+        settings: Settings,
+        store: Any,
+        providers: Providers,
+        lines: list[np.ndarray],
+        out_dir: Path,
+    ) -> SimulationResult:
+        from livekit.agents import AgentSession
+
+        say = self.print
+        started = time.time()
+        clock = ScenarioClock(scenario.now)
+        tools = ToolContext(store=store, settings=settings, clock=clock)
+        caller_id = CallerId(phone=scenario.caller, source="sip")
+        call_id = str(uuid.uuid4())
+        timeline = Timeline(call_id)
+        state = CallState(
+            call_id=call_id,
+            tools=tools,
+            timeline=timeline,
+            caller_id=caller_id,
+            room_name=f"simulation-{scenario.name}",
+        )
+        state.caller = await initial_caller(tools, caller_id)
+
+        recording = audio.CallRecording(started)
+        line = audio.CallerLine(self.line_rate, recording)
+        ear = audio.CallerEar(recording)
+        probe = LatencyProbe()
+        timeline.subscribe(probe.on_timeline)
+        timeline.subscribe(_echo(say, started))
+        probe.watch_providers(providers.stt, providers.llm, providers.tts)
+
+        # as in aida.agent.session.run_call
+        session: AgentSession[CallState] = AgentSession(
+            userdata=state,
+            llm=providers.llm,
+            stt=providers.stt,
+            tts=providers.tts,
+            vad=providers.vad,
+        )
+        wire_timeline(session, state)
+        probe.watch_session(session)
+        live = LiveCall(session=session, state=state, publisher=None, store=store, owns_store=False)
+        session.input.audio = line
+        session.output.audio = ear
+        timeline.record(
+            "call_started",
+            room=state.room_name,
+            caller_id=caller_id.source,
+            identified=state.caller is not None,
+            on_file=bool(state.caller and state.caller.on_file),
+            providers=providers.description,
+        )
+        say(f"--- {scenario.name}: {scenario.description}".rstrip(": "))
+        say(f"    clinic time {scenario.now:%A %Y-%m-%d %H:%M %Z}; caller ID on the line")
+
+        turns: list[CallerTurn] = []
+        unanswered: list[int] = []
+        greeting_after: float | None = None
+        try:
+            await session.start(agent=Aida(settings, caller=state.caller, greet=True))
+            if await self._wait_for_aida(session, ear, after=started):
+                greeting_after = ear.segment_starts[0] - started
+            for index, (spec, pcm) in enumerate(zip(scenario.lines, lines, strict=True), 1):
+                await asyncio.sleep(spec.pause)
+                say(f"[{time.time() - started:6.1f}s] caller: {spec.label}")
+                t_start, t_end = await line.say(pcm)
+                turn = CallerTurn(index, spec.label, t_start, t_end)
+                turns.append(turn)
+                replied = await self._wait_for_aida(session, ear, after=t_end)
+                if not replied:
+                    unanswered.append(index)
+                    say(f"[{time.time() - started:6.1f}s] (no reply from Aida)")
+                    continue
+                first = next(t for t in ear.segment_starts if t >= t_end)
+                lat = probe.turn(index, t_end, first)
+                say(f"         {_latency_line(lat)}")
+        finally:
+            line.close()
+            await session.aclose()
+            await live.aclose("caller_hung_up")
+            probe.unwatch_providers(providers.stt, providers.llm, providers.tts)
+
+        latencies = []
+        for turn in turns:
+            first = next((t for t in ear.segment_starts if t >= turn.speech_end), None)
+            if turn.index in unanswered:
+                first = None
+            latencies.append(probe.turn(turn.index, turn.speech_end, first))
+        _heard(turns, timeline.events)
+        recording.write(out_dir / "call.wav")
+        return SimulationResult(
+            scenario=scenario,
+            out_dir=out_dir,
+            problems=[],
+            turns=turns,
+            latencies=latencies,
+            timeline=list(timeline.events),
+            greeting_after=greeting_after,
+            duration=time.time() - started,
+            unanswered=unanswered,
+            utterances=lines,
+            replies=_replies(turns, timeline.events),
+        )
+
+    async def _wait_for_aida(self, session: Any, ear: audio.CallerEar, *, after: float) -> bool:
+        """Until Aida has answered and gone quiet (True), or stayed silent too long (False)."""
+        opts = self.options
+        deadline = time.time() + opts.turn_timeout
+        quiet_since: float | None = None
+        while time.time() < deadline:
+            await asyncio.sleep(0.05)
+            now = time.time()
+            replied = any(t >= after for t in ear.segment_starts)
+            quiet = session.agent_state == "listening" and not ear.busy
+            if not quiet:
+                quiet_since = None
+                continue
+            quiet_since = quiet_since or now
+            if replied and now - quiet_since >= opts.settle:
+                return True
+            if not replied and now - quiet_since >= opts.no_reply_timeout:
+                return False
+        return any(t >= after for t in ear.segment_starts)
+
+
+def _echo(say: Printer, started: float) -> Callable[[dict[str, Any]], None]:
+    """Timeline sink printing the call as it happens."""
+
+    def sink(event: dict[str, Any]) -> None:
+        kind = event.get("type")
+        stamp = f"[{time.time() - started:6.1f}s]"
+        if kind == "transcript":
+            who = "heard " if event.get("role") == "user" else "Aida  "
+            cut = " (interrupted)" if event.get("interrupted") else ""
+            say(f"{stamp} {who}: {event.get('text', '')}{cut}")
+        elif kind == "tool_call":
+            args = ", ".join(f"{k}={v!r}" for k, v in (event.get("args") or {}).items())
+            say(f"{stamp} tool  : {event.get('name')}({args})")
+        elif kind == "tool_result":
+            if event.get("ok"):
+                outcome = (event.get("result") or {}).get("say", "ok")
+            else:
+                outcome = "error: " + str((event.get("error") or {}).get("message", "?"))
+            say(f"{stamp}      -> {outcome} ({event.get('duration_ms')} ms)")
+
+    return sink
+
+
+def _latency_line(lat: TurnLatency) -> str:
+    if lat.total is None:
+        return "latency: no reply"
+    shown = ", ".join(f"{k} {v:.2f}" for k, v in lat.parts.items() if v >= 0.005)
+    return (
+        f"latency {lat.total:.2f} s (without endpointing {lat.total_ex_endpointing:.2f} s): {shown}"
+    )
+
+
+def _heard(turns: list[CallerTurn], events: list[dict[str, Any]]) -> None:
+    users = [e for e in events if e.get("type") == "transcript" and e.get("role") == "user"]
+    for turn, event in zip(turns, users, strict=False):
+        turn.heard = event.get("text")
+
+
+def _replies(turns: list[CallerTurn], events: list[dict[str, Any]]) -> list[str]:
+    """Aida's words after each caller turn: what she said before the caller spoke again."""
+    said = [
+        (dt.datetime.fromisoformat(e["ts"]).timestamp(), str(e.get("text") or ""))
+        for e in events
+        if e.get("type") == "transcript" and e.get("role") == "assistant"
+    ]
+    replies = []
+    for i, turn in enumerate(turns):
+        until = turns[i + 1].speech_start if i + 1 < len(turns) else float("inf")
+        replies.append(" ".join(t for ts, t in said if turn.speech_end <= ts < until and t))
+    return replies
+
+
+def _write_result(result: SimulationResult) -> None:
+    out = result.out_dir
+    (out / "timeline.json").write_text(
+        json.dumps(result.timeline, indent=1, default=str), encoding="utf-8"
+    )
+    lines = []
+    for event in result.timeline:
+        if event.get("type") == "transcript":
+            who = "Caller" if event.get("role") == "user" else "Aida"
+            lines.append(f"{who}: {event.get('text', '')}")
+    (out / "transcript.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "latency.json").write_text(
+        json.dumps([lat.to_dict() for lat in result.latencies], indent=1), encoding="utf-8"
+    )
+    summary = {
+        "scenario": result.scenario.name,
+        "ok": result.ok,
+        "problems": result.problems,
+        "duration_s": round(result.duration, 2),
+        "greeting_after_s": result.greeting_after,
+        "unanswered_turns": result.unanswered,
+        "turns": [{"turn": t.index, "said": t.said, "heard": t.heard} for t in result.turns],
+    }
+    (out / "result.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
