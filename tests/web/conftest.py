@@ -26,6 +26,7 @@ import uvicorn
 from aida.api.main import create_app
 from aida.config import Settings
 from aida.scheduling.clock import FixedClock
+from tests import pg
 from tests.web.seed import BROWSER_TZ, NOW, STAFF_KEY, seed, settings_for
 
 CHROMIUM = os.environ.get("AIDA_CHROMIUM", "/usr/bin/chromium")
@@ -94,6 +95,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
+        if pg.postgres_required():  # CI / the test script: a missing browser is a failure
+            pytest.fail(
+                f"{CHROMIUM} is missing: scripts/setup.sh --test installs it", pytrace=False
+            )
         pytest.skip(
             f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
             "to run the browser tests"
