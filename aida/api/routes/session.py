@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from aida.api.deps import SessionRateLimit, SettingsDep, StateDep
+from aida.api.deps import SessionRateLimit, StateDep
 from aida.api.errors import ApiError, validation_error
 from aida.api.schemas import ErrorBody, SessionRequest, SessionResponse, ValidationErrorBody
 from aida.config import Settings
@@ -52,10 +52,10 @@ def session_metadata(phone: str | None, name: str | None) -> str:
     dependencies=[SessionRateLimit],
 )
 async def create_session(
-    settings: SettingsDep,
     state: StateDep,
     body: Annotated[SessionRequest | None, Body()] = None,
 ) -> SessionResponse:
+    settings = state.settings
     missing = missing_livekit(settings)
     if missing:
         raise ApiError(
