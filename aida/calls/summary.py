@@ -147,7 +147,8 @@ async def ask(
     stream = model.chat(
         chat_ctx=chat_ctx,
         tools=[_record_call_summary],
-        tool_choice="required",
+        # named, not just "required": the local model then starts inside this call
+        tool_choice={"type": "function", "function": {"name": SUMMARY_TOOL}},
         conn_options=APIConnectOptions(max_retry=0, timeout=timeout),
     )
     async with stream:

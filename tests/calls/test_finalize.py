@@ -126,7 +126,10 @@ async def test_scripted_call_produces_the_complete_row(
 
     # the summariser got the facts from the timeline and was forced to answer structurally
     request = summariser.requests[0]
-    assert request["tools"] == ["record_call_summary"] and request["tool_choice"] == "required"
+    assert request["tools"] == ["record_call_summary"] and request["tool_choice"] == {
+        "type": "function",
+        "function": {"name": "record_call_summary"},
+    }
     prompt = request["chat_ctx"].items[-1].text_content
     assert "Wednesday, March 4 at 9:30 AM" in prompt and "prescription refill" in prompt
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from aida.calls.summary import summarize
 from aida.calls.summary_models import build_summary_llms
 from aida.config import Settings
@@ -93,3 +95,14 @@ def test_models_in_order_from_settings() -> None:
         ("api.openai.com", "gpt-4o"),
         ("api.anthropic.com", "claude-3-5-haiku-latest"),
     ]
+
+
+@pytest.mark.slow
+async def test_the_local_model_writes_a_structured_summary() -> None:
+    from aida.local import build_llm
+
+    model = build_llm(Settings(_env_file=None))  # type: ignore[call-arg]
+    result = await summarize(RECORD, [model], clinic_name="Riverside Family Clinic", timeout=240)
+    assert result.errors == [] and result.status == "complete", result.errors
+    assert 0 < len(result.text) <= 2_000
+    assert result.model is not None and result.model["provider"] == "llama.cpp"
