@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from livekit import rtc  # noqa: E402
-from livekit.agents import llm  # noqa: E402
+from livekit import rtc
+from livekit.agents import llm
 
-from aida.config import Settings  # noqa: E402
-from aida.local import build_llm, build_stt, build_tts  # noqa: E402
+from aida.config import Settings
+from aida.local import build_llm, build_stt, build_tts
 
 SPEECH = (
     "Hi, this is Maria Gonzalez. I would like to book a check-up on Tuesday, March 4th at "
