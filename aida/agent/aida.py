@@ -287,8 +287,8 @@ class Aida(Agent):
         time you read back to them.
 
         Args:
-            start: The exact start time, ISO 8601 from find_available_slots or words like
-                "Tuesday December 1 at 10:30 AM".
+            start: The start time in the caller's own words (e.g. "tomorrow at 3pm") or the
+                ISO 8601 time from find_available_slots; never work out dates yourself.
             reason: What the visit is for, in a few words, if the caller said.
         """
         state = ctx.userdata
@@ -350,7 +350,8 @@ class Aida(Agent):
 
         Args:
             appointment_id: The id from list_appointments.
-            new_start: The exact new start time, ISO 8601 or words.
+            new_start: The new start time in the caller's own words (e.g. "Friday at 9") or
+                the ISO 8601 time from find_available_slots; never work out dates yourself.
         """
         state = ctx.userdata
 
