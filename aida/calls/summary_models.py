@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger("aida.calls.summary")
 
 
-def build_summary_llms(settings: Settings) -> list[llm.LLM]:
+def build_summary_llms(settings: Settings, *, include_local: bool = True) -> list[llm.LLM]:
     """OPENAI_MODEL when OpenAI has a key, then Anthropic when it has one, then the local model
-    unless PROVIDERS=cloud. A provider that cannot be built is left out, never fatal."""
+    unless PROVIDERS=cloud or `include_local=False` (a process that serves calls should not lend
+    its CPU to a background summary). A provider that cannot be built is left out, never fatal."""
     models: list[llm.LLM] = []
 
     def secret(value: Any) -> str | None:
@@ -34,7 +35,7 @@ def build_summary_llms(settings: Settings) -> list[llm.LLM]:
         from livekit.plugins import anthropic
 
         models.append(anthropic.LLM(model=settings.anthropic_model, api_key=key))
-    if settings.providers != "cloud":
+    if include_local and settings.providers != "cloud":
         try:
             from aida.local import build_llm
 
