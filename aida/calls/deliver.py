@@ -89,8 +89,8 @@ class _LazyStore:
 
 
 def _error_line(exc: BaseException) -> str:
-    # exception types and the first line of their message: driver messages name tables and
-    # constraints, not patients, and the full text stays at DEBUG
+    # For the outbox file (as private as the record it sits beside) and `summaries list`: a
+    # driver's message can quote row values, such as a phone number, so logs get only the type.
     message = str(exc).splitlines()[0][:160] if str(exc) else ""
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
@@ -191,7 +191,9 @@ class Deliverer:
             entry.last_error = _error_line(exc)
             self.outbox.write(entry)
             logger.warning(
-                "call record kept in the outbox (attempt %d): %s", entry.attempts, entry.last_error
+                "call record kept in the outbox (attempt %d): %s",
+                entry.attempts,
+                type(exc).__name__,
             )
             logger.debug("store failure", exc_info=True)
             return Delivery(call_id, "pending", status=row.status, error=entry.last_error)
