@@ -181,6 +181,7 @@ class SlotsPage(BaseModel):
 class AppointmentOut(BaseModel):
     id: str
     user_phone: str
+    patient_name: str | None = None
     start: dt.datetime = Field(description="Clinic-local start with offset.")
     end: dt.datetime
     spoken: str
@@ -199,6 +200,7 @@ class AppointmentsPage(BaseModel):
                 {
                     "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
                     "user_phone": "+14155550132",
+                    "patient_name": "Jordan Lee",
                     "start": "2026-03-10T10:30:00-04:00",
                     "end": "2026-03-10T11:00:00-04:00",
                     "spoken": "Tuesday, March 10 at 10:30 AM",
@@ -212,9 +214,11 @@ class AppointmentsPage(BaseModel):
             "next_offset": None,
         }
     )
-    phone: str = Field(description="The number looked up, in E.164.")
+    phone: str | None = Field(description="The number looked up, in E.164; null for a window.")
     patient_name: str | None
-    registered: bool = Field(description="Whether a patient record exists for the number.")
+    registered: bool | None = Field(
+        description="Whether a patient record exists for the number; null for a window."
+    )
     timezone: str
     items: list[AppointmentOut]
     total: int

@@ -95,3 +95,41 @@ async def test_bad_input_is_422(client, staff, query: str, where: str) -> None:
     resp = await client.get(f"/api/appointments{query}", headers=staff)
     assert resp.status_code == 422
     assert where in resp.json()["message"]
+
+
+async def test_clinic_window_lists_every_patients_appointments_with_names(
+    client, staff, booked
+) -> None:
+    params = {"from": "2026-03-02", "to": "2026-03-06", "status": "all"}
+    body = (await client.get("/api/appointments", params=params, headers=staff)).json()
+    assert body["phone"] is None and body["registered"] is None
+    assert [(i["id"], i["patient_name"]) for i in body["items"]] == [
+        (booked["soon"].id, "Alice Moreno"),
+        (booked["bob"].id, "Bob Chen"),
+        (booked["dropped"].id, "Alice Moreno"),
+    ]
+    booked_only = (
+        await client.get(
+            "/api/appointments", params={"from": "2026-03-02", "to": "2026-03-06"}, headers=staff
+        )
+    ).json()
+    assert booked["dropped"].id not in [i["id"] for i in booked_only["items"]]
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2026-03-02"},
+        {"from": "2026-03-09", "to": "2026-03-02"},
+        {"from": "2026-01-01", "to": "2026-06-01"},
+    ],
+)
+async def test_a_clinic_window_must_be_bounded(client, staff, params) -> None:
+    resp = await client.get("/api/appointments", params=params, headers=staff)
+    assert resp.status_code == 422
+
+
+async def test_a_clinic_window_needs_staff_credentials(client, booked) -> None:
+    params = {"from": "2026-03-02", "to": "2026-03-06"}
+    assert (await client.get("/api/appointments", params=params)).status_code == 401

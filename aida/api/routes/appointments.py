@@ -1,13 +1,16 @@
-"""GET /api/appointments?phone=...: one patient's appointments. Staff only."""
+"""GET /api/appointments: one patient's appointments, or the whole clinic's over a window (the
+staff calendar). Staff only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from aida.api.deps import ClockDep, HoursDep, SettingsDep, StaffDep, StoreDep
-from aida.api.routes.filters import phone_param
+from aida.api.errors import validation_error
+from aida.api.routes.filters import date_param, phone_param
 from aida.api.routes.summaries import STAFF_ERRORS
 from aida.api.schemas import AppointmentOut, AppointmentsPage, ValidationErrorBody
 from aida.scheduling.speech import spoken_datetime
@@ -15,13 +18,19 @@ from aida.scheduling.speech import spoken_datetime
 router = APIRouter(tags=["appointments"], dependencies=[StaffDep])
 
 
+# A clinic-wide listing is bounded so one request cannot pull the whole calendar.
+MAX_WINDOW = dt.timedelta(days=62)
+
+
 @router.get(
     "/appointments",
     response_model=AppointmentsPage,
-    summary="A patient's appointments",
-    description="Oldest first. By default only booked appointments that have not ended yet; "
-    "`status=all` adds cancelled ones, `include_past=true` adds past ones. An unknown number "
-    "gives an empty list with `registered: false`.",
+    summary="A patient's appointments, or everyone's in a window",
+    description="Oldest first. With `phone`: that patient's appointments, by default only booked "
+    "ones that have not ended yet; `status=all` adds cancelled ones, `include_past=true` adds past "
+    "ones; an unknown number gives an empty list with `registered: false`. Without `phone`: every "
+    "patient's appointments overlapping `from`..`to` (both required, at most 62 days; a date-only "
+    "`to` includes that day), each with the patient's name.",
     responses={**STAFF_ERRORS, 422: {"model": ValidationErrorBody}},
 )
 async def list_appointments(
@@ -29,32 +38,72 @@ async def list_appointments(
     settings: SettingsDep,
     clock: ClockDep,
     hours: HoursDep,
-    phone: Annotated[str, Query(max_length=32, examples=["(415) 555-0132"])],
+    phone: Annotated[str | None, Query(max_length=32, examples=["(415) 555-0132"])] = None,
+    start: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            max_length=40,
+            description="Window start (ISO date or datetime).",
+            examples=["2026-03-09"],
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            max_length=40,
+            description="Window end; a date includes that day.",
+            examples=["2026-03-15"],
+        ),
+    ] = None,
     status: Literal["booked", "cancelled", "all"] = "booked",
     include_past: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> AppointmentsPage:
-    e164 = phone_param(phone, settings)
-    patient = await store.get_patient(e164)
-    rows = []
-    if patient is not None:
-        rows = await store.list_appointments(
-            phone=e164,
-            start=None if include_past else clock.now(),
-            status=None if status == "all" else status,
-        )
+    lo = date_param(start, "from", settings, end=False)
+    hi = date_param(end, "to", settings, end=True)
+    wanted_status = None if status == "all" else status
+    names: dict[str, str | None] = {}
+    if phone is not None:
+        e164: str | None = phone_param(phone, settings)
+        patient = await store.get_patient(e164)
+        rows = []
+        if patient is not None:
+            since = lo if lo is not None or include_past else clock.now()
+            rows = await store.list_appointments(
+                phone=e164, start=since, end=hi, status=wanted_status
+            )
+            names[e164] = patient.name
+    else:
+        if lo is None or hi is None:
+            raise validation_error(
+                ("query", "phone"), "Give a phone number, or both from and to for a window.", None
+            )
+        if hi <= lo or hi - lo > MAX_WINDOW:
+            raise validation_error(
+                ("query", "to"),
+                "The window must end after it starts and span at most 62 days.",
+                end,
+            )
+        e164, patient = None, None
+        rows = await store.list_appointments(start=lo, end=hi, status=wanted_status)
+        for phone_on_file in {a.user_phone for a in rows}:
+            on_file = await store.get_patient(phone_on_file)
+            names[phone_on_file] = on_file.name if on_file else None
     tz = hours.tz
     page = rows[offset : offset + limit]
     return AppointmentsPage(
         phone=e164,
         patient_name=patient.name if patient else None,
-        registered=patient is not None,
+        registered=patient is not None if e164 else None,
         timezone=str(tz),
         items=[
             AppointmentOut(
                 id=a.id,
                 user_phone=a.user_phone,
+                patient_name=names.get(a.user_phone),
                 start=a.start_time.astimezone(tz),
                 end=a.end_time.astimezone(tz),
                 spoken=spoken_datetime(a.start_time, tz),
