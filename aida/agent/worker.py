@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from aida.agent.providers import ConfigError, describe_providers, plan_providers, prewarm_local
+from aida.calls.background import start_outbox_thread
 from aida.config import Settings, get_settings
 
 logger = logging.getLogger("aida.worker")
@@ -91,6 +92,8 @@ def prewarm(proc: Any) -> None:
     proc.userdata["vad"] = silero.VAD.load()
     loaded = prewarm_local(settings, proc.userdata)
     logger.info("prewarmed: vad%s", "".join(f", local {r}" for r in loaded))
+    # Call records a database outage left in the outbox are stored from every worker process.
+    start_outbox_thread(settings)
 
 
 def startup_log(settings: Settings | None = None) -> dict[str, Any]:
