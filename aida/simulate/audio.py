@@ -64,16 +64,18 @@ def trim_silence(pcm: np.ndarray, rate: int, *, margin_ms: int = 30) -> np.ndarr
 
 
 def speak(tts: HibariTTS, text: str) -> np.ndarray:
-    """The caller's line in the local voice: int16 at 24 kHz, trimmed."""
-    gap = np.zeros(RECORDING_RATE // 5, np.float32)  # a breath between sentences
+    """The caller's line in the local voice: int16 at 24 kHz, trimmed.
+
+    Sentences are joined with a short breath, well under the VAD's minimum silence (0.55 s), so
+    a line of several sentences stays one turn, as it would when a person says it."""
+    gap = np.zeros(RECORDING_RATE // 4, np.int16)
     parts: list[np.ndarray] = []
     for audio in tts.sentences(text):
-        parts.extend([audio, gap])
+        pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype(np.int16)
+        parts.extend([trim_silence(pcm, RECORDING_RATE), gap])
     if not parts:
         return np.zeros(0, np.int16)
-    audio = np.concatenate(parts[:-1])
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype(np.int16)
-    return trim_silence(pcm, RECORDING_RATE)
+    return np.concatenate(parts[:-1])
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

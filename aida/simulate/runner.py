@@ -84,6 +84,7 @@ class SimulationResult:
     # baseline of the benchmark
     utterances: list[np.ndarray] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
+    probe: LatencyProbe | None = None
 
     @property
     def ok(self) -> bool:
@@ -278,6 +279,7 @@ class Simulator:
             unanswered=unanswered,
             utterances=lines,
             replies=_replies(turns, timeline.events),
+            probe=probe,
         )
 
     async def _wait_for_aida(self, session: Any, ear: audio.CallerEar, *, after: float) -> bool:

@@ -1,0 +1,208 @@
+"""Voice latency benchmark: the shipped scenarios as real-time simulated calls on the local stack.
+
+    .venv/bin/python bench/voice_latency.py                  # every scenario in scenarios/
+    .venv/bin/python bench/voice_latency.py book cancel      # some of them
+    .venv/bin/python bench/voice_latency.py --wideband       # 24 kHz caller audio, not 8 kHz
+
+For every caller turn: voice-to-voice latency (the end of the caller's voice -> Aida's first audio
+frame) cut into vad, stt, endpointing, llm_first_token, llm_sentence (first token to the first
+full sentence), tts_first_audio, tools and overhead (see aida/simulate/latency.py), with p50/p90
+over all turns, and the same without the endpointing wait (vad + endpointing).
+
+In the same run, the naive sequential baseline for each turn: the same endpointing, then the
+whole STT of the utterance, then every LLM request of the turn to its last token (their measured
+durations in this run), the tools, then the whole reply through the TTS before any of it plays.
+STT and TTS are measured again here, alone, on the same audio and reply text; the LLM durations
+are the ones measured in the call, since the model generates the same tokens either way.
+
+Also printed: peak RSS of this process (all models loaded in one process, as in a worker) and
+the load average, which on a shared machine moves every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/voice_latency.py`
+
+from livekit.plugins import silero  # noqa: F401  plugins register on the main thread
+
+from aida.config import get_settings
+from aida.simulate.audio import resample
+from aida.simulate.latency import LABELS, TurnLatency, percentile, summarize
+from aida.simulate.runner import Options, SimulationResult, Simulator
+from aida.simulate.scenario import load_scenario, shipped_scenarios
+
+
+def _whole_stt(simulator: Simulator, pcm: Any, rate: int) -> float:
+    from aida.local.stt import WHISPER_RATE
+
+    stt = simulator.providers.stt  # type: ignore[union-attr]
+    started = time.perf_counter()
+    pcm16 = resample(pcm, rate, WHISPER_RATE).astype("float32") / 32768.0
+    stt.transcribe(pcm16)
+    return time.perf_counter() - started
+
+
+def _whole_tts(simulator: Simulator, text: str) -> float:
+    tts = simulator.providers.tts  # type: ignore[union-attr]
+    started = time.perf_counter()
+    for _ in tts.sentences(text):
+        pass
+    return time.perf_counter() - started
+
+
+def naive_baselines(simulator: Simulator, result: SimulationResult) -> None:
+    """Fill `TurnLatency.naive` for each answered turn of `result`."""
+    probe = result.probe
+    assert probe is not None
+    for i, (turn, lat) in enumerate(zip(result.turns, result.latencies, strict=True)):
+        if lat.total is None:
+            continue
+        until = result.turns[i + 1].speech_start if i + 1 < len(result.turns) else float("inf")
+        llm = sum(x.end - x.start for x in probe.between("llm_ttft", turn.speech_end, until))
+        llm += sum(x.end - x.start for x in probe.between("llm_gen", turn.speech_end, until))
+        tools = sum(x.end - x.start for x in probe.between("tool", turn.speech_end, until))
+        stt = _whole_stt(simulator, result.utterances[i], simulator.line_rate)
+        tts = _whole_tts(simulator, result.replies[i]) if result.replies[i] else 0.0
+        lat.naive = lat.endpointing + stt + llm + tools + tts
+
+
+def table(rows: list[tuple[str, TurnLatency]]) -> str:
+    short = {
+        "vad": "vad",
+        "stt": "stt",
+        "endpointing": "endp",
+        "tools": "tools",
+        "llm_first_token": "llm1st",
+        "tts_first_audio": "tts1st",
+        "llm_sentence": "llmsent",
+        "overhead": "ovh",
+    }
+    head = f"{'scenario':<12}{'turn':>4} " + "".join(f"{short[k]:>8}" for k in LABELS)
+    head += f"{'total':>8}{'ex-endp':>8}{'naive':>8}"
+    out = [head, "-" * len(head)]
+    for name, lat in rows:
+        if lat.total is None:
+            out.append(f"{name:<12}{lat.turn:>4}  (no reply)")
+            continue
+        line = f"{name:<12}{lat.turn:>4} " + "".join(f"{lat.parts[k]:>8.2f}" for k in LABELS)
+        naive = f"{lat.naive:>8.2f}" if lat.naive is not None else f"{'':>8}"
+        line += f"{lat.total:>8.2f}{lat.total_ex_endpointing or 0:>8.2f}{naive}"
+        out.append(line)
+    return "\n".join(out)
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="*", help="scenario names (default: all shipped)")
+    parser.add_argument("--wideband", action="store_true", help="24 kHz caller audio")
+    parser.add_argument("--out", type=Path, default=None, help="output folder")
+    args = parser.parse_args(argv)
+
+    names = args.scenarios or shipped_scenarios()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = args.out or Path("data/simulations") / f"bench-{stamp}"
+    settings = get_settings().model_copy(update={"providers": "local"})
+    quiet = os.environ.get("AIDA_BENCH_VERBOSE") != "1"
+    simulator = Simulator(
+        settings,
+        options=Options(phone_band=not args.wideband),
+        printer=(lambda _text: None) if quiet else print,
+    )
+    load_before = os.getloadavg()
+    started = time.time()
+    print(f"loading models; {len(names)} scenarios in real time (output: {out})", flush=True)
+    await asyncio.to_thread(simulator.prepare)
+
+    rows: list[tuple[str, TurnLatency]] = []
+    outcomes: dict[str, Any] = {}
+    for name in names:
+        scenario = load_scenario(name)
+        result = await simulator.run(scenario, out / name)
+        naive_baselines(simulator, result)
+        rows.extend((name, lat) for lat in result.latencies)
+        outcomes[name] = {
+            "ok": result.ok,
+            "problems": result.problems,
+            "unanswered": result.unanswered,
+            "greeting_after_s": result.greeting_after,
+        }
+        status = "PASS" if result.ok else "FAIL"
+        print(f"  {status} {name} ({result.duration:.0f} s)", flush=True)
+
+    load_after = os.getloadavg()
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lats = [lat for _, lat in rows]
+    stats = summarize(lats)
+    answered = [t for t in lats if t.total is not None and t.naive is not None]
+    ex_naive = [t.naive - t.endpointing for t in answered if t.naive is not None]
+
+    print()
+    print(table(rows))
+    print()
+    if stats.get("turns"):
+        print(
+            f"voice to voice over {stats['turns']} turns: p50 {stats['p50']:.2f} s, "
+            f"p90 {stats['p90']:.2f} s"
+        )
+        print(
+            f"without endpointing (vad + endpointing): p50 {stats['p50_ex_endpointing']:.2f} s, "
+            f"p90 {stats['p90_ex_endpointing']:.2f} s  (aim: p50 <= 1.20 s)"
+        )
+        print("mean per turn: " + ", ".join(f"{k} {v:.2f}" for k, v in stats["mean_parts"].items()))
+        print(f"our overhead: {stats['overhead_share']:.1%} of the total (aim: < 10%)")
+        if "naive_p50" in stats:
+            print(
+                f"naive sequential baseline: p50 {stats['naive_p50']:.2f} s "
+                f"= {stats['naive_ratio_p50']:.2f}x the pipeline; without endpointing p50 "
+                f"{percentile(ex_naive, 50):.2f} s = "
+                f"{percentile(ex_naive, 50) / stats['p50_ex_endpointing']:.2f}x"
+            )
+    print(
+        f"peak RSS {peak_rss_mb:.0f} MB; load average {load_before[0]:.2f} at start, "
+        f"{load_after[0]:.2f} at end, on {os.cpu_count()} CPUs ({platform.machine()})"
+    )
+    passed = sum(1 for o in outcomes.values() if o["ok"])
+    print(
+        f"end states: {passed}/{len(outcomes)} as expected; wall time {time.time() - started:.0f} s"
+    )
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(
+        json.dumps(
+            {
+                "command": " ".join(["bench/voice_latency.py", *(argv or sys.argv[1:])]),
+                "summary": stats,
+                "naive_ex_endpointing_p50": percentile(ex_naive, 50) if ex_naive else None,
+                "turns": [{"scenario": n, **lat.to_dict()} for n, lat in rows],
+                "outcomes": outcomes,
+                "peak_rss_mb": peak_rss_mb,
+                "loadavg_start": load_before,
+                "loadavg_end": load_after,
+                "cpus": os.cpu_count(),
+                "mean_total": statistics.fmean(t.total for t in lats if t.total)
+                if stats.get("turns")
+                else None,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    print(f"details: {out / 'bench.json'}")
+    return 0 if passed == len(outcomes) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
