@@ -15,6 +15,9 @@ if __name__ == "__main__":
 
 from livekit.agents import AgentServer, JobContext, cli
 
+# Plugins register on the main thread only, and `console` runs prewarm in a job thread.
+from livekit.plugins import silero  # noqa: F401
+
 from aida.agent.session import run_call
 from aida.agent.worker import prewarm, startup_log
 from aida.calls.finalize import call_end_hook
