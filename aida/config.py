@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_base_model: str = "qwen2.5:1.5b"
     model_cache_dir: Path = Path.home() / ".cache" / "aida" / "models"
+    turn_detection: Literal["auto", "vad"] = "auto"
 
     # --- after the call (ours) ---
     outbox_dir: Path = Path("data/outbox")

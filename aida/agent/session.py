@@ -26,6 +26,7 @@ from aida.agent.identity import CallerId, caller_id_of
 from aida.agent.providers import Providers, build_providers
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
+from aida.agent.turns import turn_handling
 from aida.config import Settings, get_settings
 from aida.scheduling.clock import Clock, SystemClock
 from aida.store.protocol import Store
@@ -197,6 +198,7 @@ async def run_call(
         stt=providers.stt if providers.stt is not None else _not_given(),
         tts=providers.tts if providers.tts is not None else _not_given(),
         vad=providers.vad,
+        turn_handling=turn_handling(settings, providers.vad),
     )
     wire_timeline(session, state)
     call = LiveCall(

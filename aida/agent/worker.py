@@ -11,6 +11,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from aida.agent.providers import ConfigError, describe_providers, plan_providers, prewarm_local
+from aida.agent.turns import describe as describe_turns
+from aida.agent.turns import turn_handling
 from aida.calls.background import start_outbox_thread
 from aida.config import Settings, get_settings
 
@@ -90,8 +92,10 @@ def prewarm(proc: Any) -> None:
 
     settings = get_settings()
     proc.userdata["vad"] = silero.VAD.load()
+    # loads the end-of-turn weights before a call needs them (a no-op under the forkserver)
+    turns = describe_turns(turn_handling(settings, proc.userdata["vad"]))
     loaded = prewarm_local(settings, proc.userdata)
-    logger.info("prewarmed: vad%s", "".join(f", local {r}" for r in loaded))
+    logger.info("prewarmed: vad, turns %s%s", turns, "".join(f", local {r}" for r in loaded))
     # Call records a database outage left in the outbox are stored from every worker process.
     start_outbox_thread(settings)
 
