@@ -71,9 +71,13 @@ def naive_baselines(simulator: Simulator, result: SimulationResult) -> None:
         if lat.total is None:
             continue
         until = result.turns[i + 1].speech_start if i + 1 < len(result.turns) else float("inf")
-        llm = sum(x.end - x.start for x in probe.between("llm_ttft", turn.speech_end, until))
-        llm += sum(x.end - x.start for x in probe.between("llm_gen", turn.speech_end, until))
-        tools = sum(x.end - x.start for x in probe.between("tool", turn.speech_end, until))
+
+        def spent(kind: str, t0: float = turn.speech_end, t1: float = until) -> float:
+            # requests this turn started (a reply still running from before is not this turn's)
+            return sum(x.end - x.start for x in probe.between(kind, t0, t1) if x.start >= t0)
+
+        llm = spent("llm_ttft") + spent("llm_gen")
+        tools = spent("tool")
         stt = _whole_stt(simulator, result.utterances[i], simulator.line_rate)
         tts = _whole_tts(simulator, result.replies[i]) if result.replies[i] else 0.0
         lat.naive = lat.endpointing + stt + llm + tools + tts

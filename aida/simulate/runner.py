@@ -96,7 +96,8 @@ class Options:
     phone_band: bool = True  # the caller's audio at 8 kHz, as on a phone line
     settle: float = 1.5  # Aida silent this long after speaking: her reply is over
     no_reply_timeout: float = 30.0  # Aida silent this long without a reply: give up the turn
-    turn_timeout: float = 180.0
+    # a loaded 2-core machine has taken 3 minutes to evaluate a new system prompt
+    turn_timeout: float = 600.0
 
 
 class Simulator:
