@@ -201,3 +201,26 @@ async def test_end_state_any_other_time_that_day(store, base_settings: Settings)
     afternoon = dt.datetime(2026, 3, 4, 15, 0, tzinfo=NY).astimezone(dt.UTC)
     await store.book(JANE, afternoon, afternoon + dt.timedelta(minutes=30))
     assert await check_end_state(store, s, settings) == []
+
+
+def test_not_at_and_cancelled_rows() -> None:
+    from aida.simulate.scenario import PatientExpectation
+    from aida.store.models import Appointment
+
+    ten = dt.datetime(2026, 3, 4, 10, 0, tzinfo=NY)
+
+    def appt(start: dt.datetime, status: str = "booked") -> Appointment:
+        utc = start.astimezone(dt.UTC)
+        return Appointment(
+            id="a",
+            user_phone=JANE,
+            start_time=utc,
+            end_time=utc + dt.timedelta(minutes=30),
+            status=status,  # type: ignore[arg-type]
+        )
+
+    rule = PatientExpectation(phone=JANE, not_at=(ten,))
+    assert rule.check([appt(ten, "cancelled")], NY) == []  # cancelled rows do not count
+    (problem,) = rule.check([appt(ten)], NY)
+    assert "must not be booked at Wed 2026-03-04 10:00" in problem
+    assert rule.check([appt(ten + dt.timedelta(minutes=30))], NY) == []
