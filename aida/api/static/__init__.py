@@ -1,9 +1,10 @@
 """The web client (staff dashboard and "Call Aida"), served by the API at the same origin.
 
-`web/` holds the source; `web/build.mjs` copies it, with livekit-client's ESM bundle, into
-`aida/api/static/web/`, which is committed so that running Aida needs no npm step. `mount_web(app)`
-serves that folder at `/`; call it after the API routers are included (a mount at `/` only sees
-requests that no earlier route matched, so `/api/...`, `/docs` and `/openapi.json` stay the API's).
+The client is plain ES modules written in place in `aida/api/static/web/`; `web/build.mjs` only
+vendors livekit-client's ESM bundle into its `vendor/` (committed: no npm step to run Aida).
+`mount_web(app)` serves that folder at `/`; call it after the API routers are included (a mount
+at `/` only sees requests that no earlier route matched, so `/api/...`, `/docs` and
+`/openapi.json` stay the API's).
 """
 
 from __future__ import annotations
