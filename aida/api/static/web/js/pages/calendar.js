@@ -4,37 +4,17 @@ import { allPages, clinicTimezone } from '../api.js';
 import { field, h } from '../dom.js';
 import { addDays, dayKey, fmtDay, fmtLongDay, fmtTime, isDayKey, tzName, weekStart } from '../format.js';
 
-// null until we know whether the API lists appointments without a phone number.
-let listsAllAppointments = null;
 const state = { phone: '', showCancelled: false };
 const COMMON = { status: 'all', include_past: true, limit: 200 };
 
-async function appointmentsFor(phone) {
-  const page = await allPages('/appointments', { ...COMMON, phone }, { staff: true });
-  return page.items.map((a) => ({ ...a, patient_name: a.patient_name ?? page.patient_name }));
-}
-
-/**
- * The appointments to draw, and which patients they cover. The API lists appointments per
- * patient; without a phone number we ask for everyone's and, if the API insists on a phone,
- * gather those of every patient who has called Aida recently.
- */
+/** The appointments to draw: one patient's when a phone is given, else the clinic's window. */
 async function loadAppointments(from, to) {
-  if (state.phone) return { items: await appointmentsFor(state.phone), scope: 'patient' };
-  if (listsAllAppointments !== false) {
-    try {
-      const page = await allPages('/appointments', { ...COMMON, from, to }, { staff: true });
-      listsAllAppointments = true;
-      return { items: page.items, scope: 'all' };
-    } catch (err) {
-      if (err.status !== 422) throw err;
-      listsAllAppointments = false;
-    }
+  if (state.phone) {
+    const page = await allPages('/appointments', { ...COMMON, phone: state.phone }, { staff: true });
+    return { items: page.items, scope: 'patient' };
   }
-  const calls = await allPages('/summaries', { limit: 100 }, { staff: true, max: 300 });
-  const phones = [...new Set(calls.items.map((c) => c.user_phone).filter(Boolean))].slice(0, 50);
-  const lists = await Promise.all(phones.map((p) => appointmentsFor(p).catch(() => [])));
-  return { items: lists.flat(), scope: 'callers' };
+  const page = await allPages('/appointments', { ...COMMON, from, to }, { staff: true });
+  return { items: page.items, scope: 'all' };
 }
 
 function parseQuery(query) {
@@ -133,11 +113,7 @@ export async function renderCalendar(main, query) {
     byDay.get(key).push({ kind: 'appt', start: a.start, end: a.end, item: a });
     shown += 1;
   }
-  const scope = {
-    all: '',
-    patient: ` for ${state.phone}`,
-    callers: ' for patients who have called Aida',
-  }[appts.scope];
+  const scope = appts.scope === 'patient' ? ` for ${state.phone}` : '';
   status.textContent = `${shown} appointment${shown === 1 ? '' : 's'}${scope} and ${slots.items.length} free slot${slots.items.length === 1 ? '' : 's'}.`;
   grid.replaceChildren(...days.map((d) => dayColumn(d, byDay.get(d), tz, today)));
   grid.removeAttribute('aria-busy');
