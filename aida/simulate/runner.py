@@ -367,8 +367,20 @@ def _write_result(result: SimulationResult) -> None:
             who = "Caller" if event.get("role") == "user" else "Aida"
             lines.append(f"{who}: {event.get('text', '')}")
     (out / "transcript.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    requests = []
+    if result.probe is not None:
+        # every provider request of the call: where prompt evaluation or synthesis time went
+        requests = [
+            {"kind": i.kind, "start": i.start, "end": i.end, **i.info}
+            for i in result.probe.intervals
+            if i.kind in ("stt", "llm_ttft", "tts", "tool")
+        ]
     (out / "latency.json").write_text(
-        json.dumps([lat.to_dict() for lat in result.latencies], indent=1), encoding="utf-8"
+        json.dumps(
+            {"turns": [lat.to_dict() for lat in result.latencies], "requests": requests},
+            indent=1,
+        ),
+        encoding="utf-8",
     )
     summary = {
         "scenario": result.scenario.name,
