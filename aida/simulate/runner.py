@@ -33,6 +33,7 @@ from aida.agent.providers import Providers, build_providers
 from aida.agent.session import LiveCall, initial_caller, wire_timeline
 from aida.agent.state import CallState
 from aida.agent.timeline import Timeline
+from aida.agent.turns import turn_handling
 from aida.config import Settings
 from aida.simulate import audio
 from aida.simulate.latency import LatencyProbe, TurnLatency
@@ -216,6 +217,7 @@ class Simulator:
             stt=providers.stt,
             tts=providers.tts,
             vad=providers.vad,
+            turn_handling=turn_handling(settings, providers.vad),
         )
         wire_timeline(session, state)
         probe.watch_session(session)
