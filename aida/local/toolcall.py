@@ -112,17 +112,19 @@ def render_prompt(
 ) -> tuple[str, str]:
     """OpenAI-format messages -> (stable system head, full prompt ending in the assistant's turn).
 
-    Leading system/developer messages are merged into the head; later ones stay in place.
+    Only the first system/developer message (the agent's constant instructions) goes into the
+    head with the tools; any other system message (a per-call note, the greeting's instructions)
+    stays in place as a system turn, so the head, and the KV cache behind it, is the same for
+    every call and every turn.
     Consecutive tool results share one user turn, as in Qwen's own template. `raw_calls` maps
     call ids to the JSON text the model sampled, so replayed calls match the cached tokens.
     """
     raw_calls = raw_calls or {}
-    leading: list[str] = []
     index = 0
-    while index < len(messages) and messages[index].get("role") in ("system", "developer"):
-        leading.append(_text(messages[index].get("content")))
-        index += 1
-    head = render_system("\n\n".join(t for t in leading if t.strip()), functions)
+    system = ""
+    if messages and messages[0].get("role") in ("system", "developer"):
+        system, index = _text(messages[0].get("content")), 1
+    head = render_system(system, functions)
 
     parts = [head]
     pending_tool_results = False

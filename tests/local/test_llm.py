@@ -59,6 +59,22 @@ def test_schemas_are_compact_and_sorted() -> None:
     assert "title" not in json.dumps(functions)
 
 
+def test_per_call_system_notes_stay_out_of_the_cached_head() -> None:
+    """A caller note or the greeting's instructions must not change the evaluated head: a miss
+    there re-evaluates the whole instructions-and-tools prefix (tens of seconds on 2 cores)."""
+    functions = toolcall.tool_schemas(TOOLS)
+    system = {"role": "system", "content": SYSTEM}
+    plain, _ = toolcall.render_prompt([system, {"role": "user", "content": "Hi"}], functions)
+    note = {"role": "system", "content": "The caller is Jane Doe, identified by caller ID."}
+    greet = {"role": "system", "content": "Greet the caller."}
+    head, prompt = toolcall.render_prompt(
+        [system, note, greet, {"role": "user", "content": "Hi"}], functions
+    )
+    assert head == plain
+    assert prompt.startswith(head)
+    assert "<|im_start|>system\nThe caller is Jane Doe" in prompt[len(head) :]
+
+
 def test_the_prompt_head_is_identical_whatever_the_history() -> None:
     functions = toolcall.tool_schemas(TOOLS)
     system = {"role": "system", "content": SYSTEM}
