@@ -272,3 +272,30 @@ def test_real_local_stack_builds_behind_cloud_providers() -> None:
     assert mixed.vad is not None  # Whisper does not stream: the chain segments speech by VAD
     assert isinstance(mixed.tts, lk_tts.FallbackAdapter)
     assert isinstance(mixed.llm._llm_instances[-1], LlamaLLM)
+
+
+def test_prewarm_evaluates_aidas_constant_prompt_on_the_local_llm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aida.agent.prompts import build_instructions
+
+    warmed: list[tuple[str, list[str]]] = []
+
+    class WarmableLLM(lk_llm.LLM):
+        def chat(self, **kwargs: Any) -> Any:  # never called here
+            raise NotImplementedError
+
+        def warm(self, instructions: str, tools: list[Any]) -> None:
+            warmed.append((instructions, sorted(t.info.name for t in tools)))
+
+    monkeypatch.setattr(
+        prov,
+        "local_builder",
+        lambda role: (lambda settings: WarmableLLM()) if role == "llm" else (lambda s: object()),
+    )
+    s = make(providers="local")
+    prewarm_local(s, {})
+    assert len(warmed) == 1
+    instructions, tools = warmed[0]
+    assert instructions == build_instructions(s)  # the same text every call starts with
+    assert "book_appointment" in tools and "identify_caller" in tools
