@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     # --- after the call (ours) ---
     outbox_dir: Path = Path("data/outbox")
     outbox_retry_seconds: float = Field(60.0, gt=0)
+    aida_prices: str | None = None  # price overrides: inline JSON or a path (aida/calls/cost.py)
 
     log_level: str = "INFO"
 

@@ -93,9 +93,13 @@ def default_prices() -> PriceTable:
 def load_price_table(env: Mapping[str, str] | None = None) -> PriceTable:
     """The defaults, with `AIDA_PRICES` laid over them. A broken override is logged and ignored:
     a wrong price must never cost the clinic its call record."""
-    env = os.environ if env is None else env
     table = default_prices()
-    override = (env.get(PRICES_ENV) or "").strip()
+    if env is None:  # the process environment, then .env through the settings
+        from aida.config import get_settings
+
+        override = (os.environ.get(PRICES_ENV) or get_settings().aida_prices or "").strip()
+    else:
+        override = (env.get(PRICES_ENV) or "").strip()
     if not override:
         return table
     try:

@@ -167,3 +167,17 @@ def test_a_broken_override_falls_back_to_the_defaults() -> None:
     ):
         table = load_price_table({"AIDA_PRICES": bad})
         assert table.source == "defaults"
+
+
+def test_an_override_in_dotenv_reaches_the_table(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # pydantic-settings reads .env for its fields only: the override must come through Settings.
+    (tmp_path / ".env").write_text('AIDA_PRICES={"as_of": "2027-02-01"}\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AIDA_PRICES", raising=False)
+    import aida.config
+
+    aida.config.get_settings.cache_clear()
+    try:
+        assert load_price_table().as_of == "2027-02-01"
+    finally:
+        aida.config.get_settings.cache_clear()
