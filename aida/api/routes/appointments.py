@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from aida.api.deps import ClockDep, HoursDep, SettingsDep, StaffDep, StoreDep
 from aida.api.errors import validation_error
 from aida.api.routes.filters import date_param, phone_param
+from aida.api.routes.slots import WindowEnd, WindowStart
 from aida.api.routes.summaries import STAFF_ERRORS
 from aida.api.schemas import AppointmentOut, AppointmentsPage, ValidationErrorBody
 from aida.scheduling.speech import spoken_datetime
@@ -39,24 +40,8 @@ async def list_appointments(
     clock: ClockDep,
     hours: HoursDep,
     phone: Annotated[str | None, Query(max_length=32, examples=["(415) 555-0132"])] = None,
-    start: Annotated[
-        str | None,
-        Query(
-            alias="from",
-            max_length=40,
-            description="Window start (ISO date or datetime).",
-            examples=["2026-03-09"],
-        ),
-    ] = None,
-    end: Annotated[
-        str | None,
-        Query(
-            alias="to",
-            max_length=40,
-            description="Window end; a date includes that day.",
-            examples=["2026-03-15"],
-        ),
-    ] = None,
+    start: WindowStart = None,
+    end: WindowEnd = None,
     status: Literal["booked", "cancelled", "all"] = "booked",
     include_past: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

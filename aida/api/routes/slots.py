@@ -21,6 +21,26 @@ from aida.scheduling.hours import ClinicHours
 from aida.scheduling.slots import Slot, free_slots
 from aida.scheduling.speech import spoken_datetime
 
+# The window bounds several routes take: `from` and `to`, ISO dates or datetimes.
+WindowStart = Annotated[
+    str | None,
+    Query(
+        alias="from",
+        max_length=40,
+        description="Window start (ISO date or datetime).",
+        examples=["2026-03-09"],
+    ),
+]
+WindowEnd = Annotated[
+    str | None,
+    Query(
+        alias="to",
+        max_length=40,
+        description="Window end; a date includes that day.",
+        examples=["2026-03-13"],
+    ),
+]
+
 router = APIRouter(tags=["slots"])
 
 DEFAULT_SPAN = dt.timedelta(days=7)
@@ -102,24 +122,8 @@ async def list_slots(
     store: StoreDep,
     clock: ClockDep,
     hours: HoursDep,
-    start: Annotated[
-        str | None,
-        Query(
-            alias="from",
-            max_length=40,
-            description="Window start (ISO date or datetime).",
-            examples=["2026-03-09"],
-        ),
-    ] = None,
-    end: Annotated[
-        str | None,
-        Query(
-            alias="to",
-            max_length=40,
-            description="Window end; a date includes that day.",
-            examples=["2026-03-13"],
-        ),
-    ] = None,
+    start: WindowStart = None,
+    end: WindowEnd = None,
     when: Annotated[
         str | None,
         Query(max_length=120, description="The window in words.", examples=["next week"]),
