@@ -151,6 +151,23 @@ def room_options(providers: Providers, participant_identity: str | None) -> room
     return room_io.RoomOptions(**kwargs)
 
 
+def new_session(
+    state: CallState, providers: Providers, settings: Settings
+) -> AgentSession[CallState]:
+    """The AgentSession of one call, wired to its timeline: the worker and the simulator both
+    build calls through here, so what the benchmark measures is what a caller gets."""
+    session: AgentSession[CallState] = AgentSession(
+        userdata=state,
+        llm=providers.llm,
+        stt=providers.stt if providers.stt is not None else _not_given(),
+        tts=providers.tts if providers.tts is not None else _not_given(),
+        vad=providers.vad,
+        turn_handling=turn_handling(settings, providers.vad),
+    )
+    wire_timeline(session, state)
+    return session
+
+
 async def run_call(
     ctx: JobContext,
     *,
@@ -192,15 +209,7 @@ async def run_call(
         providers = build_providers(
             settings, vad=ctx.proc.userdata.get("vad"), cache=ctx.proc.userdata
         )
-    session: AgentSession[CallState] = AgentSession(
-        userdata=state,
-        llm=providers.llm,
-        stt=providers.stt if providers.stt is not None else _not_given(),
-        tts=providers.tts if providers.tts is not None else _not_given(),
-        vad=providers.vad,
-        turn_handling=turn_handling(settings, providers.vad),
-    )
-    wire_timeline(session, state)
+    session = new_session(state, providers, settings)
     call = LiveCall(
         session=session,
         state=state,

@@ -1,9 +1,8 @@
 """One scenario through the real voice pipeline, with no LiveKit server.
 
-The session is built the way the worker's `run_call` builds it (the same `Aida` agent, the same
-providers from `build_providers`, `CallState` with the tools bound to the caller, the timeline
-wired by `wire_timeline`), except that its audio goes through `CallerLine`/`CallerEar` instead of
-a room, and the caller ID comes from the scenario. The scripted caller waits for Aida to finish
+The session is built by the worker's own `new_session` (the same `Aida` agent, the same
+providers from `build_providers`, `CallState` with the tools bound to the caller, the timeline and
+turn handling), except that its audio goes through `CallerLine`/`CallerEar` instead of a room, and the caller ID comes from the scenario. The scripted caller waits for Aida to finish
 each reply before saying the next line, in real time, so the latencies are those a caller hears.
 
 Each run writes to its folder: `call.wav` (left: caller, right: Aida), `timeline.json`,
@@ -30,10 +29,9 @@ from livekit.plugins import silero  # plugins register on the main thread, so im
 from aida.agent.aida import Aida
 from aida.agent.identity import CallerId
 from aida.agent.providers import Providers, build_providers
-from aida.agent.session import LiveCall, initial_caller, wire_timeline
+from aida.agent.session import LiveCall, initial_caller, new_session
 from aida.agent.state import CallState
 from aida.agent.timeline import Timeline
-from aida.agent.turns import turn_handling
 from aida.config import Settings
 from aida.simulate import audio
 from aida.simulate.latency import LatencyProbe, TurnLatency
@@ -184,7 +182,6 @@ class Simulator:
         lines: list[np.ndarray],
         out_dir: Path,
     ) -> SimulationResult:
-        from livekit.agents import AgentSession
 
         say = self.print
         started = time.time()
@@ -210,16 +207,7 @@ class Simulator:
         timeline.subscribe(_echo(say, started))
         probe.watch_providers(providers.stt, providers.llm, providers.tts)
 
-        # as in aida.agent.session.run_call
-        session: AgentSession[CallState] = AgentSession(
-            userdata=state,
-            llm=providers.llm,
-            stt=providers.stt,
-            tts=providers.tts,
-            vad=providers.vad,
-            turn_handling=turn_handling(settings, providers.vad),
-        )
-        wire_timeline(session, state)
+        session = new_session(state, providers, settings)
         probe.watch_session(session)
         live = LiveCall(session=session, state=state, publisher=None, store=store, owns_store=False)
         session.input.audio = line
