@@ -24,7 +24,7 @@ from aida.scheduling.clock import FixedClock
 from aida.store.factory import open_store
 from aida.store.protocol import Store
 from aida.tools.base import ToolContext
-from tests.agent.scripted_llm import ScriptedLLM
+from tests.scripted_llm import ScriptedLLM
 
 TZ = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=TZ)

@@ -10,7 +10,7 @@ from aida.agent.prompts import build_instructions
 from aida.agent.state import CallState
 from aida.store.protocol import Store
 from tests.agent.conftest import CALLER, booked, known_caller, local, outputs
-from tests.agent.scripted_llm import call, last_output, say, tool_outputs
+from tests.scripted_llm import call, last_output, say, tool_outputs
 
 
 async def test_book_after_finding_a_slot(aida_session, store: Store, jane: str) -> None:

@@ -18,7 +18,7 @@ from aida.agent.timeline import TIMELINE_TOPIC
 from aida.config import Settings
 from aida.store.protocol import Store
 from tests.agent.conftest import CALLER, booked, local
-from tests.agent.scripted_llm import ScriptedLLM, call, say
+from tests.scripted_llm import ScriptedLLM, call, say
 
 
 def mock_room(
@@ -143,7 +143,7 @@ async def test_sip_call_books_and_streams_the_timeline(
 
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1
     assert state.appointments_in_call[0]["action"] == "booked"
-    assert any(u.get("model") == "scripted" for u in state.usage)
+    assert any(u.get("model") == "gpt-4o-mini" for u in state.usage)  # the double's model
     assert state.ended_at is not None
 
 

@@ -16,7 +16,7 @@ from aida.config import Settings
 from aida.store.protocol import Store
 from aida.tools.base import ToolContext
 from tests.agent.conftest import CALLER, booked, known_caller, local, make_state
-from tests.agent.scripted_llm import call, say
+from tests.scripted_llm import call, say
 
 
 class GatedStore:

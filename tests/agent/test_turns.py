@@ -21,8 +21,8 @@ from aida.agent.session import run_call
 from aida.agent.turns import DETECTOR_ENDPOINTING, VAD_ENDPOINTING, turn_handling
 from aida.config import Settings
 from aida.store.protocol import Store
-from tests.agent.scripted_llm import ScriptedLLM, say
 from tests.agent.test_entrypoint import mock_room
+from tests.scripted_llm import ScriptedLLM, say
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline
 from aida.config import Settings
 from aida.tools.base import ToolContext
-from tests.calls.doubles import Call, Say, ScriptLLM
+from tests.scripted_llm import Call, Say, ScriptedLLM
 
 CALL_ID = "5f0c2a1e-8d1b-4c3e-9a7f-0b6d2e4c1a90"
 PHONE = "+12025550143"
@@ -64,12 +64,12 @@ class RecordedCall:
     state: CallState
     history: llm.ChatContext
     usage: Any
-    llm: ScriptLLM
+    llm: ScriptedLLM
 
 
 async def run_scripted_call(tools: ToolContext, settings: Settings) -> RecordedCall:
     await tools.store.upsert_patient(PHONE, "Jane Doe")
-    model = ScriptLLM(list(SCRIPT), provider="api.openai.com", model="gpt-4o-mini")
+    model = ScriptedLLM(list(SCRIPT), provider="api.openai.com", model="gpt-4o-mini")
     state = CallState(
         call_id=CALL_ID,
         tools=tools,

@@ -14,8 +14,9 @@ from aida.calls.outbox import Outbox
 from aida.config import Settings
 from aida.tools.base import ToolContext
 from tests.calls.conftest import Factory, count_rows
-from tests.calls.doubles import Say, ScriptLLM, Slow, summary_call
+from tests.calls.doubles import summary_call
 from tests.calls.session_script import CALL_ID, PHONE, RecordedCall, run_scripted_call
+from tests.scripted_llm import Say, ScriptedLLM, Slow
 
 SUMMARY = (
     "Jane Doe booked a checkup, moved it to Wednesday, March 4 at 9:30 AM, "
@@ -54,7 +55,7 @@ async def test_scripted_call_produces_the_complete_row(
     outbox: Outbox,
     db_path: Path,
 ) -> None:
-    summariser = ScriptLLM(
+    summariser = ScriptedLLM(
         [summary_call(SUMMARY, ["Check the refill request"])],
         prompt_tokens=2000,
         completion_tokens=100,
@@ -126,11 +127,11 @@ async def test_scripted_call_produces_the_complete_row(
 
     # the summariser got the facts from the timeline and was forced to answer structurally
     request = summariser.requests[0]
-    assert request["tools"] == ["record_call_summary"] and request["tool_choice"] == {
+    assert request.tool_names == ["record_call_summary"] and request.tool_choice == {
         "type": "function",
         "function": {"name": "record_call_summary"},
     }
-    prompt = request["chat_ctx"].items[-1].text_content
+    prompt = request.chat_ctx.items[-1].text_content
     assert "Wednesday, March 4 at 9:30 AM" in prompt and "prescription refill" in prompt
 
 
@@ -141,7 +142,7 @@ async def test_database_down_at_hang_up_then_back_writes_once(
     outbox: Outbox,
     db_path: Path,
 ) -> None:
-    summariser = ScriptLLM([summary_call(SUMMARY)])
+    summariser = ScriptedLLM([summary_call(SUMMARY)])
     store_factory.flaky.down = True
     delivery = await hang_up(recorded, settings, store_factory, [summariser])
 
@@ -180,8 +181,8 @@ async def test_every_llm_failing_gives_the_timeline_only_summary(
     outbox: Outbox,
     db_path: Path,
 ) -> None:
-    broken = ScriptLLM([RuntimeError("503 from the provider")], provider="api.openai.com")
-    rambling = ScriptLLM(
+    broken = ScriptedLLM([RuntimeError("503 from the provider")], provider="api.openai.com")
+    rambling = ScriptedLLM(
         [Say("Sure! The caller booked something.")],
         provider="api.anthropic.com",
         model="claude-3-5-haiku-latest",
@@ -213,7 +214,7 @@ async def test_every_llm_failing_gives_the_timeline_only_summary(
     entry = outbox.read(CALL_ID)
     assert entry is not None and entry.stored and not entry.summary_final
     assert entry.summary_attempts == 1 and entry.next_attempt_at is not None
-    working = ScriptLLM([summary_call(SUMMARY)])
+    working = ScriptedLLM([summary_call(SUMMARY)])
     deliverer = Deliverer(settings, store_factory=store_factory, llms=[working])
     await deliverer.drain()  # backing off: not due yet
     assert working.requests == [] and outbox.ids() == [CALL_ID]
@@ -233,7 +234,7 @@ async def test_summary_gives_up_after_the_last_attempt(
 ) -> None:
     from aida.calls.deliver import MAX_SUMMARY_ATTEMPTS
 
-    failing = ScriptLLM([RuntimeError("down")] * MAX_SUMMARY_ATTEMPTS)
+    failing = ScriptedLLM([RuntimeError("down")] * MAX_SUMMARY_ATTEMPTS)
     await hang_up(recorded, settings, store_factory, [failing])
     deliverer = Deliverer(settings, store_factory=store_factory, llms=[failing])
     for _ in range(MAX_SUMMARY_ATTEMPTS + 2):
@@ -252,7 +253,7 @@ async def test_slow_llm_at_hang_up_stores_timeline_only_now_and_the_summary_late
     outbox: Outbox,
     db_path: Path,
 ) -> None:
-    slow = ScriptLLM([Slow(30, summary_call("never arrives")), summary_call(SUMMARY)])
+    slow = ScriptedLLM([Slow(30, summary_call("never arrives")), summary_call(SUMMARY)])
     delivery = await hang_up(recorded, settings, store_factory, [slow], budget_seconds=3.0)
 
     assert delivery.stored and delivery.status == "timeline_only" and delivery.outcome == "pending"
@@ -306,7 +307,7 @@ async def test_call_end_hook_reads_the_live_call(
 
     from aida.calls import call_end_hook
 
-    hook = call_end_hook(settings, store_factory, llms=[ScriptLLM([summary_call(SUMMARY)])])
+    hook = call_end_hook(settings, store_factory, llms=[ScriptedLLM([summary_call(SUMMARY)])])
     live = SimpleNamespace(
         state=recorded.state,
         session=SimpleNamespace(history=recorded.history, usage=recorded.usage),

@@ -12,8 +12,9 @@ from aida.config import Settings
 from aida.scheduling.clock import FixedClock
 from aida.store.postgres import PostgresStore
 from aida.tools.base import ToolContext
-from tests.calls.doubles import FlakyStore, ScriptLLM, summary_call
+from tests.calls.doubles import FlakyStore, summary_call
 from tests.calls.session_script import CALL_ID, PHONE, run_scripted_call
+from tests.scripted_llm import ScriptedLLM
 
 pytestmark = pytest.mark.postgres
 
@@ -42,7 +43,7 @@ async def test_recorded_call_lands_once_in_postgres(
         usage=recorded.usage,
         settings=settings,
         store_factory=factory,
-        llms=[ScriptLLM([summary_call("Jane Doe booked, then moved her checkup.")])],
+        llms=[ScriptedLLM([summary_call("Jane Doe booked, then moved her checkup.")])],
     )
     assert delivery.outcome == "pending" and outbox.ids() == [CALL_ID]
 

@@ -10,7 +10,8 @@ from aida.calls.summary import summarize
 from aida.calls.summary_models import build_summary_llms
 from aida.config import Settings
 from aida.store.models import CallSummary
-from tests.calls.doubles import Call, Say, ScriptLLM, summary_call
+from tests.calls.doubles import summary_call
+from tests.scripted_llm import Call, Say, ScriptedLLM
 
 RECORD = CallSummary(
     id="c0ffee00-0000-4000-8000-000000000000",
@@ -32,13 +33,13 @@ RECORD = CallSummary(
 
 
 async def test_a_bad_answer_moves_on_to_the_next_model() -> None:
-    blank = ScriptLLM([summary_call("   ")])  # fails validation
-    wrong_tool = ScriptLLM(
+    blank = ScriptedLLM([summary_call("   ")])  # fails validation
+    wrong_tool = ScriptedLLM(
         [Call("something_else", {"x": 1})],
         provider="api.anthropic.com",
         model="claude-3-5-haiku-latest",
     )
-    text_json = ScriptLLM(
+    text_json = ScriptedLLM(
         [
             Say(
                 'Here you go: {"summary_text": "Jane Doe cancelled Friday.", '
@@ -62,9 +63,9 @@ async def test_a_bad_answer_moves_on_to_the_next_model() -> None:
 
 
 async def test_the_prompt_carries_the_facts_and_the_conversation() -> None:
-    model = ScriptLLM([summary_call("ok")])
+    model = ScriptedLLM([summary_call("ok")])
     await summarize(RECORD, [model], clinic_name="Riverside Family Clinic", timeout=5)
-    system, user = model.requests[0]["chat_ctx"].items
+    system, user = model.requests[0].chat_ctx.items
     assert "Riverside Family Clinic" in (system.text_content or "")
     text = user.text_content or ""
     assert '"caller_name": "Jane Doe"' in text and "Friday, March 6 at 2 PM" in text
@@ -72,7 +73,7 @@ async def test_the_prompt_carries_the_facts_and_the_conversation() -> None:
 
 
 async def test_timeline_only_when_all_fail() -> None:
-    result = await summarize(RECORD, [ScriptLLM([TimeoutError()])], timeout=5)
+    result = await summarize(RECORD, [ScriptedLLM([TimeoutError()])], timeout=5)
     assert result.status == "timeline_only"
     assert result.text.startswith("A 42 s call; the caller hung up. Caller: Jane Doe.")
     assert "Cancelled an appointment on Friday, March 6 at 2 PM." in result.text

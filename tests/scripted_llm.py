@@ -1,13 +1,17 @@
-"""A deterministic LLM for driving Aida in tests: it plays a script, one step per request.
+"""A deterministic LLM for tests (the agent's conversations and the after-call summariser):
+it plays a script, one step per request.
 
-Each step is a reply (`say(...)`), one or more tool calls (`call(...)`), or a function of the chat
-context the model received that returns one of those (to use an id a tool just returned). Every
-request is kept (`requests`: the chat context and the tool names offered), so tests can check what
-the model was told.
+Each step is a reply (`say(...)`), one or more tool calls (`call(...)`), an exception to raise
+(a provider that is down), `Slow(seconds, step)`, or a function of the chat context the model
+received that returns one of those (to use an id a tool just returned). Every request is kept
+(`requests`: the chat context, the tools offered and the tool choice), so tests can check what the
+model was told. Usage is reported under the provider and model names given, so the price table
+applies to it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import Callable, Sequence
@@ -31,7 +35,13 @@ class Call:
     arguments: dict[str, Any]
 
 
-Reply = Say | Call | list[Call]
+@dataclass(frozen=True)
+class Slow:
+    seconds: float
+    step: Any
+
+
+Reply = Say | Call | list[Call] | Slow | BaseException
 Step = Reply | Callable[[llm.ChatContext], Reply]
 
 
@@ -47,6 +57,7 @@ def call(name: str, **arguments: Any) -> Call:
 class Request:
     chat_ctx: llm.ChatContext
     tools: list[llm.Tool]
+    tool_choice: Any = None
 
     @property
     def tool_names(self) -> list[str]:
@@ -89,19 +100,29 @@ def last_output(chat_ctx: llm.ChatContext) -> dict[str, Any]:
 
 
 class ScriptedLLM(llm.LLM):
-    def __init__(self, script: Sequence[Step] = ()) -> None:
+    def __init__(
+        self,
+        script: Sequence[Step] = (),
+        *,
+        provider: str = "api.openai.com",
+        model: str = "gpt-4o-mini",
+        prompt_tokens: int = 1000,
+        completion_tokens: int = 50,
+    ) -> None:
         super().__init__()
         self.script: list[Step] = list(script)
         self.requests: list[Request] = []
+        self._provider, self._model = provider, model
+        self.usage_per_request = (prompt_tokens, completion_tokens)
         self._ids = itertools.count(1)
 
     @property
     def model(self) -> str:
-        return "scripted"
+        return self._model
 
     @property
     def provider(self) -> str:
-        return "tests"
+        return self._provider
 
     def extend(self, steps: Sequence[Step]) -> None:
         self.script.extend(steps)
@@ -120,28 +141,37 @@ class ScriptedLLM(llm.LLM):
         tool_choice: Any = NOT_GIVEN,
         extra_kwargs: Any = NOT_GIVEN,
     ) -> llm.LLMStream:
-        self.requests.append(Request(chat_ctx=chat_ctx.copy(), tools=list(tools or [])))
+        self.requests.append(
+            Request(chat_ctx=chat_ctx.copy(), tools=list(tools or []), tool_choice=tool_choice)
+        )
         step: Step = self.script.pop(0) if self.script else Say(EXHAUSTED)
-        reply = step(chat_ctx) if callable(step) else step
+        reply = step(chat_ctx) if callable(step) and not isinstance(step, BaseException) else step
         return _ScriptedStream(
             self,
             reply,
             next(self._ids),
             chat_ctx=chat_ctx,
             tools=tools or [],
-            conn_options=conn_options,
+            # a scripted failure is the provider's answer: LiveKit must not retry it
+            conn_options=APIConnectOptions(max_retry=0, timeout=conn_options.timeout),
         )
 
 
 class _ScriptedStream(llm.LLMStream):
     def __init__(self, owner: ScriptedLLM, reply: Reply, n: int, **kwargs: Any) -> None:
         super().__init__(owner, **kwargs)
+        self._owner = owner
         self._reply = reply
         self._n = n
 
     async def _run(self) -> None:
-        chunk_id = f"scripted-{self._n}"
         reply = self._reply
+        while isinstance(reply, Slow):
+            await asyncio.sleep(reply.seconds)
+            reply = reply.step
+        if isinstance(reply, BaseException):
+            raise reply
+        chunk_id = f"scripted-{self._n}"
         if isinstance(reply, Say):
             delta = llm.ChoiceDelta(role="assistant", content=reply.text)
         else:
@@ -158,9 +188,14 @@ class _ScriptedStream(llm.LLMStream):
                 ],
             )
         self._event_ch.send_nowait(llm.ChatChunk(id=chunk_id, delta=delta))
+        prompt, completion = self._owner.usage_per_request
         self._event_ch.send_nowait(
             llm.ChatChunk(
                 id=chunk_id,
-                usage=llm.CompletionUsage(completion_tokens=5, prompt_tokens=50, total_tokens=55),
+                usage=llm.CompletionUsage(
+                    prompt_tokens=prompt,
+                    completion_tokens=completion,
+                    total_tokens=prompt + completion,
+                ),
             )
         )
