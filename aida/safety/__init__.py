@@ -1,0 +1,20 @@
+"""Patient safety checks in code, run before the LLM: the model may ignore a prompt, not these."""
+
+from aida.safety.emergency import (
+    CATEGORIES,
+    EmergencyMatch,
+    Kind,
+    detect_emergency,
+    is_all_clear,
+)
+from aida.safety.messages import emergency_message, write_refusal
+
+__all__ = [
+    "CATEGORIES",
+    "EmergencyMatch",
+    "Kind",
+    "detect_emergency",
+    "emergency_message",
+    "is_all_clear",
+    "write_refusal",
+]

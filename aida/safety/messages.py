@@ -1,0 +1,35 @@
+"""What Aida says when an emergency is detected: fixed text, never generated, so the words a caller
+in danger hears are reviewed once and always the same. Short sentences, the action first, the
+number stated plainly; the text-to-speech voice reads them as written."""
+
+from __future__ import annotations
+
+from aida.safety.emergency import Kind
+
+_MEDICAL = (
+    "This may be a medical emergency. Please hang up now and call {emergency_number}, "
+    "or go to the nearest emergency room. I can't help with emergencies on this line."
+)
+_SELF_HARM = (
+    "I'm really sorry you're going through this, and you don't have to face it alone. "
+    "Please call or text {crisis_line}, the suicide and crisis line, now. "
+    "If you are in immediate danger, call {emergency_number}."
+)
+_WRITE_REFUSAL = (
+    "I can't book, move or cancel appointments while this may be an emergency. "
+    "Please hang up and call {emergency_number} now."
+)
+
+
+def emergency_message(kind: Kind, emergency_number: str, crisis_line: str) -> str:
+    """The sentence Aida speaks at once when `detect_emergency` fires."""
+    if kind == "self_harm":
+        return _SELF_HARM.format(crisis_line=crisis_line, emergency_number=emergency_number)
+    if kind == "medical":
+        return _MEDICAL.format(emergency_number=emergency_number)
+    raise ValueError(f"unknown emergency kind: {kind!r}")
+
+
+def write_refusal(emergency_number: str) -> str:
+    """What a booking, moving or cancelling tool answers while an emergency is open."""
+    return _WRITE_REFUSAL.format(emergency_number=emergency_number)
