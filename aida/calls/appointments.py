@@ -100,8 +100,16 @@ def callback_requests(events: Iterable[Event]) -> list[dict[str, Any]]:
         kind = str(item.get("kind") or "follow_up")
         reason = str(item.get("reason") or item.get("text") or "").strip()
         text = f"Call the patient back: {reason}" if kind == "callback" else reason
-        items.append({"kind": kind, "text": text or "Call the patient back.", "source": "call"})
-    return items
+        entry: dict[str, Any] = {
+            "kind": kind,
+            "text": text or "Call the patient back.",
+            "source": "call",
+        }
+        if item.get("urgent"):
+            entry["urgent"] = True
+        items.append(entry)
+    # Urgent items (a possible emergency) first: staff read the top of the list.
+    return sorted(items, key=lambda i: not i.get("urgent"))
 
 
 def failed_writes(events: Iterable[Event]) -> list[dict[str, Any]]:

@@ -34,10 +34,15 @@ function describe(event) {
       ];
     case 'identity_refused':
       return ['Identity check refused', event.reason ? humanize(event.reason) : null];
+    case 'emergency':
+      return ['Possible emergency', event.category ? humanize(event.category) : null];
+    case 'emergency_cleared':
+      return ['Caller said it is not an emergency', null];
     case 'action_item': {
       const item = event.item || {};
       if (typeof item === 'string') return ['Action item', item];
       const text = item.text || item.reason || item.summary || null;
+      if (item.urgent) return ['Urgent action item', text];
       return [item.kind === 'callback' ? 'Callback requested' : 'Action item', text];
     }
     case 'agent_state':

@@ -18,7 +18,30 @@ function actionItem(item) {
   if (typeof item === 'string') return h('li', {}, item);
   const text = item.text || item.summary || item.description || JSON.stringify(item);
   const kind = item.kind || item.type;
-  return h('li', {}, kind ? h('span', { class: 'badge' }, humanize(kind)) : null, ' ', text);
+  return h(
+    'li',
+    item.urgent ? { class: 'urgent' } : {},
+    kind ? h('span', { class: item.urgent ? 'badge urgent' : 'badge' }, humanize(kind)) : null,
+    ' ',
+    text,
+  );
+}
+
+// Urgent items (a possible emergency) come first, whatever order the record holds them in.
+function byUrgency(items) {
+  return [...items].sort((a, b) => Number(Boolean(b && b.urgent)) - Number(Boolean(a && a.urgent)));
+}
+
+function emergencyBanner(call) {
+  const urgent = (call.action_items || []).filter((i) => i && i.urgent);
+  const flagged = urgent.length || (call.timeline || []).some((e) => e.type === 'emergency');
+  if (!flagged) return null;
+  return h(
+    'div',
+    { class: 'alert error', role: 'alert' },
+    h('strong', {}, 'Possible emergency. '),
+    urgent.length ? urgent[0].text : 'The caller described emergency signs and was told to call emergency services.',
+  );
 }
 
 const ACTION_LABEL = {
@@ -254,6 +277,7 @@ export async function renderCall(main, id) {
     back,
     h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${call.user_phone || 'an unknown caller'}`),
     h('p', { class: 'lead' }, `${fmtDateTime(started, tz)} (${tzName(tz, started || undefined)})`),
+    emergencyBanner(call),
     h(
       'div',
       { class: 'call-grid' },
@@ -274,7 +298,7 @@ export async function renderCall(main, id) {
         'Action items',
         'sec-actions',
         call.action_items && call.action_items.length
-          ? h('ul', { class: 'action-items' }, call.action_items.map(actionItem))
+          ? h('ul', { class: 'action-items' }, byUrgency(call.action_items).map(actionItem))
           : h('p', { class: 'muted' }, 'No action items.'),
       ),
       section(
