@@ -15,20 +15,22 @@ the store itself makes a repeated booking or move return the same appointment.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from livekit.agents import Agent, RunContext, function_tool
-from livekit.agents.llm import ChatContext, ToolError
+from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
+from livekit.agents.llm import ChatContext, ChatMessage, ToolError
 
-from aida.agent.identity import names_match
 from aida.agent.prompts import build_instructions, caller_context, greeting
-from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
+from aida.agent.state import Caller, CallState
+from aida.agent.verification import audit, require_verified, verify_caller
 from aida.config import Settings
 from aida.errors import AidaError, InvalidPhone, SlotTaken
+from aida.safety import detect_emergency, emergency_message, is_all_clear, write_refusal
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
@@ -36,15 +38,20 @@ from aida.tools.book_appointment import book_appointment
 from aida.tools.cancel_appointment import cancel_appointment
 from aida.tools.find_available_slots import find_available_slots
 from aida.tools.list_appointments import list_appointments
-from aida.tools.register_patient import clean_name
 from aida.tools.reschedule_appointment import reschedule_appointment
 from aida.tools.update_preferences import update_preferences
 
 logger = logging.getLogger("aida.agent")
 
-NOT_IDENTIFIED = (
-    "I need to confirm who I'm speaking with first. "
-    "What's the phone number on your file, and your full name?"
+# Tools that read or change a patient's records: each call is in the audit trail.
+PATIENT_DATA_TOOLS = frozenset(
+    {
+        "list_appointments",
+        "book_appointment",
+        "cancel_appointment",
+        "reschedule_appointment",
+        "remember_preference",
+    }
 )
 INTERNAL_ERROR = (
     "Sorry, something went wrong on my side. I can have the clinic staff call you back."
@@ -56,6 +63,21 @@ Ctx = RunContext[CallState]
 
 def _tool_output(result: ToolResult) -> str:
     return json.dumps(result.to_dict(), default=str)
+
+
+def _audit_detail(result: ToolResult) -> dict[str, Any]:
+    """Which rows a tool touched, never what anybody said."""
+    detail: dict[str, Any] = {}
+    appointment = result.data.get("appointment")
+    if isinstance(appointment, dict) and appointment.get("id"):
+        detail["appointment_id"] = appointment["id"]
+    previous = result.data.get("previous")
+    if isinstance(previous, dict) and previous.get("id"):
+        detail["previous_id"] = previous["id"]
+    appointments = result.data.get("appointments")
+    if isinstance(appointments, list):
+        detail["appointment_ids"] = [a.get("id") for a in appointments if isinstance(a, dict)]
+    return detail
 
 
 def _error_message(exc: AidaError) -> str:
@@ -79,6 +101,72 @@ class Aida(Agent):
     async def on_enter(self) -> None:
         if self._greet:
             self.session.generate_reply(instructions=greeting(self._settings))
+
+    # --- the emergency guard ------------------------------------------------------------------
+    # A small model does not reliably keep a safety rule written in its prompt, so every caller
+    # turn is checked in code before the model sees it. On a match Aida says a fixed message at
+    # once; the model is not asked for this turn (so no tool runs in it), the write tools refuse
+    # until the caller says it is not an emergency, and the call record gets an urgent item.
+    # Voice turns are checked in `on_user_turn_completed` (final transcripts, before the LLM);
+    # typed turns (console, web chat, text simulations) reach the model without that hook, so
+    # `llm_node` checks any caller message not checked yet. Each message is checked once.
+
+    def _screen(self, message: ChatMessage) -> str | None:
+        """The fixed emergency message for this caller message, or None to go on."""
+        state: CallState = self.session.userdata
+        if message.id in state.screened_messages:
+            return None
+        state.screened_messages.add(message.id)
+        text = message.text_content or ""
+        match = detect_emergency(text)
+        if match is None:
+            if state.emergency is not None and is_all_clear(text):
+                state.emergency = None
+                state.timeline.record("emergency_cleared")
+                logger.info("emergency called off by the caller")
+            return None
+        if state.emergency is None:
+            state.timeline.record("emergency", kind=match.kind, category=match.category)
+            state.timeline.record(
+                "action_item",
+                item={
+                    "kind": "emergency",
+                    "urgent": True,
+                    "reason": "The caller described a possible emergency "
+                    f"({match.category.replace('_', ' ')}) and was told to call emergency "
+                    "services. Check on the patient now.",
+                    "identified": state.verified_caller is not None,
+                    "ts": state.tools.now().isoformat(),
+                },
+            )
+        state.emergency = match
+        logger.warning("emergency guard: %s (%s)", match.category, match.kind)
+        settings = self._settings
+        return emergency_message(match.kind, settings.emergency_number, settings.crisis_line)
+
+    async def on_user_turn_completed(self, turn_ctx: ChatContext, new_message: ChatMessage) -> None:
+        message = self._screen(new_message)
+        if message is None:
+            return
+        with contextlib.suppress(RuntimeError):
+            # Drop what the model may have started on this turn already (preemptive generation).
+            self.session.interrupt(force=True)
+        # StopResponse drops the turn; keep the caller's words in the conversation and the record.
+        self._chat_ctx.items.append(new_message)
+        self.session._conversation_item_added(new_message)
+        self.session.say(message, allow_interruptions=False)
+        raise StopResponse()
+
+    async def llm_node(
+        self, chat_ctx: ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
+    ) -> AsyncIterator[llm.ChatChunk | str]:
+        last = next((m for m in reversed(chat_ctx.messages()) if m.role == "user"), None)
+        message = self._screen(last) if last is not None else None
+        if message is not None:
+            yield message
+            return
+        async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+            yield chunk
 
     # --- the machinery every tool goes through ---------------------------------------------
 
@@ -107,11 +195,14 @@ class Aida(Agent):
                 duration_ms=duration_ms,
                 **fields,
             )
-            outcome = "ok" if ok else f"error {fields.get('error', {}).get('code')}"
+            error = fields.get("error", {})
+            outcome = "ok" if ok else f"error {error.get('code') or error.get('error')}"
             logger.info("tool %s %s in %.0f ms", name, outcome, duration_ms)
 
         async def body() -> ToolResult:
             try:
+                if write and state.emergency is not None:
+                    raise ToolError(write_refusal(self._settings.emergency_number))
                 result = await op()
             except AidaError as exc:
                 finish(False, error=exc.to_dict())
@@ -127,6 +218,8 @@ class Aida(Agent):
                 finish(False, error={"error": "internal", "message": type(exc).__name__})
                 raise ToolError(INTERNAL_ERROR) from None
             finish(True, result=result.to_dict())
+            if name in PATIENT_DATA_TOOLS and state.verified_caller is not None:
+                await audit(state, name, state.verified_caller.phone, **_audit_detail(result))
             return result
 
         if not write:
@@ -153,10 +246,7 @@ class Aida(Agent):
         return _tool_output(await asyncio.shield(task))
 
     def _phone(self, ctx: Ctx) -> str:
-        caller = ctx.userdata.caller
-        if caller is None:
-            raise ToolError(NOT_IDENTIFIED)
-        return caller.phone
+        return require_verified(ctx.userdata).phone
 
     # --- tools -----------------------------------------------------------------------------
 
@@ -175,21 +265,26 @@ class Aida(Agent):
         return await self._invoke(ctx, "get_current_time", {}, op)
 
     @function_tool
-    async def identify_caller(self, ctx: Ctx, full_name: str, phone: str | None = None) -> str:
-        """Identify the caller before anything about their appointments is revealed or changed.
+    async def identify_caller(
+        self, ctx: Ctx, full_name: str, date_of_birth: str, phone: str | None = None
+    ) -> str:
+        """Confirm who the caller is, before anything about their appointments is revealed or
+        changed, and before booking. Also registers a new patient.
 
         Args:
             full_name: The caller's full name as they said it.
+            date_of_birth: Their date of birth in their own words, e.g. "March 3rd 1985".
             phone: The phone number on their patient file, as they said it. Leave empty when
-                the caller is already identified by caller ID.
+                the call note says the caller ID number is known.
         """
         state = ctx.userdata
-        masked = {"full_name": full_name, "phone": self._mask(phone)}
-
-        async def op() -> ToolResult:
-            return await self._identify(state, full_name, phone)
-
-        return await self._invoke(ctx, "identify_caller", masked, op)
+        masked = {"full_name": full_name, "date_of_birth": "given", "phone": self._mask(phone)}
+        return await self._invoke(
+            ctx,
+            "identify_caller",
+            masked,
+            lambda: verify_caller(state, self._settings, full_name, date_of_birth, phone),
+        )
 
     def _mask(self, phone: str | None) -> str | None:
         if not phone:
@@ -198,72 +293,6 @@ class Aida(Agent):
             return mask_phone(normalize_phone(phone, self._settings.phone_region))
         except InvalidPhone:
             return "invalid"
-
-    async def _identify(self, state: CallState, full_name: str, phone: str | None) -> ToolResult:
-        tools = state.tools
-        name = clean_name(full_name)
-        given = normalize_phone(phone, self._settings.phone_region) if phone else None
-        caller = state.caller
-
-        if caller is not None:
-            # One patient per call: once known (by caller ID or by name and number), the
-            # caller cannot be switched to another record, whoever they say they are.
-            if given is not None and given != caller.phone:
-                state.timeline.record("identity_refused", reason="different_phone")
-                raise ToolError(
-                    "I can only help with the appointments of the patient on this call. "
-                    "The other person is welcome to call us themselves."
-                )
-            if caller.on_file and caller.name:
-                if not names_match(name, caller.name):
-                    # Caller ID already decided who this is; say nothing about the file.
-                    return ToolResult(
-                        say="You're already identified on this call by your phone number.",
-                        data={"identified": True, "source": caller.source},
-                    )
-                return ToolResult(
-                    say=f"Thanks, {caller.name}. You're identified.",
-                    data={"identified": True, "name": caller.name, "source": caller.source},
-                )
-            patient = await tools.store.upsert_patient(caller.phone, name)
-            caller.new_patient = caller.new_patient or not caller.on_file
-            caller.on_file, caller.name = True, patient.name
-            state.timeline.record("caller_identified", source=caller.source, new_patient=True)
-            return ToolResult(
-                say=f"Thank you, {patient.name}, you're registered.",
-                data={"identified": True, "name": patient.name, "new_patient": True},
-            )
-
-        if given is None:
-            raise ToolError("What's the phone number on your patient file?")
-        if state.identify_failures >= MAX_IDENTIFY_ATTEMPTS:
-            raise ToolError(
-                "I can't confirm your identity over the phone. I can ask the clinic staff to "
-                "call you back."
-            )
-        patient = await tools.store.get_patient(given)
-        if patient is not None and patient.name and not names_match(name, patient.name):
-            state.identify_failures += 1
-            state.timeline.record("identity_refused", reason="name_mismatch")
-            raise ToolError(
-                "That name doesn't match our records for that number. Could you check the "
-                "number and say your full name again?"
-            )
-        new_patient = patient is None
-        if patient is None or not patient.name:
-            patient = await tools.store.upsert_patient(given, name)
-        state.caller = Caller(
-            phone=given, name=patient.name, source="spoken", on_file=True, new_patient=new_patient
-        )
-        state.timeline.record("caller_identified", source="spoken", new_patient=new_patient)
-        say = (
-            f"Thank you, {patient.name}, you're registered."
-            if new_patient
-            else f"Thanks, {patient.name}, I've found your file."
-        )
-        return ToolResult(
-            say=say, data={"identified": True, "name": patient.name, "new_patient": new_patient}
-        )
 
     @function_tool
     async def find_available_slots(self, ctx: Ctx, when: str | None = None) -> str:

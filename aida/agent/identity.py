@@ -1,9 +1,11 @@
-"""Who is calling: the phone number the line or our API vouches for, before any tool runs.
+"""Who may be calling: the phone number the line or the web form presents, before any tool runs.
 
-Two sources are trusted because neither is under the caller's control: the caller ID that a SIP
-trunk puts on the SIP participant (`sip.phoneNumber`), and the `phone` our API writes into the
-token or dispatch metadata when it issues a web session. Anything the caller says is not a source
-here; that goes through `identify_caller` and the name on file.
+The caller ID a SIP trunk puts on the SIP participant (`sip.phoneNumber`) and the `phone` a web
+visitor typed (our API copies it into the token and dispatch metadata) are hints: caller ID can be
+spoofed and anyone can type a number. They let Aida find the file and ask "Am I speaking with
+Jane?"; the caller is verified only by `identify_caller` (name and date of birth, see
+`aida.agent.verification`) or by a patient assertion signed by the clinic's portal, which the
+worker checks here itself with PORTAL_IDENTITY_SECRET (source "portal").
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from aida.scheduling.phones import normalize_phone
 logger = logging.getLogger("aida.identity")
 
 SIP_PHONE_ATTRIBUTE = "sip.phoneNumber"
-CallerIdSource = Literal["sip", "token", "none"]
+CallerIdSource = Literal["sip", "token", "portal", "none"]
 
 
 @dataclass(frozen=True)
 class CallerId:
-    phone: str | None  # E.164, or None when nothing trustworthy was presented
+    phone: str | None  # E.164, or None when no usable number was presented
     source: CallerIdSource
+    name: str | None = None  # from a portal assertion only
 
     @property
     def known(self) -> bool:
@@ -41,15 +44,36 @@ def _is_sip(participant: Any) -> bool:
     return getattr(participant, "kind", None) == rtc.ParticipantKind.PARTICIPANT_KIND_SIP
 
 
-def _phone_from_metadata(raw: str | None) -> str | None:
+def _metadata_field(raw: str | None, key: str) -> str | None:
     if not raw:
         return None
     try:
         data = json.loads(raw)
     except (TypeError, ValueError):
         return None
-    if isinstance(data, dict) and isinstance(data.get("phone"), str):
-        return data["phone"]
+    if isinstance(data, dict) and isinstance(data.get(key), str):
+        return data[key]
+    return None
+
+
+def _portal_identity(
+    raws: tuple[str | None, ...], secret: str | None, region: str
+) -> CallerId | None:
+    if not secret:
+        return None
+    from aida.errors import InvalidAssertion
+    from aida.portal import verify_patient_assertion
+
+    for raw in raws:
+        token = _metadata_field(raw, "assertion")
+        if not token:
+            continue
+        try:
+            identity = verify_patient_assertion(token, secret, region=region)
+        except InvalidAssertion:
+            logger.info("portal assertion refused; the web phone stays a hint")
+            continue
+        return CallerId(phone=identity.phone, source="portal", name=identity.name)
     return None
 
 
@@ -64,16 +88,26 @@ def _normalized(raw: str | None, region: str) -> str | None:
         return None
 
 
-def caller_id_of(participant: Any, job_metadata: str | None, region: str = "US") -> CallerId:
-    """The trusted caller ID: SIP caller ID first, then the dispatch (job) metadata our API set,
-    then the participant's token metadata; `NO_CALLER_ID` when none yields a valid number."""
+def caller_id_of(
+    participant: Any,
+    job_metadata: str | None,
+    region: str = "US",
+    portal_secret: str | None = None,
+) -> CallerId:
+    """Who the line says is calling: a valid portal assertion first (proof), then SIP caller ID,
+    then the phone in the dispatch (job) metadata or the participant's token metadata (hints);
+    `NO_CALLER_ID` when none yields a valid number."""
+    raws = (job_metadata, getattr(participant, "metadata", None))
+    portal = _portal_identity(raws, portal_secret, region)
+    if portal is not None:
+        return portal
     if participant is not None and _is_sip(participant):
         attrs = getattr(participant, "attributes", None) or {}
         phone = _normalized(attrs.get(SIP_PHONE_ATTRIBUTE), region)
         if phone:
             return CallerId(phone=phone, source="sip")
-    for raw in (job_metadata, getattr(participant, "metadata", None)):
-        phone = _normalized(_phone_from_metadata(raw), region)
+    for raw in raws:
+        phone = _normalized(_metadata_field(raw, "phone"), region)
         if phone:
             return CallerId(phone=phone, source="token")
     return NO_CALLER_ID

@@ -128,10 +128,21 @@ def wire_timeline(session: AgentSession[CallState], state: CallState) -> None:
 
 
 async def initial_caller(tools: ToolContext, caller_id: CallerId) -> Caller | None:
-    """The caller as the line presents them: known by caller ID (on file or not), or nobody."""
+    """The caller as the line presents them: a hint from caller ID or the web form (on file or
+    not, not yet verified), a patient the clinic's portal vouched for (verified), or nobody."""
     if caller_id.phone is None:
         return None
     patient = await tools.store.get_patient(caller_id.phone)
+    if caller_id.source == "portal":
+        if patient is None and caller_id.name:
+            patient = await tools.store.upsert_patient(caller_id.phone, caller_id.name)
+        return Caller(
+            phone=caller_id.phone,
+            name=patient.name if patient else caller_id.name,
+            source="portal",
+            on_file=patient is not None,
+            verified=True,
+        )
     return Caller(
         phone=caller_id.phone,
         name=patient.name if patient else None,
@@ -183,7 +194,13 @@ async def run_call(
     settings = settings or get_settings()
     await ctx.connect()
     participant = await ctx.wait_for_participant()
-    caller_id = caller_id_of(participant, ctx.job.metadata, settings.phone_region)
+    secret = settings.portal_identity_secret
+    caller_id = caller_id_of(
+        participant,
+        ctx.job.metadata,
+        settings.phone_region,
+        portal_secret=secret.get_secret_value() if secret is not None else None,
+    )
 
     owns_store = store is None
     if store is None:
@@ -231,6 +248,7 @@ async def run_call(
         room=ctx.room.name,
         caller_id=caller_id.source,
         identified=state.caller is not None,
+        verified=bool(state.caller and state.caller.verified),
         on_file=bool(state.caller and state.caller.on_file),
         providers=providers.description,
     )

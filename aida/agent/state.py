@@ -13,21 +13,27 @@ from typing import Any, Literal
 
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
+from aida.safety import EmergencyMatch
 from aida.tools.base import ToolContext
 
-# A caller who gets the name wrong this many times is offered a callback instead of more tries.
+# Within one call, a caller who fails the identity check this many times is offered a callback
+# instead of more tries, whichever numbers they give (the store also counts per number, across
+# calls: IDENTITY_MAX_FAILURES).
 MAX_IDENTIFY_ATTEMPTS = 3
 
 
 @dataclass
 class Caller:
-    """The patient this call acts for; fixed for the rest of the call once set."""
+    """The patient this call is about. Caller ID ("sip") and the web form ("token") only say who
+    it may be; `verified` is set once the caller proved it (name and date of birth matching the
+    file, or a portal assertion signed by the clinic), and then it is fixed for the call."""
 
     phone: str  # E.164; never logged at INFO
     name: str | None
-    source: Literal["sip", "token", "spoken"]
+    source: Literal["sip", "token", "spoken", "portal"]
     on_file: bool  # a patient record exists for this phone
     new_patient: bool = False  # registered during this call
+    verified: bool = False
 
 
 @dataclass
@@ -49,6 +55,9 @@ class CallState:
     # `session_usage_updated`: {"type": "llm_usage", "provider", "model", "input_tokens", ...}
     usage: list[dict[str, Any]] = field(default_factory=list)
     identify_failures: int = 0
+    # The emergency the caller described and has not called off; write tools refuse meanwhile.
+    emergency: EmergencyMatch | None = None
+    screened_messages: set[str] = field(default_factory=set)  # caller message ids checked
     # One write at a time per call, held across cancellation (see aida.agent.aida).
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -56,6 +65,11 @@ class CallState:
     @property
     def caller_phone(self) -> str | None:
         return self.caller.phone if self.caller else None
+
+    @property
+    def verified_caller(self) -> Caller | None:
+        """The caller once proven; tools that reveal or change patient data act only for them."""
+        return self.caller if self.caller is not None and self.caller.verified else None
 
     async def wait_for_writes(self) -> None:
         """Let writes the model's turn was cancelled around finish before the call is recorded."""

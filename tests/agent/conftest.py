@@ -30,6 +30,7 @@ TZ = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
 CALLER = "+12025550143"
 OTHER = "+12025550188"  # "the wife"
+JANE_DOB = "March 3rd 1985"
 
 
 def local(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -67,14 +68,14 @@ def tools(store: Store, settings: Settings, clock: FixedClock) -> ToolContext:
 
 @pytest.fixture
 async def jane(store: Store) -> str:
-    await store.upsert_patient(CALLER, "Jane Doe")
+    await store.upsert_patient(CALLER, "Jane Doe", date_of_birth=dt.date(1985, 3, 3))
     return CALLER
 
 
 @pytest.fixture
 async def wife(store: Store) -> str:
     """Another patient with an appointment the caller must never see."""
-    await store.upsert_patient(OTHER, "Mary Doe")
+    await store.upsert_patient(OTHER, "Mary Doe", date_of_birth=dt.date(1980, 7, 7))
     booking = await store.book(
         OTHER,
         local(4, 11).astimezone(dt.UTC),
@@ -118,4 +119,6 @@ def booked(appts: list, phone: str = CALLER) -> list:
 
 
 def known_caller(name: str | None = "Jane Doe", *, on_file: bool = True) -> Caller:
-    return Caller(phone=CALLER, name=name, source="sip", on_file=on_file)
+    """Jane, already verified on this call (by name and date of birth): the scheduling tests
+    start there; tests/agent/test_verification.py covers how a caller gets verified."""
+    return Caller(phone=CALLER, name=name, source="sip", on_file=on_file, verified=True)

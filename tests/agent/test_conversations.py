@@ -9,7 +9,7 @@ import re
 from aida.agent.prompts import build_instructions
 from aida.agent.state import CallState
 from aida.store.protocol import Store
-from tests.agent.conftest import CALLER, booked, known_caller, local, outputs
+from tests.agent.conftest import CALLER, JANE_DOB, OTHER, booked, known_caller, local, outputs
 from tests.scripted_llm import call, last_output, say, tool_outputs
 
 
@@ -156,7 +156,12 @@ async def test_someone_elses_appointments_are_refused(
     """Jane, known by caller ID, asks about her wife's appointments and gives her number."""
     script = [
         # the model tries everything it can: switch identity, then act on the wife's appointment
-        call("identify_caller", full_name="Mary Doe", phone="(202) 555-0188"),
+        call(
+            "identify_caller",
+            full_name="Mary Doe",
+            date_of_birth="July 7th 1980",
+            phone="(202) 555-0188",
+        ),
         call("list_appointments"),
         call("cancel_appointment", appointment_id=wife),
         call("reschedule_appointment", appointment_id=wife, new_start=local(5, 9).isoformat()),
@@ -193,15 +198,16 @@ async def test_someone_elses_appointments_are_refused(
     assert state.timeline.of_type("identity_refused")[0]["reason"] == "different_phone"
 
 
-async def test_identify_by_name_and_number_then_no_switching(
+async def test_identify_by_number_name_and_birth_date_then_no_switching(
     aida_session, store: Store, jane: str, wife: str
 ) -> None:
     script = [
         call("list_appointments"),  # before identification: refused
-        say("First, what's the number on your file and your full name?"),
-        call("identify_caller", full_name="Mary Smith", phone="202-555-0143"),  # wrong name
-        call("identify_caller", full_name="jane doe", phone="(202) 555-0143"),
-        call("identify_caller", full_name="Mary Doe", phone="202 555 0188"),  # switch: refused
+        say("First, what's the number on your file, your full name and date of birth?"),
+        # a wrong name, the right one, then a switch to another patient (refused)
+        call("identify_caller", full_name="Mary Smith", date_of_birth=JANE_DOB, phone="2025550143"),
+        call("identify_caller", full_name="jane doe", date_of_birth=JANE_DOB, phone="202 555 0143"),
+        call("identify_caller", full_name="Mary Doe", date_of_birth="7/7/1980", phone=OTHER),
         call("list_appointments"),
         say("Thanks Jane. You have no upcoming appointments."),
     ]
@@ -209,61 +215,21 @@ async def test_identify_by_name_and_number_then_no_switching(
         first = await session.run(user_input="What appointments do I have?")
         first.expect.next_event().is_function_call(name="list_appointments")
         out = first.expect.next_event().is_function_call_output(is_error=True).event().item
-        assert "confirm who I'm speaking with" in out.output
-        await session.run(user_input="It's 202 555 0143, Jane Doe. Also check Mary Doe's.")
+        assert "phone number on your file" in out.output
+        await session.run(
+            user_input="It's 202 555 0143, Jane Doe, March 3rd 1985. Also check Mary Doe's."
+        )
         seen = outputs(session)
         state: CallState = session.userdata
 
-    assert "doesn't match our records" in seen[1]
+    assert "couldn't confirm those details" in seen[1]
     assert "Jane Doe" not in seen[1]  # a mismatch never reveals the name on file
-    assert json.loads(seen[2])["name"] == "Jane Doe"
+    assert json.loads(seen[2])["verified"] is True
     assert "only help with the appointments of the patient on this call" in seen[3]
     assert state.caller is not None and state.caller.phone == CALLER
     assert state.caller.source == "spoken"
     assert json.loads(seen[4])["appointments"] == []
     assert state.identify_failures == 1
-
-
-async def test_identify_gives_up_after_repeated_wrong_names(
-    aida_session, store: Store, jane: str
-) -> None:
-    wrong = [call("identify_caller", full_name=f"Wrong Name{i}", phone=CALLER) for i in range(3)]
-    script = [*wrong, call("identify_caller", full_name="Jane Doe", phone=CALLER), say("...")]
-    async with aida_session(script, caller=None) as (session, _):
-        await session.run(user_input="I'm ... hmm.")
-        seen = outputs(session)
-        assert session.userdata.caller is None
-    assert "can't confirm your identity" in seen[-1]
-
-
-async def test_new_caller_is_registered_by_name(aida_session, store: Store) -> None:
-    script = [
-        call("identify_caller", full_name="Sam Lee", phone="+1 202 555 0199"),
-        lambda ctx: call("book_appointment", start=local(3, 9).isoformat()),
-        say("Welcome Sam, you're booked Tuesday at 9."),
-    ]
-    async with aida_session(script, caller=None) as (session, _):
-        await session.run(user_input="I'm new. Sam Lee, 202 555 0199. Tuesday at 9, yes.")
-        state: CallState = session.userdata
-    patient = await store.get_patient("+12025550199")
-    assert patient is not None and patient.name == "Sam Lee"
-    assert state.caller is not None and state.caller.new_patient
-    assert len(booked(await store.list_appointments(phone="+12025550199"), "+12025550199")) == 1
-
-
-async def test_emergency_gets_the_rule_and_no_tools(aida_session, settings, jane: str) -> None:
-    script = [say("This sounds like an emergency. Please hang up and call 911 now.")]
-    async with aida_session(script, caller=known_caller()) as (session, llm):
-        result = await session.run(user_input="I have crushing chest pain and my arm is numb.")
-        result.expect.next_event().is_message(role="assistant")
-        result.expect.no_more_events()
-        state: CallState = session.userdata
-
-    prompt = llm.requests[0].instructions
-    assert "hang up and call 911 now" in prompt
-    assert "Do not book anything" in prompt
-    assert state.timeline.of_type("tool_call") == []
-    assert "book_appointment" in llm.requests[0].tool_names  # tools were there, none was used
 
 
 def test_emergency_number_and_clinic_come_from_settings(settings) -> None:

@@ -9,8 +9,10 @@ import re
 from typing import Any
 from unittest.mock import AsyncMock, create_autospec
 
+import pytest
 from livekit import rtc
 from livekit.agents.testing import fake_job_context
+from pydantic import SecretStr
 
 from aida.agent.providers import Providers
 from aida.agent.session import LiveCall, run_call
@@ -94,7 +96,8 @@ async def test_sip_call_books_and_streams_the_timeline(
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": "+12025550143"})
     start_iso = local(4, 9).isoformat()
     script = [
-        say("Hi Jane, this is Aida from Riverside Family Clinic. How can I help?"),  # greeting
+        say("Hi, this is Aida from Riverside Family Clinic. Am I speaking with Jane?"),  # greeting
+        call("identify_caller", full_name="Jane Doe", date_of_birth="March 3rd 1985"),
         call("book_appointment", start=start_iso, reason="flu shot"),
         say("You're booked for Wednesday, March 4 at 9 AM."),
     ]
@@ -102,9 +105,11 @@ async def test_sip_call_books_and_streams_the_timeline(
     state = live.state
     assert state.caller is not None and state.caller.phone == CALLER
     assert state.caller.source == "sip" and state.caller.name == "Jane Doe"
-    assert "identified by caller ID as the patient Jane Doe" in llm.requests[0].instructions
+    assert state.caller.verified is False  # caller ID is a hint
+    assert "belongs to the patient file of Jane" in llm.requests[0].instructions
 
-    await live.session.run(user_input="Book me Wednesday at 9 for a flu shot. Yes, confirmed.")
+    said = "Jane Doe, March 3rd 1985. Book me Wednesday at 9 for a flu shot. Yes, confirmed."
+    await live.session.run(user_input=said)
     await live.session.aclose()
     await live.aclose()
 
@@ -120,11 +125,15 @@ async def test_sip_call_books_and_streams_the_timeline(
 
     transcript = [(e["role"], e["text"]) for e in events if e["type"] == "transcript"]
     assert transcript[0][0] == "assistant"  # the greeting
-    assert ("user", "Book me Wednesday at 9 for a flu shot. Yes, confirmed.") in transcript
+    assert ("user", said) in transcript
     assert transcript[-1] == ("assistant", "You're booked for Wednesday, March 4 at 9 AM.")
 
-    tool_call = next(e for e in events if e["type"] == "tool_call")
-    tool_result = next(e for e in events if e["type"] == "tool_result")
+    assert [e["name"] for e in events if e["type"] == "tool_call"] == [
+        "identify_caller",
+        "book_appointment",
+    ]
+    tool_call = [e for e in events if e["type"] == "tool_call"][-1]
+    tool_result = [e for e in events if e["type"] == "tool_result"][-1]
     assert tool_call["name"] == "book_appointment"
     assert tool_call["args"] == {"start": start_iso, "reason": "flu shot"}
     assert tool_result["tool_call_id"] == tool_call["tool_call_id"]
@@ -171,7 +180,8 @@ async def test_dispatch_metadata_and_unknown_number(
     )
     caller = live.state.caller
     assert caller is not None and caller.phone == "+12025550177" and not caller.on_file
-    assert "has no patient record yet" in llm.requests[0].instructions
+    assert "caller ID number is known" in llm.requests[0].instructions
+    assert "file of" not in llm.requests[0].instructions
     await live.session.aclose()
     await live.aclose()
 
@@ -217,6 +227,7 @@ async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
     script = [
         say("Hello Jane!"),
+        call("identify_caller", full_name="Jane Doe", date_of_birth="3/3/1985"),
         call("book_appointment", start=local(4, 9).isoformat()),
         say("Booked."),
         call("request_callback", reason="question about a bill"),
@@ -248,6 +259,7 @@ async def test_info_logs_show_the_flow_without_phone_numbers_or_words(
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
     script = [
         say("Hello Jane!"),
+        call("identify_caller", full_name="Jane Doe", date_of_birth="March 3rd 1985"),
         call("book_appointment", start=local(4, 9).isoformat(), reason="sore knee"),
         say("Booked for Wednesday."),
     ]
@@ -263,3 +275,53 @@ async def test_info_logs_show_the_flow_without_phone_numbers_or_words(
     assert "call started: caller id sip, on file" in text
     for secret in ("5550143", "knee", "Hello Jane", "Booked for Wednesday", "nine please"):
         assert secret not in text, secret
+
+
+async def test_portal_assertion_verifies_a_web_caller(
+    settings: Settings, store: Store, clock: Any, jane: str
+) -> None:
+    from aida.portal import sign_patient_assertion
+
+    secret = "portal-secret-for-tests-0123456789abcdef"
+    settings = settings.model_copy(update={"portal_identity_secret": SecretStr(secret)})
+    signed = sign_patient_assertion(CALLER, secret, name="Jane Doe")
+    room = mock_room()
+    live, llm = await start(
+        room, settings, store, clock, [say("Hello Jane!")],
+        job_metadata=json.dumps({"phone": CALLER, "assertion": signed}),
+    )  # fmt: skip
+    caller = live.state.caller
+    assert caller is not None and caller.source == "portal" and caller.verified
+    assert "confirmed as the patient Jane Doe" in llm.requests[0].instructions
+    await live.session.aclose()
+    await live.aclose()
+    assert published(room)[0]["verified"] is True
+
+
+@pytest.mark.parametrize("which", ["forged", "expired", "no secret configured"])
+async def test_a_bad_portal_assertion_leaves_the_phone_a_hint(
+    settings: Settings, store: Store, clock: Any, jane: str, which: str
+) -> None:
+    import datetime as dt
+
+    from aida.portal import sign_patient_assertion
+
+    secret = "portal-secret-for-tests-0123456789abcdef"
+    signed = {
+        "forged": lambda: sign_patient_assertion(CALLER, "another-secret-0123456789abcdefgh"),
+        "expired": lambda: sign_patient_assertion(
+            CALLER, secret, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+        ),
+        "no secret configured": lambda: sign_patient_assertion(CALLER, secret),
+    }[which]()
+    if which != "no secret configured":
+        settings = settings.model_copy(update={"portal_identity_secret": SecretStr(secret)})
+    room = mock_room()
+    live, _ = await start(
+        room, settings, store, clock, [say("Hello!")],
+        job_metadata=json.dumps({"phone": CALLER, "assertion": signed}),
+    )  # fmt: skip
+    caller = live.state.caller
+    assert caller is not None and caller.source == "token" and not caller.verified
+    await live.session.aclose()
+    await live.aclose()

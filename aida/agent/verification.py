@@ -1,0 +1,171 @@
+"""Who the caller proves to be: full name and date of birth against the file, before any patient
+data is revealed or changed.
+
+Caller ID and the web form's phone only point at a file; both are easy to fake or to know (family,
+colleagues). So, as clinics do, a caller is verified by two identifiers the line cannot supply:
+the full name and the date of birth on file. Failures are counted per phone number in the store,
+across calls, and a number with too many recent failures is locked for self-service (staff call
+back). Nothing said before verification tells whether a number or a name is on file: a wrong
+name and a wrong date of birth get the same answer, and so does a number that is not on file at
+all, except that a new number is registered (which is what a new patient needs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from livekit.agents.llm import ToolError
+
+from aida.agent.identity import names_match
+from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
+from aida.config import Settings
+from aida.scheduling.birthdates import parse_date_of_birth
+from aida.scheduling.phones import normalize_phone
+from aida.store.models import AuditEntry
+from aida.tools.base import ToolResult
+from aida.tools.register_patient import clean_name
+
+logger = logging.getLogger("aida.verification")
+
+NOT_VERIFIED = (
+    "Before I can look at or change appointments, I need to confirm who I'm speaking with: "
+    "please tell me your full name and date of birth."
+)
+NOT_IDENTIFIED = (
+    "Before I can look at or change appointments, I need the phone number on your file, your "
+    "full name and your date of birth."
+)
+NO_MATCH = (
+    "I couldn't confirm those details. Could you say your full name and your date of birth again?"
+)
+LOCKED = (
+    "I can't confirm your identity over the phone right now. I can ask the clinic staff to call "
+    "you back to help."
+)
+NEEDS_STAFF = (
+    "Thank you. I can't confirm your identity over the phone yet, so I've asked the clinic staff "
+    "to call you back to confirm your details. I can still tell you which times are free."
+)
+OTHER_PATIENT = (
+    "I can only help with the appointments of the patient on this call. The other person is "
+    "welcome to call us themselves."
+)
+
+
+def audit_actor(state: CallState) -> str:
+    return f"call:{state.call_id}"
+
+
+async def audit(state: CallState, action: str, phone: str | None, **detail: Any) -> None:
+    """One row of the access trail. A store that cannot take it must not break the call: the
+    timeline (kept in the call record) holds the same event."""
+    entry = AuditEntry(
+        at=state.tools.now(),
+        actor=audit_actor(state),
+        action=action,
+        patient_phone=phone,
+        detail=detail,
+    )
+    try:
+        await state.tools.store.record_audit(entry)
+    except Exception as exc:
+        logger.warning("audit row not written (%s): %s", type(exc).__name__, action)
+
+
+def require_verified(state: CallState) -> Caller:
+    """The verified caller, or the refusal that tells the model what to ask for."""
+    caller = state.verified_caller
+    if caller is None:
+        raise ToolError(NOT_VERIFIED if state.caller is not None else NOT_IDENTIFIED)
+    return caller
+
+
+def _staff_callback(state: CallState, reason: str) -> None:
+    item = {
+        "kind": "callback",
+        "reason": reason,
+        "identified": False,
+        "ts": state.tools.now().isoformat(),
+    }
+    state.timeline.record("action_item", item=item)
+
+
+async def verify_caller(
+    state: CallState,
+    settings: Settings,
+    full_name: str,
+    date_of_birth: str,
+    phone: str | None,
+) -> ToolResult:
+    tools = state.tools
+    store = tools.store
+    now = tools.now()
+    name = clean_name(full_name)
+    today = now.astimezone(tools.clinic_hours.tz).date()
+    born = parse_date_of_birth(date_of_birth, today, day_first=settings.phone_region != "US")
+    given = normalize_phone(phone, settings.phone_region) if phone else None
+    current = state.caller
+
+    if current is not None and current.verified:
+        if given is not None and given != current.phone:
+            state.timeline.record("identity_refused", reason="different_phone")
+            raise ToolError(OTHER_PATIENT)
+        return ToolResult(
+            say=f"Thanks, {current.name}, you're already confirmed on this call.",
+            data={"verified": True},
+        )
+    target = given or (current.phone if current is not None else None)
+    if target is None:
+        raise ToolError("What's the phone number on your patient file?")
+
+    window = dt.timedelta(minutes=settings.identity_lockout_minutes)
+    recent = await store.count_identity_failures(target, now - window)
+    if recent >= settings.identity_max_failures or state.identify_failures >= MAX_IDENTIFY_ATTEMPTS:
+        state.timeline.record("identity_refused", reason="locked")
+        await audit(state, "identity_locked", target)
+        raise ToolError(LOCKED)
+
+    patient = await store.get_patient(target)
+    source = current.source if current is not None and current.phone == target else "spoken"
+
+    if patient is None or (patient.name is None and patient.date_of_birth is None):
+        # A new patient: name and date of birth are recorded, not verified (there is nothing to
+        # verify against); the record is theirs from now on.
+        patient = await store.upsert_patient(target, name, date_of_birth=born)
+        state.caller = Caller(
+            phone=target, name=patient.name, source=source, on_file=True, new_patient=True,
+            verified=True,
+        )  # fmt: skip
+        state.timeline.record("caller_identified", source=source, new_patient=True, verified=True)
+        await audit(state, "patient_registered", target)
+        return ToolResult(
+            say=f"Thank you, {patient.name}. I've noted your name and date of birth.",
+            data={"verified": True},
+        )
+
+    if patient.date_of_birth is None:
+        # On file from before dates of birth were kept: nothing to check the caller against over
+        # the phone, so staff confirm it by calling back. Not a failure of the caller's.
+        state.timeline.record("identity_refused", reason="no_date_of_birth_on_file")
+        _staff_callback(state, "Confirm the patient's identity and record their date of birth.")
+        await audit(state, "identity_needs_staff", target)
+        return ToolResult(say=NEEDS_STAFF, data={"verified": False, "callback_requested": True})
+
+    if not (patient.name and names_match(name, patient.name)) or patient.date_of_birth != born:
+        state.identify_failures += 1
+        await store.record_identity_failure(target, now)
+        state.timeline.record("identity_refused", reason="no_match")
+        await audit(state, "identity_failed", target)
+        if recent + 1 >= settings.identity_max_failures:
+            raise ToolError(LOCKED)
+        raise ToolError(NO_MATCH)
+
+    await store.clear_identity_failures(target)
+    state.caller = Caller(
+        phone=target, name=patient.name, source=source, on_file=True, verified=True
+    )
+    state.timeline.record("caller_identified", source=source, new_patient=False, verified=True)
+    await audit(state, "identity_verified", target)
+    return ToolResult(say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True})
