@@ -7,6 +7,8 @@ instead of touching the environment.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,6 +19,31 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_SQLITE_URL = "sqlite:///data/aida.db"
+
+
+# A label is a short name for whoever holds a staff key ("frontdesk", "dr.kim"); it is what the
+# audit log records, so the key itself never has to be.
+_STAFF_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,39}")
+
+
+@dataclass(frozen=True)
+class StaffKey:
+    label: str
+    key: SecretStr
+
+
+def parse_staff_keys(entries: list[SecretStr]) -> list[StaffKey]:
+    """STAFF_API_KEYS entries as labelled keys: "label:key", or a plain "key" labelled "key<N>"
+    by its position (1-based). A plain key must therefore not look like "word:rest"."""
+    keys: list[StaffKey] = []
+    for position, entry in enumerate(entries, start=1):
+        raw = entry.get_secret_value().strip()
+        label, colon, key = raw.partition(":")
+        if colon and _STAFF_LABEL.fullmatch(label):
+            keys.append(StaffKey(label, SecretStr(key.strip())))
+        else:
+            keys.append(StaffKey(f"key{position}", SecretStr(raw)))
+    return keys
 
 
 def _csv(value: object) -> object:
@@ -32,6 +59,8 @@ class Settings(BaseSettings):
         env_ignore_empty=True,
         extra="ignore",
         case_sensitive=False,
+        # A refused value may be a secret (a staff key, an API key): name the variable, not it.
+        hide_input_in_errors=True,
     )
 
     # --- LiveKit (brief) ---
@@ -72,9 +101,19 @@ class Settings(BaseSettings):
     booking_horizon_days: int = Field(90, ge=1, le=730)
     phone_region: str = "US"
     emergency_number: str = "911"
+    crisis_line: str = "988"  # what Aida gives a caller who speaks of self-harm
+
+    # --- caller identity (ours) ---
+    # Failed identity checks per phone, counted across calls over the lockout window.
+    identity_max_failures: int = Field(3, ge=1, le=100)
+    identity_lockout_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
+    # Shared with the clinic's patient portal, which signs who a signed-in patient is (HS256).
+    portal_identity_secret: SecretStr | None = None
 
     # --- API (brief: CORS; ours: staff credential, rate limit) ---
     backend_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # "label:key,..." or plain "key,..." (labelled key1, key2, ... by position): the label names
+    # the key holder in the audit log. See aida/api/security.py.
     staff_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     session_rate_limit_per_minute: int = Field(30, ge=1)
 
@@ -98,6 +137,16 @@ class Settings(BaseSettings):
     @classmethod
     def _split_csv(cls, value: object) -> object:
         return _csv(value)
+
+    @field_validator("staff_api_keys")
+    @classmethod
+    def _check_staff_labels(cls, value: list[SecretStr]) -> list[SecretStr]:
+        labels = [k.label for k in parse_staff_keys(value)]
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        if repeated:
+            # The audit log could not tell the holders apart.
+            raise ValueError(f"STAFF_API_KEYS uses a label twice: {', '.join(repeated)}")
+        return value
 
     @field_validator("clinic_days")
     @classmethod
@@ -124,6 +173,11 @@ class Settings(BaseSettings):
         if opening is not None and value <= opening:
             raise ValueError("CLINIC_CLOSE must be later than CLINIC_OPEN")
         return value
+
+    @property
+    def staff_keys(self) -> list[StaffKey]:
+        """STAFF_API_KEYS with their labels; entries without a key are left out."""
+        return [k for k in parse_staff_keys(self.staff_api_keys) if k.key.get_secret_value()]
 
     @property
     def tz(self) -> ZoneInfo:

@@ -80,3 +80,11 @@ class StoreUnavailable(AidaError):
     """The database cannot be reached; the caller hears an apology, the record is kept."""
 
     code = "store_unavailable"
+
+
+class InvalidAssertion(AidaError):
+    """A signed statement of who the patient is (from the clinic's portal) that cannot be trusted:
+    a bad signature, expired, meant for another service, or missing what it must say. The
+    message says at most that it expired, never which check a forgery failed."""
+
+    code = "invalid_assertion"
