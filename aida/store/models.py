@@ -6,6 +6,7 @@ Times are always timezone-aware UTC here; the scheduling layer renders them in t
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -17,6 +18,10 @@ class Patient(BaseModel):
     phone: str  # E.164
     name: str | None = None
     preferences: dict[str, Any] = Field(default_factory=dict)
+    # What a caller is asked to prove who they are. Written once by `upsert_patient` (a caller
+    # must not be able to replace it and then "verify" against their own answer); only staff
+    # change it afterwards, through `set_date_of_birth`.
+    date_of_birth: dt.date | None = None
 
 
 class Appointment(BaseModel):
@@ -54,3 +59,18 @@ class CallSummary(BaseModel):
     ended_at: dt.datetime | None = None
     duration_seconds: float | None = None
     end_reason: str | None = None
+
+
+class AuditEntry(BaseModel):
+    """One row of `audit_log`: who read or changed which patient's data, and when.
+
+    `actor` is "call:<call id>" for the voice agent or "staff:<key label>" for the API.
+    `detail` holds small structured facts (appointment ids, counts, filters), never transcript
+    text or anything a caller said."""
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    actor: str
+    action: str
+    patient_phone: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)

@@ -21,11 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from aida.errors import InvalidRequest
 from aida.store import failures
 from aida.store.migrations import postgres_migrations
-from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
     appointment_from_row,
+    audit_from_row,
+    audit_id,
     canonical_uuid,
+    check_date_of_birth,
     check_range,
     clean_name,
     parse_json,
@@ -49,6 +52,7 @@ _CONNECTION_ERRORS = (
     asyncpg.exceptions.TooManyConnectionsError,
 )
 _SUMMARY_TIME_FIELDS = ("started_at", "ended_at")
+_PATIENT_COLUMNS = "phone, name, preferences, date_of_birth"
 
 
 def asyncpg_url(url: str) -> str:
@@ -134,6 +138,12 @@ class PostgresStore:
 
         return await self._tx(work, one_statement=True)
 
+    async def _execute(self, sql: str, params: Mapping[str, Any]) -> None:
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(text(sql), dict(params))
+
+        await self._tx(work, one_statement=True)
+
     async def _value(
         self, sql: str, params: Mapping[str, Any], *, start: dt.datetime | None = None
     ) -> Any:
@@ -190,18 +200,36 @@ class PostgresStore:
 
     async def get_patient(self, phone: str) -> Patient | None:
         rows = await self._rows(
-            "select phone, name, preferences from public.users where phone = :phone",
-            {"phone": phone},
+            f"select {_PATIENT_COLUMNS} from public.users where phone = :phone", {"phone": phone}
         )
         return patient_from_row(rows[0]) if rows else None
 
-    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
+    async def upsert_patient(
+        self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        # coalesce(users.date_of_birth, ...): one on file is never replaced from here.
         rows = await self._rows(
-            "insert into public.users (phone, name) values (:phone, :name)"
-            " on conflict (phone) do update set name = coalesce(excluded.name, public.users.name)"
-            " returning phone, name, preferences",
-            {"phone": phone, "name": clean_name(name)},
+            "insert into public.users (phone, name, date_of_birth)"
+            " values (:phone, :name, cast(:dob as date))"
+            " on conflict (phone) do update"
+            " set name = coalesce(excluded.name, public.users.name),"
+            " date_of_birth = coalesce(public.users.date_of_birth, excluded.date_of_birth)"
+            f" returning {_PATIENT_COLUMNS}",
+            {"phone": phone, "name": clean_name(name), "dob": check_date_of_birth(date_of_birth)},
         )
+        return patient_from_row(rows[0])
+
+    async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
+        dob = check_date_of_birth(date_of_birth)
+        if dob is None:
+            raise InvalidRequest("A date of birth is needed.")
+        rows = await self._rows(
+            "update public.users set date_of_birth = :dob where phone = :phone"
+            f" returning {_PATIENT_COLUMNS}",
+            {"phone": phone, "dob": dob},
+        )
+        if not rows:
+            raise failures.patient_not_found()
         return patient_from_row(rows[0])
 
     async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
@@ -359,6 +387,68 @@ class PostgresStore:
             params,
         )
         return [summary_from_row(r) for r in rows]
+
+    # --- identity checks ---
+
+    async def record_identity_failure(self, phone: str, at: dt.datetime) -> None:
+        await self._execute(
+            "insert into public.identity_failures (phone, failed_at) values (:phone, :at)",
+            {"phone": phone, "at": utc(at)},
+        )
+
+    async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
+        rows = await self._rows(
+            "select count(*) as n from public.identity_failures"
+            " where phone = :phone and failed_at >= :since",
+            {"phone": phone, "since": utc(since)},
+        )
+        return int(rows[0]["n"])
+
+    async def clear_identity_failures(self, phone: str) -> None:
+        await self._execute(
+            "delete from public.identity_failures where phone = :phone",
+            {"phone": phone},
+        )
+
+    # --- audit trail ---
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        await self._execute(
+            "insert into public.audit_log (id, at, actor, action, patient_phone, detail)"
+            " values (cast(:id as uuid), :at, :actor, :action, :phone, cast(:detail as jsonb))"
+            " on conflict (id) do nothing",
+            {
+                "id": audit_id(entry),
+                "at": utc(entry.at),
+                "actor": entry.actor,
+                "action": entry.action,
+                "phone": entry.patient_phone,
+                "detail": json.dumps(entry.model_dump(mode="json")["detail"]),
+            },
+        )
+
+    async def list_audit(
+        self,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        phone: str | None = None,
+        actor: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        where, params = _filters(
+            ("patient_phone = :phone", "phone", phone),
+            ("actor = :actor", "actor", actor),
+            ("at >= :since", "since", since),
+            ("at < :until", "until", until),
+        )
+        params.update(limit=max(0, int(limit)), offset=max(0, int(offset)))
+        rows = await self._rows(
+            f"select * from public.audit_log{where}"
+            " order by at desc, id desc limit :limit offset :offset",
+            params,
+        )
+        return [audit_from_row(r) for r in rows]
 
 
 def _filters(*clauses: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:

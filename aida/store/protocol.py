@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol, runtime_checkable
 
-from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
 
 
 @runtime_checkable
@@ -28,8 +28,15 @@ class Store(Protocol):
     # --- patients ---
     async def get_patient(self, phone: str) -> Patient | None: ...
 
-    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
-        """Create the patient, or update the name when one is given; never clears a name."""
+    async def upsert_patient(
+        self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        """Create the patient, or update the name when one is given; never clears a name.
+        `date_of_birth` is written only when none is on file: a recorded one is never replaced
+        here, so a caller cannot set it and then verify against it."""
+
+    async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
+        """Staff correction: overwrite the date of birth on file; raises `PatientNotFound`."""
 
     async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
         """Shallow-merge into `users.preferences`; raises `PatientNotFound`."""
@@ -83,3 +90,28 @@ class Store(Protocol):
         offset: int = 0,
     ) -> list[CallSummary]:
         """Newest first."""
+
+    # --- identity checks: failures per phone, across calls ---
+    async def record_identity_failure(self, phone: str, at: dt.datetime) -> None:
+        """One failed identity check for `phone` at `at` (aware)."""
+
+    async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
+        """Failures for `phone` at or after `since`; the caller picks the window (expiry)."""
+
+    async def clear_identity_failures(self, phone: str) -> None:
+        """Forget every failure for `phone`, after it verified successfully."""
+
+    # --- audit trail ---
+    async def record_audit(self, entry: AuditEntry) -> None:
+        """Append one entry; recording the same id again changes nothing."""
+
+    async def list_audit(
+        self,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        phone: str | None = None,
+        actor: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        """Entries in [since, until) (either bound optional), newest first."""

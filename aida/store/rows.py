@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aida.errors import InvalidRequest
-from aida.store.models import Appointment, CallSummary, Patient
+from aida.store.models import Appointment, AuditEntry, CallSummary, Patient
 
 UTC = dt.UTC
 # Fixed width, so that SQLite compares these strings in time order.
@@ -88,12 +88,54 @@ def canonical_uuid(value: object) -> str | None:
         return None
 
 
+def parse_date(value: Any) -> dt.date | None:
+    """A calendar date from a date column (asyncpg), or its ISO text (SQLite, JSON)."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    raise TypeError(f"not a date: {value!r}")
+
+
 def patient_from_row(row: Mapping[str, Any]) -> Patient:
     return Patient(
         phone=row["phone"],
         name=row.get("name"),
         preferences=parse_json(row.get("preferences")) or {},
+        date_of_birth=parse_date(row.get("date_of_birth")),
     )
+
+
+def check_date_of_birth(value: dt.date | None) -> dt.date | None:
+    """A date of birth must be a plain date, not in the future and within a human lifetime."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidRequest("A date of birth must be a calendar date.")
+    today = dt.datetime.now(UTC).date()
+    # A day of slack: the patient's own time zone may already be in tomorrow.
+    if value > today + dt.timedelta(days=1) or value.year < 1880:
+        raise InvalidRequest("That date of birth doesn't look right.")
+    return value
+
+
+def audit_from_row(row: Mapping[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        id=str(row["id"]),
+        at=parse_time(row["at"]),
+        actor=row["actor"],
+        action=row["action"],
+        patient_phone=row.get("patient_phone"),
+        detail=parse_json(row.get("detail")) or {},
+    )
+
+
+def audit_id(entry: AuditEntry) -> str:
+    """Audit rows are keyed by a UUID (a uuid column on PostgreSQL); SQLite enforces the same."""
+    canonical = canonical_uuid(entry.id)
+    if canonical is None:
+        raise InvalidRequest("An audit entry id must be a UUID.")
+    return canonical
 
 
 def appointment_from_row(row: Mapping[str, Any]) -> Appointment:

@@ -60,7 +60,6 @@ async def seed_demo_clinic(store: Store, settings: Settings, clock: Clock | None
             skipped += 1  # outside this clinic's configured hours, or taken by a real booking
             continue
         booked += int(result.created)
-    return (
-        f"demo clinic seeded: {len(DEMO_PATIENTS)} patients, {booked} new appointments"
-        + (f", {skipped} skipped (outside hours or taken)" if skipped else "")
+    return f"demo clinic seeded: {len(DEMO_PATIENTS)} patients, {booked} new appointments" + (
+        f", {skipped} skipped (outside hours or taken)" if skipped else ""
     )

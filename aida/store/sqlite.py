@@ -24,11 +24,14 @@ from typing import Any, NoReturn, TypeVar
 from aida.errors import InvalidRequest, SlotTaken
 from aida.store import failures
 from aida.store.migrations import sqlite_migrations
-from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
     appointment_from_row,
+    audit_from_row,
+    audit_id,
     canonical_uuid,
+    check_date_of_birth,
     check_range,
     clean_name,
     patient_from_row,
@@ -134,15 +137,38 @@ class SqliteStore:
         rows = await self._read("select * from users where phone = ?", (phone,))
         return patient_from_row(rows[0]) if rows else None
 
-    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
+    async def upsert_patient(
+        self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        dob = check_date_of_birth(date_of_birth)
+
         def body(conn: sqlite3.Connection) -> Row:
+            # coalesce(users.date_of_birth, ...): one on file is never replaced from here.
             conn.execute(
-                "insert into users (phone, name) values (?, ?) on conflict (phone) do update"
-                " set name = coalesce(excluded.name, users.name)",
-                (phone, clean_name(name)),
+                "insert into users (phone, name, date_of_birth) values (?, ?, ?)"
+                " on conflict (phone) do update"
+                " set name = coalesce(excluded.name, users.name),"
+                " date_of_birth = coalesce(users.date_of_birth, excluded.date_of_birth)",
+                (phone, clean_name(name), dob.isoformat() if dob else None),
             )
             row = _one(conn, "select * from users where phone = ?", (phone,))
             assert row is not None
+            return row
+
+        return patient_from_row(await self._write(body))
+
+    async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
+        dob = check_date_of_birth(date_of_birth)
+        if dob is None:
+            raise InvalidRequest("A date of birth is needed.")
+
+        def body(conn: sqlite3.Connection) -> Row:
+            conn.execute(
+                "update users set date_of_birth = ? where phone = ?", (dob.isoformat(), phone)
+            )
+            row = _one(conn, "select * from users where phone = ?", (phone,))
+            if row is None:
+                raise failures.patient_not_found()
             return row
 
         return patient_from_row(await self._write(body))
@@ -345,6 +371,73 @@ class SqliteStore:
         )
         return [summary_from_row(r) for r in rows]
 
+    # --- identity checks ---
+
+    async def record_identity_failure(self, phone: str, at: dt.datetime) -> None:
+        stamp = to_db_time(at)
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "insert into identity_failures (phone, failed_at) values (?, ?)", (phone, stamp)
+            )
+
+        await self._write(body)
+
+    async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
+        rows = await self._read(
+            "select count(*) as n from identity_failures where phone = ? and failed_at >= ?",
+            (phone, to_db_time(since)),
+        )
+        return int(rows[0]["n"])
+
+    async def clear_identity_failures(self, phone: str) -> None:
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("delete from identity_failures where phone = ?", (phone,))
+
+        await self._write(body)
+
+    # --- audit trail ---
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        values = (
+            audit_id(entry),
+            to_db_time(entry.at),
+            entry.actor,
+            entry.action,
+            entry.patient_phone,
+            json.dumps(entry.model_dump(mode="json")["detail"]),
+        )
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "insert into audit_log (id, at, actor, action, patient_phone, detail)"
+                " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
+                values,
+            )
+
+        await self._write(body)
+
+    async def list_audit(
+        self,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        phone: str | None = None,
+        actor: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        where, params = _filters(
+            ("patient_phone = ?", phone),
+            ("actor = ?", actor),
+            ("at >= ?", since),
+            ("at < ?", until),
+        )
+        rows = await self._read(
+            f"select * from audit_log{where} order by at desc, id desc limit ? offset ?",
+            [*params, max(0, int(limit)), max(0, int(offset))],
+        )
+        return [audit_from_row(r) for r in rows]
+
 
 # --- on the database threads ---
 
@@ -374,13 +467,12 @@ def _migrate(conn: sqlite3.Connection) -> None:
         "create table if not exists schema_migrations (version text primary key, applied_at text)"
     )
     for migration in sqlite_migrations():
-        if _one(
-            conn, "select 1 as ok from schema_migrations where version = ?", (migration.version,)
-        ):
+        if _applied(conn, migration.version):
             continue
         # executescript would COMMIT an open transaction first, so the script carries its own
         # BEGIN IMMEDIATE and bookkeeping row; a second process migrating at the same moment
-        # waits for the lock and re-runs only idempotent statements.
+        # waits for the lock, then either re-runs idempotent statements or fails on one that is
+        # not (ALTER TABLE ADD COLUMN), finds the version recorded by the winner and moves on.
         stamp = to_db_time(dt.datetime.now(dt.UTC))
         try:
             conn.executescript(
@@ -388,10 +480,17 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 "insert or ignore into schema_migrations (version, applied_at)"
                 f" values ('{migration.version}', '{stamp}');\nCOMMIT;"
             )
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and _applied(conn, migration.version):
+                continue
             raise
+
+
+def _applied(conn: sqlite3.Connection, version: str) -> bool:
+    row = _one(conn, "select 1 as ok from schema_migrations where version = ?", (version,))
+    return row is not None
 
 
 def _one(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Row | None:

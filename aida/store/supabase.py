@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 from postgrest.exceptions import APIError
-from postgrest.types import ReturnMethod
+from postgrest.types import CountMethod, ReturnMethod
 
 from aida.config import Settings
 from aida.errors import (
@@ -32,11 +32,14 @@ from aida.errors import (
     StoreUnavailable,
 )
 from aida.store import failures
-from aida.store.models import Appointment, BookingResult, CallSummary, Patient
+from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
 from aida.store.rows import (
     SUMMARY_FIELDS,
     appointment_from_row,
+    audit_from_row,
+    audit_id,
     canonical_uuid,
+    check_date_of_birth,
     check_range,
     clean_name,
     patient_from_row,
@@ -52,9 +55,11 @@ T = TypeVar("T")
 
 MIGRATIONS_DIR = "supabase/migrations/"
 
-USER_COLUMNS = "phone,name,preferences"
+USER_COLUMNS = "phone,name,preferences,date_of_birth"
 APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta"
 SUMMARY_COLUMNS = ",".join(SUMMARY_FIELDS)
+IDENTITY_FAILURE_COLUMNS = "id,phone,failed_at"
+AUDIT_COLUMNS = "id,at,actor,action,patient_phone,detail"
 
 _FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
 _BAD_TEXT = "22P02"  # invalid_text_representation, e.g. a malformed uuid
@@ -238,6 +243,8 @@ class SupabaseStore:
             ("users", USER_COLUMNS),
             ("appointments", APPOINTMENT_COLUMNS),
             ("call_summaries", SUMMARY_COLUMNS),
+            ("identity_failures", IDENTITY_FAILURE_COLUMNS),
+            ("audit_log", AUDIT_COLUMNS),
         ):
             try:
                 await self._run(
@@ -296,7 +303,10 @@ class SupabaseStore:
         )
         return patient_from_row(response.data[0]) if response.data else None
 
-    async def upsert_patient(self, phone: str, name: str | None = None) -> Patient:
+    async def upsert_patient(
+        self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        dob = check_date_of_birth(date_of_birth)
         row: dict[str, Any] = {"phone": phone}
         if (cleaned := clean_name(name)) is not None:
             row["name"] = cleaned
@@ -304,6 +314,38 @@ class SupabaseStore:
         response = await self._run(
             lambda c: c.table("users").upsert(row, on_conflict="phone").execute()
         )
+        patient = patient_from_row(response.data[0])
+        if dob is None or patient.date_of_birth is not None:
+            return patient
+        # An upsert would overwrite a date of birth on file; this update only fills an empty one
+        # (the filter and the write are one statement, so a racing writer cannot be overwritten).
+        filled = await self._run(
+            lambda c: (
+                c.table("users")
+                .update({"date_of_birth": dob.isoformat()})
+                .eq("phone", phone)
+                .is_("date_of_birth", None)
+                .execute()
+            )
+        )
+        if filled.data:
+            return patient_from_row(filled.data[0])
+        return await self.get_patient(phone) or patient
+
+    async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
+        dob = check_date_of_birth(date_of_birth)
+        if dob is None:
+            raise InvalidRequest("A date of birth is needed.")
+        response = await self._run(
+            lambda c: (
+                c.table("users")
+                .update({"date_of_birth": dob.isoformat()})
+                .eq("phone", phone)
+                .execute()
+            )
+        )
+        if not response.data:
+            raise failures.patient_not_found()
         return patient_from_row(response.data[0])
 
     async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
@@ -482,3 +524,97 @@ class SupabaseStore:
 
         response = await self._run(query, read=True)
         return [summary_from_row(row) for row in response.data]
+
+    # --- identity checks ---
+
+    async def record_identity_failure(self, phone: str, at: dt.datetime) -> None:
+        row = {"phone": phone, "failed_at": _iso(at)}
+        await self._run(
+            lambda c: (
+                c.table("identity_failures").insert(row, returning=ReturnMethod.minimal).execute()
+            )
+        )
+
+    async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
+        lower = _iso(since)
+        # HEAD with count=exact: PostgREST answers with the count in Content-Range and no rows.
+        response = await self._run(
+            lambda c: (
+                c.table("identity_failures")
+                .select("id", count=CountMethod.exact, head=True)
+                .eq("phone", phone)
+                .gte("failed_at", lower)
+                .execute()
+            ),
+            read=True,
+        )
+        if response.count is None:
+            log.warning("supabase: no row count in the identity failures answer")
+            raise failures.unavailable()
+        return response.count
+
+    async def clear_identity_failures(self, phone: str) -> None:
+        await self._run(
+            lambda c: (
+                c.table("identity_failures")
+                .delete(returning=ReturnMethod.minimal)
+                .eq("phone", phone)
+                .execute()
+            )
+        )
+
+    # --- audit trail ---
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        row = {
+            "id": audit_id(entry),
+            "at": _iso(entry.at),
+            "actor": entry.actor,
+            "action": entry.action,
+            "patient_phone": entry.patient_phone,
+            "detail": entry.model_dump(mode="json")["detail"],
+        }
+        # ON CONFLICT DO NOTHING: a retried write never duplicates a row, and it needs no UPDATE
+        # grant (the migrations keep the audit log append-only for the service role).
+        await self._run(
+            lambda c: (
+                c.table("audit_log")
+                .upsert(
+                    row,
+                    on_conflict="id",
+                    ignore_duplicates=True,
+                    returning=ReturnMethod.minimal,
+                )
+                .execute()
+            )
+        )
+
+    async def list_audit(
+        self,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        phone: str | None = None,
+        actor: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        if limit <= 0:
+            return []
+        lower = _iso(since) if since is not None else None
+        upper = _iso(until) if until is not None else None
+
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("audit_log").select(AUDIT_COLUMNS)
+            if phone is not None:
+                q = q.eq("patient_phone", phone)
+            if actor is not None:
+                q = q.eq("actor", actor)
+            if lower is not None:
+                q = q.gte("at", lower)
+            if upper is not None:
+                q = q.lt("at", upper)
+            q = q.order("at", desc=True).order("id", desc=True)
+            return q.range(max(offset, 0), max(offset, 0) + limit - 1).execute()
+
+        response = await self._run(query, read=True)
+        return [audit_from_row(row) for row in response.data]

@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 
 from aida.errors import StoreUnavailable
 from aida.store.migrations import postgres_migrations
+from aida.store.models import AuditEntry
 from aida.store.postgres import PostgresStore
 from tests import pg
 
@@ -106,12 +107,57 @@ async def test_only_the_service_role_may_call_the_functions(
 
 async def test_patient_rows_are_hidden_from_anon(supabase_db: asyncpg.Connection) -> None:
     await supabase_db.execute("insert into public.users (phone, name) values ('+15550000001', 'A')")
-    for table in ("users", "appointments", "call_summaries"):
+    for table in ("users", "appointments", "call_summaries", "identity_failures", "audit_log"):
         assert await supabase_db.fetchval(
             "select relrowsecurity from pg_class where oid = $1::regclass", f"public.{table}"
         )
     assert await as_role(supabase_db, "anon", "select count(*) from public.users") == 0
     assert await as_role(supabase_db, "service_role", "select count(*) from public.users") == 1
+
+
+async def test_identity_and_audit_tables_are_for_the_service_role_only(
+    supabase_db: asyncpg.Connection,
+) -> None:
+    await supabase_db.execute(
+        "insert into public.audit_log (actor, action) values ('staff:frontdesk', 'list_audit');"
+        "insert into public.identity_failures (phone) values ('+15550000001')"
+    )
+    for role in ("anon", "authenticated"):
+        for table in ("identity_failures", "audit_log"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await as_role(supabase_db, role, f"select count(*) from public.{table}")
+    # What the Supabase backend does, as the service role.
+    service = "service_role"
+    assert await as_role(supabase_db, service, "select count(*) from public.audit_log") == 1
+    await as_role(
+        supabase_db,
+        service,
+        "insert into public.audit_log (actor, action) values ('call:c1', 'book_appointment')"
+        " on conflict (id) do nothing returning 1",
+    )
+    await as_role(
+        supabase_db,
+        service,
+        "insert into public.identity_failures (phone) values ('+15550000001') returning 1",
+    )
+    assert (
+        await as_role(
+            supabase_db,
+            service,
+            "select count(*) from public.identity_failures where phone = '+15550000001'",
+        )
+        == 2
+    )
+    await as_role(
+        supabase_db,
+        service,
+        "with gone as (delete from public.identity_failures returning 1) select count(*) from gone",
+    )
+    # The audit log is append-only for the service role.
+    for sql in ("update public.audit_log set actor = 'x'", "delete from public.audit_log"):
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await as_role(supabase_db, service, sql + " returning 1")
+    assert await supabase_db.fetchval("select count(*) from public.audit_log") == 2
 
 
 async def test_rpc_functions_as_the_service_role(supabase_db: asyncpg.Connection) -> None:
@@ -219,6 +265,14 @@ async def test_migrate_upgrades_a_project_made_from_the_brief(pg_empty_url: str)
             assert [s.summary_text for s in await store.list_call_summaries()] == ["An old call."]
             booked = await store.book("+15550000001", T0 + SLOT, T0 + 2 * SLOT)
             assert booked.created
+            # the identity and audit additions work on the upgraded project
+            assert (await store.get_patient("+15550000001")).date_of_birth is None
+            dob = dt.date(1950, 5, 6)
+            assert (await store.upsert_patient("+15550000001", None, dob)).date_of_birth == dob
+            await store.record_identity_failure("+15550000001", T0)
+            assert await store.count_identity_failures("+15550000001", T0) == 1
+            await store.record_audit(AuditEntry(actor="staff:k", action="list_audit"))
+            assert [e.action for e in await store.list_audit()] == ["list_audit"]
         finally:
             await store.close()
         versions = await conn.fetch("select version from aida.schema_migrations order by version")
@@ -230,6 +284,14 @@ async def test_migrate_upgrades_a_project_made_from_the_brief(pg_empty_url: str)
                 " where table_schema = 'public' and table_name = 'call_summaries'"
             )
         }
+        user_columns = {
+            r["column_name"]: r["data_type"]
+            for r in await conn.fetch(
+                "select column_name, data_type from information_schema.columns"
+                " where table_schema = 'public' and table_name = 'users'"
+            )
+        }
+        assert user_columns["date_of_birth"] == "date"
         assert {
             "action_items",
             "status",

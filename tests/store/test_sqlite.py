@@ -3,6 +3,7 @@ trigger that refuses a double booking even when the code above it is bypassed.""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from aida.errors import StoreUnavailable
+from aida.store import sqlite as sqlite_store_module
 from aida.store.migrations import sqlite_migrations
 from aida.store.sqlite import SqliteStore, sqlite_path
 
@@ -93,3 +95,74 @@ async def test_two_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> 
     finally:
         await first.close()
         await second.close()
+
+
+async def test_an_older_database_upgrades_in_place(tmp_path: Path) -> None:
+    """A file made by the first release (0001 only) with rows in it keeps them and gains the
+    date of birth, the identity failures and the audit log."""
+    path = tmp_path / "old.db"
+    first = sqlite_migrations()[0]
+    with sqlite3.connect(path) as raw:
+        raw.executescript(first.sql)
+        raw.execute("create table schema_migrations (version text primary key, applied_at text)")
+        raw.execute("insert into schema_migrations values (?, 'then')", (first.version,))
+        raw.execute("insert into users (phone, name) values ('+15550000001', 'Old Timer')")
+    store = SqliteStore(path)
+    try:
+        await store.migrate()
+        await store.migrate()
+        old = await store.get_patient("+15550000001")
+        assert old is not None and (old.name, old.date_of_birth) == ("Old Timer", None)
+        dob = dt.date(1950, 5, 6)
+        assert (await store.upsert_patient("+15550000001", None, dob)).date_of_birth == dob
+        await store.record_identity_failure("+15550000001", T0)
+        assert await store.count_identity_failures("+15550000001", T0) == 1
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as raw:
+        versions = [r[0] for r in raw.execute("select version from schema_migrations")]
+    assert versions == [m.version for m in sqlite_migrations()]
+
+
+async def test_processes_migrating_one_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """ALTER TABLE ADD COLUMN cannot be repeated: whoever loses the race finds the migration
+    recorded by the winner instead of failing."""
+    stores = [SqliteStore(tmp_path / "race.db") for _ in range(4)]
+    try:
+        await asyncio.gather(*(s.migrate() for s in stores))
+        await stores[0].upsert_patient("+1", "Ann", dt.date(1990, 1, 1))
+        assert (await stores[3].get_patient("+1")).date_of_birth == dt.date(1990, 1, 1)
+    finally:
+        for s in stores:
+            await s.close()
+
+
+async def test_a_migration_recorded_while_it_ran_is_skipped(tmp_path: Path) -> None:
+    """The losing side of that race, made deterministic: between this store's check and its
+    attempt, another process applies 0002 (the column exists) and records it."""
+    path = tmp_path / "raced.db"
+    store = SqliteStore(path)
+    await store.migrate()
+    await store.close()
+    second = sqlite_migrations()[1].version
+    with sqlite3.connect(path) as raw:
+        raw.execute("delete from schema_migrations where version = ?", (second,))
+    real_applied = sqlite_store_module._applied
+    raced: list[str] = []
+
+    def applied_meanwhile(conn: sqlite3.Connection, version: str) -> bool:
+        if version == second and not raced:
+            raced.append(version)
+            conn.execute("insert into schema_migrations values (?, 'the winner')", (version,))
+            return False  # what this process saw a moment before the winner committed
+        return real_applied(conn, version)
+
+    store = SqliteStore(path)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sqlite_store_module, "_applied", applied_meanwhile)
+            await store.migrate()  # the ALTER TABLE fails; the recorded version says why
+        assert raced == [second]
+        await store.upsert_patient("+1", "Ann", dt.date(1990, 1, 1))
+    finally:
+        await store.close()

@@ -26,7 +26,7 @@ from aida.errors import (
     StoreUnavailable,
 )
 from aida.store import failures
-from aida.store.models import CallSummary
+from aida.store.models import AuditEntry, CallSummary
 from aida.store.protocol import Store
 from aida.store.supabase import SupabaseKeyRefused, SupabaseSchemaMissing, SupabaseStore
 from tests.store.supabase_fake import FakePostgrest, PostgrestState, Recorded
@@ -136,7 +136,9 @@ async def test_get_patient_request_and_row(fake: FakePostgrest, store: SupabaseS
     patient = await store.get_patient(PHONE)
     req = only(fake)
     assert (req.method, req.path) == ("GET", "/rest/v1/users")
-    assert req.query == "select=phone,name,preferences&phone=eq.%2B15551234567&limit=1"
+    assert req.query == (
+        "select=phone,name,preferences,date_of_birth&phone=eq.%2B15551234567&limit=1"
+    )
     assert req.body == b""
     assert_service_headers(req)
     assert patient is not None
@@ -593,17 +595,20 @@ async def test_migrate_checks_tables_and_functions_without_changing_anything() -
         await s.close()
         await server.stop()
     assert all(not rows for rows in state.tables.values())
-    calls = [(r.method, r.path) for r in server.requests[:7]]
+    calls = [(r.method, r.path) for r in server.requests[:9]]
     assert calls == [
         ("GET", "/rest/v1/users"),
         ("GET", "/rest/v1/appointments"),
         ("GET", "/rest/v1/call_summaries"),
+        ("GET", "/rest/v1/identity_failures"),
+        ("GET", "/rest/v1/audit_log"),
         ("POST", "/rest/v1/rpc/book_appointment"),
         ("POST", "/rest/v1/rpc/reschedule_appointment"),
         ("POST", "/rest/v1/rpc/cancel_appointment"),
         ("POST", "/rest/v1/rpc/merge_user_preferences"),
     ]
-    # the additive call_summaries columns are part of what is checked
+    # the additive columns are part of what is checked
+    assert server.requests[0].query == "select=phone,name,preferences,date_of_birth&limit=1"
     assert server.requests[2].query == f"select={SUMMARY_COLUMNS}&limit=1"
 
 
@@ -634,7 +639,7 @@ async def test_migrate_names_what_is_missing_and_where_the_sql_is() -> None:
 
 async def test_migrate_with_a_key_that_may_not_execute(fake: FakePostgrest) -> None:
     # Supabase's anon key: RLS hides every row without an error, but EXECUTE was revoked.
-    for _ in range(3):
+    for _ in range(5):
         fake.reply(200, [])
     fake.error(401, "42501", "permission denied for function book_appointment")
     s = make_store(fake.url)
@@ -831,3 +836,124 @@ def test_fake_error_bodies_are_postgrest_shaped() -> None:
     reply = state.handle(Recorded("POST", "/rest/v1/rpc/nope", "", {}, json.dumps({}).encode()))
     assert reply.status == 404
     assert set(reply.body) == {"code", "details", "hint", "message"}
+
+
+# --- date of birth, identity failures, audit log ----------------------------------------------
+
+DOB = dt.date(1980, 4, 2)
+
+
+async def test_upsert_fills_an_empty_date_of_birth_with_a_guarded_update(
+    fake: FakePostgrest, store: SupabaseStore
+) -> None:
+    fake.reply(201, [{**USER_ROW, "date_of_birth": None}])
+    fake.reply(200, [{**USER_ROW, "date_of_birth": "1980-04-02"}])
+    patient = await store.upsert_patient(PHONE, "Jane Doe", DOB)
+    assert patient.date_of_birth == DOB
+    upsert, update = fake.requests
+    # the upsert never carries the date of birth: merge-duplicates would overwrite one on file
+    assert upsert.json() == {"phone": PHONE, "name": "Jane Doe"}
+    assert (update.method, update.path) == ("PATCH", "/rest/v1/users")
+    assert update.params == [("phone", f"eq.{PHONE}"), ("date_of_birth", "is.null")]
+    assert update.json() == {"date_of_birth": "1980-04-02"}
+    assert_service_headers(update)
+
+
+async def test_upsert_leaves_a_recorded_date_of_birth_alone(
+    fake: FakePostgrest, store: SupabaseStore
+) -> None:
+    fake.reply(201, [{**USER_ROW, "date_of_birth": "1970-01-01"}])
+    patient = await store.upsert_patient(PHONE, None, DOB)
+    assert patient.date_of_birth == dt.date(1970, 1, 1)
+    assert only(fake).json() == {"phone": PHONE}
+
+
+async def test_count_identity_failures_asks_for_a_count_only(
+    fake: FakePostgrest, store: SupabaseStore
+) -> None:
+    fake.reply(200, None, headers={"Content-Range": "*/4"})
+    since = dt.datetime(2026, 12, 1, 9, 0, tzinfo=NY)
+    assert await store.count_identity_failures(PHONE, since) == 4
+    req = only(fake)
+    assert (req.method, req.path) == ("HEAD", "/rest/v1/identity_failures")
+    assert req.params == [
+        ("select", "id"),
+        ("phone", f"eq.{PHONE}"),
+        ("failed_at", "gte.2026-12-01T14:00:00+00:00"),
+    ]
+    assert "count=exact" in req.headers["prefer"]
+
+
+async def test_a_count_without_content_range_is_unavailable(
+    fake: FakePostgrest, store: SupabaseStore
+) -> None:
+    fake.reply(200, None)
+    with pytest.raises(StoreUnavailable):
+        await store.count_identity_failures(PHONE, START)
+
+
+async def test_identity_and_audit_behave_like_a_store(
+    live: tuple[SupabaseStore, PostgrestState],
+) -> None:
+    store, state = live
+    assert (await store.upsert_patient(PHONE, "Jane Doe", DOB)).date_of_birth == DOB
+    again = await store.upsert_patient(PHONE, "Jane Roe", dt.date(1999, 9, 9))
+    assert (again.name, again.date_of_birth) == ("Jane Roe", DOB)
+    assert (await store.get_patient(PHONE)).date_of_birth == DOB  # type: ignore[union-attr]
+    assert state.tables["users"][PHONE]["date_of_birth"] == "1980-04-02"
+    corrected = await store.set_date_of_birth(PHONE, dt.date(1980, 2, 4))
+    assert corrected.date_of_birth == dt.date(1980, 2, 4)
+    with pytest.raises(PatientNotFound):
+        await store.set_date_of_birth(OTHER, DOB)
+    assert await store.get_patient(OTHER) is None
+
+    t0 = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
+    for minutes in (0, 10, 50):
+        await store.record_identity_failure(PHONE, t0 + dt.timedelta(minutes=minutes))
+    await store.record_identity_failure(OTHER, t0)
+    hour = dt.timedelta(hours=1)
+    assert await store.count_identity_failures(PHONE, t0 + dt.timedelta(minutes=55) - hour) == 3
+    assert await store.count_identity_failures(PHONE, t0 + dt.timedelta(minutes=65) - hour) == 2
+    await store.clear_identity_failures(PHONE)
+    assert await store.count_identity_failures(PHONE, t0 - hour) == 0
+    assert await store.count_identity_failures(OTHER, t0 - hour) == 1
+
+    rows = [
+        AuditEntry(at=t0, actor="call:c1", action="list_appointments", patient_phone=PHONE),
+        AuditEntry(
+            at=t0 + dt.timedelta(minutes=5),
+            actor="staff:frontdesk",
+            action="read_call_summary",
+            patient_phone=OTHER,
+            detail={"summary_id": SUMMARY_ID},
+        ),
+        AuditEntry(at=t0 + dt.timedelta(minutes=9), actor="staff:frontdesk", action="list_audit"),
+    ]
+    for row in rows:
+        await store.record_audit(row)
+    await store.record_audit(rows[0])  # a retry adds nothing
+    assert await store.list_audit() == list(reversed(rows))
+    assert await store.list_audit(phone=PHONE) == [rows[0]]
+    assert await store.list_audit(actor="staff:frontdesk", limit=1, offset=1) == [rows[1]]
+    assert await store.list_audit(since=t0 + dt.timedelta(minutes=5), until=rows[2].at) == [rows[1]]
+    assert await store.list_audit(limit=0) == []
+
+
+async def test_migrate_names_missing_identity_and_audit_schema() -> None:
+    state = PostgrestState()
+    state.missing_tables = {"audit_log"}
+    state.missing_columns = {("users", "date_of_birth")}
+    server = FakePostgrest(state)
+    await server.start()
+    s = make_store(server.url)
+    try:
+        with pytest.raises(SupabaseSchemaMissing) as caught:
+            await s.migrate()
+    finally:
+        await s.close()
+        await server.stop()
+    missing = caught.value.details["missing"]
+    assert missing == [
+        "table users: column users.date_of_birth does not exist",
+        "table audit_log: Could not find the table 'public.audit_log' in the schema cache",
+    ]

@@ -1,8 +1,9 @@
 """The rows behind the fake PostgREST, and the behaviour of the SQL functions in
 `supabase/migrations/` (mirrored here; the real ones run on PostgreSQL in the migration tests).
 
-It understands exactly the PostgREST dialect the Supabase backend speaks (select, eq/gt/gte/lt
-filters, order, offset/limit, upsert with on_conflict) and answers in PostgREST's formats:
+It understands exactly the PostgREST dialect the Supabase backend speaks (select, eq/gt/gte/lt/is
+filters, order, offset/limit, upsert with on_conflict, update, delete, count=exact) and answers in
+PostgREST's formats:
 rows as JSON arrays, timestamptz as ISO 8601 with an offset, errors as {code, details, hint,
 message} with the HTTP status PostgREST documents for each code.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from tests.store.supabase_fake.server import Recorded, Reply, error_body
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "users": ("phone", "name", "preferences"),
+    "users": ("phone", "name", "preferences", "date_of_birth"),
     "appointments": ("id", "user_phone", "start_time", "end_time", "status", "meta"),
     "call_summaries": (
         "id",
@@ -37,9 +38,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "duration_seconds",
         "end_reason",
     ),
+    "identity_failures": ("id", "phone", "failed_at"),
+    "audit_log": ("id", "at", "actor", "action", "patient_phone", "detail"),
 }
-KEYS = {"users": "phone", "appointments": "id", "call_summaries": "id"}
-TIME_COLUMNS = {"start_time", "end_time", "created_at", "started_at", "ended_at"}
+KEYS = {
+    "users": "phone",
+    "appointments": "id",
+    "call_summaries": "id",
+    "identity_failures": "id",
+    "audit_log": "id",
+}
+TIME_COLUMNS = {"start_time", "end_time", "created_at", "started_at", "ended_at", "failed_at", "at"}
+# Tables with a user_phone foreign key to users.
+USER_FK_TABLES = {"appointments", "call_summaries"}
 FUNCTIONS = {
     "book_appointment",
     "reschedule_appointment",
@@ -86,10 +97,14 @@ class PostgrestState:
             return _err(
                 404, "PGRST205", f"Could not find the table 'public.{table}' in the schema cache"
             )
-        if req.method == "GET":
-            return self._select(table, req.params)
+        if req.method in ("GET", "HEAD"):
+            return self._select(table, req.params, req.headers.get("prefer", ""))
         if req.method == "POST":
             return self._upsert(table, req)
+        if req.method == "PATCH":
+            return self._update(table, req)
+        if req.method == "DELETE":
+            return self._delete(table, req)
         return _err(405, "PGRST117", f"Unsupported HTTP method: {req.method}")
 
     def _columns(self, table: str) -> list[str]:
@@ -97,19 +112,24 @@ class PostgrestState:
 
     # --- tables ---
 
-    def _select(self, table: str, params: list[tuple[str, str]]) -> Reply:
-        known = self._columns(table)
-        select = next((v for k, v in params if k == "select"), "*")
-        wanted = known if select == "*" else select.split(",")
-        for col in wanted:
-            if col not in known:
-                return _err(400, "42703", f"column {table}.{col} does not exist")
+    def _filtered(self, table: str, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
         rows = list(self.tables[table].values())
         for key, value in params:
             if key in NOT_FILTERS:
                 continue
             op, _, arg = value.partition(".")
             rows = [r for r in rows if _match(r.get(key), op, arg, key in TIME_COLUMNS)]
+        return rows
+
+    def _select(self, table: str, params: list[tuple[str, str]], prefer: str = "") -> Reply:
+        known = self._columns(table)
+        select = next((v for k, v in params if k == "select"), "*")
+        wanted = known if select == "*" else select.split(",")
+        for col in wanted:
+            if col not in known:
+                return _err(400, "42703", f"column {table}.{col} does not exist")
+        rows = self._filtered(table, params)
+        total = len(rows)
         for spec in reversed(next((v for k, v in params if k == "order"), "").split(",")):
             if spec:
                 col, _, direction = spec.partition(".")
@@ -119,7 +139,37 @@ class PostgrestState:
         offset = int(next((v for k, v in params if k == "offset"), 0))
         limit = next((int(v) for k, v in params if k == "limit"), None)
         rows = rows[offset:] if limit is None else rows[offset : offset + limit]
-        return Reply(200, [{c: copy.deepcopy(r.get(c)) for c in wanted} for r in rows])
+        headers = {}
+        if "count=exact" in prefer:
+            shown = f"{offset}-{offset + len(rows) - 1}" if rows else "*"
+            headers["Content-Range"] = f"{shown}/{total}"
+        body = [{c: copy.deepcopy(r.get(c)) for c in wanted} for r in rows]
+        return Reply(200, body, headers=headers)
+
+    def _update(self, table: str, req: Recorded) -> Reply:
+        body = req.json()
+        known = self._columns(table)
+        for col in body:
+            if col not in known:
+                return _err(
+                    400,
+                    "PGRST204",
+                    f"Could not find the '{col}' column of '{table}' in the schema cache",
+                )
+        rows = self._filtered(table, req.params)
+        for row in rows:
+            row.update(copy.deepcopy(body))
+        if "return=minimal" in req.headers.get("prefer", ""):
+            return Reply(204)
+        return Reply(200, copy.deepcopy(rows))
+
+    def _delete(self, table: str, req: Recorded) -> Reply:
+        rows = self._filtered(table, req.params)
+        for row in rows:
+            del self.tables[table][row[KEYS[table]]]
+        if "return=minimal" in req.headers.get("prefer", ""):
+            return Reply(204)
+        return Reply(200, copy.deepcopy(rows))
 
     def _upsert(self, table: str, req: Recorded) -> Reply:
         body = req.json()
@@ -145,7 +195,10 @@ class PostgrestState:
             rows[key].update(copy.deepcopy(body))
             row = rows[key]
         else:
-            if table != "users" and body.get("user_phone") not in (None, *self.tables["users"]):
+            if table in USER_FK_TABLES and body.get("user_phone") not in (
+                None,
+                *self.tables["users"],
+            ):
                 return _err(
                     409,
                     "23503",
@@ -157,6 +210,8 @@ class PostgrestState:
                 row["preferences"] = {}
             if table == "call_summaries":
                 row["created_at"] = pg_ts(self._now())
+            if table == "audit_log":
+                row["at"], row["detail"] = pg_ts(self._now()), {}
             if "id" in row and body.get("id") is None:
                 row["id"] = str(uuid.uuid4())
             row.update(copy.deepcopy(body))
@@ -309,6 +364,8 @@ def _slot_taken() -> Reply:
 
 
 def _match(value: Any, op: str, arg: str, is_time: bool) -> bool:
+    if op == "is":
+        return {"null": value is None, "true": value is True, "false": value is False}[arg]
     if value is None:
         return False
     left: Any = ts(value) if is_time else str(value)

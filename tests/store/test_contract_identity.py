@@ -1,0 +1,243 @@
+"""The Store contract for who a caller is and who saw what, on SQLite and a real PostgreSQL:
+dates of birth (written once by calls, corrected only by staff), identity failures counted per
+phone across calls, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from aida.errors import InvalidRequest, PatientNotFound
+from aida.store.models import AuditEntry
+from aida.store.postgres import PostgresStore
+from aida.store.protocol import Store
+from aida.store.sqlite import SqliteStore
+
+UTC = dt.UTC
+T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
+ANN, BOB = "+15550000001", "+15550000002"
+ANN_DOB = dt.date(1980, 4, 2)
+WINDOW = dt.timedelta(minutes=60)
+
+
+# --- date of birth ---
+
+
+async def test_date_of_birth_round_trips(store: Store) -> None:
+    created = await store.upsert_patient(ANN, "Ann Lee", ANN_DOB)
+    assert created.date_of_birth == ANN_DOB
+    assert (await store.get_patient(ANN)).date_of_birth == ANN_DOB
+    assert (await store.upsert_patient(BOB, "Bob Roy")).date_of_birth is None
+    assert (await store.get_patient(BOB)).date_of_birth is None
+
+
+async def test_a_recorded_date_of_birth_is_never_overwritten_by_upsert(store: Store) -> None:
+    await store.upsert_patient(ANN, "Ann Lee", ANN_DOB)
+    again = await store.upsert_patient(ANN, "Ann Li", dt.date(1999, 9, 9))
+    assert (again.name, again.date_of_birth) == ("Ann Li", ANN_DOB)
+    assert (await store.upsert_patient(ANN)).date_of_birth == ANN_DOB
+    assert (await store.get_patient(ANN)).date_of_birth == ANN_DOB
+
+
+async def test_upsert_fills_a_missing_date_of_birth_once(store: Store) -> None:
+    await store.upsert_patient(ANN, "Ann Lee")
+    filled = await store.upsert_patient(ANN, None, ANN_DOB)
+    assert (filled.name, filled.date_of_birth) == ("Ann Lee", ANN_DOB)
+    await store.upsert_patient(ANN, None, dt.date(2001, 1, 1))
+    assert (await store.get_patient(ANN)).date_of_birth == ANN_DOB
+
+
+async def test_staff_set_date_of_birth_overwrites(store: Store) -> None:
+    await store.upsert_patient(ANN, "Ann Lee", ANN_DOB)
+    corrected = await store.set_date_of_birth(ANN, dt.date(1980, 2, 4))
+    assert (corrected.name, corrected.date_of_birth) == ("Ann Lee", dt.date(1980, 2, 4))
+    assert (await store.get_patient(ANN)).date_of_birth == dt.date(1980, 2, 4)
+    with pytest.raises(PatientNotFound):
+        await store.set_date_of_birth(BOB, ANN_DOB)
+    assert await store.get_patient(BOB) is None
+
+
+async def test_other_patient_writes_keep_the_date_of_birth(store: Store) -> None:
+    await store.upsert_patient(ANN, "Ann Lee", ANN_DOB)
+    merged = await store.merge_preferences(ANN, {"language": "es"})
+    assert merged.date_of_birth == ANN_DOB
+
+
+async def test_impossible_dates_of_birth_are_refused(store: Store) -> None:
+    future = dt.datetime.now(UTC).date() + dt.timedelta(days=30)
+    for bad in (future, dt.date(1850, 1, 1)):
+        with pytest.raises(InvalidRequest):
+            await store.upsert_patient(ANN, "Ann Lee", bad)
+    assert await store.get_patient(ANN) is None
+    await store.upsert_patient(ANN, "Ann Lee")
+    with pytest.raises(InvalidRequest):
+        await store.set_date_of_birth(ANN, future)
+    assert (await store.get_patient(ANN)).date_of_birth is None
+
+
+# --- identity failures ---
+
+
+async def test_identity_failures_count_within_the_window_and_expire(store: Store) -> None:
+    for minutes in (0, 10, 50):
+        await store.record_identity_failure(ANN, T0 + dt.timedelta(minutes=minutes))
+    await store.record_identity_failure(BOB, T0)
+
+    def window_at(minutes: float) -> dt.datetime:
+        return T0 + dt.timedelta(minutes=minutes) - WINDOW
+
+    assert await store.count_identity_failures(ANN, window_at(55)) == 3
+    assert await store.count_identity_failures(ANN, window_at(60)) == 3  # the bound is inclusive
+    assert await store.count_identity_failures(ANN, window_at(65)) == 2  # the first expired
+    assert await store.count_identity_failures(ANN, window_at(111)) == 0
+    assert await store.count_identity_failures(BOB, window_at(55)) == 1
+    assert await store.count_identity_failures("+15559999999", window_at(0)) == 0
+    # another offset, the same instant
+    plus2 = dt.timezone(dt.timedelta(hours=2))
+    since = (T0 + dt.timedelta(minutes=10)).astimezone(plus2)
+    assert await store.count_identity_failures(ANN, since) == 2
+
+
+async def test_clearing_failures_forgets_only_that_phone(store: Store) -> None:
+    await store.record_identity_failure(ANN, T0)
+    await store.record_identity_failure(ANN, T0 + dt.timedelta(minutes=1))
+    await store.record_identity_failure(BOB, T0)
+    await store.clear_identity_failures(ANN)
+    await store.clear_identity_failures("+15559999999")  # nothing to clear is fine
+    assert await store.count_identity_failures(ANN, T0 - WINDOW) == 0
+    assert await store.count_identity_failures(BOB, T0 - WINDOW) == 1
+    await store.record_identity_failure(ANN, T0 + dt.timedelta(minutes=2))
+    assert await store.count_identity_failures(ANN, T0 - WINDOW) == 1
+
+
+async def test_naive_times_are_refused_for_failures(store: Store) -> None:
+    with pytest.raises(InvalidRequest):
+        await store.record_identity_failure(ANN, dt.datetime(2030, 1, 7, 10))
+    with pytest.raises(InvalidRequest):
+        await store.count_identity_failures(ANN, dt.datetime(2030, 1, 7, 10))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def reopen(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """A factory of stores on one database, as successive calls (processes) would open it."""
+    opened: list[Store] = []
+    if request.param == "sqlite":
+        path = request.getfixturevalue("tmp_path") / "aida.db"
+
+        def make() -> Store:
+            return SqliteStore(path)
+    else:
+        url = request.getfixturevalue("pg_url")
+
+        def make() -> Store:
+            return PostgresStore(url, pool_size=1, max_overflow=0)
+
+    async def open_one() -> Store:
+        store = make()
+        opened.append(store)
+        await store.migrate()
+        return store
+
+    yield open_one
+    for store in opened:
+        await store.close()
+
+
+async def test_failures_outlive_the_call_that_recorded_them(reopen: Any) -> None:
+    first_call = await reopen()
+    await first_call.record_identity_failure(ANN, T0)
+    await first_call.record_identity_failure(ANN, T0 + dt.timedelta(minutes=1))
+    await first_call.close()
+    second_call = await reopen()
+    assert await second_call.count_identity_failures(ANN, T0 - WINDOW) == 2
+    await second_call.record_identity_failure(ANN, T0 + dt.timedelta(minutes=2))
+    third_call = await reopen()
+    assert await third_call.count_identity_failures(ANN, T0 - WINDOW) == 3
+
+
+# --- audit log ---
+
+
+def entry(minutes: float, actor: str, action: str, phone: str | None, **detail: Any) -> AuditEntry:
+    return AuditEntry(
+        at=T0 + dt.timedelta(minutes=minutes),
+        actor=actor,
+        action=action,
+        patient_phone=phone,
+        detail=detail,
+    )
+
+
+async def test_audit_entries_round_trip_newest_first(store: Store) -> None:
+    appt = str(uuid.uuid4())
+    rows = [
+        entry(0, "call:c1", "list_appointments", ANN, appointment_ids=[appt], count=1),
+        entry(1, "staff:frontdesk", "read_call_summary", ANN, summary_id=str(uuid.uuid4())),
+        entry(2, "staff:key2", "list_appointments_api", None, window={"from": "2030-01-07"}),
+    ]
+    for row in rows:
+        await store.record_audit(row)
+    listed = await store.list_audit()
+    assert listed == list(reversed(rows))
+    assert listed[0].at.utcoffset() == dt.timedelta(0)
+    assert listed[2].detail == {"appointment_ids": [appt], "count": 1}
+
+
+async def test_recording_the_same_entry_twice_keeps_one_row(store: Store) -> None:
+    row = entry(0, "call:c1", "book_appointment", ANN, appointment_id=str(uuid.uuid4()))
+    await store.record_audit(row)
+    await store.record_audit(row)
+    assert await store.list_audit() == [row]
+
+
+async def test_audit_filters_and_pages(store: Store) -> None:
+    rows = [
+        entry(0, "call:c1", "list_appointments", ANN),
+        entry(10, "call:c1", "book_appointment", ANN),
+        entry(20, "staff:frontdesk", "list_appointments_api", BOB),
+        entry(30, "staff:frontdesk", "read_call_summary", ANN),
+        entry(40, "call:c2", "list_appointments", BOB),
+    ]
+    for row in rows:
+        await store.record_audit(row)
+
+    def ids(found: list[AuditEntry]) -> list[str]:
+        return [r.id for r in found]
+
+    def want(*indexes: int) -> list[str]:
+        return [rows[i].id for i in indexes]
+
+    assert ids(await store.list_audit(phone=ANN)) == want(3, 1, 0)
+    assert ids(await store.list_audit(actor="staff:frontdesk")) == want(3, 2)
+    assert ids(await store.list_audit(actor="call:c1", phone=ANN)) == want(1, 0)
+    window = await store.list_audit(
+        since=T0 + dt.timedelta(minutes=10), until=T0 + dt.timedelta(minutes=30)
+    )
+    assert ids(window) == want(2, 1)  # since inclusive, until exclusive
+    assert ids(await store.list_audit(limit=2)) == want(4, 3)
+    assert ids(await store.list_audit(limit=2, offset=2)) == want(2, 1)
+    assert await store.list_audit(offset=5) == []
+    assert await store.list_audit(actor="staff:nobody") == []
+
+
+async def test_audit_entries_need_a_uuid_and_an_aware_time(store: Store) -> None:
+    with pytest.raises(InvalidRequest):
+        await store.record_audit(AuditEntry(id="not-a-uuid", actor="call:c", action="x"))
+    with pytest.raises(InvalidRequest):
+        await store.record_audit(
+            AuditEntry(at=dt.datetime(2030, 1, 7, 10), actor="call:c", action="x")
+        )
+    assert await store.list_audit() == []
+
+
+def test_audit_entry_defaults() -> None:
+    made = AuditEntry(actor="staff:frontdesk", action="list_audit")
+    assert uuid.UUID(made.id)
+    assert made.at.tzinfo is not None
+    assert abs(made.at - dt.datetime.now(UTC)) < dt.timedelta(seconds=5)
+    assert (made.patient_phone, made.detail) == (None, {})
+    assert AuditEntry(actor="a", action="b").id != made.id
