@@ -63,11 +63,15 @@ async def require_staff(
     settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
-) -> None:
-    check_staff(settings.staff_api_keys, bearer.credentials if bearer else None, api_key)
+) -> str:
+    """The label of the staff key presented (e.g. "frontdesk"), for the audit log."""
+    return check_staff(settings.staff_keys, bearer.credentials if bearer else None, api_key)
 
 
+# On a router: refuses anyone without a staff key. As a parameter (`staff: StaffLabel`): the same
+# check (FastAPI runs it once per request), and the route learns whose key it was.
 StaffDep = Depends(require_staff)
+StaffLabel = Annotated[str, Depends(require_staff)]
 
 
 def client_address(request: Request) -> str:

@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 
 from aida.api.errors import CatchAllMiddleware, install_error_handlers
-from aida.api.routes import appointments, health, session, slots, summaries
+from aida.api.routes import appointments, audit, health, session, slots, summaries
 from aida.api.state import AppState
 from aida.api.static import mount_web
 from aida.config import Settings, get_settings
@@ -30,8 +30,9 @@ Aida's API for the web client.
 - **Public**: `POST /api/session` (a LiveKit token for a new room with the agent), `GET /api/slots`,
   `GET /api/health`.
 - **Staff only** (patient data): `GET /api/summaries`, `GET /api/summaries/{id}`,
-  `GET /api/appointments`. Send `Authorization: Bearer <key>` or `X-API-Key: <key>` with a key from
-  `STAFF_API_KEYS`.
+  `GET /api/appointments`, `GET /api/audit`. Send `Authorization: Bearer <key>` or
+  `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data is recorded in
+  the audit log under that key's label.
 
 Errors are JSON `{"error": code, "message": sentence}`; invalid input is a 422 that also carries
 FastAPI's `detail` list.
@@ -81,7 +82,7 @@ def create_app(
         lifespan=_lifespan,
     )
     app.state.aida = AppState(settings, store=store, clock=clock)
-    for module in (session, health, slots, summaries, appointments):
+    for module in (session, health, slots, summaries, appointments, audit):
         app.include_router(module.router, prefix="/api")
     install_error_handlers(app)
     app.add_middleware(CatchAllMiddleware)

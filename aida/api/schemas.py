@@ -70,7 +70,15 @@ class SessionRequest(BaseModel):
     phone: str | None = Field(
         None,
         max_length=32,
-        description="The caller's phone number in any common format; normalised to E.164.",
+        description="The caller's phone number in any common format; normalised to E.164. "
+        "Only a hint: the agent still checks who the caller is.",
+    )
+    patient_assertion: str | None = Field(
+        None,
+        max_length=4096,
+        description="A JWT from the clinic's patient portal (HS256 with PORTAL_IDENTITY_SECRET, "
+        'sub = the patient\'s phone, aud = "aida", exp required) saying who the signed-in patient '
+        "is. Its phone is used; a different `phone` in the same request is refused.",
     )
 
 
@@ -284,6 +292,52 @@ class SummariesPage(BaseModel):
         {"items": [_SUMMARY_EXAMPLE], "limit": 20, "offset": 0, "next_offset": None}
     )
     items: list[SummaryItem]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last page.")
+
+
+# --- audit log ---
+
+
+class AuditEntryOut(BaseModel):
+    model_config = _examples(
+        {
+            "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+            "at": "2026-03-02T14:05:00Z",
+            "actor": "staff:frontdesk",
+            "action": "read_call_summary",
+            "patient_phone": "+14155550132",
+            "detail": {"summary_id": "7d444840-9dc0-11d1-b245-5ffdce74fad2"},
+        }
+    )
+    id: str
+    at: dt.datetime = Field(description="When it happened (UTC).")
+    actor: str = Field(description='"call:<call id>" for the voice agent, "staff:<key label>".')
+    action: str = Field(description="What was done, e.g. read_call_summary, book_appointment.")
+    patient_phone: str | None = Field(description="The patient concerned, when it was one.")
+    detail: dict[str, Any] = Field(description="Ids and counts; never transcript text.")
+
+
+class AuditPage(BaseModel):
+    model_config = _examples(
+        {
+            "items": [
+                {
+                    "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+                    "at": "2026-03-02T14:05:00Z",
+                    "actor": "staff:frontdesk",
+                    "action": "read_call_summary",
+                    "patient_phone": "+14155550132",
+                    "detail": {"summary_id": "7d444840-9dc0-11d1-b245-5ffdce74fad2"},
+                }
+            ],
+            "limit": 100,
+            "offset": 0,
+            "next_offset": None,
+        }
+    )
+    items: list[AuditEntryOut]
     limit: int
     offset: int
     next_offset: int | None = Field(description="Offset of the next page; null on the last page.")

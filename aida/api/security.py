@@ -1,8 +1,10 @@
-"""The staff credential that guards patient data (summaries, appointments).
+"""The staff credential that guards patient data (summaries, appointments, the audit log).
 
 A key from STAFF_API_KEYS, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys are
 compared in constant time against every configured key, so timing tells nothing about which key or
 how much of one matched. With no key configured the guarded endpoints refuse: never open by default.
+A match yields the key's label ("frontdesk" in "frontdesk:<key>", else "key<N>"), which the routes
+write to the audit log.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hmac
 from pydantic import SecretStr
 
 from aida.api.errors import ApiError
+from aida.config import StaffKey
 
 REALM = "aida-staff"
 HOW_TO_AUTHENTICATE = (
@@ -20,8 +23,8 @@ HOW_TO_AUTHENTICATE = (
     "'Authorization: Bearer <key>' or 'X-API-Key: <key>' with one of the keys in STAFF_API_KEYS."
 )
 NOT_CONFIGURED = (
-    "Staff access is not configured on this server: set STAFF_API_KEYS (comma-separated keys) "
-    "in the environment or .env and restart the API."
+    "Staff access is not configured on this server: set STAFF_API_KEYS (comma-separated "
+    "label:key pairs or keys) in the environment or .env and restart the API."
 )
 
 
@@ -31,18 +34,25 @@ def _digest(value: str) -> bytes:
 
 
 def key_matches(presented: str, keys: list[SecretStr]) -> bool:
+    return matching_label(presented, [StaffKey(str(i), k) for i, k in enumerate(keys)]) is not None
+
+
+def matching_label(presented: str, keys: list[StaffKey]) -> str | None:
+    """The label of the key `presented` equals, or None."""
     wanted = _digest(presented)
-    matched = False
+    label: str | None = None
     for key in keys:
-        secret = key.get_secret_value()
+        secret = key.key.get_secret_value()
         # No early exit: every key is compared whatever the outcome.
-        matched |= bool(secret) and hmac.compare_digest(wanted, _digest(secret))
-    return matched
+        hit = bool(secret) and hmac.compare_digest(wanted, _digest(secret))
+        if hit and label is None:
+            label = key.label
+    return label
 
 
-def check_staff(keys: list[SecretStr], bearer: str | None, api_key: str | None) -> None:
-    """Raise the right refusal unless one of the presented credentials is a staff key."""
-    if not any(k.get_secret_value() for k in keys):
+def check_staff(keys: list[StaffKey], bearer: str | None, api_key: str | None) -> str:
+    """The label of the staff key presented; otherwise raise the right refusal."""
+    if not any(k.key.get_secret_value() for k in keys):
         raise ApiError(503, "staff_auth_not_configured", NOT_CONFIGURED)
     presented = [c for c in (bearer, api_key) if c]
     if not presented:
@@ -52,10 +62,13 @@ def check_staff(keys: list[SecretStr], bearer: str | None, api_key: str | None) 
             HOW_TO_AUTHENTICATE,
             {"WWW-Authenticate": f'Bearer realm="{REALM}"'},
         )
-    if not any(key_matches(c, keys) for c in presented):
+    labels = [matching_label(c, keys) for c in presented]
+    label = next((lb for lb in labels if lb is not None), None)
+    if label is None:
         raise ApiError(
             401,
             "invalid_credential",
             "That staff credential is not valid. " + HOW_TO_AUTHENTICATE,
             {"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'},
         )
+    return label

@@ -23,7 +23,15 @@ from tests.api.conftest import STAFF_KEYS, make_settings
 # opens its own SQLite store in schemathesis' event loop, as it would under uvicorn.
 _TMP = Path(tempfile.mkdtemp(prefix="aida-schemathesis-"))
 atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
-APP = create_app(make_settings(_TMP, session_rate_limit_per_minute=100_000))
+# Configured as a clinic with a patient portal: a generated assertion is then refused (401)
+# rather than the feature being off (503, which the server-error check counts as a failure).
+APP = create_app(
+    make_settings(
+        _TMP,
+        session_rate_limit_per_minute=100_000,
+        portal_identity_secret="portal-secret-that-is-long-enough-for-hs256-0123456789",
+    )
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 

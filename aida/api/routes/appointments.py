@@ -1,5 +1,5 @@
 """GET /api/appointments: one patient's appointments, or the whole clinic's over a window (the
-staff calendar). Staff only."""
+staff calendar). Staff only; each read is audited under the staff key's label."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from aida.api.deps import ClockDep, HoursDep, SettingsDep, StaffDep, StoreDep
+from aida.api.audit import record_staff_read
+from aida.api.deps import ClockDep, HoursDep, SettingsDep, StaffDep, StaffLabel, StoreDep
 from aida.api.errors import validation_error
 from aida.api.routes.filters import date_param, phone_param
 from aida.api.routes.slots import WindowEnd, WindowStart
@@ -39,6 +40,7 @@ async def list_appointments(
     settings: SettingsDep,
     clock: ClockDep,
     hours: HoursDep,
+    staff: StaffLabel,
     phone: Annotated[str | None, Query(max_length=32, examples=["(415) 555-0132"])] = None,
     start: WindowStart = None,
     end: WindowEnd = None,
@@ -79,6 +81,18 @@ async def list_appointments(
             names[phone_on_file] = on_file.name if on_file else None
     tz = hours.tz
     page = rows[offset : offset + limit]
+    # A lookup by phone is audited even when it finds nothing: asking about a number is itself
+    # a fact about that patient. A window with nothing in it reveals no one.
+    if e164 is not None or page:
+        await record_staff_read(
+            store,
+            clock,
+            staff,
+            "list_appointments_api",
+            phone=e164,
+            appointment_ids=[a.id for a in page],
+            window=None if e164 else {"from": lo.isoformat(), "to": hi.isoformat()},
+        )
     return AppointmentsPage(
         phone=e164,
         patient_name=patient.name if patient else None,

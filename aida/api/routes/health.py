@@ -63,6 +63,8 @@ def _secrets(settings: Settings) -> list[str]:
         value = getattr(settings, name)
         items = value if isinstance(value, list) else [value]
         values += [v.get_secret_value() for v in items if isinstance(v, SecretStr)]
+    # A labelled staff key is a secret without its label too.
+    values += [k.key.get_secret_value() for k in settings.staff_keys]
     # A DSN carries its password inline; never show any of it.
     values += [u for u in (settings.database_url, settings.supabase_url) if u]
     return [v for v in values if len(v) >= 4]
@@ -109,7 +111,7 @@ async def health(state: StateDep) -> JSONResponse:
         store=store_health,
         livekit=LiveKitHealth(configured=not missing, missing=missing),
         providers=scrub(describe(settings), _secrets(settings)),
-        staff_auth_configured=any(k.get_secret_value() for k in settings.staff_api_keys),
+        staff_auth_configured=bool(settings.staff_keys),
         time=dt.datetime.now(dt.UTC),
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if ready else 503)

@@ -3,6 +3,10 @@
 What the caller told the web form travels to the agent as JSON `{"phone": E.164 or null,
 "name": str or null}`, both as the participant's metadata and as the agent dispatch metadata
 (the worker reads `ctx.job.metadata`; the participant copy is for anything that only sees the room).
+A phone typed into the form is only a hint. A patient signed in to the clinic's portal sends the
+portal's signed assertion instead: it is verified here (401 when it fails), its phone is used, and
+the token itself travels on as `"assertion"` so the worker can verify it again rather than trust
+this service's word.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from aida.api.deps import SessionRateLimit, StateDep
 from aida.api.errors import ApiError, validation_error
 from aida.api.schemas import ErrorBody, SessionRequest, SessionResponse, ValidationErrorBody
 from aida.config import Settings
-from aida.errors import InvalidPhone
+from aida.errors import InvalidAssertion, InvalidPhone
+from aida.portal import PortalIdentity, verify_patient_assertion
+from aida.scheduling.clock import Clock
 from aida.scheduling.phones import normalize_phone
 
 router = APIRouter(tags=["session"])
@@ -34,8 +40,29 @@ def missing_livekit(settings: Settings) -> list[str]:
     return missing
 
 
-def session_metadata(phone: str | None, name: str | None) -> str:
-    return json.dumps({"phone": phone, "name": name}, separators=(",", ":"))
+PORTAL_NOT_CONFIGURED = (
+    "Signed-in patient sessions are not configured on this server: set PORTAL_IDENTITY_SECRET "
+    "(the secret the patient portal signs with) and restart the API."
+)
+
+
+def session_metadata(phone: str | None, name: str | None, assertion: str | None = None) -> str:
+    data: dict[str, str | None] = {"phone": phone, "name": name}
+    if assertion:
+        data["assertion"] = assertion
+    return json.dumps(data, separators=(",", ":"))
+
+
+def verified_patient(token: str, settings: Settings, clock: Clock) -> PortalIdentity:
+    secret = settings.portal_identity_secret
+    if secret is None or not secret.get_secret_value():
+        raise ApiError(503, "portal_identity_not_configured", PORTAL_NOT_CONFIGURED)
+    try:
+        return verify_patient_assertion(
+            token, secret.get_secret_value(), now=clock.now(), region=settings.phone_region
+        )
+    except InvalidAssertion as exc:
+        raise ApiError(401, exc.code, exc.message) from None
 
 
 @router.post(
@@ -45,9 +72,21 @@ def session_metadata(phone: str | None, name: str | None) -> str:
     description="Mints a LiveKit access token for a new room and dispatches the agent into it. "
     "Public, rate-limited per client address.",
     responses={
-        422: {"model": ValidationErrorBody, "description": "Invalid name or phone number."},
+        401: {
+            "model": ErrorBody,
+            "description": "The patient assertion is forged, expired or not meant for Aida.",
+        },
+        422: {
+            "model": ValidationErrorBody,
+            "description": "Invalid name or phone number, or a phone that differs from the "
+            "assertion's.",
+        },
         429: {"model": ErrorBody, "description": "Too many requests; see Retry-After."},
-        503: {"model": ErrorBody, "description": "LiveKit is not configured on the server."},
+        503: {
+            "model": ErrorBody,
+            "description": "LiveKit, or (for an assertion) PORTAL_IDENTITY_SECRET, is not "
+            "configured on the server.",
+        },
     },
     dependencies=[SessionRateLimit],
 )
@@ -72,13 +111,25 @@ async def create_session(
             phone = normalize_phone(request.phone, settings.phone_region)
         except InvalidPhone as exc:
             raise validation_error(("body", "phone"), exc.message, request.phone) from None
+    assertion = (request.patient_assertion or "").strip() or None
+    if assertion is not None:
+        patient = verified_patient(assertion, settings, state.clock)
+        if phone is not None and phone != patient.phone:
+            raise validation_error(
+                ("body", "phone"),
+                "That phone number is not the signed-in patient's; leave it out or sign in again.",
+                request.phone,
+            )
+        phone = patient.phone
+        # The portal's (signed) name over what was typed, which is only a display name.
+        name = (patient.name or "")[:80] or name
     room = f"aida-{uuid.uuid4().hex}"
     identity = f"web-{uuid.uuid4().hex[:12]}"
     token, expires_at = state.token_minter().mint(
         room=room,
         identity=identity,
         name=name,
-        metadata=session_metadata(phone, name),
+        metadata=session_metadata(phone, name, assertion),
     )
     assert settings.livekit_url
     return SessionResponse(

@@ -1,7 +1,8 @@
 """GET /api/summaries and /api/summaries/{id}: what happened on each call. Staff only.
 
 The list leaves out transcripts and timelines (they are large); the detail has everything the
-after-call record stored: summary, transcript, timeline, cost, action items.
+after-call record stored: summary, transcript, timeline, cost, action items. Each read that returns
+records is audited under the staff key's label (ids only, never what was said).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from aida.api.deps import SettingsDep, StaffDep, StoreDep
+from aida.api.audit import record_staff_read
+from aida.api.deps import ClockDep, SettingsDep, StaffDep, StaffLabel, StoreDep
 from aida.api.errors import ApiError, validation_error
 from aida.api.routes.filters import date_param, phone_param
 from aida.api.schemas import (
@@ -41,6 +43,8 @@ STAFF_ERRORS: dict[int | str, dict[str, object]] = {
 async def list_summaries(
     store: StoreDep,
     settings: SettingsDep,
+    clock: ClockDep,
+    staff: StaffLabel,
     phone: Annotated[str | None, Query(max_length=32, examples=["(415) 555-0132"])] = None,
     since: Annotated[str | None, Query(max_length=40, examples=["2026-03-01"])] = None,
     until: Annotated[str | None, Query(max_length=40, examples=["2026-03-31"])] = None,
@@ -56,8 +60,21 @@ async def list_summaries(
     rows = await store.list_call_summaries(
         phone=e164, since=lo, until=hi, limit=limit + 1, offset=offset
     )
+    page = rows[:limit]
+    # As for appointments: a lookup by phone is audited even when it finds nothing.
+    if e164 is not None or page:
+        await record_staff_read(
+            store,
+            clock,
+            staff,
+            "list_call_summaries",
+            phone=e164,
+            summary_ids=[r.id for r in page],
+            since=lo.isoformat() if lo else None,
+            until=hi.isoformat() if hi else None,
+        )
     return SummariesPage(
-        items=[SummaryItem.model_validate(r.model_dump()) for r in rows[:limit]],
+        items=[SummaryItem.model_validate(r.model_dump()) for r in page],
         limit=limit,
         offset=offset,
         next_offset=offset + limit if len(rows) > limit else None,
@@ -76,9 +93,14 @@ async def list_summaries(
 )
 async def get_summary(
     store: StoreDep,
+    clock: ClockDep,
+    staff: StaffLabel,
     summary_id: Annotated[uuid.UUID, Path(description="The call's id (a UUID).")],
 ) -> SummaryDetail:
     row = await store.get_call_summary(str(summary_id))
     if row is None:
         raise ApiError(404, "summary_not_found", f"No call summary has the id {summary_id}.")
+    await record_staff_read(
+        store, clock, staff, "read_call_summary", phone=row.user_phone, summary_id=row.id
+    )
     return SummaryDetail.model_validate(row.model_dump())
