@@ -1,13 +1,21 @@
-"""`aida simulate [SCENARIO]`: a scripted caller talks to Aida through the real voice pipeline."""
+"""`aida simulate [SCENARIO]`: a scripted caller talks to Aida through the real voice pipeline;
+`aida simulate --text [SCENARIO]` has the same conversation in text, costing only the LLM."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aida.config import get_settings
+
+if TYPE_CHECKING:
+    from aida.simulate.runner import Simulator
+    from aida.simulate.scenario import Scenario
+    from aida.simulate.text import TextSimulator
 
 DEFAULT_OUT = Path("data/simulations")
 
@@ -18,18 +26,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="a scripted phone call to Aida, offline (VAD, STT, LLM, tools, TTS), checked",
         description=(
             "Run a scripted caller through Aida's voice pipeline on the local models, in real "
-            "time, with no LiveKit server. Prints the call as it happens, writes the call's "
-            "audio and timeline, and exits 1 when the calendar does not end as the scenario "
-            "expects."
+            "time, with no LiveKit server (or, with --text, as a text conversation). Prints the "
+            "call as it happens, writes the call's audio and timeline (voice), and exits 1 when "
+            "the calendar does not end as the scenario expects or Aida said or did what it "
+            "forbids."
         ),
     )
     p.add_argument(
         "scenario",
         nargs="?",
-        default="book",
+        default=None,
         help="a scenario name from scenarios/ (default: book) or a path to a YAML file",
     )
     p.add_argument("--list", action="store_true", help="list the shipped scenarios and exit")
+    p.add_argument("--all", action="store_true", help="run every shipped scenario")
+    p.add_argument(
+        "--text",
+        action="store_true",
+        help="text in and out (no speech models): the same session, tools and checks, LLM only",
+    )
+    p.add_argument(
+        "--scripted",
+        action="store_true",
+        help="with --text: the scenario's scripted LLM instead of a real one (instant, for CI)",
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -40,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--db",
         type=Path,
         default=None,
-        help="a SQLite file to run against (default: a fresh aida.db in the output folder)",
+        help="a SQLite file to run against (default: a fresh one per scenario)",
     )
     p.add_argument(
         "--wideband",
@@ -57,29 +77,85 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 async def _simulate(args: argparse.Namespace) -> int:
-    from aida.simulate.runner import Options, Simulator
     from aida.simulate.scenario import ScenarioError, load_scenario, shipped_scenarios
 
     if args.list:
         for name in shipped_scenarios():
             print(name)
         return 0
+    if args.scripted and not args.text:
+        print("error: --scripted needs --text", file=sys.stderr)
+        return 2
+    if args.all and args.scenario:
+        print("error: give a scenario or --all, not both", file=sys.stderr)
+        return 2
+    names = shipped_scenarios() if args.all else [args.scenario or "book"]
+    if len(names) > 1 and args.db is not None:
+        print(
+            "error: --db holds one scenario's calendar; run one scenario with it", file=sys.stderr
+        )
+        return 2
     base = get_settings()
     try:
-        scenario = load_scenario(args.scenario, region=base.phone_region)
+        scenarios = [load_scenario(name, region=base.phone_region) for name in names]
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    settings = base.model_copy(update={"providers": args.providers})
+    # one simulator for the whole run, so the models load once
+    if args.text:
+        from aida.simulate.text import TextSimulator
+
+        if not args.verbose:
+            # the transcript is the output; INFO lines would interleave with it (-v keeps them)
+            logging.getLogger().setLevel(logging.WARNING)
+
+        text = TextSimulator(settings, scripted=args.scripted)
+        if not args.scripted:
+            print("loading the LLM ...", flush=True)
+    else:
+        from aida.simulate.runner import Options, Simulator
+
+        voice = Simulator(settings, options=Options(phone_band=not args.wideband))
+    failed = []
+    for scenario in scenarios:
+        ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))
+        if not ok:
+            failed.append(scenario.name)
+    if len(scenarios) > 1:
+        print()
+        print(f"{len(scenarios) - len(failed)}/{len(scenarios)} passed", end="")
+        print(f"; failed: {', '.join(failed)}" if failed else "")
+    return 1 if failed else 0
+
+
+def _verdict(name: str, problems: list[str], what: str) -> bool:
+    if not problems:
+        print(f"PASS {name}: {what}")
+        return True
+    print(f"FAIL {name}:")
+    for problem in problems:
+        print(f"  - {problem}")
+    return False
+
+
+async def _text(simulator: TextSimulator, scenario: Scenario, args: argparse.Namespace) -> bool:
+    result = await simulator.run(scenario, database=args.db)
+    print(f"    {len(result.turns)} turns in {result.seconds:.1f} s")
+    return _verdict(scenario.name, result.problems, "every check passed")
+
+
+async def _voice(simulator: Simulator, scenario: Scenario, args: argparse.Namespace) -> bool:
+    from aida.simulate.latency import summarize
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or DEFAULT_OUT / f"{scenario.name}-{stamp}"
-    settings = base.model_copy(update={"providers": args.providers})
-    simulator = Simulator(settings, options=Options(phone_band=not args.wideband))
+    if args.out and args.all:
+        out = args.out / scenario.name
     print(f"loading the models and the caller's voice (output: {out}) ...", flush=True)
     result = await simulator.run(scenario, out, database=args.db)
 
     print()
-    from aida.simulate.latency import summarize
-
     stats = summarize(result.latencies)
     if stats.get("turns"):
         print(
@@ -92,10 +168,4 @@ async def _simulate(args: argparse.Namespace) -> int:
         f"call audio: {out / 'call.wav'} (left: caller, right: Aida); timeline, transcript, "
         f"latency in {out}"
     )
-    if result.ok:
-        print(f"PASS {scenario.name}: the calendar ended as expected")
-        return 0
-    print(f"FAIL {scenario.name}:")
-    for problem in result.problems:
-        print(f"  - {problem}")
-    return 1
+    return _verdict(scenario.name, result.problems, "the calendar and the conversation as expected")

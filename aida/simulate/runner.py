@@ -2,8 +2,11 @@
 
 The session is built by the worker's own `new_session` (the same `Aida` agent, the same
 providers from `build_providers`, `CallState` with the tools bound to the caller, the timeline and
-turn handling), except that its audio goes through `CallerLine`/`CallerEar` instead of a room, and the caller ID comes from the scenario. The scripted caller waits for Aida to finish
-each reply before saying the next line, in real time, so the latencies are those a caller hears.
+turn handling), except that its audio goes through `CallerLine`/`CallerEar` instead of a room,
+and the caller ID (SIP, a web session's claimed phone, or none) comes from the scenario. The
+scripted caller waits for Aida to finish each reply before saying the next line, in real time, so
+the latencies are those a caller hears. The call is then judged like a text one: the calendar
+(`expect`) and what Aida said and did (`must_say`, `never_say`, `forbidden_tools`).
 
 Each run writes to its folder: `call.wav` (left: caller, right: Aida), `timeline.json`,
 `transcript.txt`, `latency.json`, `result.json` and, unless another database was named, the
@@ -17,8 +20,6 @@ import datetime as dt
 import json
 import logging
 import time
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,13 @@ import numpy as np
 from livekit.plugins import silero  # plugins register on the main thread, so import it here
 
 from aida.agent.aida import Aida
-from aida.agent.identity import CallerId
 from aida.agent.providers import Providers, build_providers
-from aida.agent.session import LiveCall, initial_caller, new_session
-from aida.agent.state import CallState
-from aida.agent.timeline import Timeline
+from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
 from aida.simulate import audio
+from aida.simulate.call import ScenarioClock, caller_line, new_call_state
+from aida.simulate.checks import Failure
+from aida.simulate.echo import Printer, echo
 from aida.simulate.latency import LatencyProbe, TurnLatency
 from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.store.factory import open_store
@@ -41,22 +42,9 @@ from aida.tools.base import ToolContext
 
 logger = logging.getLogger("aida.simulate")
 
-Printer = Callable[[str], None]
-
 
 def _print(text: str) -> None:
     print(text, flush=True)  # the call is followed live, also through a pipe
-
-
-class ScenarioClock:
-    """The scenario's "now", moving forward with real time from the start of the call."""
-
-    def __init__(self, at: dt.datetime) -> None:
-        self._at = at
-        self._started = time.monotonic()
-
-    def now(self) -> dt.datetime:
-        return self._at + dt.timedelta(seconds=time.monotonic() - self._started)
 
 
 @dataclass
@@ -167,7 +155,11 @@ class Simulator:
         try:
             await seed(store, scenario, settings)
             result = await self._call(scenario, settings, store, providers, lines, out_dir)
-            result.problems = await check_end_state(store, scenario, settings)
+            failures = [
+                Failure("expect", p) for p in await check_end_state(store, scenario, settings)
+            ]
+            failures += scenario.checks.check(result.timeline, settings.tz)
+            result.problems = [str(f) for f in failures]
         finally:
             await store.close()
         _write_result(result)
@@ -187,24 +179,15 @@ class Simulator:
         started = time.time()
         clock = ScenarioClock(scenario.now)
         tools = ToolContext(store=store, settings=settings, clock=clock)
-        caller_id = CallerId(phone=scenario.caller, source="sip")
-        call_id = str(uuid.uuid4())
-        timeline = Timeline(call_id)
-        state = CallState(
-            call_id=call_id,
-            tools=tools,
-            timeline=timeline,
-            caller_id=caller_id,
-            room_name=f"simulation-{scenario.name}",
-        )
-        state.caller = await initial_caller(tools, caller_id)
+        state = await new_call_state(scenario, tools, mode="voice")
+        caller_id, timeline = state.caller_id, state.timeline
 
         recording = audio.CallRecording(started)
         line = audio.CallerLine(self.line_rate, recording)
         ear = audio.CallerEar(recording)
         probe = LatencyProbe()
         timeline.subscribe(probe.on_timeline)
-        timeline.subscribe(_echo(say, started))
+        timeline.subscribe(echo(say, started))
         probe.watch_providers(providers.stt, providers.llm, providers.tts)
 
         session = new_session(state, providers, settings)
@@ -221,7 +204,7 @@ class Simulator:
             providers=providers.description,
         )
         say(f"--- {scenario.name}: {scenario.description}".rstrip(": "))
-        say(f"    clinic time {scenario.now:%A %Y-%m-%d %H:%M %Z}; caller ID on the line")
+        say(f"    clinic time {scenario.now:%A %Y-%m-%d %H:%M %Z}; {caller_line(scenario)}")
 
         turns: list[CallerTurn] = []
         unanswered: list[int] = []
@@ -292,29 +275,6 @@ class Simulator:
             if not replied and now - quiet_since >= opts.no_reply_timeout:
                 return False
         return any(t >= after for t in ear.segment_starts)
-
-
-def _echo(say: Printer, started: float) -> Callable[[dict[str, Any]], None]:
-    """Timeline sink printing the call as it happens."""
-
-    def sink(event: dict[str, Any]) -> None:
-        kind = event.get("type")
-        stamp = f"[{time.time() - started:6.1f}s]"
-        if kind == "transcript":
-            who = "heard " if event.get("role") == "user" else "Aida  "
-            cut = " (interrupted)" if event.get("interrupted") else ""
-            say(f"{stamp} {who}: {event.get('text', '')}{cut}")
-        elif kind == "tool_call":
-            args = ", ".join(f"{k}={v!r}" for k, v in (event.get("args") or {}).items())
-            say(f"{stamp} tool  : {event.get('name')}({args})")
-        elif kind == "tool_result":
-            if event.get("ok"):
-                outcome = (event.get("result") or {}).get("say", "ok")
-            else:
-                outcome = "error: " + str((event.get("error") or {}).get("message", "?"))
-            say(f"{stamp}      -> {outcome} ({event.get('duration_ms')} ms)")
-
-    return sink
 
 
 def _latency_line(lat: TurnLatency) -> str:

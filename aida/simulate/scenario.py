@@ -1,11 +1,14 @@
-"""A simulated call as a small YAML file: who calls, what they say, and how the calendar must end.
+"""A simulated call as a small YAML file: who calls, what they say, what Aida must (never) say,
+and how the calendar must end. The full format, with examples, is in docs/scenarios.md.
 
 ```yaml
 name: book
 now: "2026-03-02T08:30:00"        # the clinic's local time; the call happens "now"
-caller: "+12025550143"            # caller ID: the line vouches for this number
+caller: "+12025550143"            # caller ID on the line; `none` (or omitted): no caller ID
+# web_phone: "+12025550143"       # instead of caller: a web session whose form claimed this
+                                  # phone (caller ID source "token", a hint only)
 patients:                         # seeded before the call
-  - {phone: "+12025550143", name: Jane Doe}
+  - {phone: caller, name: Jane Doe, date_of_birth: "1985-03-03"}
 appointments:                     # seeded before the call (local times)
   - {phone: "+12025550178", start: "2026-03-04T10:00", reason: follow-up}
 lines:                            # the caller's turns; each waits for Aida to finish first
@@ -14,12 +17,32 @@ lines:                            # the caller's turns; each waits for Aida to f
 expect:                           # the end state in the store, per patient
   - phone: caller
     booked: ["2026-03-04T10:00"]  # exactly these booked appointments (local starts)
+must_say:                         # each check passes when any alternative was said
+  - ["booked", "all set"]
+never_say: ["can't book", "try again later"]
+forbidden_tools:                  # a bare name, or a name with the arguments that must not occur
+  - cancel_appointment
+  - {name: book_appointment, args: {start: "2026-03-04T14:30"}}
+scripted:                         # the LLM's side per caller turn, for `--scripted` and CI
+  greeting: Hello, this is Aida at Riverside Family Clinic. How can I help?
+  turns:
+    - - {call: find_available_slots, args: {when: "Wednesday, March 4 at 10 AM"}}
+      - "{find_available_slots} Shall I book it?"
+    - - {call: book_appointment, args: {start: "2026-03-04T10:00"}}
+      - "{book_appointment}"
 ```
 
+`caller` in a phone field stands for the number the line presents (`caller`, else `web_phone`).
 Per patient, `booked` is the exact set of booked starts; `count`, `on_date` and `not_at` describe
 an outcome the caller may reach several ways (e.g. "any other time that day"). Times without an
 offset are in the scenario's clinic timezone, which is also where "now" is, so dates are
 deterministic whatever the machine's clock says.
+
+`must_say`/`never_say` are case-insensitive substrings of what Aida said (all her lines, the
+greeting included); `forbidden_tools` fails on any call of the tool, refused or not. A `scripted`
+turn lists tool-call steps and ends with the reply text; an empty list is a turn the LLM must not
+be asked about (Aida's code answers it). In a reply or an argument, `{tool}` is that tool's latest
+speakable outcome (its `say`, or its refusal) and `{tool.path.0.id}` a field of its latest output.
 """
 
 from __future__ import annotations
@@ -35,11 +58,14 @@ import yaml
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.scheduling.phones import mask_phone, normalize_phone
+from aida.simulate.checks import ConversationChecks, ForbiddenTool
 from aida.store.models import Appointment
 from aida.store.protocol import Store
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-CALLER = "caller"  # stands for the scenario's caller in `expect` and `appointments`
+CALLER = "caller"  # stands for the number the line presents in `patients`, `appointments`, `expect`
+NO_CALLER = ("none", "")
+DEFAULT_GREETING = "Hello, this is Aida. How can I help you today?"
 
 # Clinic settings a scenario may pin (YAML key -> Settings field).
 CLINIC_KEYS = {
@@ -49,6 +75,7 @@ CLINIC_KEYS = {
     "open": "clinic_open",
     "close": "clinic_close",
     "slot_minutes": "slot_minutes",
+    "emergency_number": "emergency_number",
 }
 
 
@@ -74,6 +101,7 @@ class SeedPatient:
     phone: str
     name: str | None
     preferences: dict[str, Any] = field(default_factory=dict)
+    date_of_birth: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -115,21 +143,58 @@ class PatientExpectation:
 
 
 @dataclass(frozen=True)
+class ScriptedCall:
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScriptedStep:
+    """One LLM request's answer: tool calls (made together), or the reply text."""
+
+    calls: tuple[ScriptedCall, ...] = ()
+    say: str | None = None
+
+
+@dataclass(frozen=True)
+class Script:
+    """The LLM's side of the call: its greeting, then its steps per caller line."""
+
+    greeting: str
+    turns: tuple[tuple[ScriptedStep, ...], ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     path: Path | None
     now: dt.datetime  # aware, clinic timezone
-    caller: str  # E.164
+    caller: str | None  # E.164 caller ID on the line; None: no caller ID
     lines: tuple[Line, ...]
     expect: tuple[PatientExpectation, ...]
     patients: tuple[SeedPatient, ...] = ()
     appointments: tuple[SeedAppointment, ...] = ()
     clinic: dict[str, Any] = field(default_factory=dict)  # Settings overrides
     description: str = ""
+    web_phone: str | None = None  # E.164 a web session's form claimed (a hint, not proof)
+    checks: ConversationChecks = field(default_factory=ConversationChecks)
+    scripted: Script | None = None
 
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
         return base.model_copy(update={**self.clinic, **overrides})
+
+    @property
+    def presented_phone(self) -> str | None:
+        """The number the call comes with, from the line or the web session."""
+        return self.caller or self.web_phone
+
+    @property
+    def caller_id_source(self) -> str:
+        """Where that number comes from: "sip", "token" or "none" (as `aida.agent.identity`)."""
+        if self.caller:
+            return "sip"
+        return "token" if self.web_phone else "none"
 
 
 def _show(when: dt.datetime) -> str:
@@ -137,7 +202,9 @@ def _show(when: dt.datetime) -> str:
 
 
 def _phone(raw: Any, caller: str | None, where: str, region: str) -> str:
-    if raw == CALLER and caller is not None:
+    if raw == CALLER:
+        if caller is None:
+            raise ScenarioError(f"{where}: 'caller' needs a caller or web_phone to stand for")
         return caller
     try:
         return normalize_phone(str(raw), region)
@@ -200,17 +267,34 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         "appointments",
         "lines",
         "expect",
+        "web_phone",
+        "must_say",
+        "never_say",
+        "forbidden_tools",
+        "scripted",
     }
     unknown = set(data) - known
     if unknown:
         raise ScenarioError(f"{where}: unknown keys {sorted(unknown)}")
-    for key in ("now", "caller", "lines", "expect"):
+    for key in ("now", "lines", "expect"):
         if key not in data:
             raise ScenarioError(f"{where}: missing {key!r}")
 
     clinic = _clinic(data.get("clinic"), where)
     tz = ZoneInfo(clinic["default_timezone"])
-    caller = _phone(data["caller"], None, f"{where}: caller", region)
+    raw_caller = data.get("caller")
+    caller = (
+        None
+        if raw_caller is None or str(raw_caller).strip().lower() in NO_CALLER
+        else _phone(raw_caller, None, f"{where}: caller", region)
+    )
+    web_phone = None
+    if data.get("web_phone") is not None:
+        if caller is not None:
+            # a web session has no caller ID; both would leave it unclear which one Aida gets
+            raise ScenarioError(f"{where}: give caller or web_phone, not both")
+        web_phone = _phone(data["web_phone"], None, f"{where}: web_phone", region)
+    presented = caller or web_phone
     now = _when(data["now"], tz, f"{where}: now")
 
     patients = []
@@ -218,11 +302,16 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         at = f"{where}: patients[{i}]"
         if not isinstance(raw, dict) or "phone" not in raw:
             raise ScenarioError(f"{at}: needs a phone")
+        unknown = set(raw) - {"phone", "name", "preferences", "date_of_birth"}
+        if unknown:
+            raise ScenarioError(f"{at}: unknown keys {sorted(unknown)}")
+        dob = raw.get("date_of_birth")
         patients.append(
             SeedPatient(
-                phone=_phone(raw["phone"], caller, at, region),
+                phone=_phone(raw["phone"], presented, at, region),
                 name=raw.get("name"),
                 preferences=dict(raw.get("preferences") or {}),
+                date_of_birth=None if dob is None else _date(dob, f"{at}: date_of_birth"),
             )
         )
 
@@ -233,7 +322,7 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
             raise ScenarioError(f"{at}: needs a phone and a start")
         appointments.append(
             SeedAppointment(
-                phone=_phone(raw["phone"], caller, at, region),
+                phone=_phone(raw["phone"], presented, at, region),
                 start=_when(raw["start"], tz, at),
                 reason=raw.get("reason"),
             )
@@ -277,7 +366,7 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         booked = raw.get("booked")
         expect.append(
             PatientExpectation(
-                phone=_phone(raw.get("phone", CALLER), caller, at, region),
+                phone=_phone(raw.get("phone", CALLER), presented, at, region),
                 booked=None if booked is None else tuple(_when(b, tz, at) for b in booked),
                 count=None if raw.get("count") is None else int(raw["count"]),
                 on_date=None if raw.get("on_date") is None else _date(raw["on_date"], at),
@@ -297,6 +386,111 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         appointments=tuple(appointments),
         clinic=clinic,
         description=str(data.get("description") or ""),
+        web_phone=web_phone,
+        checks=_checks(data, where),
+        scripted=_script(data.get("scripted"), len(lines), where),
+    )
+
+
+def _text(raw: Any, where: str) -> str:
+    if not isinstance(raw, str | int | float) or isinstance(raw, bool) or not str(raw).strip():
+        raise ScenarioError(f"{where}: expected a non-empty phrase")
+    return str(raw).strip()
+
+
+def _checks(data: dict[str, Any], where: str) -> ConversationChecks:
+    must_say = []
+    raw_must = data.get("must_say") or []
+    if not isinstance(raw_must, list):
+        raise ScenarioError(f"{where}: must_say must be a list of checks")
+    for i, raw in enumerate(raw_must):
+        at = f"{where}: must_say[{i}]"
+        # a bare phrase is a check with one alternative
+        alternatives = raw if isinstance(raw, list) else [raw]
+        if not alternatives:
+            raise ScenarioError(f"{at}: a check needs at least one phrase")
+        must_say.append(tuple(_text(a, at) for a in alternatives))
+
+    raw_never = data.get("never_say") or []
+    if not isinstance(raw_never, list):
+        raise ScenarioError(f"{where}: never_say must be a list of phrases")
+    never_say = tuple(_text(p, f"{where}: never_say[{i}]") for i, p in enumerate(raw_never))
+
+    forbidden = []
+    raw_forbidden = data.get("forbidden_tools") or []
+    if not isinstance(raw_forbidden, list):
+        raise ScenarioError(f"{where}: forbidden_tools must be a list")
+    for i, raw in enumerate(raw_forbidden):
+        at = f"{where}: forbidden_tools[{i}]"
+        if isinstance(raw, str):
+            forbidden.append(ForbiddenTool(_text(raw, at)))
+            continue
+        if not isinstance(raw, dict) or "name" not in raw or set(raw) - {"name", "args"}:
+            raise ScenarioError(f"{at}: give a tool name, or {{name: ..., args: {{...}}}}")
+        args = raw.get("args") or {}
+        if not isinstance(args, dict):
+            raise ScenarioError(f"{at}: args must be a mapping")
+        forbidden.append(ForbiddenTool(_text(raw["name"], at), dict(args)))
+    return ConversationChecks(tuple(must_say), never_say, tuple(forbidden))
+
+
+def _script(raw: Any, n_lines: int, where: str) -> Script | None:
+    if raw is None:
+        return None
+    at = f"{where}: scripted"
+    if isinstance(raw, list):
+        raw = {"turns": raw}
+    if not isinstance(raw, dict) or set(raw) - {"greeting", "turns"} or "turns" not in raw:
+        raise ScenarioError(f"{at}: expected {{greeting: ..., turns: [...]}} or a list of turns")
+    greeting = _text(raw.get("greeting") or DEFAULT_GREETING, f"{at}.greeting")
+    raw_turns = raw["turns"]
+    if not isinstance(raw_turns, list) or len(raw_turns) != n_lines:
+        count = len(raw_turns) if isinstance(raw_turns, list) else 0
+        raise ScenarioError(f"{at}: needs one turn per line ({n_lines}); found {count}")
+    turns = []
+    for t, raw_turn in enumerate(raw_turns):
+        turn_at = f"{at}.turns[{t}]"
+        if raw_turn is None:
+            raw_turn = []
+        if not isinstance(raw_turn, list):
+            raise ScenarioError(f"{turn_at}: expected a list of steps")
+        steps = tuple(_step(s, f"{turn_at}[{i}]") for i, s in enumerate(raw_turn))
+        # after tool calls the session asks the model again, and a reply ends the turn: so a
+        # turn is calls, then exactly one reply
+        for i, step in enumerate(steps):
+            last = i == len(steps) - 1
+            if last and step.say is None:
+                raise ScenarioError(f"{turn_at}: the last step must be the reply text")
+            if not last and step.say is not None:
+                raise ScenarioError(f"{turn_at}[{i}]: a reply ends the turn; only the last step")
+        turns.append(steps)
+    return Script(greeting=greeting, turns=tuple(turns))
+
+
+def _call(raw: Any, where: str) -> ScriptedCall:
+    if not isinstance(raw, dict) or "call" not in raw or set(raw) - {"call", "args"}:
+        raise ScenarioError(f"{where}: expected {{call: tool_name, args: {{...}}}}")
+    args = raw.get("args") or {}
+    if not isinstance(args, dict):
+        raise ScenarioError(f"{where}: args must be a mapping")
+    return ScriptedCall(_text(raw["call"], where), dict(args))
+
+
+def _step(raw: Any, where: str) -> ScriptedStep:
+    if isinstance(raw, str):
+        return ScriptedStep(say=_text(raw, where))
+    if isinstance(raw, dict) and set(raw) == {"say"}:
+        return ScriptedStep(say=_text(raw["say"], where))
+    if isinstance(raw, dict) and set(raw) == {"calls"}:
+        if not isinstance(raw["calls"], list) or not raw["calls"]:
+            raise ScenarioError(f"{where}: calls must be a non-empty list")
+        return ScriptedStep(
+            calls=tuple(_call(c, f"{where}.calls[{i}]") for i, c in enumerate(raw["calls"]))
+        )
+    if isinstance(raw, dict) and "call" in raw:
+        return ScriptedStep(calls=(_call(raw, where),))
+    raise ScenarioError(
+        f"{where}: a step is reply text, {{say: ...}}, {{call: ...}} or {{calls: [...]}}"
     )
 
 
@@ -323,7 +517,12 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
     """Put the scenario's patients and appointments in the store (idempotent)."""
     slot = dt.timedelta(minutes=settings.slot_minutes)
     for patient in scenario.patients:
-        await store.upsert_patient(patient.phone, patient.name)
+        if patient.date_of_birth is None:
+            await store.upsert_patient(patient.phone, patient.name)
+        else:
+            await store.upsert_patient(
+                patient.phone, patient.name, date_of_birth=patient.date_of_birth
+            )
         if patient.preferences:
             await store.merge_preferences(patient.phone, patient.preferences)
     for appt in scenario.appointments:

@@ -224,3 +224,102 @@ def test_not_at_and_cancelled_rows() -> None:
     (problem,) = rule.check([appt(ten)], NY)
     assert "must not be booked at Wed 2026-03-04 10:00" in problem
     assert rule.check([appt(ten + dt.timedelta(minutes=30))], NY) == []
+
+
+def test_caller_none_web_phone_and_dates_of_birth() -> None:
+    anonymous = parse_scenario(
+        minimal(
+            caller="none",
+            patients=[{"phone": JANE, "name": "Jane Doe", "date_of_birth": "1985-03-03"}],
+            expect=[{"phone": JANE, "booked": []}],
+        )
+    )
+    assert anonymous.caller is None and anonymous.caller_id_source == "none"
+    assert anonymous.patients[0].date_of_birth == dt.date(1985, 3, 3)
+    omitted = minimal(patients=[], expect=[{"phone": JANE, "booked": []}])
+    del omitted["caller"]
+    assert parse_scenario(omitted).presented_phone is None
+
+    web = parse_scenario(minimal(caller=None, web_phone="(202) 555-0143"))
+    assert web.caller is None and web.web_phone == JANE
+    assert web.caller_id_source == "token" and web.presented_phone == JANE
+    assert web.patients[0].phone == JANE  # "caller" stands for the claimed phone
+    assert web.expect[0].phone == JANE
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"caller": "none"}, "'caller' needs a caller or web_phone"),
+        ({"web_phone": "+12025550178"}, "not both"),
+        ({"patients": [{"phone": "caller", "date_of_birth": "3/3/85"}]}, "date_of_birth"),
+        ({"patients": [{"phone": "caller", "dob": "1985-03-03"}]}, "unknown keys"),
+        ({"must_say": "911"}, "must_say must be a list"),
+        ({"must_say": [[]]}, "at least one phrase"),
+        ({"never_say": [""]}, "non-empty phrase"),
+        ({"forbidden_tools": [{"tool": "x"}]}, "give a tool name"),
+        ({"forbidden_tools": [{"name": "x", "args": ["start"]}]}, "args must be a mapping"),
+        ({"scripted": {"turns": [["Hi."]]}}, r"one turn per line \(2\); found 1"),
+        ({"scripted": [[{"call": "get_current_time"}], ["Yes."]]}, "last step must be the reply"),
+        ({"scripted": [["Hi.", "Again."], ["Yes."]]}, "a reply ends the turn"),
+        ({"scripted": [[{"tool": "x"}, "Hi."], ["Yes."]]}, "a step is reply text"),
+        ({"scripted": {"greeting": "Hi", "turns": [[], []], "extra": 1}}, "expected"),
+    ],
+)
+def test_bad_checks_and_scripts_say_what_is_wrong(change: dict, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        parse_scenario(minimal(**change))
+
+
+def test_checks_and_script_parse() -> None:
+    s = parse_scenario(
+        minimal(
+            must_say=[["911"], "booked", ["All set", "booked"]],
+            never_say=["can't book", 911],
+            forbidden_tools=[
+                "cancel_appointment",
+                {"name": "book_appointment", "args": {"start": "2026-03-04T10:00"}},
+            ],
+            scripted={
+                "greeting": "Hello.",
+                "turns": [
+                    [
+                        {"call": "find_available_slots", "args": {"when": "Wednesday at 10"}},
+                        {
+                            "calls": [
+                                {"call": "get_current_time"},
+                                {"call": "list_appointments", "args": {"include_past": True}},
+                            ]
+                        },
+                        "{find_available_slots} OK?",
+                    ],
+                    [],
+                ],
+            },
+        )
+    )
+    assert s.checks.must_say == (("911",), ("booked",), ("All set", "booked"))
+    assert s.checks.never_say == ("can't book", "911")
+    assert [t.describe() for t in s.checks.forbidden_tools] == [
+        "cancel_appointment",
+        "book_appointment(start='2026-03-04T10:00')",
+    ]
+    assert s.scripted is not None and s.scripted.greeting == "Hello."
+    first, second = s.scripted.turns
+    assert [c.name for c in first[1].calls] == ["get_current_time", "list_appointments"]
+    assert first[1].calls[1].args == {"include_past": True}
+    assert first[2].say == "{find_available_slots} OK?" and not first[2].calls
+    assert second == ()
+    # a plain list is the turns, with a stock greeting
+    plain = parse_scenario(minimal(scripted=[["Hi."], ["Bye."]]))
+    assert plain.scripted is not None and plain.scripted.greeting
+
+
+async def test_seed_records_dates_of_birth(store, base_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    s = parse_scenario(
+        minimal(patients=[{"phone": "caller", "name": "Jane Doe", "date_of_birth": "1985-03-03"}])
+    )
+    await seed(store, s, s.settings(base_settings))
+    patient = await store.get_patient(JANE)
+    assert patient is not None and patient.name == "Jane Doe"
+    assert getattr(patient, "date_of_birth", None) in (dt.date(1985, 3, 3), "1985-03-03")

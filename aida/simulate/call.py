@@ -1,0 +1,58 @@
+"""The call state a scenario starts with, shared by the voice and the text simulations: the caller
+ID as the worker would have it (SIP caller ID, a web session's claimed phone, or nothing) and the
+caller `initial_caller` makes of it, so both modes put Aida in exactly the worker's position."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+
+from aida.agent.identity import NO_CALLER_ID, CallerId
+from aida.agent.session import initial_caller
+from aida.agent.state import CallState
+from aida.agent.timeline import Timeline
+from aida.simulate.scenario import Scenario
+from aida.tools.base import ToolContext
+
+
+class ScenarioClock:
+    """The scenario's "now", moving forward with real time from the start of the call."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self._at = at
+        self._started = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self._at + dt.timedelta(seconds=time.monotonic() - self._started)
+
+
+def caller_id_of(scenario: Scenario) -> CallerId:
+    phone = scenario.presented_phone
+    if phone is None:
+        return NO_CALLER_ID
+    return CallerId(phone=phone, source="sip" if scenario.caller_id_source == "sip" else "token")
+
+
+async def new_call_state(scenario: Scenario, tools: ToolContext, *, mode: str) -> CallState:
+    caller_id = caller_id_of(scenario)
+    call_id = str(uuid.uuid4())
+    state = CallState(
+        call_id=call_id,
+        tools=tools,
+        timeline=Timeline(call_id),
+        caller_id=caller_id,
+        room_name=f"simulation-{mode}-{scenario.name}",
+    )
+    state.caller = await initial_caller(tools, caller_id)
+    return state
+
+
+def caller_line(scenario: Scenario) -> str:
+    """How the call presents itself, for the printed transcript (no number: it is PHI)."""
+    source = scenario.caller_id_source
+    if source == "sip":
+        return "caller ID on the line"
+    if source == "token":
+        return "web session claiming a phone (a hint, not proof)"
+    return "no caller ID"

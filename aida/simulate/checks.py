@@ -1,0 +1,188 @@
+"""What the caller hears, checked: phrases Aida must and must never say, tools she must not call.
+
+The checks read the call's timeline (the same events the dashboard and the after-call record get),
+so a voice call and a text conversation are judged alike: `transcript` events with role
+"assistant" are what Aida said, `tool_call`/`tool_result` events are what she did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: which rule (`expect`, `must_say`, `never_say`, `forbidden_tools`,
+    `script`, `error`) and what happened."""
+
+    check: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.detail}"
+
+
+def normalize(text: str) -> str:
+    # Models and TTS front-ends write typographic apostrophes and wrap lines; a phrase in a
+    # scenario ("can't book") must match "can’t  book" all the same.
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", " - ")
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class ForbiddenTool:
+    """A tool Aida must not call; with `args`, only calls whose arguments include these values."""
+
+    name: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def matches(self, name: str, args: Mapping[str, Any], tz: ZoneInfo) -> bool:
+        if name != self.name:
+            return False
+        return all(k in args and _same(v, args[k], tz) for k, v in self.args.items())
+
+    def describe(self) -> str:
+        if not self.args:
+            return self.name
+        return f"{self.name}({', '.join(f'{k}={v!r}' for k, v in self.args.items())})"
+
+
+def _instant(value: Any, tz: ZoneInfo) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            return None
+    return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
+
+
+def _same(wanted: Any, actual: Any, tz: ZoneInfo) -> bool:
+    """A scenario's "2026-03-04T10:00" is the model's "2026-03-04T10:00:00-05:00": times are
+    compared as instants (naive ones in the clinic's timezone), anything else as text."""
+    a, b = _instant(wanted, tz), _instant(actual, tz)
+    if a is not None and b is not None:
+        return a == b
+    return normalize(str(wanted)) == normalize(str(actual))
+
+
+@dataclass(frozen=True)
+class ConversationChecks:
+    """`must_say`: each check a tuple of alternatives, passing when any of them appears in anything
+    Aida said during the call. `never_say`: phrases that must appear in nothing she said.
+    `forbidden_tools`: calls she must not make (refused or not: trying is the fault)."""
+
+    must_say: tuple[tuple[str, ...], ...] = ()
+    never_say: tuple[str, ...] = ()
+    forbidden_tools: tuple[ForbiddenTool, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.must_say or self.never_say or self.forbidden_tools)
+
+    def check(self, events: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> list[Failure]:
+        said = spoken_lines(events)
+        calls = tool_calls(events)
+        failures: list[Failure] = []
+        whole = normalize(" ".join(text for _, text in said))
+        for alternatives in self.must_say:
+            if not any(normalize(a) in whole for a in alternatives):
+                wanted = " / ".join(f'"{a}"' for a in alternatives)
+                failures.append(Failure("must_say", f"Aida never said {wanted}"))
+        for phrase in self.never_say:
+            for turn, text in said:
+                if normalize(phrase) in normalize(text):
+                    failures.append(
+                        Failure(
+                            "never_say",
+                            f'Aida said "{phrase}" ({_when(turn)}: "{_excerpt(text, phrase)}")',
+                        )
+                    )
+                    break
+        for rule in self.forbidden_tools:
+            for call in calls:
+                if rule.matches(call.name, call.args, tz):
+                    failures.append(
+                        Failure(
+                            "forbidden_tools",
+                            f"{rule.describe()} must not be called; {_when(call.turn)}: "
+                            f"{call.describe()}",
+                        )
+                    )
+        return failures
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    turn: int  # 0: before the caller's first line (the greeting)
+    name: str
+    args: Mapping[str, Any]
+    outcome: str | None = None  # "ok", or the refusal's message
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.args.items())
+        shown = f"{self.name}({args})"
+        if self.outcome is None:
+            return f"{shown}, no result"
+        return f"{shown} -> {self.outcome}"
+
+
+def _turns(events: Iterable[Mapping[str, Any]]) -> Iterable[tuple[int, Mapping[str, Any]]]:
+    """Each event with the caller turn it belongs to (the count of caller lines before it)."""
+    turn = 0
+    for event in events:
+        if event.get("type") == "transcript" and event.get("role") == "user":
+            turn += 1
+        yield turn, event
+
+
+def spoken_lines(events: Iterable[Mapping[str, Any]]) -> list[tuple[int, str]]:
+    return [
+        (turn, str(e.get("text") or ""))
+        for turn, e in _turns(events)
+        if e.get("type") == "transcript" and e.get("role") == "assistant"
+    ]
+
+
+def tool_calls(events: Iterable[Mapping[str, Any]]) -> list[ToolCall]:
+    calls: list[ToolCall] = []
+    outcomes: dict[str, str] = {}
+    pending: list[tuple[int, Mapping[str, Any]]] = []
+    for turn, e in _turns(events):
+        if e.get("type") == "tool_call":
+            pending.append((turn, e))
+        elif e.get("type") == "tool_result":
+            if e.get("ok"):
+                outcomes[str(e.get("tool_call_id"))] = "ok"
+            else:
+                error = e.get("error") or {}
+                outcomes[str(e.get("tool_call_id"))] = "refused: " + str(
+                    error.get("message") or error.get("error") or "?"
+                )
+    for turn, e in pending:
+        calls.append(
+            ToolCall(
+                turn=turn,
+                name=str(e.get("name")),
+                args=dict(e.get("args") or {}),
+                outcome=outcomes.get(str(e.get("tool_call_id"))),
+            )
+        )
+    return calls
+
+
+def _when(turn: int) -> str:
+    return "greeting" if turn == 0 else f"turn {turn}"
+
+
+def _excerpt(text: str, phrase: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    at = flat.casefold().find(phrase.casefold())
+    if at < 0:  # matched only after normalising apostrophes: show the start
+        return flat[: 2 * width] + ("..." if len(flat) > 2 * width else "")
+    start, end = max(0, at - width), min(len(flat), at + len(phrase) + width)
+    return ("..." if start else "") + flat[start:end] + ("..." if end < len(flat) else "")

@@ -1,0 +1,38 @@
+"""Every shipped scenario, played in text mode by its scripted LLM against a real SQLite store:
+the real Aida agent, tools and guards, the calendar checked, and what Aida said and did checked.
+
+A scenario without a `scripted:` block fails here, so each one ships with its CI version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aida.config import Settings
+from aida.simulate.scenario import load_scenario, shipped_scenarios
+from aida.simulate.text import TextSimulator
+
+
+@pytest.mark.parametrize("name", shipped_scenarios())
+async def test_scenario_passes_with_its_script(
+    name: str, base_settings: Settings, tmp_path: Path
+) -> None:
+    scenario = load_scenario(name)
+    lines: list[str] = []
+    simulator = TextSimulator(base_settings, scripted=True, printer=lines.append)
+
+    result = await simulator.run(scenario, database=tmp_path / f"{name}.db")
+
+    assert result.ok, "\n".join(["failed:", *result.problems, "", *lines])
+    assert len(result.turns) == len(scenario.lines)
+    # Aida spoke in every turn the caller took
+    spoken_turns = {t for t, _ in _assistant_turns(result.timeline)}
+    assert spoken_turns >= set(range(1, len(scenario.lines) + 1)), lines
+
+
+def _assistant_turns(events: list[dict]) -> list[tuple[int, str]]:
+    from aida.simulate.checks import spoken_lines
+
+    return spoken_lines(events)
