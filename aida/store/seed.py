@@ -14,12 +14,18 @@ from aida.scheduling.clock import Clock, SystemClock
 from aida.scheduling.hours import ClinicHours
 from aida.store.protocol import Store
 
-# Fictional numbers from the 555-01xx range reserved for fiction.
+# Fictional numbers from the 555-01xx range reserved for fiction. The dates of birth are what a
+# demo caller gives to prove who they are (the same as in scenarios/).
 DEMO_PATIENTS = (
-    ("+12025550143", "Jane Doe", {"doctor": "Dr. Patel", "time_of_day": "morning"}),
-    ("+12025550178", "Marcus Lee", {}),
-    ("+13125550112", "Amelia Ortiz", {"reminders": "text"}),
-    ("+16175550166", "Samuel Okafor", {}),
+    (
+        "+12025550143",
+        "Jane Doe",
+        dt.date(1985, 3, 3),
+        {"doctor": "Dr. Patel", "time_of_day": "morning"},
+    ),
+    ("+12025550178", "Marcus Lee", dt.date(1979, 11, 20), {}),
+    ("+13125550112", "Amelia Ortiz", dt.date(1992, 7, 14), {"reminders": "text"}),
+    ("+16175550166", "Samuel Okafor", dt.date(1958, 1, 30), {}),
 )
 # (patient index, business days ahead, local hour, minute, reason)
 DEMO_APPOINTMENTS = (
@@ -45,8 +51,9 @@ async def seed_demo_clinic(store: Store, settings: Settings, clock: Clock | None
     hours = ClinicHours.from_settings(settings)
     now = clock.now()
     today = now.astimezone(hours.tz).date()
-    for phone, name, prefs in DEMO_PATIENTS:
-        await store.upsert_patient(phone, name)
+    for phone, name, born, prefs in DEMO_PATIENTS:
+        # Written only where none is on file: re-seeding never replaces a real one.
+        await store.upsert_patient(phone, name, born)
         if prefs:
             await store.merge_preferences(phone, prefs)
     booked = skipped = 0
