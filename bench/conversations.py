@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import sys
@@ -69,6 +70,9 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the rows to this file")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each conversation")
     args = parser.parse_args(argv)
+    # the table is the output; warnings (a refused tool, the emergency guard firing) are
+    # expected events of the scenarios and show with -v
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR)
 
     names = args.scenarios or shipped_scenarios()
     settings = get_settings().model_copy(update={"providers": args.providers})

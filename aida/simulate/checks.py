@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 @dataclass(frozen=True)
 class Failure:
     """One failed check: which rule (`expect`, `must_say`, `never_say`, `forbidden_tools`,
-    `script`, `error`) and what happened."""
+    `script`, `error`, `timeout`) and what happened."""
 
     check: str
     detail: str

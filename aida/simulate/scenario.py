@@ -40,9 +40,10 @@ deterministic whatever the machine's clock says.
 
 `must_say`/`never_say` are case-insensitive substrings of what Aida said (all her lines, the
 greeting included); `forbidden_tools` fails on any call of the tool, refused or not. A `scripted`
-turn lists tool-call steps and ends with the reply text; an empty list is a turn the LLM must not
-be asked about (Aida's code answers it). In a reply or an argument, `{tool}` is that tool's latest
-speakable outcome (its `say`, or its refusal) and `{tool.path.0.id}` a field of its latest output.
+turn lists one step per LLM request: tool calls, and the reply text if the model is asked for one
+(last; a tool that speaks for itself asks for none); an empty list is a turn the LLM must not be
+asked about (Aida's code answers it). In a reply or an argument, `{tool}` is that tool's latest
+output as the model saw it and `{tool.path.0.x}` a field of it.
 """
 
 from __future__ import annotations
@@ -455,13 +456,10 @@ def _script(raw: Any, n_lines: int, where: str) -> Script | None:
         if not isinstance(raw_turn, list):
             raise ScenarioError(f"{turn_at}: expected a list of steps")
         steps = tuple(_step(s, f"{turn_at}[{i}]") for i, s in enumerate(raw_turn))
-        # after tool calls the session asks the model again, and a reply ends the turn: so a
-        # turn is calls, then exactly one reply
-        for i, step in enumerate(steps):
-            last = i == len(steps) - 1
-            if last and step.say is None:
-                raise ScenarioError(f"{turn_at}: the last step must be the reply text")
-            if not last and step.say is not None:
+        # a reply ends the turn, so it can only come last; a turn may also end on a call,
+        # when that tool speaks for itself and asks the model for no reply
+        for i, step in enumerate(steps[:-1]):
+            if step.say is not None:
                 raise ScenarioError(f"{turn_at}[{i}]: a reply ends the turn; only the last step")
         turns.append(steps)
     return Script(greeting=greeting, turns=tuple(turns))

@@ -1,11 +1,9 @@
 """A scenario's `scripted:` block as steps of the scripted LLM (`aida.simulate.scripted_llm`).
 
 Placeholders are filled from the tool outputs the model has been shown when its request comes,
-so a script can act on what the tools really returned: `{tool}` is the latest speakable outcome
-of that tool (its `say`, or the refusal's message) and `{tool.a.0.b}` a field of its latest
-output. A reply like "{list_appointments}" therefore repeats whatever the code let through: if a
-guard fails to refuse, the scripted Aida leaks exactly what the tool leaked, and the scenario's
-`never_say` catches it.
+so a script can act on what the tools really returned: `{tool}` is the latest output of that tool
+(its `say` or `error` field when it has one, else the output as the model saw it) and
+`{tool.a.0.b}` a field of it (to book the first start a search offered, say).
 """
 
 from __future__ import annotations
@@ -39,7 +37,7 @@ def _parsed(output: llm.FunctionCallOutput) -> Any:
         return {"say": output.output}
 
 
-def _speakable(output: llm.FunctionCallOutput) -> str:
+def _text_of(output: llm.FunctionCallOutput) -> str:
     data = _parsed(output)
     if isinstance(data, dict):
         return str(data.get("error") or data.get("say") or output.output)
@@ -69,7 +67,7 @@ def fill(text: str, chat_ctx: llm.ChatContext) -> Any:
         if output is None:
             return f"[no output of {tool}]"
         if not path:
-            return _speakable(output)
+            return _text_of(output)
         found = _field(_parsed(output), path)
         return f"[no {tool}{match.group(2)}]" if found is None else found
 

@@ -167,7 +167,7 @@ class TextSimulator:
             f"LLM {_describe(model)}"
         )
 
-        script = scenario.scripted if isinstance(model, ScriptedLLM) else None
+        script = scenario.scripted if self.scripted else None
         failures: list[Failure] = []
         turns: list[TextTurn] = []
         greeting_seconds: float | None = None
@@ -190,12 +190,17 @@ class TextSimulator:
                     model.extend(compile_turn(script.turns[index - 1]))
                 say(f"[{time.time() - started:6.1f}s] caller: {text}")
                 t0 = time.perf_counter()
-                failures += await self._finish(session.run(user_input=text), f"turn {index}")
+                failed = await self._finish(session.run(user_input=text), f"turn {index}")
+                failures += failed
                 seconds = time.perf_counter() - t0
                 asked = len(model.requests) - asked_before if script is not None else -1
                 if script is not None:
                     failures += _script_mismatch(model, index, len(script.turns[index - 1]), asked)
                 turns.append(TextTurn(index, text, seconds, asked))
+                if any(f.check == "timeout" for f in failed):
+                    # the reply is still running: the session takes no new line until it ends
+                    say(f"[{time.time() - started:6.1f}s] (no reply; the caller hangs up)")
+                    break
         finally:
             await session.aclose()
             await live.aclose("caller_hung_up")
@@ -224,7 +229,7 @@ class TextSimulator:
         try:
             await asyncio.wait_for(asyncio.ensure_future(_awaited(run)), self.turn_timeout)
         except TimeoutError:
-            return [Failure("error", f"{what}: no reply within {self.turn_timeout:.0f} s")]
+            return [Failure("timeout", f"{what}: no reply within {self.turn_timeout:g} s")]
         except Exception as exc:
             return [Failure("error", f"{what}: {type(exc).__name__}: {exc}")]
         return []

@@ -260,7 +260,6 @@ def test_caller_none_web_phone_and_dates_of_birth() -> None:
         ({"forbidden_tools": [{"tool": "x"}]}, "give a tool name"),
         ({"forbidden_tools": [{"name": "x", "args": ["start"]}]}, "args must be a mapping"),
         ({"scripted": {"turns": [["Hi."]]}}, r"one turn per line \(2\); found 1"),
-        ({"scripted": [[{"call": "get_current_time"}], ["Yes."]]}, "last step must be the reply"),
         ({"scripted": [["Hi.", "Again."], ["Yes."]]}, "a reply ends the turn"),
         ({"scripted": [[{"tool": "x"}, "Hi."], ["Yes."]]}, "a step is reply text"),
         ({"scripted": {"greeting": "Hi", "turns": [[], []], "extra": 1}}, "expected"),
