@@ -70,6 +70,12 @@ class AppointmentNotFound(AidaError):
     code = "appointment_not_found"
 
 
+class WhichAppointment(AidaError):
+    """The caller has several appointments their words could mean; the message asks which."""
+
+    code = "which_appointment"
+
+
 class NotYourAppointment(AidaError):
     """The appointment exists but belongs to another patient; say no more than that."""
 

@@ -1,91 +1,58 @@
-"""Aida, the receptionist: her instructions and her tools.
+"""Aida, the receptionist: her instructions, the emergency guard, and her tools.
 
-Each `@function_tool` wraps one of the core tools in `aida.tools` for the caller of this call
-(`CallState.caller` on the session's userdata): none of them takes a phone number from the model,
-so there is no argument through which the model could act for somebody else. Core errors become
-`ToolError`s carrying their speakable message, so the model can recover. Every call is recorded on
-the timeline with its arguments, outcome and duration.
-
-Writes (book, move, cancel) are made safe against barge-in and repeats: they do nothing if the
-turn was already interrupted, then forbid interruptions, run under the call's write lock and are
-shielded from cancellation, so an abandoned turn still finishes (or never starts) its single write;
-the store itself makes a repeated booking or move return the same appointment.
+Each `@function_tool` wraps a core tool in `aida.tools` for the caller of this call
+(`CallState.caller` on the session's userdata): none of them takes a phone number or an
+appointment id from the model, so there is no argument through which the model could act for
+somebody else. Tools speak their own sentences and the model gets a compact result
+(`aida.agent.toolcall`); book, move and cancel read back first and write on the caller's yes
+(`aida.agent.writes`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
-from livekit.agents.llm import ChatContext, ChatMessage, ToolError
+from livekit.agents.llm import ChatContext, ChatMessage
 
+from aida.agent import writes
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
-from aida.agent.verification import audit, require_verified, verify_caller
+from aida.agent.toolcall import run_tool
+from aida.agent.verification import require_verified, verify_caller
 from aida.config import Settings
-from aida.errors import AidaError, InvalidPhone, SlotTaken
-from aida.safety import detect_emergency, emergency_message, is_all_clear, write_refusal
+from aida.errors import InvalidPhone
+from aida.safety import detect_emergency, emergency_message, is_all_clear
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
-from aida.tools.book_appointment import book_appointment
-from aida.tools.cancel_appointment import cancel_appointment
 from aida.tools.find_available_slots import find_available_slots
 from aida.tools.list_appointments import list_appointments
-from aida.tools.reschedule_appointment import reschedule_appointment
 from aida.tools.update_preferences import update_preferences
 
 logger = logging.getLogger("aida.agent")
 
-# Tools that read or change a patient's records: each call is in the audit trail.
-PATIENT_DATA_TOOLS = frozenset(
-    {
-        "list_appointments",
-        "book_appointment",
-        "cancel_appointment",
-        "reschedule_appointment",
-        "remember_preference",
-    }
-)
-INTERNAL_ERROR = (
-    "Sorry, something went wrong on my side. I can have the clinic staff call you back."
-)
-INTERRUPTED = "Nothing was changed, because the caller interrupted before it was confirmed."
-
 Ctx = RunContext[CallState]
 
 
-def _tool_output(result: ToolResult) -> str:
-    return json.dumps(result.to_dict(), default=str)
+def _starts(key: str) -> Any:
+    def brief(result: ToolResult) -> dict[str, Any]:
+        return {key: [item["start"] for item in result.data.get(key, [])]}
+
+    return brief
 
 
-def _audit_detail(result: ToolResult) -> dict[str, Any]:
-    """Which rows a tool touched, never what anybody said."""
-    detail: dict[str, Any] = {}
-    appointment = result.data.get("appointment")
-    if isinstance(appointment, dict) and appointment.get("id"):
-        detail["appointment_id"] = appointment["id"]
-    previous = result.data.get("previous")
-    if isinstance(previous, dict) and previous.get("id"):
-        detail["previous_id"] = previous["id"]
-    appointments = result.data.get("appointments")
-    if isinstance(appointments, list):
-        detail["appointment_ids"] = [a.get("id") for a in appointments if isinstance(a, dict)]
-    return detail
+def _keys(*names: str) -> Any:
+    def brief(result: ToolResult) -> dict[str, Any]:
+        return {k: result.data[k] for k in names if k in result.data}
+
+    return brief
 
 
-def _error_message(exc: AidaError) -> str:
-    message = exc.message
-    if isinstance(exc, SlotTaken) and exc.alternatives:
-        starts = ", ".join(a["start"] for a in exc.alternatives)
-        message += f" (Their exact start times, to book one: {starts}.)"
-    return message
+WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")
 
 
 class Aida(Agent):
@@ -118,6 +85,7 @@ class Aida(Agent):
             return None
         state.screened_messages.add(message.id)
         text = message.text_content or ""
+        state.confirmations.caller_spoke(text)
         match = detect_emergency(text)
         if match is None:
             if state.emergency is not None and is_all_clear(text):
@@ -168,92 +136,17 @@ class Aida(Agent):
         async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
             yield chunk
 
-    # --- the machinery every tool goes through ---------------------------------------------
+    # --- tools -----------------------------------------------------------------------------
 
-    async def _invoke(
-        self,
-        ctx: Ctx,
-        name: str,
-        args: dict[str, Any],
-        op: Callable[[], Awaitable[ToolResult]],
-        *,
-        write: bool = False,
-    ) -> str:
-        state = ctx.userdata
-        tool_call_id = ctx.function_call.call_id
-        state.timeline.record("tool_call", tool_call_id=tool_call_id, name=name, args=args)
-        logger.info("tool %s started", name)
-        started = time.perf_counter()
-
-        def finish(ok: bool, **fields: Any) -> None:
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            state.timeline.record(
-                "tool_result",
-                tool_call_id=tool_call_id,
-                name=name,
-                ok=ok,
-                duration_ms=duration_ms,
-                **fields,
-            )
-            error = fields.get("error", {})
-            outcome = "ok" if ok else f"error {error.get('code') or error.get('error')}"
-            logger.info("tool %s %s in %.0f ms", name, outcome, duration_ms)
-
-        async def body() -> ToolResult:
-            try:
-                if write and state.emergency is not None:
-                    raise ToolError(write_refusal(self._settings.emergency_number))
-                result = await op()
-            except AidaError as exc:
-                finish(False, error=exc.to_dict())
-                raise ToolError(_error_message(exc)) from None
-            except ToolError as exc:
-                finish(False, error={"error": "refused", "message": exc.message})
-                raise
-            except asyncio.CancelledError:
-                finish(False, error={"error": "cancelled", "message": "cancelled"})
-                raise
-            except Exception as exc:
-                logger.exception("tool %s failed", name)
-                finish(False, error={"error": "internal", "message": type(exc).__name__})
-                raise ToolError(INTERNAL_ERROR) from None
-            finish(True, result=result.to_dict())
-            if name in PATIENT_DATA_TOOLS and state.verified_caller is not None:
-                await audit(state, name, state.verified_caller.phone, **_audit_detail(result))
-            return result
-
-        if not write:
-            return _tool_output(await body())
-
-        if ctx.speech_handle.interrupted:
-            finish(False, error={"error": "interrupted", "message": INTERRUPTED})
-            return INTERRUPTED
-        try:
-            ctx.disallow_interruptions()
-        except RuntimeError:  # interrupted between the check and here
-            finish(False, error={"error": "interrupted", "message": INTERRUPTED})
-            return INTERRUPTED
-
-        async def locked() -> ToolResult:
-            async with state.write_lock:
-                return await body()
-
-        task = asyncio.ensure_future(locked())
-        state.pending_writes.add(task)
-        task.add_done_callback(state.pending_writes.discard)
-        # If the turn is cancelled now, the write still completes (and is recorded); the
-        # model sees the outcome when it asks again, and a repeat returns the same row.
-        return _tool_output(await asyncio.shield(task))
+    def _run(self, ctx: Ctx, name: str, args: dict[str, Any], op: Any, **kw: Any) -> Any:
+        return run_tool(ctx, name, args, op, emergency_number=self._settings.emergency_number, **kw)
 
     def _phone(self, ctx: Ctx) -> str:
         return require_verified(ctx.userdata).phone
 
-    # --- tools -----------------------------------------------------------------------------
-
     @function_tool
-    async def get_current_time(self, ctx: Ctx) -> str:
-        """Today's date and the current time at the clinic. Call it before working out what
-        "today", "tomorrow" or "next week" means."""
+    async def get_current_time(self, ctx: Ctx) -> Any:
+        """Today's date and the current time at the clinic, when the caller asks for it."""
         tools = ctx.userdata.tools
         now = tools.now()
         tz = tools.clinic_hours.tz
@@ -262,12 +155,12 @@ class Aida(Agent):
             spoken = spoken_datetime(now, tz, with_year=True)
             return ToolResult(say=f"It is {spoken}.", data={"now": now.astimezone(tz).isoformat()})
 
-        return await self._invoke(ctx, "get_current_time", {}, op)
+        return await self._run(ctx, "get_current_time", {}, op, brief=_keys("now"))
 
     @function_tool
     async def identify_caller(
         self, ctx: Ctx, full_name: str, date_of_birth: str, phone: str | None = None
-    ) -> str:
+    ) -> Any:
         """Confirm who the caller is, before anything about their appointments is revealed or
         changed, and before booking. Also registers a new patient.
 
@@ -279,7 +172,7 @@ class Aida(Agent):
         """
         state = ctx.userdata
         masked = {"full_name": full_name, "date_of_birth": "given", "phone": self._mask(phone)}
-        return await self._invoke(
+        return await self._run(
             ctx,
             "identify_caller",
             masked,
@@ -295,118 +188,103 @@ class Aida(Agent):
             return "invalid"
 
     @function_tool
-    async def find_available_slots(self, ctx: Ctx, when: str | None = None) -> str:
-        """Find free appointment times.
+    async def find_available_slots(self, ctx: Ctx, when: str | None = None) -> Any:
+        """Find free appointment times and offer them to the caller.
 
         Args:
-            when: The day, time or range the caller wants in their words ("tomorrow afternoon",
-                "next Tuesday at 10", "next week") or ISO 8601. Empty for the coming week.
+            when: The day, time or range the caller wants in their own words ("tomorrow
+                afternoon", "next Tuesday at 10", "next week"). Empty for the coming week.
         """
         tools = ctx.userdata.tools
-        return await self._invoke(
+        return await self._run(
             ctx,
             "find_available_slots",
             {"when": when},
-            lambda: find_available_slots(tools, None, when),
+            lambda: find_available_slots(tools, None, when, limit=3),
+            brief=_starts("slots"),
         )
 
     @function_tool
-    async def book_appointment(self, ctx: Ctx, start: str, reason: str | None = None) -> str:
-        """Book an appointment for the caller. Only after they confirmed the weekday, date and
-        time you read back to them.
+    async def book_appointment(self, ctx: Ctx, start: str, reason: str | None = None) -> Any:
+        """Book an appointment for the caller. The first call reads the time back to the
+        caller; when they say yes, call it again with the same start to book.
 
         Args:
-            start: The start time in the caller's own words (e.g. "tomorrow at 3pm") or the
-                ISO 8601 time from find_available_slots; never work out dates yourself.
+            start: The time in the caller's own words (e.g. "Wednesday at 10am") or a start
+                time from an earlier result; never work out dates yourself.
             reason: What the visit is for, in a few words, if the caller said.
         """
         state = ctx.userdata
-
-        async def op() -> ToolResult:
-            phone = self._phone(ctx)
-            result = await book_appointment(state.tools, phone, start, reason=reason)
-            if result.data.get("created"):
-                state.appointments_in_call.append(
-                    {"action": "booked", "appointment": result.data["appointment"]}
-                )
-            return result
-
-        return await self._invoke(
-            ctx, "book_appointment", {"start": start, "reason": reason}, op, write=True
+        return await self._run(
+            ctx,
+            "book_appointment",
+            {"start": start, "reason": reason},
+            lambda: writes.book(state, start, reason),
+            brief=WRITE_BRIEF,
+            write=True,
         )
 
     @function_tool
-    async def list_appointments(self, ctx: Ctx, include_past: bool = False) -> str:
-        """List the caller's own appointments (upcoming unless include_past).
+    async def list_appointments(self, ctx: Ctx, include_past: bool = False) -> Any:
+        """Tell the caller their own appointments (upcoming unless include_past).
 
         Args:
             include_past: Also include appointments that already happened.
         """
         state = ctx.userdata
-        return await self._invoke(
+        return await self._run(
             ctx,
             "list_appointments",
             {"include_past": include_past},
             lambda: list_appointments(state.tools, self._phone(ctx), include_past),
+            brief=_starts("appointments"),
         )
 
     @function_tool
-    async def cancel_appointment(self, ctx: Ctx, appointment_id: str) -> str:
-        """Cancel one of the caller's appointments, after they confirmed which one.
+    async def cancel_appointment(self, ctx: Ctx, which: str | None = None) -> Any:
+        """Cancel one of the caller's appointments. The first call asks the caller to confirm;
+        when they say yes, call it again the same way.
 
         Args:
-            appointment_id: The id from list_appointments.
+            which: Which appointment, in the caller's words ("my Wednesday appointment", "the
+                one at ten"). Empty when they did not say; it asks if they have several.
         """
         state = ctx.userdata
-
-        async def op() -> ToolResult:
-            phone = self._phone(ctx)
-            result = await cancel_appointment(state.tools, phone, appointment_id)
-            if result.data.get("cancelled_now"):
-                state.appointments_in_call.append(
-                    {"action": "cancelled", "appointment": result.data["appointment"]}
-                )
-            return result
-
-        return await self._invoke(
-            ctx, "cancel_appointment", {"appointment_id": appointment_id}, op, write=True
-        )
-
-    @function_tool
-    async def reschedule_appointment(self, ctx: Ctx, appointment_id: str, new_start: str) -> str:
-        """Move one of the caller's appointments to a new time, after they confirmed the new
-        weekday, date and time. The old time is released only once the new one is held.
-
-        Args:
-            appointment_id: The id from list_appointments.
-            new_start: The new start time in the caller's own words (e.g. "Friday at 9") or
-                the ISO 8601 time from find_available_slots; never work out dates yourself.
-        """
-        state = ctx.userdata
-
-        async def op() -> ToolResult:
-            phone = self._phone(ctx)
-            result = await reschedule_appointment(state.tools, phone, appointment_id, new_start)
-            if result.data.get("moved"):
-                state.appointments_in_call.append(
-                    {
-                        "action": "rescheduled",
-                        "appointment": result.data["appointment"],
-                        "previous": result.data["previous"],
-                    }
-                )
-            return result
-
-        return await self._invoke(
+        return await self._run(
             ctx,
-            "reschedule_appointment",
-            {"appointment_id": appointment_id, "new_start": new_start},
-            op,
+            "cancel_appointment",
+            {"which": which},
+            lambda: writes.cancel(state, which),
+            brief=WRITE_BRIEF,
             write=True,
         )
 
     @function_tool
-    async def remember_preference(self, ctx: Ctx, topic: str, preference: str) -> str:
+    async def reschedule_appointment(
+        self, ctx: Ctx, new_start: str, which: str | None = None
+    ) -> Any:
+        """Move one of the caller's appointments to a new time. The first call reads the change
+        back; when the caller says yes, call it again the same way. The old time is released
+        only once the new one is held.
+
+        Args:
+            new_start: The new time in the caller's own words (e.g. "Friday at 9") or a start
+                time from an earlier result; never work out dates yourself.
+            which: Which appointment to move, in the caller's words ("my Wednesday
+                appointment"). Empty when they did not say; it asks if they have several.
+        """
+        state = ctx.userdata
+        return await self._run(
+            ctx,
+            "reschedule_appointment",
+            {"which": which, "new_start": new_start},
+            lambda: writes.move(state, which, new_start),
+            brief=WRITE_BRIEF,
+            write=True,
+        )
+
+    @function_tool
+    async def remember_preference(self, ctx: Ctx, topic: str, preference: str) -> Any:
         """Note a scheduling preference of the caller's for next time.
 
         Args:
@@ -414,15 +292,16 @@ class Aida(Agent):
             preference: What they prefer, e.g. "mornings", "Dr. Patel", "text messages".
         """
         state = ctx.userdata
-        return await self._invoke(
+        return await self._run(
             ctx,
             "remember_preference",
             {"topic": topic, "preference": preference},
             lambda: update_preferences(state.tools, self._phone(ctx), {topic: preference}),
+            brief=_keys(),
         )
 
     @function_tool
-    async def request_callback(self, ctx: Ctx, reason: str) -> str:
+    async def request_callback(self, ctx: Ctx, reason: str) -> Any:
         """Ask the clinic staff to call the caller back, when you cannot help with something.
 
         Args:
@@ -434,7 +313,7 @@ class Aida(Agent):
             item = {
                 "kind": "callback",
                 "reason": " ".join(reason.split())[:300],
-                "identified": state.caller is not None,
+                "identified": state.verified_caller is not None,
                 "ts": state.tools.now().isoformat(),
             }
             state.action_items.append(item)
@@ -443,4 +322,4 @@ class Aida(Agent):
                 say="I've asked the clinic staff to call you back.", data={"action_item": item}
             )
 
-        return await self._invoke(ctx, "request_callback", {"reason": reason}, op)
+        return await self._run(ctx, "request_callback", {"reason": reason}, op, brief=_keys())

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from aida.agent.confirmation import Confirmations
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
 from aida.safety import EmergencyMatch
@@ -58,6 +59,8 @@ class CallState:
     # The emergency the caller described and has not called off; write tools refuse meanwhile.
     emergency: EmergencyMatch | None = None
     screened_messages: set[str] = field(default_factory=set)  # caller message ids checked
+    # Read-backs waiting for the caller's yes, and the writes done (see aida.agent.confirmation).
+    confirmations: Confirmations = field(default_factory=Confirmations)
     # One write at a time per call, held across cancellation (see aida.agent.aida).
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from aida.errors import (
+    AmbiguousTime,
     AppointmentNotFound,
     InvalidRequest,
     NotYourAppointment,
     PatientNotFound,
     SlotTaken,
+    WhichAppointment,
 )
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
@@ -52,6 +55,70 @@ async def own_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> 
     if appt.user_phone != phone:
         raise NotYourAppointment("That appointment isn't on your record, so I can't change it.")
     return appt
+
+
+async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> Appointment:
+    """The caller's upcoming appointment they describe in their own words ("my Wednesday
+    appointment", "the one at ten", or nothing when they have just one).
+
+    Ids never come from the model (a small one invents them); the words are matched in code
+    against this caller's own booked appointments only, so nobody else's can be named. Several
+    matches, or none, get a question listing what they do have."""
+    upcoming = await ctx.store.list_appointments(phone=phone, start=ctx.now(), status="booked")
+    tz = ctx.clinic_hours.tz
+    if not upcoming:
+        raise AppointmentNotFound("You don't have any upcoming appointments with us.")
+    words = (which or "").strip()
+    matches = upcoming
+    if words:
+        matches = _described(ctx, upcoming, words)
+    if len(matches) == 1:
+        return matches[0]
+    spoken = spoken_list([spoken_datetime(a.start_time, tz) for a in upcoming])
+    if not matches:
+        raise AppointmentNotFound(
+            f"I don't see an appointment then. You have {spoken}. Which one do you mean?"
+            if len(upcoming) > 1
+            else f"I don't see an appointment then. Your upcoming appointment is {spoken}."
+        )
+    raise WhichAppointment(f"You have appointments on {spoken}. Which one do you mean?")
+
+
+def _described(ctx: ToolContext, upcoming: list[Appointment], words: str) -> list[Appointment]:
+    try:
+        uuid.UUID(words)
+    except ValueError:
+        pass
+    else:  # an id the model copied from an earlier result: only ever one of the caller's own
+        return [a for a in upcoming if a.id == words]
+    # "the Friday one": "one" names the appointment, it is not a time ("Friday at 1")
+    words = re.sub(r"\b(?:one|ones|visit|booking)\b", " ", words, flags=re.IGNORECASE)
+    try:
+        when = resolve_when(words, ctx.now(), ctx.clinic_hours)
+    except AmbiguousTime as exc:
+        # "Friday at 10" could be this Friday or next: whichever one they have booked.
+        readings = exc.details.get("options") or []
+        return [
+            a
+            for a in upcoming
+            if any(_in_reading(a, r) for r in readings if isinstance(r, dict) and "start" in r)
+        ]
+    except InvalidRequest:
+        return upcoming if len(upcoming) == 1 else []
+    if when.kind == "window":
+        return [a for a in upcoming if when.admits(a.start_time)]
+    same = [a for a in upcoming if a.start_time == when.start]
+    if same:
+        return same
+    # "the one at ten": the time of day, whatever the day
+    wall = when.start.astimezone(ctx.clinic_hours.tz).time()
+    return [a for a in upcoming if a.start_time.astimezone(ctx.clinic_hours.tz).time() == wall]
+
+
+def _in_reading(appt: Appointment, reading: dict[str, str]) -> bool:
+    start = dt.datetime.fromisoformat(reading["start"])
+    end = dt.datetime.fromisoformat(reading["end"])
+    return start <= appt.start_time < end or appt.start_time == start
 
 
 def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
@@ -122,6 +189,7 @@ __all__ = [
     "free_in",
     "own_appointment",
     "phone_of",
+    "pick_appointment",
     "require_patient",
     "slot_taken",
     "slot_view",

@@ -122,3 +122,12 @@ def known_caller(name: str | None = "Jane Doe", *, on_file: bool = True) -> Call
     """Jane, already verified on this call (by name and date of birth): the scheduling tests
     start there; tests/agent/test_verification.py covers how a caller gets verified."""
     return Caller(phone=CALLER, name=name, source="sip", on_file=on_file, verified=True)
+
+
+def said(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """What Aida said in one `session.run` (her messages, in order)."""
+    return [
+        e.item.text_content or ""
+        for e in result.events
+        if e.type == "message" and e.item.role == "assistant"
+    ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from aida.agent.state import CallState
 from aida.calls.appointments import callback_requests
 from aida.store.protocol import Store
-from tests.agent.conftest import CALLER, booked, known_caller, local
+from tests.agent.conftest import CALLER, booked, known_caller, local, said
 from tests.scripted_llm import call, say
 
 CHEST_PAIN = "I have crushing chest pain and my left arm is numb."
@@ -49,31 +49,27 @@ async def test_write_tools_refuse_until_the_caller_calls_it_off(
     aida_session, store: Store, jane: str
 ) -> None:
     start = local(4, 10).isoformat()
-    script = [
-        # turn 2: the model tries to book while the emergency is open
-        call("book_appointment", start=start),
-        say("Please call 911 first."),
-        # turn 3, after "it's not an emergency": booking works
-        call("book_appointment", start=start),
-        say("You're booked for Wednesday at 10."),
-    ]
-    async with aida_session(script, caller=known_caller()) as (session, llm):
+    book = call("book_appointment", start=start)
+    async with aida_session([book, book, book], caller=known_caller()) as (session, llm):
         await session.run(user_input=CHEST_PAIN)
+        # the model tries to book while the emergency is open
         second = await session.run(user_input="Can you book me Wednesday at 10 anyway?")
-        second.expect.next_event().is_function_call(name="book_appointment")
-        refusal = second.expect.next_event().is_function_call_output(is_error=True).event().item
-        assert "911" in refusal.output
+        assert said(second) == [
+            "I can't book, move or cancel appointments while this may be an emergency. "
+            "Please hang up and call 911 now."
+        ]
         assert booked(await store.list_appointments(phone=CALLER)) == []
 
         third = await session.run(
             user_input="No no, it's not an emergency, that was last year. Wednesday at 10 please."
         )
-        third.expect.next_event().is_function_call(name="book_appointment")
-        third.expect.next_event().is_function_call_output(is_error=False)
+        assert said(third) == ["Shall I book Wednesday, March 4 at 10 AM?"]
+        fourth = await session.run(user_input="Yes.")
+        assert said(fourth) == ["You're booked for Wednesday, March 4 at 10 AM."]
         state: CallState = session.userdata
         assert llm.exhausted
 
-    assert [a.start_time.isoformat() for a in booked(await store.list_appointments(phone=CALLER))]
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
     assert state.emergency is None
     assert len(state.timeline.of_type("emergency_cleared")) == 1
     assert len(state.timeline.of_type("emergency")) == 1  # recorded once, not per turn
@@ -99,7 +95,7 @@ async def test_ordinary_turns_reach_the_model(aida_session, jane: str) -> None:
 
 
 async def test_the_call_record_lists_the_urgent_item_first(aida_session, jane: str) -> None:
-    script = [call("request_callback", reason="billing question"), say("Staff will call.")]
+    script = [call("request_callback", reason="billing question")]
     async with aida_session(script, caller=known_caller()) as (session, _):
         await session.run(user_input="Can someone call me about my bill?")
         await session.run(user_input="Wait, I can't breathe properly, my throat is closing up.")

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from aida.agent.aida import INTERRUPTED, Aida
+from aida.agent.aida import Aida
 from aida.agent.state import CallState
+from aida.agent.toolcall import INTERRUPTED
 from aida.config import Settings
 from aida.store.protocol import Store
 from aida.tools.base import ToolContext
-from tests.agent.conftest import CALLER, booked, known_caller, local, make_state
-from tests.scripted_llm import call, say
+from tests.agent.conftest import CALLER, booked, known_caller, local, make_state, said
+from tests.scripted_llm import call
 
 
 class GatedStore:
@@ -51,6 +52,8 @@ class StubRunContext:
         self.function_call = SimpleNamespace(call_id=f"call_{next(self._ids)}")
         self.speech_handle = SimpleNamespace(interrupted=interrupted)
         self.interruptions_allowed = True
+        self.said: list[str] = []
+        self.session = SimpleNamespace(say=lambda text, **_: self.said.append(text))
 
     def disallow_interruptions(self) -> None:
         if self.speech_handle.interrupted:
@@ -77,6 +80,16 @@ def aida(settings: Settings) -> Aida:
 START = local(4, 9).isoformat()
 
 
+def agreed(state: CallState, *key: str) -> None:
+    """The read-back for `key` was asked and the caller said yes: the next call writes."""
+    state.confirmations.propose(tuple(key), "Shall I?")
+    state.confirmations.caller_spoke("Yes, please.")
+
+
+def output(result: Any) -> dict[str, Any]:
+    return json.loads(result.output)
+
+
 async def test_interrupted_before_commit_books_nothing(
     aida: Aida, state: CallState, gated: GatedStore, store: Store
 ) -> None:
@@ -92,6 +105,7 @@ async def test_interrupted_before_commit_books_nothing(
 async def test_write_disallows_interruptions_first(
     aida: Aida, state: CallState, gated: GatedStore
 ) -> None:
+    agreed(state, "book", START)
     ctx = StubRunContext(state)
     task = asyncio.create_task(aida.book_appointment(ctx, start=START))
     await gated.entered.wait()
@@ -103,6 +117,7 @@ async def test_write_disallows_interruptions_first(
 async def test_booking_cancelled_mid_write_completes_once_and_repeat_is_idempotent(
     aida: Aida, state: CallState, gated: GatedStore, store: Store
 ) -> None:
+    agreed(state, "book", START)
     ctx = StubRunContext(state)
     task = asyncio.create_task(aida.book_appointment(ctx, start=START))
     await gated.entered.wait()
@@ -117,10 +132,11 @@ async def test_booking_cancelled_mid_write_completes_once_and_repeat_is_idempote
     recorded = state.timeline.of_type("tool_result")[-1]
     assert recorded["ok"] is True and recorded["result"]["created"] is True
 
-    # the model runs the same tool again
-    again = json.loads(await aida.book_appointment(StubRunContext(state), start=START))
-    assert again["created"] is False
-    assert again["appointment"]["id"] == appts[0].id
+    # the model runs the same tool again: it is done, and Aida says so (never an error)
+    ctx = StubRunContext(state)
+    again = output(await aida.book_appointment(ctx, start=START))
+    assert again == {"booked": START}
+    assert ctx.said == ["You're all set for Wednesday, March 4 at 9 AM."]
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1
     assert [c["action"] for c in state.appointments_in_call] == ["booked"]
 
@@ -132,12 +148,9 @@ async def test_reschedule_cancelled_half_way_leaves_exactly_one(
         CALLER, local(4, 9).astimezone(dt.UTC), local(4, 9, 30).astimezone(dt.UTC)
     )
     new_start = local(5, 10).isoformat()
+    agreed(state, "move", original.appointment.id, new_start)
     ctx = StubRunContext(state)
-    task = asyncio.create_task(
-        aida.reschedule_appointment(
-            ctx, appointment_id=original.appointment.id, new_start=new_start
-        )
-    )
+    task = asyncio.create_task(aida.reschedule_appointment(ctx, new_start=new_start))
     await gated.entered.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -148,12 +161,10 @@ async def test_reschedule_cancelled_half_way_leaves_exactly_one(
     appts = booked(await store.list_appointments(phone=CALLER))
     assert [a.start_time for a in appts] == [local(5, 10).astimezone(dt.UTC)]
 
-    again = json.loads(
-        await aida.reschedule_appointment(
-            StubRunContext(state), appointment_id=original.appointment.id, new_start=new_start
-        )
-    )
-    assert again["appointment"]["id"] == appts[0].id
+    ctx = StubRunContext(state)
+    again = output(await aida.reschedule_appointment(ctx, which="Wednesday", new_start=new_start))
+    assert again == {"moved_to": new_start}
+    assert ctx.said == ["You're all set: your appointment is now Thursday, March 5 at 10 AM."]
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1
 
 
@@ -161,20 +172,29 @@ async def test_concurrent_duplicate_bookings_make_one(
     aida: Aida, state: CallState, gated: GatedStore, store: Store
 ) -> None:
     gated.gate.set()
+    agreed(state, "book", START)
     outs = await asyncio.gather(
         aida.book_appointment(StubRunContext(state), start=START),
         aida.book_appointment(StubRunContext(state), start=START),
     )
-    created = sorted(json.loads(o)["created"] for o in outs)
-    assert created == [False, True]
+    assert [output(o) for o in outs] == [{"booked": START}, {"booked": START}]
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1
 
 
 async def test_model_calling_book_twice_in_one_turn(aida_session, store: Store, jane: str) -> None:
     script = [
         [call("book_appointment", start=START), call("book_appointment", start=START)],
-        say("You're booked."),
+        [call("book_appointment", start=START), call("book_appointment", start=START)],
     ]
-    async with aida_session(script, caller=known_caller()) as (session, _):
-        await session.run(user_input="Wednesday at 9, yes please.")
+    async with aida_session(script, caller=known_caller()) as (session, llm):
+        first = await session.run(user_input="Wednesday at 9, yes please.")
+        # read back once, nothing written before the caller answers
+        assert said(first) == ["Shall I book Wednesday, March 4 at 9 AM?"]
+        assert booked(await store.list_appointments(phone=CALLER)) == []
+        second = await session.run(user_input="Yes.")
+        assert said(second) == [
+            "You're booked for Wednesday, March 4 at 9 AM.",
+            "You're all set for Wednesday, March 4 at 9 AM.",
+        ]
+        assert llm.exhausted
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1

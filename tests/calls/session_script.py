@@ -1,13 +1,14 @@
 """A real Aida session driven by a scripted model: the call the after-call tests record.
 
-The caller (on file as Jane Doe) books Tuesday 10 AM, says she prefers mornings, moves the visit
-to Wednesday 9:30, tries a time in the past (refused: no change), and asks for a callback about a
-prescription. The timeline, history and usage are the ones LiveKit and the worker produce.
+The caller (on file as Jane Doe, verified by her date of birth) books Tuesday 10 AM after the
+read-back, says she prefers mornings, moves the visit to Wednesday 9:30, tries a time in the past
+(refused: no change), and asks for a callback about a prescription. The timeline, history and
+usage are the ones LiveKit and the worker produce.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,41 +20,33 @@ from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline
 from aida.config import Settings
 from aida.tools.base import ToolContext
-from tests.scripted_llm import Call, Say, ScriptedLLM
+from tests.scripted_llm import Call, ScriptedLLM
 
 CALL_ID = "5f0c2a1e-8d1b-4c3e-9a7f-0b6d2e4c1a90"
 PHONE = "+12025550143"
 
 
-def _last_output(chat_ctx: llm.ChatContext) -> dict[str, Any]:
-    out = [i for i in chat_ctx.items if i.type == "function_call_output"][-1]
-    return json.loads(out.output)
+MOVE = Call("reschedule_appointment", {"which": "it", "new_start": "2026-03-04T09:30:00-05:00"})
+BOOK = Call("book_appointment", {"start": "2026-03-03T10:00:00-05:00", "reason": "annual checkup"})
 
-
-def _move(chat_ctx: llm.ChatContext) -> Call:
-    booked = _last_output(chat_ctx)["appointments"][0]
-    return Call(
-        "reschedule_appointment",
-        {"appointment_id": booked["id"], "new_start": "2026-03-04T09:30:00-05:00"},
-    )
-
-
+# One step per model request. Tools speak for themselves and ask for no follow-up, except
+# identify_caller, after which the model goes on with the caller's request.
 SCRIPT = [
-    Call("book_appointment", {"start": "2026-03-03T10:00:00-05:00", "reason": "annual checkup"}),
-    Call("remember_preference", {"topic": "time of day", "preference": "mornings"}),
-    Say("You're booked for Tuesday, March 3 at 10 AM, and I've noted you prefer mornings."),
-    Call("list_appointments", {}),
-    _move,
-    Say("Done, it's now Wednesday, March 4 at 9:30 AM."),
+    Call("identify_caller", {"full_name": "Jane Doe", "date_of_birth": "March 3rd 1985"}),
+    [BOOK, Call("remember_preference", {"topic": "time of day", "preference": "mornings"})],
+    BOOK,  # the caller said yes to the read-back
+    MOVE,
+    MOVE,  # yes again
     Call("book_appointment", {"start": "2026-03-01T10:00:00-05:00"}),
-    Say("Sorry, that time has already passed."),
     Call("request_callback", {"reason": "question about a prescription refill"}),
-    Say("I've asked the staff to call you back."),
 ]
 
 TURNS = [
-    "Hi, I'd like a checkup on Tuesday at 10, and I prefer mornings in general.",
+    "Hi, this is Jane Doe, born March 3rd 1985. I'd like a checkup on Tuesday at 10, and I "
+    "prefer mornings in general.",
+    "Yes, please.",
     "Actually, can you move it to Wednesday at 9:30?",
+    "Yes.",
     "And book last Sunday too.",
     "Can someone call me about my prescription refill?",
 ]
@@ -68,7 +61,7 @@ class RecordedCall:
 
 
 async def run_scripted_call(tools: ToolContext, settings: Settings) -> RecordedCall:
-    await tools.store.upsert_patient(PHONE, "Jane Doe")
+    await tools.store.upsert_patient(PHONE, "Jane Doe", date_of_birth=dt.date(1985, 3, 3))
     model = ScriptedLLM(list(SCRIPT), provider="api.openai.com", model="gpt-4o-mini")
     state = CallState(
         call_id=CALL_ID,

@@ -1,0 +1,86 @@
+"""Read back, then write: booking, moving and cancelling are two steps the model cannot skip.
+
+The first call of a write tool resolves what the caller asked for, checks it can be done, and
+reads it back ("Shall I book Wednesday, March 4 at 10 AM?"); nothing is written. The write
+happens only when the model calls the same tool for the same thing again after the caller's next
+turn, and that turn says yes. A "no" drops the proposal; anything unclear gets the read-back
+again. A repeat of a write already done this call says it is done, never an error. Small models
+do not keep a "read back first" rule from a prompt; here they cannot break it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Answer = Literal["yes", "no"] | None
+Step = Literal["propose", "repeat", "write", "declined", "done"]
+
+_YES = re.compile(
+    r"\b(yes|yeah|yep|yup|yea|ya|sure|ok|okay|correct|right|perfect|great|please|go ahead|"
+    r"do it|do that|book it|confirm|confirmed|sounds good|that works|works for me|fine|"
+    r"absolutely|definitely|of course|uh huh|mhm|alright|exactly|good|lovely|thanks|thank you)\b"
+)
+_NO = re.compile(
+    r"\b(no|nope|nah|not|dont|do not|wait|hold on|actually|instead|rather|change|different|"
+    r"another|wrong|never mind|nevermind|stop)\b"
+)
+
+
+def caller_answer(text: str) -> Answer:
+    """What a caller's turn says to a read-back: "yes", "no", or None when it is unclear
+    (both, or neither: "hmm, what about the afternoon?")."""
+    t = re.sub(r"[^\w\s]", "", (text or "").lower().replace("'", ""))
+    yes, no = _YES.search(t), _NO.search(t)
+    if yes and not no:
+        return "yes"
+    if no and not yes:
+        return "no"
+    return None
+
+
+@dataclass
+class Proposal:
+    key: tuple[str, ...]  # what would be written: ("book", start) / ("cancel", id) / ...
+    readback: str  # the question Aida asked
+    turn: int  # the caller's turn count when it was asked
+
+
+@dataclass
+class Confirmations:
+    """Per call: the read-back waiting for an answer, and the writes already done."""
+
+    caller_turns: int = 0
+    last_caller_words: str = ""  # caller speech: never logged
+    proposal: Proposal | None = None
+    done: dict[tuple[str, ...], str] = field(default_factory=dict)  # key -> what was said
+
+    def caller_spoke(self, words: str) -> None:
+        self.caller_turns += 1
+        self.last_caller_words = words
+
+    def step(self, key: tuple[str, ...]) -> Step:
+        if key in self.done:
+            return "done"
+        proposal = self.proposal
+        if proposal is None or proposal.key != key:
+            return "propose"
+        if self.caller_turns == proposal.turn:
+            return "repeat"  # asked again in the same turn: the caller has not answered yet
+        answer = caller_answer(self.last_caller_words)
+        if answer == "yes":
+            return "write"
+        if answer == "no":
+            return "declined"
+        return "propose"  # unclear: read it back again
+
+    def propose(self, key: tuple[str, ...], readback: str) -> None:
+        self.proposal = Proposal(key=key, readback=readback, turn=self.caller_turns)
+
+    def written(self, key: tuple[str, ...], said: str) -> None:
+        self.done[key] = said
+        self.proposal = None
+
+    def declined(self) -> None:
+        self.proposal = None
