@@ -22,20 +22,18 @@ def scenario(**extra: Any) -> dict[str, Any]:
         "name": "t",
         "now": "2026-03-02T08:30:00",
         "caller": JANE,
-        "patients": [{"phone": "caller", "name": "Jane Doe"}, {"phone": MARCUS, "name": "Marcus"}],
+        "patients": [
+            {"phone": "caller", "name": "Jane Doe", "date_of_birth": "1985-03-03"},
+            {"phone": MARCUS, "name": "Marcus"},
+        ],
         "appointments": [{"phone": MARCUS, "start": "2026-03-04T10:00"}],
         "lines": ["Is Wednesday at ten free?", "Thanks, bye."],
         "expect": [{"booked": []}, {"phone": MARCUS, "booked": ["2026-03-04T10:00"]}],
         "scripted": {
             "greeting": "Hello, this is Aida.",
             "turns": [
-                [
-                    {
-                        "call": "find_available_slots",
-                        "args": {"when": "Wednesday, March 4 at 10 AM"},
-                    },
-                    "{find_available_slots} Which would you like?",
-                ],
+                # the slot finder speaks its own answer and asks the model for no reply
+                [{"call": "find_available_slots", "args": {"when": "Wednesday, March 4 at 10 AM"}}],
                 ["Goodbye!"],
             ],
         },
@@ -58,13 +56,13 @@ async def test_a_scripted_conversation_runs_the_real_tools(
     result, lines = await run(data, base_settings, tmp_path)
 
     assert result.ok, result.problems + lines
-    assert [t.llm_requests for t in result.turns] == [2, 1]
+    assert [t.llm_requests for t in result.turns] == [1, 1]
     said = [e["text"] for e in result.timeline if e["type"] == "transcript"]
-    # the reply carries what the real slot finder said about the taken time
+    # what the real slot finder said about Marcus's time is what the caller heard
     assert said[0] == "Hello, this is Aida."
     assert said[1] == "Is Wednesday at ten free?"
-    assert said[2].startswith("Wednesday, March 4 at 10 AM is taken. The nearest openings are")
-    assert said[2].endswith("Which would you like?")
+    assert "Wednesday, March 4 at 10 AM is taken" in said[2]
+    assert said[3:] == ["Thanks, bye.", "Goodbye!"]
     printed = "\n".join(lines)
     assert "caller: Is Wednesday at ten free?" in printed
     assert "tool  : find_available_slots(when='Wednesday, March 4 at 10 AM')" in printed
@@ -112,6 +110,23 @@ async def test_a_turn_scripted_empty_fails_when_the_model_is_asked(
     assert said[-1] == "Goodbye!"
 
 
+async def test_the_web_scenario_catches_a_guard_that_lets_the_hint_through(
+    base_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the tools speak what they return: if they trusted the web form's phone as proof, Jane's
+    # appointment would reach the visitor, and the scenario must say so
+    from aida.agent.state import CallState
+
+    monkeypatch.setattr(CallState, "verified_caller", property(lambda self: self.caller))
+    lines: list[str] = []
+    simulator = TextSimulator(base_settings, scripted=True, printer=lines.append)
+    result = await simulator.run(load_scenario("web_other_patient"), database=tmp_path / "w.db")
+
+    assert not result.ok
+    leaked = [p for p in result.problems if p.startswith("never_say:")]
+    assert any('"March 4"' in p and "(turn 1:" in p for p in leaked), result.problems + lines
+
+
 def test_unused_steps_fail_as_script() -> None:
     from aida.simulate.scripted_llm import ScriptedLLM, say
     from aida.simulate.text import _script_mismatch
@@ -125,40 +140,40 @@ def test_unused_steps_fail_as_script() -> None:
     assert _script_mismatch(model, 3, steps=1, asked=1) == []
 
 
-async def test_placeholders_read_fields_and_refusals(
-    base_settings: Settings, tmp_path: Path
-) -> None:
+async def test_placeholders_read_tool_outputs(base_settings: Settings, tmp_path: Path) -> None:
+    verify = {"full_name": "Jane Doe", "date_of_birth": "1985-03-03"}
     data = scenario(
         scripted={
             "turns": [
                 [
-                    # nobody has verified yet, so the list is refused
-                    {"call": "list_appointments"},
-                    "Refused: {list_appointments}|{list_appointments.appointments.0.id}|"
-                    "{get_current_time}",
+                    # identify_caller leaves the next step to the model, which is asked again
+                    {"call": "identify_caller", "args": verify},
+                    "Said: {identify_caller}|{identify_caller.verified}|"
+                    "{identify_caller.no.such.field}|{get_current_time}",
                 ],
+                # an argument that is one placeholder keeps the value's type
                 [
                     {
-                        "call": "find_available_slots",
-                        "args": {"when": "Wednesday, March 4 at 10:30 AM"},
-                    },
-                    "{find_available_slots.slots.0.spoken}",
+                        "call": "list_appointments",
+                        "args": {"include_past": "{identify_caller.verified}"},
+                    }
                 ],
             ]
         }
     )
     result, lines = await run(data, base_settings, tmp_path)
+
+    assert result.ok, result.problems + lines
+    identified = next(e for e in result.timeline if e["type"] == "tool_result")
     said = [
         e["text"] for e in result.timeline if e["type"] == "transcript" and e["role"] == "assistant"
     ]
-    refusal = next(e for e in result.timeline if e["type"] == "tool_result")
-    assert refusal["ok"] is False, lines
-    # the refusal's own words, then a field and a tool that are not there
     assert said[1] == (
-        f"Refused: {refusal['error']['message']}|[no list_appointments.appointments.0.id]|"
+        f"Said: {identified['result']['say']}|True|[no identify_caller.no.such.field]|"
         "[no output of get_current_time]"
     )
-    assert said[2] == "Wednesday, March 4 at 10:30 AM"
+    listed = [e for e in result.timeline if e["type"] == "tool_call"][-1]
+    assert listed["name"] == "list_appointments" and listed["args"] == {"include_past": True}
 
 
 async def test_a_scenario_without_a_script_fails_scripted_mode(
@@ -207,3 +222,18 @@ def test_shipped_scenarios_carry_their_checks() -> None:
     assert anonymous.caller_id_source == "none" and anonymous.presented_phone is None
     book = load_scenario("book")
     assert "can't book" in book.checks.never_say and "try again later" in book.checks.never_say
+
+
+async def test_a_reply_that_never_ends_is_a_timeout_and_ends_the_call(
+    base_settings: Settings, tmp_path: Path
+) -> None:
+    from aida.simulate.scripted_llm import ScriptedLLM, Slow, say
+
+    model = ScriptedLLM([say("Hello."), Slow(3, say("Too late."))])
+    lines: list[str] = []
+    simulator = TextSimulator(base_settings, llm=model, printer=lines.append, turn_timeout=0.5)
+    result = await simulator.run(parse_scenario(scenario()), database=tmp_path / "t.db")
+
+    assert result.problems == ["timeout: turn 1: no reply within 0.5 s"]
+    assert len(result.turns) == 1  # the second line is never said
+    assert lines[-1].endswith("(no reply; the caller hangs up)")
