@@ -97,9 +97,10 @@ def verify_patient_assertion(
         raise InvalidAssertion(EXPIRED)
     issued = current
     if "iat" in claims:
-        issued = _instant(claims["iat"])
-        if issued is None or issued > current + LEEWAY:
+        iat = _instant(claims["iat"])
+        if iat is None or iat > current + LEEWAY:
             raise InvalidAssertion(NOT_VERIFIED)
+        issued = iat
     if expires - issued > MAX_LIFETIME + LEEWAY:
         raise InvalidAssertion(NOT_VERIFIED)
     if "nbf" in claims:

@@ -7,12 +7,12 @@ except token expiry and record timestamps, which are UTC.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def _examples(*examples: dict[str, Any], **config: Any) -> ConfigDict:
+def _examples(*examples: dict[str, Any], **config: Unpack[ConfigDict]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": list(examples)}, **config)
 
 

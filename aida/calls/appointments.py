@@ -118,7 +118,8 @@ def failed_writes(events: Iterable[Event]) -> list[dict[str, Any]]:
     for event in events:
         if event.get("type") != "tool_result" or event.get("ok"):
             continue
-        error = event.get("error") if isinstance(event.get("error"), Mapping) else {}
+        raw = event.get("error")
+        error = raw if isinstance(raw, Mapping) else {}
         if (
             event.get("name")
             in ("book_appointment", "cancel_appointment", "reschedule_appointment")

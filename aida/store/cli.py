@@ -7,7 +7,7 @@ import argparse
 from aida.config import get_settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     db = sub.add_parser("db", help="create, upgrade and seed the configured database")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     migrate = db_sub.add_parser("migrate", help="create or upgrade the schema (idempotent)")

@@ -46,7 +46,7 @@ def unavailable() -> StoreUnavailable:
 
 def is_connection_failure(sqlstate: str | None) -> bool:
     # 08: connection exception; 57P0x: server shutting down or starting; 53300: too many clients.
-    return bool(sqlstate) and (
+    return sqlstate is not None and (
         sqlstate.startswith("08") or sqlstate.startswith("57P0") or sqlstate == "53300"
     )
 

@@ -157,7 +157,7 @@ class PostgresStore:
     async def migrate(self) -> None:
         async def work(conn: AsyncConnection) -> None:
             raw = await conn.get_raw_connection()
-            driver: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
+            driver: asyncpg.Connection = raw.driver_connection
             # The migration files hold several statements (and plpgsql bodies), which only the
             # simple query protocol of a bare asyncpg execute() accepts.
             await driver.execute(_MIGRATION_LOCK)  # two processes starting at once take turns

@@ -16,7 +16,7 @@ from aida.store.protocol import Store
 
 # Fictional numbers from the 555-01xx range reserved for fiction. The dates of birth are what a
 # demo caller gives to prove who they are (the same as in scenarios/).
-DEMO_PATIENTS = (
+DEMO_PATIENTS: tuple[tuple[str, str, dt.date, dict[str, str]], ...] = (
     (
         "+12025550143",
         "Jane Doe",

@@ -14,8 +14,8 @@ import logging
 import random
 import ssl
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
-from typing import Any, TypeVar
+from functools import lru_cache, partial
+from typing import Any, TypeVar, cast
 
 import httpx
 from postgrest.exceptions import APIError
@@ -121,6 +121,11 @@ def map_api_error(err: APIError, *, start: dt.datetime | None = None) -> AidaErr
     if code not in _UPSTREAM_DOWN:
         log.warning("supabase request failed: code=%s", code)
     return failures.unavailable()
+
+
+def _rows(response: Any) -> list[dict[str, Any]]:
+    # A table request answers with a JSON array of objects, one per row.
+    return cast("list[dict[str, Any]]", response.data)
 
 
 def _iso(when: dt.datetime) -> str:
@@ -247,10 +252,11 @@ class SupabaseStore:
             ("audit_log", AUDIT_COLUMNS),
         ):
             try:
-                await self._run(
-                    lambda c, t=table, cols=columns: c.table(t).select(cols).limit(1).execute(),
-                    read=True,
-                )
+
+                def probe(c: AsyncClient, t: str = table, cols: str = columns) -> Awaitable[Any]:
+                    return c.table(t).select(cols).limit(1).execute()
+
+                await self._run(probe, read=True)
             except SupabaseSchemaMissing as err:
                 missing.append(f"table {table}: {err.details.get('missing')}")
         window = {"p_start": "2000-01-01T00:00:00+00:00", "p_end": "2000-01-01T00:30:00+00:00"}
@@ -301,7 +307,7 @@ class SupabaseStore:
             lambda c: c.table("users").select(USER_COLUMNS).eq("phone", phone).limit(1).execute(),
             read=True,
         )
-        return patient_from_row(response.data[0]) if response.data else None
+        return patient_from_row(_rows(response)[0]) if response.data else None
 
     async def upsert_patient(
         self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
@@ -314,7 +320,7 @@ class SupabaseStore:
         response = await self._run(
             lambda c: c.table("users").upsert(row, on_conflict="phone").execute()
         )
-        patient = patient_from_row(response.data[0])
+        patient = patient_from_row(_rows(response)[0])
         if dob is None or patient.date_of_birth is not None:
             return patient
         # An upsert would overwrite a date of birth on file; this update only fills an empty one
@@ -329,7 +335,7 @@ class SupabaseStore:
             )
         )
         if filled.data:
-            return patient_from_row(filled.data[0])
+            return patient_from_row(_rows(filled)[0])
         return await self.get_patient(phone) or patient
 
     async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
@@ -346,7 +352,7 @@ class SupabaseStore:
         )
         if not response.data:
             raise failures.patient_not_found()
-        return patient_from_row(response.data[0])
+        return patient_from_row(_rows(response)[0])
 
     async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
         data = await self._rpc(
@@ -414,7 +420,7 @@ class SupabaseStore:
             ),
             read=True,
         )
-        return appointment_from_row(response.data[0]) if response.data else None
+        return appointment_from_row(_rows(response)[0]) if response.data else None
 
     async def list_appointments(
         self,
@@ -443,7 +449,7 @@ class SupabaseStore:
         out: list[Appointment] = []
         while True:
             offset = len(out)
-            response = await self._run(lambda c, o=offset: query(c, o), read=True)
+            response = await self._run(partial(query, offset=offset), read=True)
             out.extend(appointment_from_row(row) for row in response.data)
             if len(response.data) < self.page_size:
                 return out
@@ -496,7 +502,7 @@ class SupabaseStore:
             ),
             read=True,
         )
-        return summary_from_row(response.data[0]) if response.data else None
+        return summary_from_row(_rows(response)[0]) if response.data else None
 
     async def list_call_summaries(
         self,

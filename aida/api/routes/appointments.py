@@ -53,16 +53,18 @@ async def list_appointments(
     hi = date_param(end, "to", settings, end=True)
     wanted_status = None if status == "all" else status
     names: dict[str, str | None] = {}
+    window: dict[str, str] | None = None
     if phone is not None:
-        e164: str | None = phone_param(phone, settings)
-        patient = await store.get_patient(e164)
+        wanted = phone_param(phone, settings)
+        patient = await store.get_patient(wanted)
         rows = []
         if patient is not None:
             since = lo if lo is not None or include_past else clock.now()
             rows = await store.list_appointments(
-                phone=e164, start=since, end=hi, status=wanted_status
+                phone=wanted, start=since, end=hi, status=wanted_status
             )
-            names[e164] = patient.name
+            names[wanted] = patient.name
+        e164: str | None = wanted
     else:
         if lo is None or hi is None:
             raise validation_error(
@@ -75,6 +77,7 @@ async def list_appointments(
                 end,
             )
         e164, patient = None, None
+        window = {"from": lo.isoformat(), "to": hi.isoformat()}
         rows = await store.list_appointments(start=lo, end=hi, status=wanted_status)
         for phone_on_file in {a.user_phone for a in rows}:
             on_file = await store.get_patient(phone_on_file)
@@ -91,7 +94,7 @@ async def list_appointments(
             "list_appointments_api",
             phone=e164,
             appointment_ids=[a.id for a in page],
-            window=None if e164 else {"from": lo.isoformat(), "to": hi.isoformat()},
+            window=window,
         )
     return AppointmentsPage(
         phone=e164,

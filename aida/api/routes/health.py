@@ -46,7 +46,7 @@ def _fallback_providers(settings: Settings) -> dict[str, Any]:
 
 def describe(settings: Settings) -> dict[str, Any]:
     try:
-        from aida.agent.providers import describe_providers  # type: ignore[import-not-found]
+        from aida.agent.providers import describe_providers
     except ImportError:
         return _fallback_providers(settings)
     try:
@@ -92,7 +92,7 @@ def scrub(value: Any, secrets: list[str]) -> Any:
 )
 async def health(state: StateDep) -> JSONResponse:
     settings = state.settings
-    backend = settings.store_backend
+    backend: str = settings.store_backend
     store_health = StoreHealth(backend=backend, reachable=True)
     try:
         store = await state.store()
