@@ -14,12 +14,14 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from aida.api.errors import ApiError
+from aida.api.schemas import ErrorBody
 from aida.api.security import check_staff
 from aida.api.state import AppState
 from aida.config import Settings
 from aida.scheduling.clock import Clock
 from aida.scheduling.hours import ClinicHours
 from aida.store.protocol import Store
+from aida.tools.base import ToolContext
 
 
 async def get_state(request: Request) -> AppState:
@@ -51,6 +53,16 @@ StoreDep = Annotated[Store, Depends(get_store)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 HoursDep = Annotated[ClinicHours, Depends(get_hours)]
 
+
+async def get_tools(
+    settings: SettingsDep, store: StoreDep, clock: ClockDep, hours: HoursDep
+) -> ToolContext:
+    """What a tool's core needs, so a route answers exactly as Aida does on a call."""
+    return ToolContext(store=store, settings=settings, clock=clock, hours=hours)
+
+
+ToolsDep = Annotated[ToolContext, Depends(get_tools)]
+
 # auto_error=False: a missing credential gets our 401 (which says how to authenticate), not
 # FastAPI's bare 403. Declaring both schemes puts an "Authorize" button on /docs.
 _bearer = HTTPBearer(auto_error=False, description="A staff key from STAFF_API_KEYS.")
@@ -72,6 +84,11 @@ async def require_staff(
 # check (FastAPI runs it once per request), and the route learns whose key it was.
 StaffDep = Depends(require_staff)
 StaffLabel = Annotated[str, Depends(require_staff)]
+# What a staff route can answer besides its own responses, for /docs.
+STAFF_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorBody, "description": "No or wrong staff credential; the body says how."},
+    503: {"model": ErrorBody, "description": "Staff keys not configured, or the store is down."},
+}
 
 
 def client_address(request: Request) -> str:

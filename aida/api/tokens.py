@@ -18,7 +18,21 @@ from typing import Any
 import jwt
 from livekit.api import AccessToken, RoomAgentDispatch, RoomConfiguration, VideoGrants
 
+from aida.config import Settings
+
 AGENT_NAME = "aida"
+
+
+def missing_livekit(settings: Settings) -> list[str]:
+    """The variables a token still needs, by name."""
+    missing = []
+    if not settings.livekit_url:
+        missing.append("LIVEKIT_URL")
+    if not settings.livekit_api_key:
+        missing.append("LIVEKIT_API_KEY")
+    if settings.livekit_api_secret is None or not settings.livekit_api_secret.get_secret_value():
+        missing.append("LIVEKIT_API_SECRET")
+    return missing
 
 
 def livekit_token(

@@ -1,19 +1,61 @@
-"""Find a few well-spread free appointment times in a window given in words or ISO."""
+"""Find a few well-spread free appointment times in a window given in words or ISO.
+
+`requested_window` and `free_in_window` are the search itself, which GET /api/slots shares: the
+tool picks a few well-spread times from it, the API pages through all of it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import dataclass
 
 from aida.errors import InvalidRequest
-from aida.scheduling.dates import resolve_when
-from aida.scheduling.slots import spread
+from aida.scheduling.dates import Resolution, resolve_when
+from aida.scheduling.hours import ClinicHours
+from aida.scheduling.slots import Slot, spread
 from aida.scheduling.speech import local_iso, spoken_date
 from aida.tools._common import alternatives_near, free_in, slot_view, spoken_list, upper_first
 from aida.tools.base import ToolContext, ToolResult, run_cli
 
 DEFAULT_SPAN = dt.timedelta(days=7)
 MAX_CHOICES = 10
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where to look for free slots. It may begin before now; the past is never offered."""
+
+    start: dt.datetime
+    end: dt.datetime
+    description: str
+    exact: bool = False  # one time was asked for; [start, end) is that one slot
+    # "next week in the morning": only slots this admits are listed.
+    resolution: Resolution | None = None
+
+    def admits(self, slot: Slot) -> bool:
+        return self.resolution is None or self.resolution.admits(slot.start)
+
+
+def requested_window(when: str | None, now: dt.datetime, hours: ClinicHours) -> Window:
+    """`when` in words, resolved as Aida resolves a caller's words; without it, the coming week."""
+    if not when or not when.strip():
+        return Window(now, now + DEFAULT_SPAN, "in the coming week")
+    r = resolve_when(when, now, hours)
+    if r.kind == "exact":
+        return Window(r.start, r.end, r.description, exact=True)
+    return Window(r.start, r.end, r.description, resolution=r)
+
+
+async def free_in_window(ctx: ToolContext, window: Window) -> list[Slot]:
+    """Every free, bookable slot the window admits, in order."""
+    now = ctx.now()
+    # Nothing past the horizon is bookable: do not ask the store about it.
+    horizon = now + dt.timedelta(days=ctx.clinic_hours.horizon_days + 2)
+    lo, hi = max(window.start, now), min(window.end, horizon)
+    if lo >= hi:
+        return []
+    return [s for s in await free_in(ctx, lo, hi) if window.admits(s)]
 
 
 async def find_available_slots(
@@ -23,27 +65,18 @@ async def find_available_slots(
     limit = max(1, min(int(limit), MAX_CHOICES))
     now = ctx.now()
     tz = ctx.clinic_hours.tz
-    resolution = resolve_when(when, now, ctx.clinic_hours) if when and when.strip() else None
-    if resolution is not None:
-        start, end, description = resolution.start, resolution.end, resolution.description
-        exact = resolution.kind == "exact"
-    else:
-        start, end, description, exact = now, now + DEFAULT_SPAN, "in the coming week", False
+    window = requested_window(when, now, ctx.clinic_hours)
+    start, end, description, exact = window.start, window.end, window.description, window.exact
 
     if exact:
-        wanted = await free_in(
-            ctx, start, start + dt.timedelta(minutes=ctx.clinic_hours.slot_minutes)
-        )
+        wanted = await free_in_window(ctx, window)
         requested_free = bool(wanted)
         others = [s for s in await alternatives_near(ctx, start, n=limit) if s not in wanted]
         choices = (wanted + others)[:limit]
     else:
         if end <= now:
             raise InvalidRequest(f"{upper_first(description)} is already in the past.")
-        free = await free_in(ctx, max(start, now), end)
-        if resolution is not None:  # "next week in the morning" keeps to mornings
-            free = [s for s in free if resolution.admits(s.start)]
-        choices = spread(free, n=limit)
+        choices = spread(await free_in_window(ctx, window), n=limit)
         requested_free = bool(choices)
         if not choices:
             choices = await alternatives_near(ctx, max(start, now), n=limit)

@@ -9,11 +9,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from aida.api.audit import record_staff_read
-from aida.api.deps import ClockDep, HoursDep, SettingsDep, StaffDep, StaffLabel, StoreDep
+from aida.api.deps import (
+    STAFF_ERRORS,
+    ClockDep,
+    HoursDep,
+    SettingsDep,
+    StaffDep,
+    StaffLabel,
+    StoreDep,
+)
 from aida.api.errors import validation_error
-from aida.api.routes.filters import date_param, phone_param
-from aida.api.routes.slots import WindowEnd, WindowStart
-from aida.api.routes.summaries import STAFF_ERRORS
+from aida.api.params import WindowEnd, WindowStart, date_param, phone_param
 from aida.api.schemas import AppointmentOut, AppointmentsPage, ValidationErrorBody
 from aida.scheduling.speech import spoken_datetime
 

@@ -11,10 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from aida.api.audit import record_staff_read
-from aida.api.deps import ClockDep, SettingsDep, StaffDep, StaffLabel, StoreDep
+from aida.api.deps import STAFF_ERRORS, ClockDep, SettingsDep, StaffDep, StaffLabel, StoreDep
 from aida.api.errors import validation_error
-from aida.api.routes.filters import date_param, phone_param
-from aida.api.routes.summaries import STAFF_ERRORS
+from aida.api.params import date_param, phone_param
 from aida.api.schemas import AuditEntryOut, AuditPage, ValidationErrorBody
 
 router = APIRouter(tags=["audit"], dependencies=[StaffDep])

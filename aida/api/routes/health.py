@@ -17,9 +17,9 @@ from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 
 from aida.api.deps import StateDep
-from aida.api.routes.session import missing_livekit
 from aida.api.schemas import HealthResponse, LiveKitHealth, StoreHealth
 from aida.api.state import STORE_DOWN
+from aida.api.tokens import missing_livekit
 from aida.config import Settings
 from aida.errors import StoreUnavailable
 

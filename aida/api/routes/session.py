@@ -20,6 +20,7 @@ from fastapi import APIRouter, Body
 from aida.api.deps import SessionRateLimit, StateDep
 from aida.api.errors import ApiError, validation_error
 from aida.api.schemas import ErrorBody, SessionRequest, SessionResponse, ValidationErrorBody
+from aida.api.tokens import missing_livekit
 from aida.config import Settings
 from aida.errors import InvalidAssertion, InvalidPhone
 from aida.portal import PortalIdentity, verify_patient_assertion
@@ -27,17 +28,6 @@ from aida.scheduling.clock import Clock
 from aida.scheduling.phones import normalize_phone
 
 router = APIRouter(tags=["session"])
-
-
-def missing_livekit(settings: Settings) -> list[str]:
-    missing = []
-    if not settings.livekit_url:
-        missing.append("LIVEKIT_URL")
-    if not settings.livekit_api_key:
-        missing.append("LIVEKIT_API_KEY")
-    if settings.livekit_api_secret is None or not settings.livekit_api_secret.get_secret_value():
-        missing.append("LIVEKIT_API_SECRET")
-    return missing
 
 
 PORTAL_NOT_CONFIGURED = (

@@ -8,78 +8,19 @@ what a caller says. Neither: the coming week. The window is clipped to [now, boo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aida.api.deps import ClockDep, HoursDep, StoreDep
+from aida.api.deps import HoursDep, ToolsDep
 from aida.api.errors import validation_error
+from aida.api.params import WindowEnd, WindowStart, parse_bound
 from aida.api.schemas import ErrorBody, SlotOut, SlotsPage, SlotWindow, ValidationErrorBody
-from aida.scheduling.dates import Resolution, resolve_when
 from aida.scheduling.hours import ClinicHours
-from aida.scheduling.slots import Slot, free_slots
 from aida.scheduling.speech import spoken_datetime
-
-# The window bounds several routes take: `from` and `to`, ISO dates or datetimes.
-WindowStart = Annotated[
-    str | None,
-    Query(
-        alias="from",
-        max_length=40,
-        description="Window start (ISO date or datetime).",
-        examples=["2026-03-09"],
-    ),
-]
-WindowEnd = Annotated[
-    str | None,
-    Query(
-        alias="to",
-        max_length=40,
-        description="Window end; a date includes that day.",
-        examples=["2026-03-13"],
-    ),
-]
+from aida.tools.find_available_slots import DEFAULT_SPAN, Window, free_in_window, requested_window
 
 router = APIRouter(tags=["slots"])
-
-DEFAULT_SPAN = dt.timedelta(days=7)
-ISO_HINT = "Use an ISO 8601 date or datetime, e.g. 2026-03-09 or 2026-03-09T09:00:00-05:00."
-
-
-def parse_bound(raw: str, name: str, tz: dt.tzinfo, *, end: bool) -> dt.datetime:
-    """An ISO date or datetime as an aware datetime; naive values are clinic-local.
-
-    A bare date means the start of that day for `from` and the end of it for `to`.
-    """
-    text = raw.strip()
-    try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            if not 1900 <= day.year <= 2999:
-                raise ValueError
-            start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-            return start + dt.timedelta(days=1) if end else start
-        when = dt.datetime.fromisoformat(text)
-        if not 1900 <= when.year <= 2999:
-            raise ValueError
-    except ValueError:
-        raise validation_error(
-            ("query", name), f"'{raw[:40]}' is not a date or datetime. {ISO_HINT}", raw
-        ) from None
-    return when.replace(tzinfo=tz) if when.tzinfo is None else when
-
-
-@dataclass(frozen=True)
-class Window:
-    start: dt.datetime
-    end: dt.datetime
-    description: str
-    # "next week in the morning": only slots this admits are listed.
-    resolution: Resolution | None = None
-
-    def admits(self, slot: Slot) -> bool:
-        return self.resolution is None or self.resolution.admits(slot.start)
 
 
 def window_for(
@@ -89,21 +30,18 @@ def window_for(
     end: str | None,
     when: str | None,
 ) -> Window:
-    tz = hours.tz
     if when is not None and when.strip():
         if start or end:
             raise validation_error(
                 ("query", "when"), "Give either 'when' or 'from'/'to', not both.", when
             )
-        r = resolve_when(when, now, hours)
-        hi = r.start + hours.slot_length if r.kind == "exact" else r.end
-        return Window(r.start, hi, r.description, r if r.kind == "window" else None)
-    lo = parse_bound(start, "from", tz, end=False) if start else now
-    hi = parse_bound(end, "to", tz, end=True) if end else lo + DEFAULT_SPAN
+        return requested_window(when, now, hours)
+    if not start and not end:
+        return requested_window(None, now, hours)
+    lo = parse_bound(start, "from", hours.tz, end=False) if start else now
+    hi = parse_bound(end, "to", hours.tz, end=True) if end else lo + DEFAULT_SPAN
     if hi <= lo:
         raise validation_error(("query", "to"), "'to' must be later than 'from'.", end)
-    if not start and not end:
-        return Window(lo, hi, "in the coming week")
     return Window(lo, hi, "in the requested window")
 
 
@@ -119,8 +57,7 @@ def window_for(
     },
 )
 async def list_slots(
-    store: StoreDep,
-    clock: ClockDep,
+    tools: ToolsDep,
     hours: HoursDep,
     start: WindowStart = None,
     end: WindowEnd = None,
@@ -131,17 +68,9 @@ async def list_slots(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> SlotsPage:
-    now = clock.now()
     tz = hours.tz
-    window = window_for(hours, now, start, end, when)
-    # Nothing past the horizon is bookable: do not ask the store about it.
-    horizon = now + dt.timedelta(days=hours.horizon_days + 2)
-    query_lo, query_hi = max(window.start, now), min(window.end, horizon)
-    slots: list[Slot] = []
-    if query_lo < query_hi:
-        booked = await store.list_appointments(start=query_lo, end=query_hi, status="booked")
-        busy = [(a.start_time, a.end_time) for a in booked]
-        slots = [s for s in free_slots(hours, query_lo, query_hi, busy, now) if window.admits(s)]
+    window = window_for(hours, tools.now(), start, end, when)
+    slots = await free_in_window(tools, window)
     page = slots[offset : offset + limit]
     return SlotsPage(
         timezone=str(tz),

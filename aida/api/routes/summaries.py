@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from aida.api.audit import record_staff_read
-from aida.api.deps import ClockDep, SettingsDep, StaffDep, StaffLabel, StoreDep
+from aida.api.deps import STAFF_ERRORS, ClockDep, SettingsDep, StaffDep, StaffLabel, StoreDep
 from aida.api.errors import ApiError, validation_error
-from aida.api.routes.filters import date_param, phone_param
+from aida.api.params import date_param, phone_param
 from aida.api.schemas import (
     ErrorBody,
     SummariesPage,
@@ -25,11 +25,6 @@ from aida.api.schemas import (
 )
 
 router = APIRouter(tags=["summaries"], dependencies=[StaffDep])
-
-STAFF_ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody, "description": "No or wrong staff credential; the body says how."},
-    503: {"model": ErrorBody, "description": "Staff keys not configured, or the store is down."},
-}
 
 
 @router.get(
