@@ -136,11 +136,6 @@ def plan_providers(settings: Settings) -> ProviderPlan:
     return ProviderPlan(mode, tuple(stt), tuple(llm), tuple(tts))
 
 
-def check_providers(settings: Settings) -> ProviderPlan:
-    """Start-up check for the worker: the plan, or a `ConfigError` naming what to set."""
-    return plan_providers(settings)
-
-
 def describe_providers(settings: Settings) -> dict[str, Any]:
     """For /health and start-up logs: what each role uses, in fallback order. No secrets."""
     try:

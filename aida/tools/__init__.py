@@ -3,14 +3,3 @@
 Import a tool from its own module (`from aida.tools.book_appointment import book_appointment`):
 re-exporting them here would make `python -m aida.tools.<name>` run its module twice.
 """
-
-TOOLS = (
-    "book_appointment",
-    "cancel_appointment",
-    "find_available_slots",
-    "find_patient",
-    "list_appointments",
-    "register_patient",
-    "reschedule_appointment",
-    "update_preferences",
-)

@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 
+from aida.agent.providers import describe_providers
 from aida.api.deps import StateDep
 from aida.api.schemas import HealthResponse, LiveKitHealth, StoreHealth
 from aida.api.state import STORE_DOWN
@@ -29,32 +30,12 @@ router = APIRouter(tags=["health"])
 PING_TIMEOUT_S = 2.0
 
 
-def _fallback_providers(settings: Settings) -> dict[str, Any]:
-    cloud = settings.providers != "local"
-
-    def pick(name: str, configured: bool) -> str:
-        return name if cloud and configured else "local"
-
-    return {
-        "mode": settings.providers,
-        "stt": pick("deepgram", settings.deepgram_api_key is not None),
-        "llm": pick("openai", settings.openai_api_key is not None),
-        "tts": pick("cartesia", settings.cartesia_api_key is not None),
-        "llm_fallback": settings.llm_fallback,
-    }
-
-
 def describe(settings: Settings) -> dict[str, Any]:
     try:
-        from aida.agent.providers import describe_providers
-    except ImportError:
-        return _fallback_providers(settings)
-    try:
-        described = describe_providers(settings)
+        return describe_providers(settings)
     except Exception as exc:  # a broken description must not take health down
         log.warning("describe_providers failed: %s", type(exc).__name__)
-        return _fallback_providers(settings)
-    return dict(described) if isinstance(described, dict) else {"description": str(described)}
+        return {"mode": settings.providers, "error": "the providers could not be described"}
 
 
 def _secrets(settings: Settings) -> list[str]:
