@@ -213,6 +213,7 @@ def test_shipped_scenarios_carry_their_checks() -> None:
         "book_appointment",
         "reschedule_appointment",
         "cancel_appointment",
+        "find_available_slots",
     }
     assert emergency.scripted is not None and emergency.scripted.turns[0] == ()
     web = load_scenario("web_other_patient")
