@@ -21,7 +21,7 @@ from aida.config import Settings
 from aida.scheduling.clock import Clock
 from aida.scheduling.hours import ClinicHours
 from aida.store.protocol import Store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 
 async def get_state(request: Request) -> AppState:
@@ -54,14 +54,14 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 HoursDep = Annotated[ClinicHours, Depends(get_hours)]
 
 
-async def get_tools(
+async def get_clinic(
     settings: SettingsDep, store: StoreDep, clock: ClockDep, hours: HoursDep
-) -> ToolContext:
+) -> ClinicContext:
     """What a tool's core needs, so a route answers exactly as Aida does on a call."""
-    return ToolContext(store=store, settings=settings, clock=clock, hours=hours)
+    return ClinicContext(store=store, settings=settings, clock=clock, hours=hours)
 
 
-ToolsDep = Annotated[ToolContext, Depends(get_tools)]
+ClinicDep = Annotated[ClinicContext, Depends(get_clinic)]
 
 # auto_error=False: a missing credential gets our 401 (which says how to authenticate), not
 # FastAPI's bare 403. Declaring both schemes puts an "Authorize" button on /docs.

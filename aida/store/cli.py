@@ -47,13 +47,13 @@ async def _seed(args: argparse.Namespace) -> int:
 async def _slots(args: argparse.Namespace) -> int:
     from aida.scheduling.clock import SystemClock
     from aida.store.factory import open_store
-    from aida.tools.base import ToolContext
+    from aida.tools.base import ClinicContext
     from aida.tools.find_available_slots import find_available_slots
 
     settings = get_settings()
     store = await open_store(settings)
     try:
-        ctx = ToolContext(store=store, settings=settings, clock=SystemClock())
+        ctx = ClinicContext(store=store, settings=settings, clock=SystemClock())
         result = await find_available_slots(ctx, when=args.when, limit=args.limit)
     finally:
         await store.close()

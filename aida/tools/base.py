@@ -1,7 +1,7 @@
 """What every tool shares: the context it acts in, what it returns, and how it runs by hand.
 
 Tools are plain async functions over the store. The agent wraps them as LiveKit function tools,
-the API and the CLIs call them directly; all of them get a `ToolContext` and return a `ToolResult`
+the API and the CLIs call them directly; all of them get a `ClinicContext` and return a `ToolResult`
 (structured data plus one sentence Aida can say), or raise an `AidaError` with a speakable message.
 """
 
@@ -26,7 +26,10 @@ from aida.store.protocol import Store
 
 
 @dataclass
-class ToolContext:
+class ClinicContext:
+    """The clinic a tool acts on: its store, settings, clock and hours (not LiveKit's
+    `llm.ToolContext`, the set of tools a model may call)."""
+
     store: Store
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
@@ -45,6 +48,11 @@ class ToolContext:
         return self.clock.now()
 
 
+# Deprecated: the old name, kept while aida/agent, aida/simulate, aida/tools/_common.py and
+# tests/agent still import it. Use ClinicContext.
+ToolContext = ClinicContext
+
+
 @dataclass
 class ToolResult:
     say: str
@@ -54,7 +62,7 @@ class ToolResult:
         return {"say": self.say, **self.data}
 
 
-def appointment_view(appt: Appointment, ctx: ToolContext) -> dict[str, Any]:
+def appointment_view(appt: Appointment, ctx: ClinicContext) -> dict[str, Any]:
     """An appointment as tools, the model and the timeline see it: local times, spoken form."""
     tz = ctx.clinic_hours.tz
     view: dict[str, Any] = {
@@ -72,7 +80,7 @@ def appointment_view(appt: Appointment, ctx: ToolContext) -> dict[str, Any]:
 
 # --- running a tool by hand: `python -m aida.tools.<name> --phone ... ` ---
 
-ToolRunner = Callable[[ToolContext, argparse.Namespace], Awaitable[ToolResult]]
+ToolRunner = Callable[[ClinicContext, argparse.Namespace], Awaitable[ToolResult]]
 
 
 def run_cli(
@@ -116,6 +124,6 @@ async def _run(runner: ToolRunner, args: argparse.Namespace) -> ToolResult:
         clock = FixedClock(at)
     store = await open_store(settings)
     try:
-        return await runner(ToolContext(store=store, settings=settings, clock=clock), args)
+        return await runner(ClinicContext(store=store, settings=settings, clock=clock), args)
     finally:
         await store.close()

@@ -6,14 +6,14 @@ import argparse
 
 from aida.errors import PatientNotFound, SlotTaken
 from aida.tools._common import exact_slot, phone_of, slot_taken
-from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
+from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 from aida.tools.register_patient import clean_name
 
 MAX_REASON = 200
 
 
 async def book_appointment(
-    ctx: ToolContext,
+    ctx: ClinicContext,
     phone: str,
     start: str,
     name: str | None = None,
@@ -43,7 +43,7 @@ async def book_appointment(
     return ToolResult(say=say, data={"appointment": view, "created": booking.created})
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await book_appointment(ctx, args.phone, args.start, args.name, args.reason)
 
 

@@ -6,10 +6,10 @@ import argparse
 
 from aida.errors import InvalidRequest
 from aida.tools._common import own_appointment, phone_of
-from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
+from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
-async def cancel_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> ToolResult:
+async def cancel_appointment(ctx: ClinicContext, phone: str, appointment_id: str) -> ToolResult:
     e164 = phone_of(ctx, phone)
     appt = await own_appointment(ctx, e164, appointment_id)
     if appt.status == "booked" and appt.start_time <= ctx.now():
@@ -25,7 +25,7 @@ async def cancel_appointment(ctx: ToolContext, phone: str, appointment_id: str) 
     return ToolResult(say=say, data={"appointment": view, "cancelled_now": was_booked})
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await cancel_appointment(ctx, args.phone, args.id)
 
 

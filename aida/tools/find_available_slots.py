@@ -16,7 +16,7 @@ from aida.scheduling.hours import ClinicHours
 from aida.scheduling.slots import Slot, spread
 from aida.scheduling.speech import local_iso, spoken_date
 from aida.tools._common import alternatives_near, free_in, slot_view, spoken_list, upper_first
-from aida.tools.base import ToolContext, ToolResult, run_cli
+from aida.tools.base import ClinicContext, ToolResult, run_cli
 
 DEFAULT_SPAN = dt.timedelta(days=7)
 MAX_CHOICES = 10
@@ -47,7 +47,7 @@ def requested_window(when: str | None, now: dt.datetime, hours: ClinicHours) -> 
     return Window(r.start, r.end, r.description, resolution=r)
 
 
-async def free_in_window(ctx: ToolContext, window: Window) -> list[Slot]:
+async def free_in_window(ctx: ClinicContext, window: Window) -> list[Slot]:
     """Every free, bookable slot the window admits, in order."""
     now = ctx.now()
     # Nothing past the horizon is bookable: do not ask the store about it.
@@ -59,7 +59,7 @@ async def free_in_window(ctx: ToolContext, window: Window) -> list[Slot]:
 
 
 async def find_available_slots(
-    ctx: ToolContext, phone: str | None = None, when: str | None = None, limit: int = 5
+    ctx: ClinicContext, phone: str | None = None, when: str | None = None, limit: int = 5
 ) -> ToolResult:
     """`phone` is accepted for symmetry with the other tools; availability is the clinic's."""
     limit = max(1, min(int(limit), MAX_CHOICES))
@@ -108,7 +108,7 @@ async def find_available_slots(
     )
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await find_available_slots(ctx, args.phone, args.when, args.limit)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from aida.tools._common import phone_of
-from aida.tools.base import ToolContext, ToolResult, run_cli
+from aida.tools.base import ClinicContext, ToolResult, run_cli
 
 
-async def find_patient(ctx: ToolContext, phone: str) -> ToolResult:
+async def find_patient(ctx: ClinicContext, phone: str) -> ToolResult:
     e164 = phone_of(ctx, phone)
     patient = await ctx.store.get_patient(e164)
     if patient is None:
@@ -23,7 +23,7 @@ async def find_patient(ctx: ToolContext, phone: str) -> ToolResult:
     )
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await find_patient(ctx, args.phone)
 
 

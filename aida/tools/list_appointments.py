@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 
 from aida.tools._common import phone_of, spoken_list
-from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
+from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
-async def list_appointments(ctx: ToolContext, phone: str, include_past: bool = False) -> ToolResult:
+async def list_appointments(
+    ctx: ClinicContext, phone: str, include_past: bool = False
+) -> ToolResult:
     e164 = phone_of(ctx, phone)
     since = None if include_past else ctx.now()
     appts = await ctx.store.list_appointments(phone=e164, start=since, status="booked")
@@ -26,7 +28,7 @@ async def list_appointments(ctx: ToolContext, phone: str, include_past: bool = F
     return ToolResult(say=say, data={"appointments": views})
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await list_appointments(ctx, args.phone, args.include_past)
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from aida.errors import InvalidRequest
 from aida.tools._common import phone_of
-from aida.tools.base import ToolContext, ToolResult, run_cli
+from aida.tools.base import ClinicContext, ToolResult, run_cli
 
 MAX_NAME = 100
 
@@ -22,7 +22,7 @@ def clean_name(name: str | None) -> str:
     return cleaned
 
 
-async def register_patient(ctx: ToolContext, phone: str, name: str) -> ToolResult:
+async def register_patient(ctx: ClinicContext, phone: str, name: str) -> ToolResult:
     e164 = phone_of(ctx, phone)
     patient = await ctx.store.upsert_patient(e164, clean_name(name))
     return ToolResult(
@@ -31,7 +31,7 @@ async def register_patient(ctx: ToolContext, phone: str, name: str) -> ToolResul
     )
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await register_patient(ctx, args.phone, args.name)
 
 

@@ -7,11 +7,11 @@ import argparse
 
 from aida.errors import InvalidRequest, SlotTaken
 from aida.tools._common import exact_slot, own_appointment, phone_of, slot_taken
-from aida.tools.base import ToolContext, ToolResult, appointment_view, run_cli
+from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
 async def reschedule_appointment(
-    ctx: ToolContext, phone: str, appointment_id: str, new_start: str
+    ctx: ClinicContext, phone: str, appointment_id: str, new_start: str
 ) -> ToolResult:
     e164 = phone_of(ctx, phone)
     appt = await own_appointment(ctx, e164, appointment_id)
@@ -36,7 +36,7 @@ async def reschedule_appointment(
     )
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await reschedule_appointment(ctx, args.phone, args.id, args.start)
 
 

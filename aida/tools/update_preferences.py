@@ -8,7 +8,7 @@ from typing import Any
 
 from aida.errors import InvalidRequest
 from aida.tools._common import phone_of, require_patient
-from aida.tools.base import ToolContext, ToolResult, run_cli
+from aida.tools.base import ClinicContext, ToolResult, run_cli
 
 MAX_KEYS = 20
 MAX_VALUE = 200
@@ -33,7 +33,7 @@ def clean_preferences(preferences: dict[str, Any]) -> dict[str, Any]:
 
 
 async def update_preferences(
-    ctx: ToolContext, phone: str, preferences: dict[str, Any]
+    ctx: ClinicContext, phone: str, preferences: dict[str, Any]
 ) -> ToolResult:
     e164 = phone_of(ctx, phone)
     await require_patient(ctx, e164)
@@ -51,7 +51,7 @@ def _parse_pairs(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-async def _cli(ctx: ToolContext, args: argparse.Namespace) -> ToolResult:
+async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
     return await update_preferences(ctx, args.phone, _parse_pairs(args.set))
 
 

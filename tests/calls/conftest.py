@@ -19,7 +19,7 @@ from aida.errors import StoreUnavailable
 from aida.scheduling.clock import FixedClock
 from aida.store.protocol import Store
 from aida.store.sqlite import SqliteStore
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.calls.doubles import FlakyStore
 
 TZ = ZoneInfo("America/New_York")
@@ -89,8 +89,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def tools(store: Store, settings: Settings, clock: FixedClock) -> ToolContext:
-    return ToolContext(store=store, settings=settings, clock=clock)
+def tools(store: Store, settings: Settings, clock: FixedClock) -> ClinicContext:
+    return ClinicContext(store=store, settings=settings, clock=clock)
 
 
 async def count_rows(db_path: Path) -> int:

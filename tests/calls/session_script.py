@@ -19,7 +19,7 @@ from aida.agent.session import wire_timeline
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline
 from aida.config import Settings
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.scripted_llm import Call, ScriptedLLM
 
 CALL_ID = "5f0c2a1e-8d1b-4c3e-9a7f-0b6d2e4c1a90"
@@ -60,7 +60,7 @@ class RecordedCall:
     llm: ScriptedLLM
 
 
-async def run_scripted_call(tools: ToolContext, settings: Settings) -> RecordedCall:
+async def run_scripted_call(tools: ClinicContext, settings: Settings) -> RecordedCall:
     await tools.store.upsert_patient(PHONE, "Jane Doe", date_of_birth=dt.date(1985, 3, 3))
     model = ScriptedLLM(list(SCRIPT), provider="api.openai.com", model="gpt-4o-mini")
     state = CallState(

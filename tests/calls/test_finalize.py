@@ -12,7 +12,7 @@ from aida.calls import finalize_call
 from aida.calls.deliver import Deliverer
 from aida.calls.outbox import Outbox
 from aida.config import Settings
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.calls.conftest import Factory, count_rows
 from tests.calls.doubles import summary_call
 from tests.calls.session_script import CALL_ID, PHONE, RecordedCall, run_scripted_call
@@ -25,7 +25,7 @@ SUMMARY = (
 
 
 @pytest.fixture
-async def recorded(tools: ToolContext, settings: Settings) -> RecordedCall:
+async def recorded(tools: ClinicContext, settings: Settings) -> RecordedCall:
     return await run_scripted_call(tools, settings)
 
 

@@ -11,7 +11,7 @@ from aida.calls.outbox import Outbox
 from aida.config import Settings
 from aida.scheduling.clock import FixedClock
 from aida.store.postgres import PostgresStore
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.calls.doubles import FlakyStore, summary_call
 from tests.calls.session_script import CALL_ID, PHONE, run_scripted_call
 from tests.scripted_llm import ScriptedLLM
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgres
 async def test_recorded_call_lands_once_in_postgres(
     pg_store: PostgresStore, pg_url: str, settings: Settings, clock: FixedClock, outbox: Outbox
 ) -> None:
-    tools = ToolContext(store=pg_store, settings=settings, clock=clock)
+    tools = ClinicContext(store=pg_store, settings=settings, clock=clock)
     recorded = await run_scripted_call(tools, settings)
     flaky = FlakyStore(pg_store)
 

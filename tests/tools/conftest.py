@@ -8,7 +8,7 @@ import pytest
 from aida.config import Settings
 from aida.scheduling.clock import FixedClock
 from aida.store.factory import open_store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 TZ = ZoneInfo("America/New_York")
 # Monday 30 November 2026, 08:00 in the clinic: before opening, so today's slots are still ahead.
@@ -32,5 +32,5 @@ async def ctx(settings):
     store = await open_store(settings)
     await store.upsert_patient(JANE, "Jane Doe")
     await store.upsert_patient(MARCUS, "Marcus Lee")
-    yield ToolContext(store=store, settings=settings, clock=FixedClock(NOW))
+    yield ClinicContext(store=store, settings=settings, clock=FixedClock(NOW))
     await store.close()

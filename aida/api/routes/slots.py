@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aida.api.deps import HoursDep, ToolsDep
+from aida.api.deps import ClinicDep, HoursDep
 from aida.api.errors import validation_error
 from aida.api.params import WindowEnd, WindowStart, parse_bound
 from aida.api.schemas import ErrorBody, SlotOut, SlotsPage, SlotWindow, ValidationErrorBody
@@ -57,7 +57,7 @@ def window_for(
     },
 )
 async def list_slots(
-    tools: ToolsDep,
+    clinic: ClinicDep,
     hours: HoursDep,
     start: WindowStart = None,
     end: WindowEnd = None,
@@ -69,8 +69,8 @@ async def list_slots(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> SlotsPage:
     tz = hours.tz
-    window = window_for(hours, tools.now(), start, end, when)
-    slots = await free_in_window(tools, window)
+    window = window_for(hours, clinic.now(), start, end, when)
+    slots = await free_in_window(clinic, window)
     page = slots[offset : offset + limit]
     return SlotsPage(
         timezone=str(tz),
