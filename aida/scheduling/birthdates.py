@@ -14,7 +14,8 @@ import datetime as dt
 import re
 
 from aida.errors import InvalidRequest
-from aida.scheduling.dates import _MONTHS, _normalize
+from aida.scheduling.dates_normalize import MONTHS as _MONTHS
+from aida.scheduling.dates_normalize import normalize as _normalize
 
 NOT_UNDERSTOOD = (
     "Sorry, I didn't catch the full date of birth. Could you say the month, the day and the "
