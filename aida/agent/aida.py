@@ -22,7 +22,7 @@ from aida.agent import writes
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
 from aida.agent.toolcall import run_tool
-from aida.agent.verification import require_verified, verify_caller
+from aida.agent.verification import ensure_verified, verify_caller
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.safety import detect_emergency, emergency_message, is_all_clear
@@ -50,6 +50,16 @@ def _keys(*names: str) -> Any:
         return {k: result.data[k] for k in names if k in result.data}
 
     return brief
+
+
+async def _list(state: CallState, include_past: bool) -> ToolResult:
+    caller = await ensure_verified(state)
+    return await list_appointments(state.tools, caller.phone, include_past)
+
+
+async def _remember(state: CallState, topic: str, preference: str) -> ToolResult:
+    caller = await ensure_verified(state)
+    return await update_preferences(state.tools, caller.phone, {topic: preference})
 
 
 WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")
@@ -86,6 +96,7 @@ class Aida(Agent):
         state.screened_messages.add(message.id)
         text = message.text_content or ""
         state.confirmations.caller_spoke(text)
+        state.caller_lines.append(text)
         match = detect_emergency(text)
         if match is None:
             if state.emergency is not None and is_all_clear(text):
@@ -140,9 +151,6 @@ class Aida(Agent):
 
     def _run(self, ctx: Ctx, name: str, args: dict[str, Any], op: Any, **kw: Any) -> Any:
         return run_tool(ctx, name, args, op, emergency_number=self._settings.emergency_number, **kw)
-
-    def _phone(self, ctx: Ctx) -> str:
-        return require_verified(ctx.userdata).phone
 
     @function_tool
     async def get_current_time(self, ctx: Ctx) -> Any:
@@ -236,7 +244,7 @@ class Aida(Agent):
             ctx,
             "list_appointments",
             {"include_past": include_past},
-            lambda: list_appointments(state.tools, self._phone(ctx), include_past),
+            lambda: _list(state, include_past),
             brief=_starts("appointments"),
         )
 
@@ -296,7 +304,7 @@ class Aida(Agent):
             ctx,
             "remember_preference",
             {"topic": topic, "preference": preference},
-            lambda: update_preferences(state.tools, self._phone(ctx), {topic: preference}),
+            lambda: _remember(state, topic, preference),
             brief=_keys(),
         )
 

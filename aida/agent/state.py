@@ -59,6 +59,9 @@ class CallState:
     # The emergency the caller described and has not called off; write tools refuse meanwhile.
     emergency: EmergencyMatch | None = None
     screened_messages: set[str] = field(default_factory=set)  # caller message ids checked
+    caller_lines: list[str] = field(default_factory=list)  # what the caller said (never logged)
+    # (phone, date of birth) pairs already counted as failed checks from the caller's words
+    tried_identities: set[tuple[str, dt.date]] = field(default_factory=set)
     # Read-backs waiting for the caller's yes, and the writes done (see aida.agent.confirmation).
     confirmations: Confirmations = field(default_factory=Confirmations)
     # One write at a time per call, held across cancellation (see aida.agent.aida).

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from livekit.agents.llm import ToolError
@@ -21,7 +22,8 @@ from livekit.agents.llm import ToolError
 from aida.agent.identity import names_match
 from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
 from aida.config import Settings
-from aida.scheduling.birthdates import parse_date_of_birth
+from aida.errors import InvalidPhone
+from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth
 from aida.scheduling.phones import normalize_phone
 from aida.store.models import AuditEntry
 from aida.tools.base import ToolResult
@@ -80,6 +82,16 @@ def require_verified(state: CallState) -> Caller:
     if caller is None:
         raise ToolError(NOT_VERIFIED if state.caller is not None else NOT_IDENTIFIED)
     return caller
+
+
+async def ensure_verified(state: CallState) -> Caller:
+    """The verified caller; one who already said their full name and date of birth on this
+    call is verified from their own words first, so a small model that goes straight to the
+    booking tool ("this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10") does not
+    make the caller say it all again."""
+    if state.verified_caller is None:
+        await _verify_from_words(state)
+    return require_verified(state)
 
 
 def _staff_callback(state: CallState, reason: str) -> None:
@@ -154,11 +166,14 @@ async def verify_caller(
         return ToolResult(say=NEEDS_STAFF, data={"verified": False, "callback_requested": True})
 
     if not (patient.name and names_match(name, patient.name)) or patient.date_of_birth != born:
-        state.identify_failures += 1
-        await store.record_identity_failure(target, now)
+        if (target, born) not in state.tried_identities:  # the same wrong answer counts once
+            state.tried_identities.add((target, born))
+            state.identify_failures += 1
+            recent += 1
+            await store.record_identity_failure(target, now)
+            await audit(state, "identity_failed", target)
         state.timeline.record("identity_refused", reason="no_match")
-        await audit(state, "identity_failed", target)
-        if recent + 1 >= settings.identity_max_failures:
+        if recent >= settings.identity_max_failures:
             raise ToolError(LOCKED)
         raise ToolError(NO_MATCH)
 
@@ -169,3 +184,67 @@ async def verify_caller(
     state.timeline.record("caller_identified", source=source, new_patient=False, verified=True)
     await audit(state, "identity_verified", target)
     return ToolResult(say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True})
+
+
+_PHONE_IN_WORDS = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+
+
+def _name_said(words: str, on_file: str) -> bool:
+    """The first and the last word of the name on file were both said (STT drops punctuation
+    and case; a middle name may be left out)."""
+    said = set(re.findall(r"[a-z0-9]+", words.lower().replace("'", "")))
+    tokens = re.findall(r"[a-z0-9]+", on_file.lower().replace("'", ""))
+    return bool(tokens) and tokens[0] in said and tokens[-1] in said
+
+
+async def _verify_from_words(state: CallState) -> None:
+    """Verify against what the caller said this call: the phone on the line (or one they said),
+    their full name and a date of birth. A date of birth that does not match counts as a failed
+    check, once per number and date, exactly as identify_caller's would."""
+    tools = state.tools
+    settings = tools.settings
+    words = " ".join(state.caller_lines)
+    today = tools.now().astimezone(tools.clinic_hours.tz).date()
+    born = dates_of_birth_in(words, today, day_first=settings.phone_region != "US")
+    if not born:
+        return
+    phones = [state.caller.phone] if state.caller is not None else []
+    for raw in _PHONE_IN_WORDS.findall(words):
+        try:
+            phones.append(normalize_phone(raw, settings.phone_region))
+        except InvalidPhone:
+            continue
+    store = tools.store
+    now = tools.now()
+    window = dt.timedelta(minutes=settings.identity_lockout_minutes)
+    for phone in dict.fromkeys(phones):
+        patient = await store.get_patient(phone)
+        if patient is None or not patient.name or patient.date_of_birth is None:
+            continue  # registering or staff verification go through identify_caller
+        if not _name_said(words, patient.name):
+            continue
+        if (
+            await store.count_identity_failures(phone, now - window)
+            >= settings.identity_max_failures
+        ):
+            return
+        if patient.date_of_birth in born:
+            await store.clear_identity_failures(phone)
+            source = (
+                state.caller.source if state.caller and state.caller.phone == phone else "spoken"
+            )
+            state.caller = Caller(
+                phone=phone, name=patient.name, source=source, on_file=True, verified=True
+            )
+            state.timeline.record(
+                "caller_identified", source=source, new_patient=False, verified=True, via="words"
+            )
+            await audit(state, "identity_verified", phone, via="words")
+            return
+        for date in born:
+            if (phone, date) not in state.tried_identities:
+                state.tried_identities.add((phone, date))
+                state.identify_failures += 1
+                await store.record_identity_failure(phone, now)
+                state.timeline.record("identity_refused", reason="no_match", via="words")
+                await audit(state, "identity_failed", phone, via="words")

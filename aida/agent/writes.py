@@ -9,7 +9,7 @@ what Aida says next.
 from __future__ import annotations
 
 from aida.agent.state import CallState
-from aida.agent.verification import require_verified
+from aida.agent.verification import ensure_verified
 from aida.errors import AppointmentNotFound
 from aida.scheduling.speech import local_iso, spoken_datetime
 from aida.tools._common import exact_slot, free_in, pick_appointment, slot_taken
@@ -29,7 +29,7 @@ def _silent(data: dict[str, object]) -> ToolResult:
 
 
 async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
-    caller = require_verified(state)
+    caller = await ensure_verified(state)
     tools = state.tools
     tz = tools.clinic_hours.tz
     begins, end = exact_slot(tools, start)
@@ -66,7 +66,7 @@ async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
 
 
 async def move(state: CallState, which: str | None, new_start: str) -> ToolResult:
-    caller = require_verified(state)
+    caller = await ensure_verified(state)
     tools = state.tools
     tz = tools.clinic_hours.tz
     begins, end = exact_slot(tools, new_start)
@@ -113,7 +113,7 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
 
 
 async def cancel(state: CallState, which: str | None) -> ToolResult:
-    caller = require_verified(state)
+    caller = await ensure_verified(state)
     tools = state.tools
     tz = tools.clinic_hours.tz
     confirmations = state.confirmations

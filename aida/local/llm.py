@@ -312,6 +312,17 @@ class LlamaLLM(llm.LLM):
         out.completion_tokens = len(generated)
         out.timings["total"] = time.perf_counter() - started
         self.last_outcome = out
+        # Token counts only (no text): what each turn really costs on the CPU.
+        logger.info(
+            "llm request: %d prompt tokens, %d reused, %d evaluated; first token %.2f s; "
+            "%d generated; %.2f s in all",
+            out.prompt_tokens,
+            out.cached_tokens,
+            out.prompt_tokens - out.cached_tokens,
+            out.timings.get("first_token", 0.0),
+            out.completion_tokens,
+            out.timings["total"],
+        )
         return out
 
     def _stops(self, llama: Llama) -> set[int]:

@@ -114,6 +114,43 @@ _DAY_FIRST = re.compile(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?({_MONTH_RE})\s+{_YEA
 _SPACED = re.compile(r"^(?:\D*\s)?(\d{1,2})\s+(\d{1,2})\s+(\d{4}|\d{2})(?:\s\D*)?$")
 
 
+def dates_of_birth_in(text: str, today: dt.date, *, day_first: bool = False) -> list[dt.date]:
+    """Every full date in a longer utterance that could be a date of birth (a real day before
+    today), in order: "Hi, this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10"
+    gives [1985-03-03]. A booking date said with its year is in the future and is left out."""
+    raw = (text or "").lower()
+    found: list[tuple[int, dt.date]] = []
+
+    def keep(at: int, year: int, month: int, day: int) -> None:
+        try:
+            born = _checked(year, month, day, today)
+        except InvalidRequest:
+            return
+        if born < today:
+            found.append((at, born))
+
+    for m in _ISO.finditer(raw):
+        keep(m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for m in _NUMERIC.finditer(raw):
+        first, second, year = (int(g) for g in m.groups())
+        month, day = (second, first) if day_first or first > 12 else (first, second)
+        keep(m.start(), year, month, day)
+    t = _normalize(_spoken_years(raw.replace("-", " ")))
+    for pattern, month_group, day_group in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
+        for m in pattern.finditer(t):
+            keep(
+                len(raw) + m.start(),  # after the digit forms; order within a form is kept
+                int(m.group(3)),
+                _MONTHS[m.group(month_group)],
+                int(m.group(day_group)),
+            )
+    out: list[dt.date] = []
+    for _, born in sorted(found, key=lambda f: f[0]):
+        if born not in out:
+            out.append(born)
+    return out
+
+
 def parse_date_of_birth(text: str, today: dt.date, *, day_first: bool = False) -> dt.date:
     """The date of birth in `text`; `day_first` reads "3/4/85" as the 3rd of April (outside the
     US). Raises `InvalidRequest` with a speakable message when no single real date is there."""

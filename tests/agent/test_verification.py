@@ -93,13 +93,16 @@ async def test_failures_lock_the_number_across_calls_and_expire(
     aida_session, store: Store, jane: str, settings, clock: FixedClock
 ) -> None:
     assert settings.identity_max_failures == 3
-    wrong = call("identify_caller", full_name="Jane Doe", date_of_birth="1 January 1990")
+    def wrong(day: int):  # type: ignore[no-untyped-def]
+        return call("identify_caller", full_name="Jane Doe", date_of_birth=f"{day} January 1990")
+
     right = call("identify_caller", full_name="Jane Doe", date_of_birth=JANE_DOB)
-    async with aida_session([wrong, wrong], caller=hint()) as (session, _):
+    async with aida_session([wrong(1), wrong(1), wrong(2)], caller=hint()) as (session, _):
         await session.run(user_input="first try")
+        await session.run(user_input="the same again")  # the same wrong answer counts once
         await session.run(user_input="second try")
     # a second call from the same number: one more failure locks it
-    async with aida_session([wrong, right], caller=hint()) as (session, _):
+    async with aida_session([wrong(3), right], caller=hint()) as (session, _):
         third = said(await session.run(user_input="third try"))
         fourth = said(await session.run(user_input="and now the right one"))
         assert session.userdata.verified_caller is None
@@ -220,3 +223,38 @@ async def test_audit_rows_for_reads_and_writes_hold_no_speech(
     for row in rows:
         text = json.dumps(row.detail)
         assert "knee" not in text and "Jane" not in text and CALLER not in text
+
+
+async def test_name_and_birth_date_in_the_callers_words_verify_a_direct_request(
+    aida_session, store: Store, jane: str
+) -> None:
+    """A small model goes straight to booking: the caller already said who she is."""
+    book = call("book_appointment", start="Wednesday at 10")
+    async with aida_session([book, book], caller=hint(source="sip")) as (session, _):
+        first = await session.run(
+            user_input="Hi, this is Jane Doe, date of birth March third, nineteen eighty-five. "
+            "I'd like a check-up on Wednesday at ten."
+        )
+        assert said(first) == ["Shall I book Wednesday, March 4 at 10 AM?"]
+        second = await session.run(user_input="Yes please.")
+        assert said(second) == ["You're booked for Wednesday, March 4 at 10 AM."]
+        state: CallState = session.userdata
+    assert state.verified_caller is not None
+    assert state.timeline.of_type("caller_identified")[0]["via"] == "words"
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+
+
+async def test_a_wrong_birth_date_in_the_words_is_refused_and_counted_once(
+    aida_session, store: Store, jane: str
+) -> None:
+    book = call("book_appointment", start="Wednesday at 10")
+    identify = call("identify_caller", full_name="Jane Doe", date_of_birth="January 1st 1990")
+    async with aida_session([book, identify, book], caller=hint()) as (session, _):
+        first = await session.run(user_input="Jane Doe, born January 1st 1990. Wednesday at ten.")
+        await session.run(user_input="I said Jane Doe, January 1st 1990.")
+        await session.run(user_input="Just book it.")
+        heard = said(first)
+    assert "date of birth" in heard[0]
+    since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    assert await store.count_identity_failures(CALLER, since) == 1  # one wrong date, one count
+    assert booked(await store.list_appointments(phone=CALLER)) == []

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from aida.errors import InvalidRequest
-from aida.scheduling.birthdates import parse_date_of_birth
+from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth
 
 TODAY = dt.date(2026, 3, 2)
 MARCH_3_1985 = dt.date(1985, 3, 3)
@@ -84,3 +84,23 @@ def test_refusals_are_speakable(said: str, why: str) -> None:
         parse_date_of_birth(said, TODAY)
     assert why in err.value.message
     assert "year" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        (
+            "Hi, this is Jane Doe, date of birth March third, nineteen eighty-five. I'd like to "
+            "book a check-up on Wednesday, March fourth, at ten in the morning.",
+            [MARCH_3_1985],
+        ),
+        ("jane doe 3/3/85 can I come in on march 4th 2026", [MARCH_3_1985]),  # booking: future
+        ("Book me Wednesday at ten please.", []),
+        ("born the 1st of january twenty ten, and my son July 4th 2015", [
+            dt.date(2010, 1, 1), dt.date(2015, 7, 4)
+        ]),  # fmt: skip
+        ("February 30 1985", []),
+    ],
+)
+def test_dates_of_birth_inside_longer_speech(said: str, found: list[dt.date]) -> None:
+    assert dates_of_birth_in(said, TODAY) == found
