@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     slot_minutes: int = Field(30, ge=5, le=240)
     booking_horizon_days: int = Field(90, ge=1, le=730)
     phone_region: str = "US"
+    # The never-assigned 555 area code, for demos and tests; a real clinic has no such callers.
+    allow_fictional_numbers: bool = False
     emergency_number: str = "911"
     crisis_line: str = "988"  # what Aida gives a caller who speaks of self-harm
 

@@ -67,7 +67,12 @@ def sign_patient_assertion(
 
 
 def verify_patient_assertion(
-    token: str, secret: str, *, now: dt.datetime | None = None, region: str = "US"
+    token: str,
+    secret: str,
+    *,
+    now: dt.datetime | None = None,
+    region: str = "US",
+    allow_fictional: bool | None = None,
 ) -> PortalIdentity:
     """Who the assertion says the patient is, or `InvalidAssertion` (forged, expired, meant for
     another audience, missing `sub`/`aud`/`exp`, or living longer than `MAX_LIFETIME`)."""
@@ -109,7 +114,7 @@ def verify_patient_assertion(
             raise InvalidAssertion(NOT_VERIFIED)
 
     try:
-        phone = normalize_phone(str(claims["sub"]), region)
+        phone = normalize_phone(str(claims["sub"]), region, allow_fictional)
     except InvalidPhone as exc:
         raise InvalidAssertion(NOT_VERIFIED) from exc
     name = claims.get("name")

@@ -4,10 +4,14 @@
   CI or with AIDA_REQUIRE_POSTGRES=1.
 - `pg_url`: a fresh database with Aida's schema; `pg_empty_url`: a fresh empty one.
 - `sqlite_store`, `pg_store`: migrated stores on a fresh database; `store`: both, parametrized.
+
+Tests use the fictional 555 area code ("+15551234567"), which production refuses: allowed here for
+every test and every process a test starts, before any Settings is built.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,6 +21,8 @@ from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
 from aida.store.sqlite import SqliteStore
 from tests import pg
+
+os.environ["ALLOW_FICTIONAL_NUMBERS"] = "true"
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,6 @@ def date_param(raw: str | None, name: str, settings: Settings, *, end: bool) -> 
 
 def phone_param(raw: str, settings: Settings, name: str = "phone") -> str:
     try:
-        return normalize_phone(raw, settings.phone_region)
+        return normalize_phone(raw, settings.phone_region, settings.allow_fictional_numbers)
     except InvalidPhone as exc:
         raise validation_error(("query", name), exc.message, raw) from None

@@ -3,10 +3,15 @@
 Callers and models hand us "(212) 555-0143", "212.555.0143", "+1 212 555 0143", "tel:+1-212-...",
 or digits spoken as words; all of them become "+12125550143". Numbers are never logged whole:
 `mask_phone` keeps the country code and the last four digits.
+
+The never-assigned area code 555 ("+15551234567") is accepted only where fictional numbers are
+allowed (ALLOW_FICTIONAL_NUMBERS: the demo, the simulator, the tests). Callers holding `Settings`
+pass `settings.allow_fictional_numbers`; the others get the same variable from the environment.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 import phonenumbers
@@ -46,16 +51,27 @@ def _words_to_digits(raw: str) -> str:
 
 def _demo_number(number: phonenumbers.PhoneNumber) -> bool:
     """NANP area code 555 is never assigned, but it is what demos, docs and tests use
-    ("+15551234567"); accept it when the number is otherwise well formed."""
+    ("+15551234567"): a well-formed number in it is fictional, not mistyped."""
     national = str(number.national_number)
     return number.country_code == 1 and len(national) == 10 and national.startswith("555")
 
 
-def normalize_phone(raw: str, region: str = "US") -> str:
+_TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})  # what pydantic reads as true
+
+
+def fictional_numbers_allowed() -> bool:
+    """ALLOW_FICTIONAL_NUMBERS from the environment (off unless set)."""
+    return os.environ.get("ALLOW_FICTIONAL_NUMBERS", "").strip().lower() in _TRUE
+
+
+def normalize_phone(raw: str, region: str = "US", allow_fictional: bool | None = None) -> str:
     """The E.164 form of `raw` ("+12125550143"); numbers without "+" are read in `region`.
 
-    Raises `InvalidPhone` with a speakable sentence when the number is not a valid one.
+    `allow_fictional` admits the 555 area code; None takes ALLOW_FICTIONAL_NUMBERS from the
+    environment. Raises `InvalidPhone` with a speakable sentence when the number is not a valid one.
     """
+    if allow_fictional is None:
+        allow_fictional = fictional_numbers_allowed()
     if not raw or not raw.strip():
         raise InvalidPhone("I didn't get a phone number; could you say it again?")
     text = raw.strip()
@@ -68,7 +84,7 @@ def normalize_phone(raw: str, region: str = "US") -> str:
         number = phonenumbers.parse(text, region.upper())
     except NumberParseException as exc:
         raise InvalidPhone(_BAD) from exc
-    if not (phonenumbers.is_valid_number(number) or _demo_number(number)):
+    if not (phonenumbers.is_valid_number(number) or (allow_fictional and _demo_number(number))):
         raise InvalidPhone(_BAD)
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 

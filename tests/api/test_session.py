@@ -103,6 +103,16 @@ async def test_malformed_json_is_a_422_not_a_500(client) -> None:
     assert resp.json()["error"] == "validation_error"
 
 
+@pytest.mark.parametrize(("allowed", "status"), [(True, 200), (False, 422)])
+async def test_fictional_numbers_follow_the_setting(
+    tmp_path: Path, clock, allowed: bool, status: int
+) -> None:
+    settings = make_settings(tmp_path, allow_fictional_numbers=allowed)
+    async with client_for(create_app(settings, clock=clock)) as client:
+        resp = await client.post("/api/session", json={"phone": "555-123-4567"})
+    assert resp.status_code == status
+
+
 async def test_without_livekit_settings_503_names_the_missing_variables(
     tmp_path: Path, clock
 ) -> None:

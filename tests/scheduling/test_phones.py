@@ -24,12 +24,30 @@ from tests.scheduling.helpers import assert_speakable
         ("0044 20 7946 0958", "US", "+442079460958"),
         ("(02) 9876 5432", "AU", "+61298765432"),
         ("0412 345 678", "au", "+61412345678"),
-        ("+15551234567", "US", "+15551234567"),  # the demo range the docs and seeds use
+        ("+15551234567", "US", "+15551234567"),  # fictional: tests/conftest.py allows them
         ("555-123-4567", "US", "+15551234567"),
     ],
 )
 def test_normalize_phone_to_e164(raw: str, region: str, e164: str) -> None:
     assert normalize_phone(raw, region) == e164
+
+
+@pytest.mark.parametrize("raw", ["+15551234567", "555-123-4567", "five five five 123 4567"])
+def test_fictional_numbers_only_where_allowed(raw: str) -> None:
+    assert normalize_phone(raw, "US", allow_fictional=True) == "+15551234567"
+    with pytest.raises(InvalidPhone) as err:
+        normalize_phone(raw, "US", allow_fictional=False)
+    assert_speakable(err.value.message)
+
+
+def test_fictional_numbers_default_to_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ALLOW_FICTIONAL_NUMBERS")
+    with pytest.raises(InvalidPhone):
+        normalize_phone("+15551234567")
+    # a real number in a 555 exchange is no fiction: always accepted
+    assert normalize_phone("(212) 555-0143") == "+12125550143"
+    monkeypatch.setenv("ALLOW_FICTIONAL_NUMBERS", "true")
+    assert normalize_phone("+15551234567") == "+15551234567"
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,11 @@ def verified_patient(token: str, settings: Settings, clock: Clock) -> PortalIden
         raise ApiError(503, "portal_identity_not_configured", PORTAL_NOT_CONFIGURED)
     try:
         return verify_patient_assertion(
-            token, secret.get_secret_value(), now=clock.now(), region=settings.phone_region
+            token,
+            secret.get_secret_value(),
+            now=clock.now(),
+            region=settings.phone_region,
+            allow_fictional=settings.allow_fictional_numbers,
         )
     except InvalidAssertion as exc:
         raise ApiError(401, exc.code, exc.message) from None
@@ -98,7 +102,9 @@ async def create_session(
     phone = None
     if request.phone and request.phone.strip():
         try:
-            phone = normalize_phone(request.phone, settings.phone_region)
+            phone = normalize_phone(
+                request.phone, settings.phone_region, settings.allow_fictional_numbers
+            )
         except InvalidPhone as exc:
             raise validation_error(("body", "phone"), exc.message, request.phone) from None
     assertion = (request.patient_assertion or "").strip() or None
