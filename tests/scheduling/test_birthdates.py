@@ -96,9 +96,10 @@ def test_refusals_are_speakable(said: str, why: str) -> None:
         ),
         ("jane doe 3/3/85 can I come in on march 4th 2026", [MARCH_3_1985]),  # booking: future
         ("Book me Wednesday at ten please.", []),
-        ("born the 1st of january twenty ten, and my son July 4th 2015", [
-            dt.date(2010, 1, 1), dt.date(2015, 7, 4)
-        ]),  # fmt: skip
+        (
+            "born the 1st of january twenty ten, and my son July 4th 2015",
+            [dt.date(2010, 1, 1), dt.date(2015, 7, 4)],
+        ),
         ("February 30 1985", []),
     ],
 )
