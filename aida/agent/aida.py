@@ -15,7 +15,15 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
+from livekit.agents import (
+    Agent,
+    FlushSentinel,
+    ModelSettings,
+    RunContext,
+    StopResponse,
+    function_tool,
+    llm,
+)
 from livekit.agents.llm import ChatContext, ChatMessage
 
 from aida.agent import writes
@@ -74,10 +82,11 @@ class Aida(Agent):
         super().__init__(instructions=build_instructions(settings), chat_ctx=chat_ctx)
         self._settings = settings
         self._greet = greet
+        self._greeting = greeting(settings, caller)
 
     async def on_enter(self) -> None:
         if self._greet:
-            self.session.generate_reply(instructions=greeting(self._settings))
+            self.session.say(self._greeting)
 
     # --- the emergency guard ------------------------------------------------------------------
     # A small model does not reliably keep a safety rule written in its prompt, so every caller
@@ -138,7 +147,7 @@ class Aida(Agent):
 
     async def llm_node(
         self, chat_ctx: ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
-    ) -> AsyncIterator[llm.ChatChunk | str]:
+    ) -> AsyncIterator[llm.ChatChunk | str | FlushSentinel]:
         last = next((m for m in reversed(chat_ctx.messages()) if m.role == "user"), None)
         message = self._screen(last) if last is not None else None
         if message is not None:

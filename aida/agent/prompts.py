@@ -30,7 +30,8 @@ cannot do, offer a staff callback and call request_callback.
 call us themselves.
 """
 
-GREETING = "Greet the caller in one short sentence as Aida from {clinic} and ask how you can help."
+GREETING = "Hello, this is Aida at {clinic}. How can I help you today?"
+GREETING_VERIFIED = "Hello {first}, this is Aida at {clinic}. How can I help you today?"
 
 
 def build_instructions(settings: Settings) -> str:
@@ -41,15 +42,20 @@ def build_instructions(settings: Settings) -> str:
     )
 
 
-def greeting(settings: Settings) -> str:
+def greeting(settings: Settings, caller: Caller | None = None) -> str:
+    """The first sentence of every call, fixed rather than generated: the caller hears it as soon
+    as the speech is synthesized, with no model request (seconds on a CPU) in front of it. Only
+    a caller the clinic's portal vouched for is greeted by name; a number alone names nobody."""
+    if caller is not None and caller.verified and caller.name:
+        return GREETING_VERIFIED.format(first=caller.name.split()[0], clinic=settings.clinic_name)
     return GREETING.format(clinic=settings.clinic_name)
 
 
 def caller_context(caller: Caller | None) -> str:
     """A note for the start of the conversation (not the instructions) about who is calling.
 
-    Caller ID and the web form only point at a file: the note may name it so Aida can ask "Am I
-    speaking with Jane?", but the tools stay closed until identify_caller confirms the caller."""
+    Before verification it names nobody and does not say whether the number is on file: the
+    model cannot reveal what it was not told."""
     if caller is None:
         return (
             "Call note: no caller ID. Ask for the phone number on their file, their full name and "
@@ -58,17 +64,10 @@ def caller_context(caller: Caller | None) -> str:
     if caller.verified and caller.name:
         return (
             f"Call note: the caller is confirmed as the patient {caller.name} by the clinic's "
-            "portal. Greet them by first name. All tools act for this patient only."
-        )
-    if caller.on_file and caller.name:
-        first = caller.name.split()[0]
-        return (
-            f"Call note: the caller ID number belongs to the patient file of {first}, but caller "
-            f"ID is not proof. You may ask whether you are speaking with {first}. Before anything "
-            "else about appointments, ask for their full name and date of birth and call "
-            "identify_caller."
+            "portal. All tools act for this patient only."
         )
     return (
-        "Call note: the caller ID number is known. Ask for their full name and date of birth "
-        "and call identify_caller (it also registers new patients)."
+        "Call note: the caller ID number is known but is not proof. Before anything about "
+        "appointments, ask for their full name and date of birth and call identify_caller (it "
+        "also registers new patients)."
     )

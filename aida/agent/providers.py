@@ -162,7 +162,7 @@ def local_builder(role: Role) -> LocalBuilder:
     builder = getattr(local, f"build_{role}", None)
     if builder is None:
         raise ConfigError(f"the local {role} provider is unavailable: aida.local.build_{role}")
-    return builder  # type: ignore[no-any-return]
+    return builder
 
 
 def _cloud(choice: ProviderChoice, settings: Settings) -> Any:
@@ -264,12 +264,12 @@ def prewarm_local(settings: Settings, userdata: MutableMapping[str, Any]) -> lis
             if callable(load):  # aida.local's providers load their weights lazily otherwise
                 load()
             if role == "llm":
-                _warm_prompt(instance, settings)
+                warm_llm(instance, settings)
             loaded[role] = instance
     return sorted(loaded)
 
 
-def _warm_prompt(model: Any, settings: Settings) -> None:
+def warm_llm(model: Any, settings: Settings) -> None:
     """Evaluate Aida's constant instructions and tool list once per process, so the first caller
     does not wait for them (tens of seconds for a 1.5B model on 2 cores)."""
     warm = getattr(model, "warm", None)

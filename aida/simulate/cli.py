@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("data/simulations")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "simulate",
         help="a scripted phone call to Aida, offline (VAD, STT, LLM, tools, TTS), checked",

@@ -224,8 +224,8 @@ class Simulator:
                     unanswered.append(index)
                     say(f"[{time.time() - started:6.1f}s] (no reply from Aida)")
                     continue
-                first = next(t for t in ear.segment_starts if t >= t_end)
-                lat = probe.turn(index, t_end, first)
+                heard_at = next(t for t in ear.segment_starts if t >= t_end)
+                lat = probe.turn(index, t_end, heard_at)
                 say(f"         {_latency_line(lat)}")
         finally:
             line.close()
@@ -235,7 +235,9 @@ class Simulator:
 
         latencies = []
         for turn in turns:
-            first = next((t for t in ear.segment_starts if t >= turn.speech_end), None)
+            first: float | None = next(
+                (t for t in ear.segment_starts if t >= turn.speech_end), None
+            )
             if turn.index in unanswered:
                 first = None
             latencies.append(probe.turn(turn.index, turn.speech_end, first))

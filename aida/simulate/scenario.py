@@ -24,12 +24,9 @@ forbidden_tools:                  # a bare name, or a name with the arguments th
   - cancel_appointment
   - {name: book_appointment, args: {start: "2026-03-04T14:30"}}
 scripted:                         # the LLM's side per caller turn, for `--scripted` and CI
-  greeting: Hello, this is Aida at Riverside Family Clinic. How can I help?
-  turns:
-    - - {call: find_available_slots, args: {when: "Wednesday, March 4 at 10 AM"}}
-      - "{find_available_slots} Shall I book it?"
-    - - {call: book_appointment, args: {start: "2026-03-04T10:00"}}
-      - "{book_appointment}"
+  turns:                          # one step per model request; tools speak for themselves
+    - - {call: book_appointment, args: {start: "Wednesday, March 4 at 10 AM"}}   # reads back
+    - - {call: book_appointment, args: {start: "Wednesday, March 4 at 10 AM"}}   # on "yes"
 ```
 
 `caller` in a phone field stands for the number the line presents (`caller`, else `web_phone`).
@@ -66,7 +63,6 @@ from aida.store.protocol import Store
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 CALLER = "caller"  # stands for the number the line presents in `patients`, `appointments`, `expect`
 NO_CALLER = ("none", "")
-DEFAULT_GREETING = "Hello, this is Aida. How can I help you today?"
 
 # Clinic settings a scenario may pin (YAML key -> Settings field).
 CLINIC_KEYS = {
@@ -159,9 +155,9 @@ class ScriptedStep:
 
 @dataclass(frozen=True)
 class Script:
-    """The LLM's side of the call: its greeting, then its steps per caller line."""
+    """The LLM's side of the call: its steps per caller line (the greeting is a fixed sentence,
+    not a model request)."""
 
-    greeting: str
     turns: tuple[tuple[ScriptedStep, ...], ...]
 
 
@@ -441,9 +437,8 @@ def _script(raw: Any, n_lines: int, where: str) -> Script | None:
     at = f"{where}: scripted"
     if isinstance(raw, list):
         raw = {"turns": raw}
-    if not isinstance(raw, dict) or set(raw) - {"greeting", "turns"} or "turns" not in raw:
-        raise ScenarioError(f"{at}: expected {{greeting: ..., turns: [...]}} or a list of turns")
-    greeting = _text(raw.get("greeting") or DEFAULT_GREETING, f"{at}.greeting")
+    if not isinstance(raw, dict) or set(raw) - {"turns"} or "turns" not in raw:
+        raise ScenarioError(f"{at}: expected {{turns: [...]}} or a list of turns")
     raw_turns = raw["turns"]
     if not isinstance(raw_turns, list) or len(raw_turns) != n_lines:
         count = len(raw_turns) if isinstance(raw_turns, list) else 0
@@ -462,7 +457,7 @@ def _script(raw: Any, n_lines: int, where: str) -> Script | None:
             if step.say is not None:
                 raise ScenarioError(f"{turn_at}[{i}]: a reply ends the turn; only the last step")
         turns.append(steps)
-    return Script(greeting=greeting, turns=tuple(turns))
+    return Script(turns=tuple(turns))
 
 
 def _call(raw: Any, where: str) -> ScriptedCall:

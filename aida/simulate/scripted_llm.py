@@ -80,7 +80,7 @@ class Request:
         """The system/developer text the model was given (the agent's instructions first)."""
         parts = []
         for item in self.chat_ctx.items:
-            if getattr(item, "role", None) in ("system", "developer"):
+            if isinstance(item, llm.ChatMessage) and item.role in ("system", "developer"):
                 parts.append(item.text_content or "")
         return "\n".join(parts)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aida.agent.aida import Aida
-from aida.agent.providers import Providers, build_providers, local_builder
+from aida.agent.providers import Providers, build_providers, local_builder, warm_llm
 from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
 from aida.simulate.call import ScenarioClock, caller_line, new_call_state
@@ -29,7 +29,7 @@ from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.simulate.script import compile_turn
-from aida.simulate.scripted_llm import Say, ScriptedLLM
+from aida.simulate.scripted_llm import ScriptedLLM
 from aida.store.factory import open_store
 from aida.tools.base import ToolContext
 
@@ -104,10 +104,7 @@ class TextSimulator:
     def warm(self, settings: Settings) -> None:
         """Evaluate Aida's constant prompt head for this clinic, as the worker's prewarm does, so
         no scenario's first turn pays for it (blocking; instant when already warm)."""
-        warm = getattr(self.llm, "warm", None)
-        if callable(warm):
-            agent = Aida(settings, caller=None, greet=False)
-            warm(agent.instructions, list(agent.tools))
+        warm_llm(self.llm, settings)
 
     async def run(self, scenario: Scenario, *, database: Path | None = None) -> TextResult:
         if database is not None:
@@ -172,8 +169,6 @@ class TextSimulator:
         turns: list[TextTurn] = []
         greeting_seconds: float | None = None
         try:
-            if script is not None:
-                model.extend([Say(script.greeting)])
             t0 = time.perf_counter()
             greeting = await session.start(
                 agent=Aida(settings, caller=state.caller, greet=True), capture_run=True

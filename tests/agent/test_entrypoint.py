@@ -64,6 +64,10 @@ def published(room: Any) -> list[dict[str, Any]]:
     return events
 
 
+def first_said(live: LiveCall) -> str:
+    return next(e["text"] for e in live.state.timeline.events if e["type"] == "transcript")
+
+
 async def start(
     room: Any,
     settings: Settings,
@@ -96,7 +100,6 @@ async def test_sip_call_books_and_streams_the_timeline(
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": "+12025550143"})
     start_iso = local(4, 9).isoformat()
     script = [
-        say("Hi, this is Aida from Riverside Family Clinic. Am I speaking with Jane?"),  # greeting
         call("identify_caller", full_name="Jane Doe", date_of_birth="March 3rd 1985"),
         call("book_appointment", start=start_iso, reason="flu shot"),
         call("book_appointment", start=start_iso, reason="flu shot"),
@@ -106,7 +109,11 @@ async def test_sip_call_books_and_streams_the_timeline(
     assert state.caller is not None and state.caller.phone == CALLER
     assert state.caller.source == "sip" and state.caller.name == "Jane Doe"
     assert state.caller.verified is False  # caller ID is a hint
-    assert "belongs to the patient file of Jane" in llm.requests[0].instructions
+    # the greeting is a fixed sentence: no model request, and no name before verification
+    assert llm.requests == []
+    assert first_said(live) == (
+        "Hello, this is Aida at Riverside Family Clinic. How can I help you today?"
+    )
 
     said = "Jane Doe, March 3rd 1985. Book me Wednesday at 9 for a flu shot."
     await live.session.run(user_input=said)
@@ -166,7 +173,7 @@ async def test_web_call_with_token_metadata(
     settings: Settings, store: Store, clock: Any, jane: str
 ) -> None:
     room = mock_room(metadata=json.dumps({"phone": "(202) 555-0143"}))
-    live, _ = await start(room, settings, store, clock, [say("Hello Jane!")])
+    live, _ = await start(room, settings, store, clock, [])
     assert live.state.caller is not None and live.state.caller.source == "token"
     await live.session.aclose()
     await live.aclose()
@@ -184,17 +191,18 @@ async def test_dispatch_metadata_and_unknown_number(
         [say("Hello!")],
         job_metadata=json.dumps({"phone": "+12025550177"}),
     )
+    await live.session.run(user_input="Hi.")
     caller = live.state.caller
     assert caller is not None and caller.phone == "+12025550177" and not caller.on_file
-    assert "caller ID number is known" in llm.requests[0].instructions
-    assert "file of" not in llm.requests[0].instructions
+    assert "caller ID number is known but is not proof" in llm.requests[0].instructions
     await live.session.aclose()
     await live.aclose()
 
 
 async def test_no_caller_id_means_aida_asks(settings: Settings, store: Store, clock: Any) -> None:
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": "anonymous"})
-    live, llm = await start(room, settings, store, clock, [say("Hello! What's your number?")])
+    live, llm = await start(room, settings, store, clock, [say("What's your number?")])
+    await live.session.run(user_input="Hi.")
     assert live.state.caller is None
     assert "no caller ID" in llm.requests[0].instructions
     await live.session.aclose()
@@ -207,7 +215,7 @@ async def test_a_failed_publish_does_not_stop_the_stream(
 ) -> None:
     room = mock_room()
     room.local_participant.publish_data.side_effect = [RuntimeError("dc closed")] + [None] * 100
-    live, _ = await start(room, settings, store, clock, [say("Hello!")])
+    live, _ = await start(room, settings, store, clock, [])
     await live.session.aclose()
     await live.aclose()
     sent = published(room)
@@ -232,7 +240,6 @@ async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
     settings = settings.model_copy(update={"outbox_dir": tmp_path / "outbox"})
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
     script = [
-        say("Hello Jane!"),
         call("identify_caller", full_name="Jane Doe", date_of_birth="3/3/1985"),
         call("book_appointment", start=local(4, 9).isoformat()),
         call("book_appointment", start=local(4, 9).isoformat()),
@@ -264,7 +271,6 @@ async def test_info_logs_show_the_flow_without_phone_numbers_or_words(
     caplog.set_level(logging.INFO)
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
     script = [
-        say("Hello Jane!"),
         call("identify_caller", full_name="Jane Doe", date_of_birth="March 3rd 1985"),
         call("book_appointment", start=local(4, 9).isoformat(), reason="sore knee"),
     ]
@@ -292,9 +298,13 @@ async def test_portal_assertion_verifies_a_web_caller(
     signed = sign_patient_assertion(CALLER, secret, name="Jane Doe")
     room = mock_room()
     live, llm = await start(
-        room, settings, store, clock, [say("Hello Jane!")],
+        room, settings, store, clock, [say("How can I help?")],
         job_metadata=json.dumps({"phone": CALLER, "assertion": signed}),
     )  # fmt: skip
+    assert first_said(live) == (
+        "Hello Jane, this is Aida at Riverside Family Clinic. How can I help you today?"
+    )
+    await live.session.run(user_input="Hi.")
     caller = live.state.caller
     assert caller is not None and caller.source == "portal" and caller.verified
     assert "confirmed as the patient Jane Doe" in llm.requests[0].instructions
@@ -323,7 +333,7 @@ async def test_a_bad_portal_assertion_leaves_the_phone_a_hint(
         settings = settings.model_copy(update={"portal_identity_secret": SecretStr(secret)})
     room = mock_room()
     live, _ = await start(
-        room, settings, store, clock, [say("Hello!")],
+        room, settings, store, clock, [],
         job_metadata=json.dumps({"phone": CALLER, "assertion": signed}),
     )  # fmt: skip
     caller = live.state.caller

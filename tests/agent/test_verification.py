@@ -93,6 +93,7 @@ async def test_failures_lock_the_number_across_calls_and_expire(
     aida_session, store: Store, jane: str, settings, clock: FixedClock
 ) -> None:
     assert settings.identity_max_failures == 3
+
     def wrong(day: int):  # type: ignore[no-untyped-def]
         return call("identify_caller", full_name="Jane Doe", date_of_birth=f"{day} January 1990")
 

@@ -262,7 +262,7 @@ def test_caller_none_web_phone_and_dates_of_birth() -> None:
         ({"scripted": {"turns": [["Hi."]]}}, r"one turn per line \(2\); found 1"),
         ({"scripted": [["Hi.", "Again."], ["Yes."]]}, "a reply ends the turn"),
         ({"scripted": [[{"tool": "x"}, "Hi."], ["Yes."]]}, "a step is reply text"),
-        ({"scripted": {"greeting": "Hi", "turns": [[], []], "extra": 1}}, "expected"),
+        ({"scripted": {"greeting": "Hi", "turns": [[], []]}}, "expected"),
     ],
 )
 def test_bad_checks_and_scripts_say_what_is_wrong(change: dict, message: str) -> None:
@@ -280,7 +280,6 @@ def test_checks_and_script_parse() -> None:
                 {"name": "book_appointment", "args": {"start": "2026-03-04T10:00"}},
             ],
             scripted={
-                "greeting": "Hello.",
                 "turns": [
                     [
                         {"call": "find_available_slots", "args": {"when": "Wednesday at 10"}},
@@ -303,15 +302,15 @@ def test_checks_and_script_parse() -> None:
         "cancel_appointment",
         "book_appointment(start='2026-03-04T10:00')",
     ]
-    assert s.scripted is not None and s.scripted.greeting == "Hello."
+    assert s.scripted is not None
     first, second = s.scripted.turns
     assert [c.name for c in first[1].calls] == ["get_current_time", "list_appointments"]
     assert first[1].calls[1].args == {"include_past": True}
     assert first[2].say == "{find_available_slots} OK?" and not first[2].calls
     assert second == ()
-    # a plain list is the turns, with a stock greeting
+    # a plain list is the turns
     plain = parse_scenario(minimal(scripted=[["Hi."], ["Bye."]]))
-    assert plain.scripted is not None and plain.scripted.greeting
+    assert plain.scripted is not None and len(plain.scripted.turns) == 2
 
 
 async def test_seed_records_dates_of_birth(store, base_settings: Settings) -> None:  # type: ignore[no-untyped-def]

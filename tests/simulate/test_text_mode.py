@@ -30,7 +30,6 @@ def scenario(**extra: Any) -> dict[str, Any]:
         "lines": ["Is Wednesday at ten free?", "Thanks, bye."],
         "expect": [{"booked": []}, {"phone": MARCUS, "booked": ["2026-03-04T10:00"]}],
         "scripted": {
-            "greeting": "Hello, this is Aida.",
             "turns": [
                 # the slot finder speaks its own answer and asks the model for no reply
                 [{"call": "find_available_slots", "args": {"when": "Wednesday, March 4 at 10 AM"}}],
@@ -59,7 +58,7 @@ async def test_a_scripted_conversation_runs_the_real_tools(
     assert [t.llm_requests for t in result.turns] == [1, 1]
     said = [e["text"] for e in result.timeline if e["type"] == "transcript"]
     # what the real slot finder said about Marcus's time is what the caller heard
-    assert said[0] == "Hello, this is Aida."
+    assert said[0] == "Hello, this is Aida at Riverside Family Clinic. How can I help you today?"
     assert said[1] == "Is Wednesday at ten free?"
     assert "Wednesday, March 4 at 10 AM is taken" in said[2]
     assert said[3:] == ["Thanks, bye.", "Goodbye!"]
@@ -230,7 +229,7 @@ async def test_a_reply_that_never_ends_is_a_timeout_and_ends_the_call(
 ) -> None:
     from aida.simulate.scripted_llm import ScriptedLLM, Slow, say
 
-    model = ScriptedLLM([say("Hello."), Slow(3, say("Too late."))])
+    model = ScriptedLLM([Slow(3, say("Too late."))])  # the greeting asks no model
     lines: list[str] = []
     simulator = TextSimulator(base_settings, llm=model, printer=lines.append, turn_timeout=0.5)
     result = await simulator.run(parse_scenario(scenario()), database=tmp_path / "t.db")
