@@ -11,7 +11,9 @@ somebody else. Tools speak their own sentences and the model gets a compact resu
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -152,6 +154,21 @@ class Aida(Agent):
         message = self._screen(last) if last is not None else None
         if message is not None:
             yield message
+            return
+        confirmed = self.session.userdata.confirmations.confirmed_call()
+        if confirmed is not None:
+            # A plain "yes" to the read-back Aida just gave: the write tool is called again
+            # with the same details by code, as the model would, without a model request
+            # (seconds on a CPU); it still runs through the tool and its checks.
+            logger.info("caller confirmed %s: repeating the call without the model", confirmed.tool)
+            call = llm.FunctionToolCall(
+                name=confirmed.tool,
+                arguments=json.dumps(confirmed.args),
+                call_id=f"confirm_{uuid.uuid4().hex[:12]}",
+            )
+            yield llm.ChatChunk(
+                id=call.call_id, delta=llm.ChoiceDelta(role="assistant", tool_calls=[call])
+            )
             return
         async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
             yield chunk

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Answer = Literal["yes", "no"] | None
 Step = Literal["propose", "repeat", "write", "declined", "done"]
@@ -45,6 +45,32 @@ class Proposal:
     key: tuple[str, ...]  # what would be written: ("book", start) / ("cancel", id) / ...
     readback: str  # the question Aida asked
     turn: int  # the caller's turn count when it was asked
+    tool: str = ""  # the tool call that asked, to repeat on a plain yes
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+# Every word of a plain yes comes from here; anything else (a day, a time, a question, "and")
+# goes to the model, which may be changing the request.
+_PLAIN_YES_WORDS = frozenset(
+    """yes yeah yep yup yea ya sure ok okay correct right perfect great please go ahead do it
+    that thats is sounds good works fine absolutely definitely of course uh huh mhm alright
+    all exactly lovely thanks thank you book cancel move confirm confirmed for me wonderful
+    excellent awesome cool sir maam so oh""".split()
+)
+PLAIN_YES_WORDS = 8
+
+
+def plain_yes(text: str) -> bool:
+    """A short yes and nothing else ("Yes, please book it."), which needs no model to
+    understand; "yes, and can I also...", "okay, Thursday at 2 then" or a question go to the
+    model."""
+    words = re.findall(r"[a-z]+", (text or "").lower().replace("'", ""))
+    return (
+        0 < len(words) <= PLAIN_YES_WORDS
+        and "?" not in (text or "")
+        and all(w in _PLAIN_YES_WORDS for w in words)
+        and caller_answer(text) == "yes"
+    )
 
 
 @dataclass
@@ -75,8 +101,24 @@ class Confirmations:
             return "declined"
         return "propose"  # unclear: read it back again
 
-    def propose(self, key: tuple[str, ...], readback: str) -> None:
-        self.proposal = Proposal(key=key, readback=readback, turn=self.caller_turns)
+    def propose(
+        self,
+        key: tuple[str, ...],
+        readback: str,
+        tool: str = "",
+        args: dict[str, Any] | None = None,
+    ) -> None:
+        self.proposal = Proposal(
+            key=key, readback=readback, turn=self.caller_turns, tool=tool, args=dict(args or {})
+        )
+
+    def confirmed_call(self) -> Proposal | None:
+        """The read-back the caller has just answered with a plain yes, if any: its tool call
+        can be repeated without asking the model (see `Aida.llm_node`)."""
+        p = self.proposal
+        if p is None or not p.tool or self.caller_turns <= p.turn:
+            return None
+        return p if plain_yes(self.last_caller_words) else None
 
     def written(self, key: tuple[str, ...], said: str) -> None:
         self.done[key] = said

@@ -54,7 +54,7 @@ async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
         if not await free_in(tools, begins, end):
             raise await slot_taken(tools, begins)
         readback = f"Shall I book {spoken}?"
-        confirmations.propose(key, readback)
+        confirmations.propose(key, readback, "book_appointment", {"start": iso, "reason": reason})
         return ToolResult(say=readback, data={"awaiting_confirmation": iso})
     result = await book_appointment(tools, caller.phone, begins.isoformat(), reason=reason)
     confirmations.written(key, result.say)
@@ -91,7 +91,12 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
         if not await free_in(tools, begins, end):
             raise await slot_taken(tools, begins)
         readback = f"Shall I move your appointment from {was} to {spoken}?"
-        confirmations.propose(key, readback)
+        confirmations.propose(
+            key,
+            readback,
+            "reschedule_appointment",
+            {"which": local_iso(appt.start_time, tz), "new_start": iso},
+        )
         return ToolResult(
             say=readback,
             data={"awaiting_confirmation": iso, "from": local_iso(appt.start_time, tz)},
@@ -136,7 +141,9 @@ async def cancel(state: CallState, which: str | None) -> ToolResult:
         return _silent({"awaiting_confirmation": local_iso(appt.start_time, tz)})
     if step == "propose":
         readback = f"Shall I cancel your appointment on {spoken}?"
-        confirmations.propose(key, readback)
+        confirmations.propose(
+            key, readback, "cancel_appointment", {"which": local_iso(appt.start_time, tz)}
+        )
         return ToolResult(
             say=readback, data={"awaiting_confirmation": local_iso(appt.start_time, tz)}
         )

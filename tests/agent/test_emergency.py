@@ -50,7 +50,7 @@ async def test_write_tools_refuse_until_the_caller_calls_it_off(
 ) -> None:
     start = local(4, 10).isoformat()
     book = call("book_appointment", start=start)
-    async with aida_session([book, book, book], caller=known_caller()) as (session, llm):
+    async with aida_session([book, book], caller=known_caller()) as (session, llm):
         await session.run(user_input=CHEST_PAIN)
         # the model tries to book while the emergency is open
         second = await session.run(user_input="Can you book me Wednesday at 10 anyway?")

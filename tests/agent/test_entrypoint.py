@@ -242,7 +242,7 @@ async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
     script = [
         call("identify_caller", full_name="Jane Doe", date_of_birth="3/3/1985"),
         call("book_appointment", start=local(4, 9).isoformat()),
-        call("book_appointment", start=local(4, 9).isoformat()),
+        # the caller's plain "Yes." repeats the call in code: no model request
         call("request_callback", reason="question about a bill"),
     ]
     hook = call_end_hook(settings, store_factory=lambda: open_store(settings), llms=[])

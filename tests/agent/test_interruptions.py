@@ -184,7 +184,6 @@ async def test_concurrent_duplicate_bookings_make_one(
 async def test_model_calling_book_twice_in_one_turn(aida_session, store: Store, jane: str) -> None:
     script = [
         [call("book_appointment", start=START), call("book_appointment", start=START)],
-        [call("book_appointment", start=START), call("book_appointment", start=START)],
     ]
     async with aida_session(script, caller=known_caller()) as (session, llm):
         first = await session.run(user_input="Wednesday at 9, yes please.")
@@ -192,9 +191,6 @@ async def test_model_calling_book_twice_in_one_turn(aida_session, store: Store, 
         assert said(first) == ["Shall I book Wednesday, March 4 at 9 AM?"]
         assert booked(await store.list_appointments(phone=CALLER)) == []
         second = await session.run(user_input="Yes.")
-        assert said(second) == [
-            "You're booked for Wednesday, March 4 at 9 AM.",
-            "You're all set for Wednesday, March 4 at 9 AM.",
-        ]
+        assert said(second) == ["You're booked for Wednesday, March 4 at 9 AM."]
         assert llm.exhausted
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1

@@ -146,7 +146,6 @@ async def test_new_patient_is_registered_with_name_and_date_of_birth(
     script = [
         call("identify_caller", full_name="Sam Lee", date_of_birth="7/4/90", phone="2025550199"),
         call("book_appointment", start="Tuesday at 9"),
-        call("book_appointment", start="Tuesday at 9"),
     ]
     async with aida_session(script, caller=None) as (session, _):
         first = await session.run(user_input="I'm new. Sam Lee, born July 4th 1990, 202 555 0199.")
@@ -205,7 +204,6 @@ async def test_audit_rows_for_reads_and_writes_hold_no_speech(
         call("identify_caller", full_name="Jane Doe", date_of_birth=JANE_DOB),
         call("list_appointments"),
         call("book_appointment", start="Wednesday at 10", reason="knee"),
-        call("book_appointment", start="Wednesday at 10", reason="knee"),
     ]
     async with aida_session(script, caller=hint()) as (session, _):
         await session.run(user_input="Jane Doe, March 3rd 1985. My knee hurts, what do I have?")
@@ -231,7 +229,7 @@ async def test_name_and_birth_date_in_the_callers_words_verify_a_direct_request(
 ) -> None:
     """A small model goes straight to booking: the caller already said who she is."""
     book = call("book_appointment", start="Wednesday at 10")
-    async with aida_session([book, book], caller=hint(source="sip")) as (session, _):
+    async with aida_session([book], caller=hint(source="sip")) as (session, _):
         first = await session.run(
             user_input="Hi, this is Jane Doe, date of birth March third, nineteen eighty-five. "
             "I'd like a check-up on Wednesday at ten."

@@ -34,9 +34,9 @@ BOOK = Call("book_appointment", {"start": "2026-03-03T10:00:00-05:00", "reason":
 SCRIPT = [
     Call("identify_caller", {"full_name": "Jane Doe", "date_of_birth": "March 3rd 1985"}),
     [BOOK, Call("remember_preference", {"topic": "time of day", "preference": "mornings"})],
-    BOOK,  # the caller said yes to the read-back
+    # "Yes, please.": a plain yes repeats the read-back's call in code, with no model request
     MOVE,
-    MOVE,  # yes again
+    # "Yes.": the same
     Call("book_appointment", {"start": "2026-03-01T10:00:00-05:00"}),
     Call("request_callback", {"reason": "question about a prescription refill"}),
 ]

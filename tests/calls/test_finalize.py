@@ -116,14 +116,14 @@ async def test_scripted_call_produces_the_complete_row(
         {"kind": "follow_up", "text": "Check the refill request", "source": "summary"},
     ]
 
-    # cost: 7 scripted requests of 1000 + 50 tokens on gpt-4o-mini, plus the summary's 2000 + 100
+    # cost: 5 scripted requests of 1000 + 50 tokens on gpt-4o-mini, plus the summary's 2000 + 100
     cost = row.cost_breakdown
     assert cost is not None
     call_item, summary_item = cost["items"]
-    assert call_item["purpose"] == "call" and call_item["usage"]["input_tokens"] == 7_000
-    assert call_item["priced_as"] == "openai/gpt-4o-mini" and call_item["usd"] == 0.00126
+    assert call_item["purpose"] == "call" and call_item["usage"]["input_tokens"] == 5_000
+    assert call_item["priced_as"] == "openai/gpt-4o-mini" and call_item["usd"] == 0.0009
     assert summary_item["purpose"] == "summary" and summary_item["usd"] == 0.00036
-    assert cost["total_usd"] == 0.00162 and cost["by_component"]["llm"] == 0.00162
+    assert cost["total_usd"] == 0.00126 and cost["by_component"]["llm"] == 0.00126
     assert cost["complete"] is True and cost["prices"]["as_of"] == "2026-11-23"
 
     # the summariser got the facts from the timeline and was forced to answer structurally
