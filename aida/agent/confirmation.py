@@ -52,10 +52,7 @@ class Proposal:
 # Every word of a plain yes comes from here; anything else (a day, a time, a question, "and")
 # goes to the model, which may be changing the request.
 _PLAIN_YES_WORDS = frozenset(
-    """yes yeah yep yup yea ya sure ok okay correct right perfect great please go ahead do it
-    that thats is sounds good works fine absolutely definitely of course uh huh mhm alright
-    all exactly lovely thanks thank you book cancel move confirm confirmed for me wonderful
-    excellent awesome cool sir maam so oh""".split()
+    ["yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "correct", "right", "perfect", "great", "please", "go", "ahead", "do", "it", "that", "thats", "is", "sounds", "good", "works", "fine", "absolutely", "definitely", "of", "course", "uh", "huh", "mhm", "alright", "all", "exactly", "lovely", "thanks", "thank", "you", "book", "cancel", "move", "confirm", "confirmed", "for", "me", "wonderful", "excellent", "awesome", "cool", "sir", "maam", "so", "oh"]
 )
 PLAIN_YES_WORDS = 8
 
