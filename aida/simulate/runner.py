@@ -28,7 +28,7 @@ import numpy as np
 from livekit.plugins import silero  # plugins register on the main thread, so import it here
 
 from aida.agent.aida import Aida
-from aida.agent.providers import Providers, build_providers
+from aida.agent.providers import Providers, build_providers, warm_llm
 from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
 from aida.simulate import audio
@@ -149,6 +149,9 @@ class Simulator:
         db = database or out_dir / "aida.db"
         settings = scenario.settings(self.settings, database_url=f"sqlite:///{db}")
         providers = await asyncio.to_thread(self.prepare)
+        # What the worker's prewarm does before any call: the first caller turn must not pay for
+        # evaluating Aida's constant prompt head (tens of seconds on 2 cores).
+        await asyncio.to_thread(warm_llm, providers.llm, settings)
         lines = await asyncio.to_thread(self.render, scenario)
 
         store = await open_store(settings)
