@@ -27,6 +27,10 @@ MARIA = "+13035550148"
 JORDAN_CALL = "5b0f2c1e-8d7a-4b6f-9e0d-1c2b3a4f5e6d"
 MARIA_CALL = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 ANON_CALL = "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f"
+EMERGENCY_ITEM = (
+    "The caller described a possible emergency (chest pain) and was told to call emergency "
+    "services. Check on the patient now."
+)
 
 # Tuesday 3 March, 10:30-11:00 AM in Denver = 17:30-18:00 UTC.
 JORDAN_START = dt.datetime(2026, 3, 3, 17, 30, tzinfo=dt.UTC)
@@ -276,11 +280,38 @@ async def seed(settings: Settings) -> dict[str, str]:
             CallSummary(
                 id=ANON_CALL,
                 user_phone=None,
-                summary_text="A caller asked for the clinic's opening hours.",
+                summary_text="A caller described chest pain and was told to call 911.",
                 status="timeline_only",
                 started_at=NOW - dt.timedelta(days=3),
                 duration_seconds=41,
                 created_at=NOW - dt.timedelta(days=3),
+                # the record lists the emergency after a callback here on purpose: the page
+                # must put the urgent item first whatever the stored order
+                action_items=[
+                    {
+                        "kind": "callback",
+                        "text": "Call the patient back: billing",
+                        "source": "call",
+                    },
+                    {
+                        "kind": "emergency",
+                        "urgent": True,
+                        "text": EMERGENCY_ITEM,
+                        "source": "call",
+                    },
+                ],
+                timeline=[
+                    {
+                        "v": 1,
+                        "seq": 1,
+                        "call_id": ANON_CALL,
+                        "type": "emergency",
+                        "ts": "2026-02-27T16:00:02.000+00:00",
+                        "t_ms": 2000,
+                        "kind": "medical",
+                        "category": "chest_pain",
+                    },
+                ],
             )
         )
         return {"jordan_appointment": appt_id}

@@ -8,7 +8,17 @@ from playwright.sync_api import expect
 
 from aida.calls.cost import cost_breakdown, load_price_table
 from tests.web.conftest import LiveServer
-from tests.web.seed import JORDAN, JORDAN_CALL, MARIA, MARIA_CALL, STAFF_KEY, SUMMARY, USAGE
+from tests.web.seed import (
+    ANON_CALL,
+    EMERGENCY_ITEM,
+    JORDAN,
+    JORDAN_CALL,
+    MARIA,
+    MARIA_CALL,
+    STAFF_KEY,
+    SUMMARY,
+    USAGE,
+)
 
 
 def _api_requests(page: Any) -> list[str]:
@@ -165,6 +175,21 @@ def test_a_call_without_timeline_or_cost(page: Any) -> None:
     expect(page.get_by_text("No action items.")).to_be_visible()
     page.get_by_role("link", name="← All calls").click()
     expect(page.locator("tbody tr")).to_have_count(3)
+
+
+def test_a_possible_emergency_is_shown_first(page: Any, shots: Any) -> None:
+    page.goto(f"/#/calls/{ANON_CALL}")
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text("Possible emergency.")
+    expect(banner).to_contain_text(EMERGENCY_ITEM)
+    items = page.locator(".action-items li")
+    expect(items).to_have_count(2)
+    expect(items.nth(0)).to_contain_text(EMERGENCY_ITEM)  # stored second, shown first
+    expect(items.nth(0)).to_have_class("urgent")
+    expect(items.nth(1)).to_contain_text("billing")
+    expect(page.locator("#sec-timeline")).to_contain_text("Possible emergency")
+    shots(page, "call-emergency")
+    assert not page.js_errors
 
 
 def test_unknown_call_says_so(page: Any) -> None:
