@@ -6,6 +6,7 @@ providers, clock) can be passed in, which is how the tests run the real entrypoi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import uuid
@@ -176,7 +177,36 @@ def new_session(
         turn_handling=turn_handling(settings, providers.vad),
     )
     wire_timeline(session, state)
+    prefill = getattr(providers.llm, "prefill", None)
+    if callable(prefill):
+        wire_prefill(session, prefill)
     return session
+
+
+def wire_prefill(session: AgentSession[CallState], prefill: Callable[..., int]) -> None:
+    """Whenever Aida finishes speaking, let a local LLM evaluate the conversation so far while
+    the caller listens and answers (`LlamaLLM.prefill`), so the caller's next turn pays only
+    for their own words. It runs in a worker thread and gives way to any real request."""
+    running: set[asyncio.Future[int]] = set()
+
+    @session.on("agent_state_changed")
+    def _on_state(ev: AgentStateChangedEvent) -> None:
+        if ev.new_state != "listening" or running:
+            return
+        try:
+            agent = session.current_agent
+        except RuntimeError:  # the session is closing
+            return
+        future = asyncio.get_running_loop().run_in_executor(
+            None, prefill, agent.chat_ctx.copy(), list(agent.tools)
+        )
+        running.add(future)
+        future.add_done_callback(_done)
+
+    def _done(future: asyncio.Future[int]) -> None:
+        running.discard(future)
+        if not future.cancelled() and future.exception() is not None:
+            logger.warning("llm prefill failed: %s", type(future.exception()).__name__)
 
 
 async def run_call(

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("aida.local.llm")
 
 _SNAPSHOTS = 2  # system heads kept evaluated (e.g. the agent's, and a test judge's)
+# Tokens per prefill step: a request waits at most one step (about half a second on 2 cores).
+_PREFILL_CHUNK = 8
 
 
 @dataclass
@@ -102,6 +104,7 @@ class LlamaLLM(llm.LLM):
         self._llama: Llama | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self._wanted = threading.Event()  # a request waits for the model
         self._snapshots: OrderedDict[str, tuple[int, LlamaState]] = OrderedDict()
         self._grammars: dict[str, LlamaGrammar] = {}
         # the exact JSON text each call was sampled as, to replay it token for token next turn
@@ -236,10 +239,48 @@ class LlamaLLM(llm.LLM):
 
     def generate(self, req: _Request) -> _Outcome:
         """Blocking: run one completion, streaming text pieces through `req.emit`."""
+        self._wanted.set()  # a prefill in progress stops at its next chunk
         with self._run_lock:
+            self._wanted.clear()
             if req.cancel.is_set():  # interrupted while another conversation held the model
                 return _Outcome()
             return self._generate_locked(req)
+
+    def prefill(self, chat_ctx: llm.ChatContext, tools: list[llm.Tool]) -> int:
+        """Blocking: evaluate the conversation so far, while the caller listens and answers, so
+        the next request evaluates only the caller's new words. Aida's tools speak for
+        themselves and ask the model for no reply, so without this a turn's tool call, result
+        and spoken sentence would all be evaluated at the start of the next turn, on the
+        critical path. Gives way at once (between small chunks) to a real request; returns the
+        tokens evaluated."""
+        if not self._run_lock.acquire(blocking=False):
+            return 0  # a request is running: it evaluates the context itself
+        try:
+            messages, _ = chat_ctx.to_provider_format("openai", inject_dummy_user_message=False)
+            functions = toolcall.tool_schemas(tools)
+            llama = self.load()
+            head, prompt, _ids = self._fit(messages, functions)
+            ids = self._tokenize(prompt[: prompt.rfind(toolcall.ASSISTANT_TURN)])
+            self._restore_or_snapshot(llama, head, self._tokenize(head))
+            done = _common_prefix(llama, ids)
+            llama.n_tokens = min(llama.n_tokens, done)
+            evaluated = 0
+            started = time.perf_counter()
+            while done < len(ids) and not self._wanted.is_set():
+                chunk = ids[done : done + _PREFILL_CHUNK]
+                llama.eval(chunk)
+                done += len(chunk)
+                evaluated += len(chunk)
+            if evaluated:
+                logger.info(
+                    "llm prefill: %d tokens evaluated ahead of the next turn in %.2f s%s",
+                    evaluated,
+                    time.perf_counter() - started,
+                    "" if done >= len(ids) else " (stopped for a request)",
+                )
+            return evaluated
+        finally:
+            self._run_lock.release()
 
     def _generate_locked(self, req: _Request) -> _Outcome:
         llama = self.load()

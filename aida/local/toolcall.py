@@ -23,6 +23,7 @@ from livekit.agents import llm
 
 IM_START = "<|im_start|>"
 IM_END = "<|im_end|>"
+ASSISTANT_TURN = f"{IM_START}assistant\n"  # where the model's turn begins: the end of every prompt
 MESSAGE_PREFIX = "message:"
 CALL_PREFIX = "functions."
 
@@ -157,7 +158,7 @@ def render_prompt(
             parts.append(f"{IM_START}{role}\n{_text(message.get('content'))}{IM_END}\n")
     if pending_tool_results:
         parts.append(f"{IM_END}\n")
-    parts.append(f"{IM_START}assistant\n")
+    parts.append(ASSISTANT_TURN)
     return head, "".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 
@@ -223,3 +224,31 @@ async def test_after_the_tool_result_the_model_tells_the_caller(llama) -> None: 
     text, calls, _ = await _ask(llama, ctx)
     assert calls == [] and text, text
     assert "3" in text or "three" in text.lower(), text
+
+
+@pytest.mark.slow
+async def test_prefill_leaves_only_the_callers_new_words_to_evaluate(llama) -> None:  # type: ignore[no-untyped-def]
+    ctx = _ctx("Can I book Wednesday at ten?")
+    ctx.insert(
+        [
+            llm.FunctionCall(
+                call_id="p1", name="book_appointment", arguments='{"start": "Wednesday at ten"}'
+            ),
+            llm.FunctionCallOutput(
+                call_id="p1",
+                name="book_appointment",
+                output='{"awaiting_confirmation":"2026-03-04T10:00:00-05:00"}',
+                is_error=False,
+            ),
+        ]
+    )
+    ctx.add_message(role="assistant", content="Shall I book Wednesday, March 4 at 10 AM?")
+    evaluated = await asyncio.to_thread(llama.prefill, ctx, TOOLS)
+    assert evaluated > 0
+    assert await asyncio.to_thread(llama.prefill, ctx, TOOLS) == 0  # nothing new the second time
+
+    ctx.add_message(role="user", content="Actually, make it Thursday instead.")
+    _, _, usage = await _ask(llama, ctx)
+    new_words = len(llama._tokenize("<|im_start|>user\nActually, make it Thursday instead."))
+    # what the request evaluated: the caller's turn and the assistant marker, no more
+    assert usage.prompt_tokens - usage.prompt_cached_tokens <= new_words + 8, usage
