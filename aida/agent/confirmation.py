@@ -49,6 +49,11 @@ class Proposal:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+_HOUR_WORDS = {
+    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+    9: "nine", 10: "ten", 11: "eleven", 12: "twelve",
+}  # fmt: skip
+
 # Every word of a plain yes comes from here; anything else (a day, a time, a question, "and")
 # goes to the model, which may be changing the request.
 _PLAIN_YES_WORDS = frozenset(
@@ -131,12 +136,30 @@ class Confirmations:
 
     caller_turns: int = 0
     last_caller_words: str = ""  # caller speech: never logged
+    last_aida_words: str = ""
+    aida_said_at_turn: int = -1
     proposal: Proposal | None = None
     done: dict[tuple[str, ...], str] = field(default_factory=dict)  # key -> what was said
 
     def caller_spoke(self, words: str) -> None:
         self.caller_turns += 1
         self.last_caller_words = words
+
+    def aida_said(self, words: str) -> None:
+        self.last_aida_words = words
+        self.aida_said_at_turn = self.caller_turns
+
+    def read_back_already(self, weekday: str, hour: int) -> bool:
+        """Aida's last sentence, just before the caller's plain yes, already named this day and
+        hour ("...Wednesday, March 4, at 10 in the morning. Is that correct?"): the model read it
+        back in its own words, and a second read-back would ask the caller twice."""
+        if self.aida_said_at_turn != self.caller_turns - 1 or not plain_yes(self.last_caller_words):
+            return False
+        said = self.last_aida_words.lower()
+        hour12 = hour % 12 or 12
+        hour_words = {str(hour12), _HOUR_WORDS[hour12]}
+        spoken = set(re.findall(r"[a-z0-9]+", said))
+        return weekday.lower() in spoken and "?" in said and bool(hour_words & spoken)
 
     def step(self, key: tuple[str, ...]) -> Step:
         if key in self.done:

@@ -108,6 +108,8 @@ def wire_timeline(session: AgentSession[CallState], state: CallState) -> None:
             item_id=getattr(item, "id", None),
         )
         logger.info("%s turn (%d chars)", role, len(text))
+        if role == "assistant":
+            state.confirmations.aida_said(text)
 
     @session.on("agent_state_changed")
     def _on_state(ev: AgentStateChangedEvent) -> None:

@@ -44,6 +44,10 @@ async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
         return ToolResult(say=NOT_BOOKED, data={"declined": iso})
     if step == "repeat":
         return _silent({"awaiting_confirmation": iso})
+    if step == "propose" and confirmations.read_back_already(
+        begins.astimezone(tz).strftime("%A"), begins.astimezone(tz).hour
+    ):
+        step = "write"  # the caller just said yes to Aida's own read-back of this time
     if step == "propose":
         mine = await tools.store.list_appointments(phone=caller.phone, start=begins, end=end)
         if any(a.start_time == begins for a in mine):

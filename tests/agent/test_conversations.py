@@ -317,3 +317,32 @@ async def test_current_time_comes_from_the_clock(aida_session, jane: str) -> Non
 
 def _awaiting(ctx) -> str:
     return last_output(ctx)["awaiting_confirmation"]
+
+
+async def test_a_yes_to_the_models_own_read_back_books_without_asking_twice(
+    aida_session, store: Store, jane: str
+) -> None:
+    """The model read the time back in its own words; the caller's yes is enough."""
+    script = [
+        say("I can book Wednesday, March 4, at 10 in the morning. Is that correct?"),
+        call("book_appointment", start="Wednesday at 10am"),
+    ]
+    async with aida_session(script, caller=known_caller()) as (session, _):
+        await session.run(user_input="A check-up on Wednesday at ten, please.")
+        second = await session.run(user_input="Yes, please book it.")
+    assert said(second) == ["You're booked for Wednesday, March 4 at 10 AM."]
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+
+
+async def test_a_yes_to_some_other_question_still_gets_the_read_back(
+    aida_session, store: Store, jane: str
+) -> None:
+    script = [
+        say("Is there anything else I can help with?"),
+        call("book_appointment", start="Wednesday at 10am"),
+    ]
+    async with aida_session(script, caller=known_caller()) as (session, _):
+        await session.run(user_input="Hello.")
+        second = await session.run(user_input="Yes, please book it.")
+    assert said(second) == ["Shall I book Wednesday, March 4 at 10 AM?"]
+    assert booked(await store.list_appointments(phone=CALLER)) == []
