@@ -106,8 +106,15 @@ class Aida(Agent):
             return None
         state.screened_messages.add(message.id)
         text = message.text_content or ""
-        state.confirmations.caller_spoke(text)
-        state.caller_lines.append(text)
+        confirmations = state.confirmations
+        if confirmations.aida_said_at_turn < confirmations.caller_turns:
+            # Aida has not spoken since the caller's last message: the same turn seen again
+            # (a preemptive generation's transcript, then the final one), or the caller going on.
+            confirmations.last_caller_words = text
+            state.caller_lines[-1:] = [text]
+        else:
+            confirmations.caller_spoke(text)
+            state.caller_lines.append(text)
         match = detect_emergency(text)
         if match is None:
             if state.emergency is not None and is_all_clear(text):

@@ -137,7 +137,7 @@ class Confirmations:
     caller_turns: int = 0
     last_caller_words: str = ""  # caller speech: never logged
     last_aida_words: str = ""
-    aida_said_at_turn: int = -1
+    aida_said_at_turn: int = 0  # caller turns counted when Aida last spoke
     proposal: Proposal | None = None
     done: dict[tuple[str, ...], str] = field(default_factory=dict)  # key -> what was said
 

@@ -346,3 +346,18 @@ async def test_a_yes_to_some_other_question_still_gets_the_read_back(
         second = await session.run(user_input="Yes, please book it.")
     assert said(second) == ["Shall I book Wednesday, March 4 at 10 AM?"]
     assert booked(await store.list_appointments(phone=CALLER)) == []
+
+
+async def test_one_caller_turn_seen_twice_counts_once(aida_session, jane: str) -> None:
+    """Preemptive generation shows the model a turn's transcript before the final one arrives,
+    as another message: a read-back's "next turn" must not be reached by that alone."""
+    from livekit.agents.llm import ChatMessage
+
+    async with aida_session([], caller=known_caller()) as (session, _):
+        agent = session.current_agent
+        agent._screen(ChatMessage(role="user", content=["Yes please"]))  # type: ignore[attr-defined]
+        agent._screen(ChatMessage(role="user", content=["Yes, please."]))  # type: ignore[attr-defined]
+        confirmations = session.userdata.confirmations
+        lines = session.userdata.caller_lines
+    assert confirmations.caller_turns == 1
+    assert confirmations.last_caller_words == "Yes, please." and lines == ["Yes, please."]

@@ -187,7 +187,7 @@ def test_a_possible_emergency_is_shown_first(page: Any, shots: Any) -> None:
     expect(items.nth(0)).to_contain_text(EMERGENCY_ITEM)  # stored second, shown first
     expect(items.nth(0)).to_have_class("urgent")
     expect(items.nth(1)).to_contain_text("billing")
-    expect(page.locator("#sec-timeline")).to_contain_text("Possible emergency")
+    expect(page.locator("section:has(#sec-timeline)")).to_contain_text("Possible emergency")
     shots(page, "call-emergency")
     assert not page.js_errors
 
