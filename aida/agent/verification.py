@@ -166,24 +166,37 @@ async def verify_caller(
         return ToolResult(say=NEEDS_STAFF, data={"verified": False, "callback_requested": True})
 
     if not (patient.name and names_match(name, patient.name)) or patient.date_of_birth != born:
-        if (target, born) not in state.tried_identities:  # the same wrong answer counts once
-            state.tried_identities.add((target, born))
-            state.identify_failures += 1
+        if await _count_failure(state, target, born):
             recent += 1
-            await store.record_identity_failure(target, now)
-            await audit(state, "identity_failed", target)
         state.timeline.record("identity_refused", reason="no_match")
         if recent >= settings.identity_max_failures:
             raise ToolError(LOCKED)
         raise ToolError(NO_MATCH)
 
-    await store.clear_identity_failures(target)
-    state.caller = Caller(
-        phone=target, name=patient.name, source=source, on_file=True, verified=True
-    )
-    state.timeline.record("caller_identified", source=source, new_patient=False, verified=True)
-    await audit(state, "identity_verified", target)
+    await _confirm(state, target, patient.name, source)
     return ToolResult(say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True})
+
+
+async def _confirm(state: CallState, phone: str, name: str | None, source: Any, **via: str) -> None:
+    """The caller proved to be the patient on file for `phone`: fixed for the rest of the call."""
+    await state.tools.store.clear_identity_failures(phone)
+    state.caller = Caller(phone=phone, name=name, source=source, on_file=True, verified=True)
+    state.timeline.record(
+        "caller_identified", source=source, new_patient=False, verified=True, **via
+    )
+    await audit(state, "identity_verified", phone, **via)
+
+
+async def _count_failure(state: CallState, phone: str, born: dt.date, **via: str) -> bool:
+    """Count a wrong date of birth against the number, once per call for the same answer (it
+    may be heard again from the caller's words after identify_caller refused it)."""
+    if (phone, born) in state.tried_identities:
+        return False
+    state.tried_identities.add((phone, born))
+    state.identify_failures += 1
+    await state.tools.store.record_identity_failure(phone, state.tools.now())
+    await audit(state, "identity_failed", phone, **via)
+    return True
 
 
 _PHONE_IN_WORDS = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
@@ -229,22 +242,11 @@ async def _verify_from_words(state: CallState) -> None:
         ):
             return
         if patient.date_of_birth in born:
-            await store.clear_identity_failures(phone)
             source = (
                 state.caller.source if state.caller and state.caller.phone == phone else "spoken"
             )
-            state.caller = Caller(
-                phone=phone, name=patient.name, source=source, on_file=True, verified=True
-            )
-            state.timeline.record(
-                "caller_identified", source=source, new_patient=False, verified=True, via="words"
-            )
-            await audit(state, "identity_verified", phone, via="words")
+            await _confirm(state, phone, patient.name, source, via="words")
             return
         for date in born:
-            if (phone, date) not in state.tried_identities:
-                state.tried_identities.add((phone, date))
-                state.identify_failures += 1
-                await store.record_identity_failure(phone, now)
+            if await _count_failure(state, phone, date, via="words"):
                 state.timeline.record("identity_refused", reason="no_match", via="words")
-                await audit(state, "identity_failed", phone, via="words")
