@@ -46,6 +46,20 @@ def parse_staff_keys(entries: list[SecretStr]) -> list[StaffKey]:
     return keys
 
 
+def transfer_uri(value: str, region: str, allow_fictional: bool) -> str:
+    """A transfer target as a URI: "sip:..." as given, a phone number as "tel:+E164"."""
+    if value.lower().startswith("sip:"):
+        return value
+    from aida.errors import InvalidPhone
+    from aida.scheduling.phones import normalize_phone
+
+    try:
+        return "tel:" + normalize_phone(value, region, allow_fictional)
+    except InvalidPhone as exc:
+        # no number in the message: the settings error names the variable, not its value
+        raise ValueError("STAFF_TRANSFER_NUMBER must be a phone number or a sip: URI") from exc
+
+
 def _csv(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -104,6 +118,9 @@ class Settings(BaseSettings):
     allow_fictional_numbers: bool = False
     emergency_number: str = "911"
     crisis_line: str = "988"  # what Aida gives a caller who speaks of self-harm
+    # Where transfer_to_staff sends a phone (SIP) caller: a number (E.164 or local) or a
+    # sip:/tel: URI. Unset: Aida takes a callback request instead of transferring.
+    staff_transfer_number: str | None = None
 
     # --- caller identity (ours) ---
     # Failed identity checks per phone, counted across calls over the lockout window.
@@ -168,6 +185,21 @@ class Settings(BaseSettings):
             raise ValueError(f"DEFAULT_TIMEZONE {value!r} is not an IANA timezone name") from exc
         return value
 
+    @field_validator("staff_transfer_number")
+    @classmethod
+    def _check_transfer_number(cls, value: str | None, info) -> str | None:  # type: ignore[no-untyped-def]
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if value.lower().startswith("sip:"):
+            return value
+        transfer_uri(
+            value,
+            info.data.get("phone_region", "US"),
+            info.data.get("allow_fictional_numbers", False),
+        )
+        return value
+
     @field_validator("clinic_close")
     @classmethod
     def _close_after_open(cls, value: dt.time, info) -> dt.time:  # type: ignore[no-untyped-def]
@@ -180,6 +212,15 @@ class Settings(BaseSettings):
     def staff_keys(self) -> list[StaffKey]:
         """STAFF_API_KEYS with their labels; entries without a key are left out."""
         return [k for k in parse_staff_keys(self.staff_api_keys) if k.key.get_secret_value()]
+
+    @property
+    def staff_transfer_uri(self) -> str | None:
+        """STAFF_TRANSFER_NUMBER as LiveKit's SIP transfer wants it: "tel:+E164" or "sip:..."."""
+        if not self.staff_transfer_number:
+            return None
+        return transfer_uri(
+            self.staff_transfer_number, self.phone_region, self.allow_fictional_numbers
+        )
 
     @property
     def tz(self) -> ZoneInfo:

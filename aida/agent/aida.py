@@ -28,7 +28,7 @@ from livekit.agents import (
 )
 from livekit.agents.llm import ChatContext, ChatMessage
 
-from aida.agent import writes
+from aida.agent import handoff, writes
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
 from aida.agent.toolcall import run_tool
@@ -364,3 +364,34 @@ class Aida(Agent):
             )
 
         return await self._run(ctx, "request_callback", {"reason": reason}, op, brief=_keys())
+
+    @function_tool
+    async def transfer_to_staff(self, ctx: Ctx, reason: str) -> Any:
+        """Put the caller through to a member of the clinic staff, when they ask for a person
+        or their identity cannot be confirmed and they accept the offer. Where a transfer is
+        not possible it asks the staff to call back instead, and tells the caller.
+
+        Args:
+            reason: A short note for the staff on what the caller needs.
+        """
+        state, settings = ctx.userdata, self._settings
+        return await self._run(
+            ctx,
+            "transfer_to_staff",
+            {"reason": reason},
+            lambda: handoff.transfer_to_staff(ctx.session, state, settings, reason),
+            brief=_keys("transferred", "why"),
+        )
+
+    @function_tool
+    async def end_call(self, ctx: Ctx) -> Any:
+        """End the call after the caller said goodbye or has nothing else: Aida says goodbye
+        herself and hangs up. Say nothing before calling it."""
+        state, settings = ctx.userdata, self._settings
+        return await self._run(
+            ctx,
+            "end_call",
+            {},
+            lambda: handoff.end_call(ctx.session, state, settings),
+            brief=_keys(),
+        )

@@ -38,7 +38,8 @@ class CallerId:
 NO_CALLER_ID = CallerId(phone=None, source="none")
 
 
-def _is_sip(participant: Any) -> bool:
+def is_sip_participant(participant: Any) -> bool:
+    """A phone caller, who came in through a SIP trunk (and can be transferred)."""
     from livekit import rtc
 
     return getattr(participant, "kind", None) == rtc.ParticipantKind.PARTICIPANT_KIND_SIP
@@ -101,7 +102,7 @@ def caller_id_of(
     portal = _portal_identity(raws, portal_secret, region)
     if portal is not None:
         return portal
-    if participant is not None and _is_sip(participant):
+    if participant is not None and is_sip_participant(participant):
         attrs = getattr(participant, "attributes", None) or {}
         phone = _normalized(attrs.get(SIP_PHONE_ATTRIBUTE), region)
         if phone:

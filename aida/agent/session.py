@@ -23,7 +23,7 @@ from livekit.agents.voice.events import (
 )
 
 from aida.agent.aida import Aida
-from aida.agent.identity import CallerId, caller_id_of
+from aida.agent.identity import CallerId, caller_id_of, is_sip_participant
 from aida.agent.providers import Providers, build_providers
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
@@ -248,6 +248,8 @@ async def run_call(
         timeline=timeline,
         caller_id=caller_id,
         room_name=ctx.room.name,
+        participant_identity=participant.identity,
+        sip_call=is_sip_participant(participant),
     )
     state.caller = await initial_caller(tools, caller_id)
 

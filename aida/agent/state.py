@@ -45,6 +45,11 @@ class CallState:
     caller_id: CallerId = NO_CALLER_ID
     caller: Caller | None = None
     room_name: str | None = None
+    # The caller's participant in the room and whether it is a phone line (SIP): what
+    # transfer_to_staff transfers; `closing` once end_call said goodbye (aida.agent.handoff).
+    participant_identity: str | None = None
+    sip_call: bool = False
+    closing: bool = False
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     ended_at: dt.datetime | None = None
     end_reason: str | None = None

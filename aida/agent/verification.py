@@ -42,9 +42,10 @@ NOT_IDENTIFIED = (
 NO_MATCH = (
     "I couldn't confirm those details. Could you say your full name and your date of birth again?"
 )
+# An offer, not a promise: transfer_to_staff says what it could do (transfer or callback).
 LOCKED = (
-    "I can't confirm your identity over the phone right now. I can ask the clinic staff to call "
-    "you back to help."
+    "I can't confirm your identity over the phone right now. I can put you through to a member "
+    "of our staff, or ask them to call you back. Would you like that?"
 )
 NEEDS_STAFF = (
     "Thank you. I can't confirm your identity over the phone yet, so I've asked the clinic staff "
