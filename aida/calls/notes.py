@@ -71,6 +71,22 @@ def caller_name(record: CallSummary) -> str | None:
     return None
 
 
+TRANSFER_OUTCOMES = {
+    "transferred": "The caller was transferred to the clinic staff.",
+    "failed": "A transfer to the clinic staff failed; a callback was requested instead.",
+    "not_possible": "The caller asked for a person; a callback was requested instead.",
+}
+
+
+def transfer_outcome(record: CallSummary) -> str | None:
+    """How the call's last transfer to staff ended (see aida.agent.handoff), in a sentence."""
+    last = None
+    for event in record.timeline or []:
+        if event.get("type") == "transfer" and event.get("status") in TRANSFER_OUTCOMES:
+            last = TRANSFER_OUTCOMES[event["status"]]
+    return last
+
+
 def facts(record: CallSummary) -> dict[str, Any]:
     return {
         "caller_name": caller_name(record),
@@ -83,6 +99,7 @@ def facts(record: CallSummary) -> dict[str, Any]:
         ],
         "preferences_noted": record.preferences or {},
         "callbacks_requested": [i["text"] for i in callback_requests(record.timeline or [])],
+        "transfer_to_staff": transfer_outcome(record),
     }
 
 
@@ -135,6 +152,8 @@ def timeline_summary(record: CallSummary) -> Summary:
             parts.append(f"{verb} an appointment on {when}.")
     if not record.appointments_in_call:
         parts.append("No appointment was booked, cancelled or moved.")
+    if f["transfer_to_staff"]:
+        parts.append(f["transfer_to_staff"])
     if f["preferences_noted"]:
         noted = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in f["preferences_noted"].items())
         parts.append(f"Preferences noted: {noted}.")

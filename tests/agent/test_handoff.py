@@ -17,6 +17,7 @@ from aida.agent.handoff import CALLBACK_INSTEAD, GOODBYE, NO_CALLBACK_NUMBER, TR
 from aida.agent.prompts import build_instructions
 from aida.agent.session import LiveCall
 from aida.agent.verification import LOCKED
+from aida.calls.notes import TRANSFER_OUTCOMES
 from aida.config import Settings
 from aida.store.protocol import Store
 from tests.agent.conftest import CALLER, said
@@ -179,6 +180,9 @@ async def test_a_failed_transfer_becomes_a_callback_in_the_record(
     ]
     assert record.action_items is not None
     assert any("speak with a person" in i["text"] for i in record.action_items)
+    # no model was given: the note written from the timeline says how the transfer ended
+    assert record.summary_text is not None
+    assert TRANSFER_OUTCOMES["failed"] in record.summary_text
 
 
 async def test_a_web_caller_gets_a_callback_and_is_told_so(
