@@ -70,6 +70,12 @@ class AppointmentNotFound(AidaError):
     code = "appointment_not_found"
 
 
+class ActionItemNotFound(AidaError):
+    """No such call, or the call's record has no action item at that position."""
+
+    code = "action_item_not_found"
+
+
 class WhichAppointment(AidaError):
     """The caller has several appointments their words could mean; the message asks which."""
 

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aida.errors import (
+    ActionItemNotFound,
     AidaError,
     AppointmentNotFound,
     InvalidRequest,
@@ -61,7 +62,7 @@ def status_for(exc: AidaError) -> int:
         return 503
     if isinstance(exc, InvalidRequest):  # includes AmbiguousTime and InvalidPhone
         return 422
-    if isinstance(exc, PatientNotFound | AppointmentNotFound):
+    if isinstance(exc, PatientNotFound | AppointmentNotFound | ActionItemNotFound):
         return 404
     if isinstance(exc, NotYourAppointment):
         return 403

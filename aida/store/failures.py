@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.errors import (
+    ActionItemNotFound,
     AidaError,
     AppointmentNotFound,
     InvalidRequest,
@@ -40,6 +41,10 @@ def not_booked() -> InvalidRequest:
     return InvalidRequest("That appointment was already cancelled or moved.")
 
 
+def action_item_not_found() -> ActionItemNotFound:
+    return ActionItemNotFound("That call has no such action item.")
+
+
 def unavailable() -> StoreUnavailable:
     return StoreUnavailable("I can't reach the appointment book right now.")
 
@@ -65,6 +70,8 @@ def error_for_sqlstate(
         return not_your_appointment()
     if sqlstate == "AI409":
         return not_booked()
+    if sqlstate == "AI414":
+        return action_item_not_found()
     if sqlstate in ("22023", "23514"):  # invalid parameter value, check violation
         return InvalidRequest("That request isn't valid.")
     if is_connection_failure(sqlstate):

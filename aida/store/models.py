@@ -74,3 +74,13 @@ class AuditEntry(BaseModel):
     action: str
     patient_phone: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ActionItemDone(BaseModel):
+    """One of a call's action items (`CallSummary.action_items[index]`) that staff marked done:
+    who (`done_by`, "staff:<key label>") and when. An item without a row is still open."""
+
+    call_id: str
+    index: int = Field(ge=0)
+    done_at: dt.datetime  # aware, UTC
+    done_by: str

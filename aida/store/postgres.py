@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
@@ -21,9 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from aida.errors import InvalidRequest
 from aida.store import failures
 from aida.store.migrations import postgres_migrations
-from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
+from aida.store.models import (
+    ActionItemDone,
+    Appointment,
+    AuditEntry,
+    BookingResult,
+    CallSummary,
+    Patient,
+)
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
+    action_item_done_from_row,
     appointment_from_row,
     audit_from_row,
     audit_id,
@@ -374,6 +382,7 @@ class PostgresStore:
         until: dt.datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        open_first: bool = False,
     ) -> list[CallSummary]:
         where, params = _filters(
             ("user_phone = :phone", "phone", phone),
@@ -381,12 +390,50 @@ class PostgresStore:
             ("created_at < :until", "until", until),
         )
         params.update(limit=max(0, int(limit)), offset=max(0, int(offset)))
+        # the computed field Supabase orders by too (supabase/migrations)
+        first = "public.has_open_action_items(s) desc, " if open_first else ""
         rows = await self._rows(
-            f"select * from public.call_summaries{where}"
-            " order by created_at desc, id desc limit :limit offset :offset",
+            f"select s.* from public.call_summaries s{where}"
+            f" order by {first}created_at desc, id desc limit :limit offset :offset",
             params,
         )
         return [summary_from_row(r) for r in rows]
+
+    # --- staff work on a call's action items ---
+
+    async def mark_action_item_done(
+        self, call_id: str, index: int, done_by: str, at: dt.datetime
+    ) -> ActionItemDone:
+        key = canonical_uuid(call_id)
+        if key is None or index < 0:
+            raise failures.action_item_not_found()
+        row = await self._value(
+            "select public.mark_action_item_done(cast(:id as uuid), :index, :by,"
+            " cast(:at as timestamptz))",
+            {"id": key, "index": index, "by": done_by, "at": utc(at)},
+        )
+        return action_item_done_from_row(row)
+
+    async def reopen_action_item(self, call_id: str, index: int) -> None:
+        key = canonical_uuid(call_id)
+        if key is None:
+            return
+        await self._execute(
+            "delete from public.action_items_done"
+            " where call_id = cast(:id as uuid) and item_index = :index",
+            {"id": key, "index": index},
+        )
+
+    async def list_action_items_done(self, call_ids: Sequence[str]) -> list[ActionItemDone]:
+        keys = [k for k in (canonical_uuid(c) for c in call_ids) if k is not None]
+        if not keys:
+            return []
+        rows = await self._rows(
+            "select * from public.action_items_done"
+            " where call_id = any(cast(:ids as uuid[])) order by call_id, item_index",
+            {"ids": keys},
+        )
+        return [action_item_done_from_row(r) for r in rows]
 
     # --- identity checks ---
 

@@ -8,9 +8,17 @@ new slot before releasing the old one in a single transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
+from aida.store.models import (
+    ActionItemDone,
+    Appointment,
+    AuditEntry,
+    BookingResult,
+    CallSummary,
+    Patient,
+)
 
 
 @runtime_checkable
@@ -88,8 +96,23 @@ class Store(Protocol):
         until: dt.datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        open_first: bool = False,
     ) -> list[CallSummary]:
-        """Newest first."""
+        """Newest first; with `open_first`, calls with an action item not marked done come
+        before all others (each group newest first)."""
+
+    # --- staff work on a call's action items ---
+    async def mark_action_item_done(
+        self, call_id: str, index: int, done_by: str, at: dt.datetime
+    ) -> ActionItemDone:
+        """Mark `action_items[index]` of the call done. Already done: the first mark is kept and
+        returned (idempotent). No such call or item: `ActionItemNotFound`."""
+
+    async def reopen_action_item(self, call_id: str, index: int) -> None:
+        """Forget that the item was done; nothing to forget is fine."""
+
+    async def list_action_items_done(self, call_ids: Sequence[str]) -> list[ActionItemDone]:
+        """The done marks of these calls, by call then index."""
 
     # --- identity checks: failures per phone, across calls ---
     async def record_identity_failure(self, phone: str, at: dt.datetime) -> None:

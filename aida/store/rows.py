@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aida.errors import InvalidRequest
-from aida.store.models import Appointment, AuditEntry, CallSummary, Patient
+from aida.store.models import ActionItemDone, Appointment, AuditEntry, CallSummary, Patient
 
 UTC = dt.UTC
 # Fixed width, so that SQLite compares these strings in time order.
@@ -173,3 +173,14 @@ def clean_name(name: str | None) -> str | None:
         return None
     name = " ".join(name.split())
     return name or None
+
+
+def action_item_done_from_row(row: Mapping[str, Any]) -> ActionItemDone:
+    done_at = parse_time(row["done_at"])
+    assert done_at is not None
+    return ActionItemDone(
+        call_id=str(row["call_id"]),
+        index=int(row["item_index"]),
+        done_at=done_at,
+        done_by=str(row["done_by"]),
+    )

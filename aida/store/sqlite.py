@@ -24,9 +24,17 @@ from typing import Any, NoReturn, TypeVar
 from aida.errors import InvalidRequest, SlotTaken
 from aida.store import failures
 from aida.store.migrations import sqlite_migrations
-from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
+from aida.store.models import (
+    ActionItemDone,
+    Appointment,
+    AuditEntry,
+    BookingResult,
+    CallSummary,
+    Patient,
+)
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
+    action_item_done_from_row,
     appointment_from_row,
     audit_from_row,
     audit_id,
@@ -358,18 +366,78 @@ class SqliteStore:
         until: dt.datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        open_first: bool = False,
     ) -> list[CallSummary]:
         where, params = _filters(
             ("user_phone = ?", phone),
             ("created_at >= ?", since),
             ("created_at < ?", until),
         )
+        first = f"({_OPEN_ITEMS}) > 0 desc, " if open_first else ""
         rows = await self._read(
             f"select * from call_summaries{where}"
-            " order by created_at desc, id desc limit ? offset ?",
+            f" order by {first}created_at desc, id desc limit ? offset ?",
             [*params, max(0, int(limit)), max(0, int(offset))],
         )
         return [summary_from_row(r) for r in rows]
+
+    # --- staff work on a call's action items ---
+
+    async def mark_action_item_done(
+        self, call_id: str, index: int, done_by: str, at: dt.datetime
+    ) -> ActionItemDone:
+        key = canonical_uuid(call_id)
+        stamp = to_db_time(at)
+
+        def body(conn: sqlite3.Connection) -> Row:
+            row = (
+                None
+                if key is None
+                else _one(conn, "select action_items from call_summaries where id = ?", (key,))
+            )
+            items = json.loads(row["action_items"] or "null") if row is not None else None
+            if not isinstance(items, list) or not 0 <= index < len(items):
+                raise failures.action_item_not_found()
+            # The first mark wins: a second click or a second tab gets the same row back.
+            conn.execute(
+                "insert into action_items_done (call_id, item_index, done_at, done_by)"
+                " values (?, ?, ?, ?) on conflict (call_id, item_index) do nothing",
+                (key, index, stamp, done_by),
+            )
+            done = _one(
+                conn,
+                "select * from action_items_done where call_id = ? and item_index = ?",
+                (key, index),
+            )
+            assert done is not None
+            return done
+
+        return action_item_done_from_row(await self._write(body))
+
+    async def reopen_action_item(self, call_id: str, index: int) -> None:
+        key = canonical_uuid(call_id)
+        if key is None:
+            return
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "delete from action_items_done where call_id = ? and item_index = ?",
+                (key, index),
+            )
+
+        await self._write(body)
+
+    async def list_action_items_done(self, call_ids: Sequence[str]) -> list[ActionItemDone]:
+        keys = [k for k in (canonical_uuid(c) for c in call_ids) if k is not None]
+        if not keys:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        rows = await self._read(
+            f"select * from action_items_done where call_id in ({marks})"
+            " order by call_id, item_index",
+            keys,
+        )
+        return [action_item_done_from_row(r) for r in rows]
 
     # --- identity checks ---
 
@@ -437,6 +505,14 @@ class SqliteStore:
             [*params, max(0, int(limit)), max(0, int(offset))],
         )
         return [audit_from_row(r) for r in rows]
+
+
+# How many of a call's action items are not marked done (json_array_length is 0 for a JSON value
+# that is not an array, NULL for no items at all).
+_OPEN_ITEMS = (
+    "coalesce(json_array_length(call_summaries.action_items), 0)"
+    " - (select count(*) from action_items_done d where d.call_id = call_summaries.id)"
+)
 
 
 # --- on the database threads ---

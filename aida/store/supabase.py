@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import random
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache, partial
 from typing import Any, TypeVar, cast
 
@@ -23,6 +23,7 @@ from postgrest.types import CountMethod, ReturnMethod
 
 from aida.config import Settings
 from aida.errors import (
+    ActionItemNotFound,
     AidaError,
     AppointmentNotFound,
     InvalidRequest,
@@ -32,9 +33,17 @@ from aida.errors import (
     StoreUnavailable,
 )
 from aida.store import failures
-from aida.store.models import Appointment, AuditEntry, BookingResult, CallSummary, Patient
+from aida.store.models import (
+    ActionItemDone,
+    Appointment,
+    AuditEntry,
+    BookingResult,
+    CallSummary,
+    Patient,
+)
 from aida.store.rows import (
     SUMMARY_FIELDS,
+    action_item_done_from_row,
     appointment_from_row,
     audit_from_row,
     audit_id,
@@ -60,6 +69,7 @@ APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta"
 SUMMARY_COLUMNS = ",".join(SUMMARY_FIELDS)
 IDENTITY_FAILURE_COLUMNS = "id,phone,failed_at"
 AUDIT_COLUMNS = "id,at,actor,action,patient_phone,detail"
+ACTION_DONE_COLUMNS = "call_id,item_index,done_at,done_by"
 
 _FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
 _BAD_TEXT = "22P02"  # invalid_text_representation, e.g. a malformed uuid
@@ -250,6 +260,7 @@ class SupabaseStore:
             ("call_summaries", SUMMARY_COLUMNS),
             ("identity_failures", IDENTITY_FAILURE_COLUMNS),
             ("audit_log", AUDIT_COLUMNS),
+            ("action_items_done", ACTION_DONE_COLUMNS),
         ):
             try:
 
@@ -269,6 +280,12 @@ class SupabaseStore:
             },
             "cancel_appointment": {"p_appointment_id": _NIL_UUID, "p_user_phone": _PROBE_PHONE},
             "merge_user_preferences": {"p_phone": _PROBE_PHONE, "p_preferences": {}},
+            "mark_action_item_done": {
+                "p_call_id": _NIL_UUID,
+                "p_item_index": 0,
+                "p_done_by": "probe",
+                "p_done_at": window["p_start"],
+            },
         }
         for fn, params in probes.items():
             try:
@@ -281,6 +298,7 @@ class SupabaseStore:
                 NotYourAppointment,
                 InvalidRequest,
                 SlotTaken,
+                ActionItemNotFound,
             ):
                 pass  # the function ran and refused the probe, as it should
         return missing
@@ -511,6 +529,7 @@ class SupabaseStore:
         until: dt.datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        open_first: bool = False,
     ) -> list[CallSummary]:
         if limit <= 0:
             return []
@@ -525,11 +544,64 @@ class SupabaseStore:
                 q = q.gte("created_at", lower)
             if upper is not None:
                 q = q.lt("created_at", upper)
+            if open_first:
+                # a computed field (supabase/migrations): PostgREST orders by it like a column
+                q = q.order("has_open_action_items", desc=True)
             q = q.order("created_at", desc=True).order("id", desc=True)
             return q.range(max(offset, 0), max(offset, 0) + limit - 1).execute()
 
         response = await self._run(query, read=True)
         return [summary_from_row(row) for row in response.data]
+
+    # --- staff work on a call's action items ---
+
+    async def mark_action_item_done(
+        self, call_id: str, index: int, done_by: str, at: dt.datetime
+    ) -> ActionItemDone:
+        canonical = canonical_uuid(call_id)
+        if canonical is None or index < 0:
+            raise failures.action_item_not_found()
+        data = await self._rpc(
+            "mark_action_item_done",
+            {
+                "p_call_id": canonical,
+                "p_item_index": index,
+                "p_done_by": done_by,
+                "p_done_at": _iso(at),
+            },
+        )
+        return action_item_done_from_row(data)
+
+    async def reopen_action_item(self, call_id: str, index: int) -> None:
+        canonical = canonical_uuid(call_id)
+        if canonical is None:
+            return
+        await self._run(
+            lambda c: (
+                c.table("action_items_done")
+                .delete(returning=ReturnMethod.minimal)
+                .eq("call_id", canonical)
+                .eq("item_index", index)
+                .execute()
+            )
+        )
+
+    async def list_action_items_done(self, call_ids: Sequence[str]) -> list[ActionItemDone]:
+        keys = [k for k in (canonical_uuid(c) for c in call_ids) if k is not None]
+        if not keys:
+            return []
+        response = await self._run(
+            lambda c: (
+                c.table("action_items_done")
+                .select(ACTION_DONE_COLUMNS)
+                .in_("call_id", keys)
+                .order("call_id")
+                .order("item_index")
+                .execute()
+            ),
+            read=True,
+        )
+        return [action_item_done_from_row(row) for row in _rows(response)]
 
     # --- identity checks ---
 

@@ -595,17 +595,19 @@ async def test_migrate_checks_tables_and_functions_without_changing_anything() -
         await s.close()
         await server.stop()
     assert all(not rows for rows in state.tables.values())
-    calls = [(r.method, r.path) for r in server.requests[:9]]
+    calls = [(r.method, r.path) for r in server.requests[:11]]
     assert calls == [
         ("GET", "/rest/v1/users"),
         ("GET", "/rest/v1/appointments"),
         ("GET", "/rest/v1/call_summaries"),
         ("GET", "/rest/v1/identity_failures"),
         ("GET", "/rest/v1/audit_log"),
+        ("GET", "/rest/v1/action_items_done"),
         ("POST", "/rest/v1/rpc/book_appointment"),
         ("POST", "/rest/v1/rpc/reschedule_appointment"),
         ("POST", "/rest/v1/rpc/cancel_appointment"),
         ("POST", "/rest/v1/rpc/merge_user_preferences"),
+        ("POST", "/rest/v1/rpc/mark_action_item_done"),
     ]
     # the additive columns are part of what is checked
     assert server.requests[0].query == "select=phone,name,preferences,date_of_birth&limit=1"
@@ -639,7 +641,7 @@ async def test_migrate_names_what_is_missing_and_where_the_sql_is() -> None:
 
 async def test_migrate_with_a_key_that_may_not_execute(fake: FakePostgrest) -> None:
     # Supabase's anon key: RLS hides every row without an error, but EXECUTE was revoked.
-    for _ in range(5):
+    for _ in range(6):  # one answer per table probed
         fake.reply(200, [])
     fake.error(401, "42501", "permission denied for function book_appointment")
     s = make_store(fake.url)

@@ -40,15 +40,26 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "identity_failures": ("id", "phone", "failed_at"),
     "audit_log": ("id", "at", "actor", "action", "patient_phone", "detail"),
+    "action_items_done": ("call_id", "item_index", "done_at", "done_by"),
 }
-KEYS = {
+KEYS: dict[str, str | tuple[str, ...]] = {
     "users": "phone",
     "appointments": "id",
     "call_summaries": "id",
     "identity_failures": "id",
     "audit_log": "id",
+    "action_items_done": ("call_id", "item_index"),
 }
-TIME_COLUMNS = {"start_time", "end_time", "created_at", "started_at", "ended_at", "failed_at", "at"}
+TIME_COLUMNS = {
+    "start_time",
+    "end_time",
+    "created_at",
+    "started_at",
+    "ended_at",
+    "failed_at",
+    "at",
+    "done_at",
+}
 # Tables with a user_phone foreign key to users.
 USER_FK_TABLES = {"appointments", "call_summaries"}
 FUNCTIONS = {
@@ -56,6 +67,7 @@ FUNCTIONS = {
     "reschedule_appointment",
     "cancel_appointment",
     "merge_user_preferences",
+    "mark_action_item_done",
 }
 NOT_FILTERS = {"select", "order", "offset", "limit", "on_conflict", "columns"}
 
@@ -134,7 +146,8 @@ class PostgrestState:
             if spec:
                 col, _, direction = spec.partition(".")
                 rows.sort(
-                    key=lambda r: _sort_key(r.get(col), col), reverse=direction.startswith("desc")
+                    key=lambda r: _sort_key(self._field(table, r, col), col),
+                    reverse=direction.startswith("desc"),
                 )
         offset = int(next((v for k, v in params if k == "offset"), 0))
         limit = next((int(v) for k, v in params if k == "limit"), None)
@@ -145,6 +158,17 @@ class PostgrestState:
             headers["Content-Range"] = f"{shown}/{total}"
         body = [{c: copy.deepcopy(r.get(c)) for c in wanted} for r in rows]
         return Reply(200, body, headers=headers)
+
+    def _field(self, table: str, row: dict[str, Any], col: str) -> Any:
+        """A column, or one of the computed fields in supabase/migrations."""
+        if table == "call_summaries" and col == "has_open_action_items":
+            items = row.get("action_items")
+            total = len(items) if isinstance(items, list) else 0
+            done = sum(
+                1 for d in self.tables["action_items_done"].values() if d["call_id"] == row["id"]
+            )
+            return total - done > 0
+        return row.get(col)
 
     def _update(self, table: str, req: Recorded) -> Reply:
         body = req.json()
@@ -166,7 +190,7 @@ class PostgrestState:
     def _delete(self, table: str, req: Recorded) -> Reply:
         rows = self._filtered(table, req.params)
         for row in rows:
-            del self.tables[table][row[KEYS[table]]]
+            del self.tables[table][_key(table, row)]
         if "return=minimal" in req.headers.get("prefer", ""):
             return Reply(204)
         return Reply(200, copy.deepcopy(rows))
@@ -218,7 +242,7 @@ class PostgrestState:
             for col in TIME_COLUMNS & set(row):
                 if row[col] is not None:
                     row[col] = pg_ts(ts(row[col]))
-            rows[row[KEYS[table]]] = row
+            rows[_key(table, row)] = row
         if "return=minimal" in prefer:
             return Reply(201)
         return Reply(201, [copy.deepcopy(row)])
@@ -351,6 +375,30 @@ class PostgrestState:
         row["preferences"] = {**(row["preferences"] or {}), **p_preferences}
         return Reply(200, copy.deepcopy(row))
 
+    def _fn_mark_action_item_done(
+        self, p_call_id: str, p_item_index: int, p_done_by: str, p_done_at: str | None
+    ) -> Reply:
+        call = self.tables["call_summaries"].get(p_call_id)
+        items = call.get("action_items") if call is not None else None
+        if not isinstance(items, list) or not 0 <= p_item_index < len(items):
+            return _err(400, "AI414", "no such action item")
+        done = self.tables["action_items_done"]
+        key = (p_call_id, p_item_index)
+        if key not in done:
+            at = ts(p_done_at) if p_done_at else self._now()
+            done[key] = {
+                "call_id": p_call_id,
+                "item_index": p_item_index,
+                "done_at": pg_ts(at),
+                "done_by": p_done_by,
+            }
+        return Reply(200, copy.deepcopy(done[key]))
+
+
+def _key(table: str, row: dict[str, Any]) -> Any:
+    key = KEYS[table]
+    return tuple(row[k] for k in key) if isinstance(key, tuple) else row[key]
+
 
 def _slot_taken() -> Reply:
     # PostgREST answers class 23 errors other than 23503/23505 with HTTP 400.
@@ -364,6 +412,8 @@ def _slot_taken() -> Reply:
 
 
 def _match(value: Any, op: str, arg: str, is_time: bool) -> bool:
+    if op == "in":  # in.(a,b,c): PostgREST's list, here without quoted values
+        return value is not None and str(value) in arg.strip("()").split(",")
     if op == "is":
         return {"null": value is None, "true": value is True, "false": value is False}[arg]
     if value is None:
