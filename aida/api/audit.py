@@ -36,3 +36,7 @@ async def record_staff_read(
             detail={k: v for k, v in detail.items() if v is not None},
         )
     )
+
+
+# A change staff made (a booking, a done action item) is recorded the same way as a read.
+record_staff_action = record_staff_read

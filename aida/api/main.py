@@ -14,7 +14,16 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 
 from aida.api.errors import CatchAllMiddleware, install_error_handlers
-from aida.api.routes import appointments, audit, health, session, slots, summaries
+from aida.api.routes import (
+    action_items,
+    appointments,
+    audit,
+    health,
+    session,
+    slots,
+    staff_appointments,
+    summaries,
+)
 from aida.api.state import AppState
 from aida.api.static import mount_web
 from aida.config import Settings, get_settings
@@ -30,9 +39,11 @@ Aida's API for the web client.
 - **Public**: `POST /api/session` (a LiveKit token for a new room with the agent), `GET /api/slots`,
   `GET /api/health`.
 - **Staff only** (patient data): `GET /api/summaries`, `GET /api/summaries/{id}`,
-  `GET /api/appointments`, `GET /api/audit`. Send `Authorization: Bearer <key>` or
-  `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data is recorded in
-  the audit log under that key's label.
+  `GET /api/appointments`, `GET /api/audit`; and staff actions: `POST /api/appointments` (book),
+  `POST /api/appointments/{id}/reschedule`, `POST /api/appointments/{id}/cancel`,
+  `PUT`/`DELETE /api/summaries/{id}/action-items/{index}/done`. Send `Authorization: Bearer <key>`
+  or `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data and every
+  change is recorded in the audit log under that key's label.
 
 Errors are JSON `{"error": code, "message": sentence}`; invalid input is a 422 that also carries
 FastAPI's `detail` list.
@@ -84,6 +95,8 @@ def create_app(
     app.state.aida = AppState(settings, store=store, clock=clock)
     for module in (session, health, slots, summaries, appointments, audit):
         app.include_router(module.router, prefix="/api")
+    for module in (staff_appointments, action_items):  # staff actions
+        app.include_router(module.router, prefix="/api")
     install_error_handlers(app)
     app.add_middleware(CatchAllMiddleware)
     if settings.backend_cors_origins:
@@ -91,7 +104,7 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.backend_cors_origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
             expose_headers=["Retry-After"],
             max_age=600,

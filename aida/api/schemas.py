@@ -253,6 +253,46 @@ _SUMMARY_EXAMPLE: dict[str, Any] = {
 }
 
 
+class BookRequest(BaseModel):
+    model_config = _examples(
+        {"phone": "(415) 555-0132", "start": "2026-03-04T10:00:00", "reason": "annual check-up"}
+    )
+    phone: str = Field(max_length=32, description="The patient's phone number, any format.")
+    start: str = Field(
+        min_length=1,
+        max_length=80,
+        description="ISO datetime (clinic-local when it has no offset) or words ('Friday at 9').",
+    )
+    name: str | None = Field(
+        None, max_length=120, description="Full name; needed when the number is not on file."
+    )
+    reason: str | None = Field(None, max_length=200, description="What the visit is for.")
+
+
+class MoveRequest(BaseModel):
+    model_config = _examples({"start": "2026-03-05T14:30:00"})
+    start: str = Field(min_length=1, max_length=80, description="The new time, as for booking.")
+
+
+class AppointmentChange(BaseModel):
+    """What a staff booking, move or cancellation did, in a sentence and in full."""
+
+    message: str = Field(description="One sentence for the person who asked.")
+    appointment: AppointmentOut
+    previous: AppointmentOut | None = Field(None, description="A move: where it was.")
+    created: bool | None = Field(None, description="A booking: false when it already existed.")
+    by: str = Field(description='Who did it, as the audit log records it: "staff:<key label>".')
+
+
+class ActionItemState(BaseModel):
+    """Whether a call's action item (`action_items[index]`) is done, and who marked it when."""
+
+    index: int
+    done: bool
+    done_at: dt.datetime | None = None
+    done_by: str | None = None
+
+
 class SummaryItem(BaseModel):
     """A call in the list: everything but the transcript and the timeline."""
 
@@ -269,6 +309,10 @@ class SummaryItem(BaseModel):
     created_at: dt.datetime | None = None
     action_items: list[dict[str, Any]] | None = None
     appointments_in_call: list[dict[str, Any]] | None = None
+    action_items_state: list[ActionItemState] = Field(
+        default_factory=list, description="One per action item, in the same order."
+    )
+    open_action_items: int = Field(0, description="Action items nobody has marked done yet.")
 
 
 class SummaryDetail(SummaryItem):
