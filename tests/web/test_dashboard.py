@@ -77,11 +77,19 @@ def test_a_revoked_key_signs_out(browser: Any, live_server: LiveServer) -> None:
         page.context.close()
 
 
-def test_calls_list_newest_first_and_filters(page: Any, shots: Any) -> None:
+def test_calls_list_open_items_first_and_filters(page: Any, shots: Any) -> None:
     page.goto("/#/calls")
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(3)
-    assert [rows.nth(i).get_attribute("data-id") for i in range(3)][:2] == [JORDAN_CALL, MARIA_CALL]
+    # the two calls with action items nobody has done yet come first, newest first; then Maria's
+    assert [rows.nth(i).get_attribute("data-id") for i in range(3)] == [
+        JORDAN_CALL,
+        ANON_CALL,
+        MARIA_CALL,
+    ]
+    expect(rows.nth(0).locator('td[data-label="To do"]')).to_have_text("1 open")
+    expect(rows.nth(1).locator('td[data-label="To do"]')).to_have_text("2 open")
+    expect(rows.nth(2).locator('td[data-label="To do"]')).to_have_text("—")
     first = rows.nth(0)
     expect(first).to_contain_text(JORDAN)
     expect(first).to_contain_text(SUMMARY)
@@ -89,8 +97,8 @@ def test_calls_list_newest_first_and_filters(page: Any, shots: Any) -> None:
     expect(first).to_contain_text("23 s")
     # Started 15:50 UTC = 8:50 AM in Denver (the browser itself is in Tokyo).
     expect(first.get_by_role("link")).to_have_text("Mon, Mar 2, 2026, 8:50 AM")
-    expect(rows.nth(2)).to_contain_text("Unknown caller")
-    expect(rows.nth(2)).to_contain_text("Timeline only")
+    expect(rows.nth(1)).to_contain_text("Unknown caller")
+    expect(rows.nth(1)).to_contain_text("Timeline only")
     shots(page, "calls")
 
     page.get_by_label("Caller phone").fill("(303) 555-0148")

@@ -1,6 +1,7 @@
 // Day and week views of appointments and free slots, drawn in the clinic's timezone.
 
 import { allPages, clinicTimezone } from '../api.js';
+import { bookingPanel, takeFlash } from '../bookings.js';
 import { field, h } from '../dom.js';
 import { addDays, dayKey, fmtDay, fmtLongDay, fmtTime, isDayKey, tzName, weekStart } from '../format.js';
 
@@ -79,11 +80,15 @@ export async function renderCalendar(main, query) {
   const title = view === 'week' ? `Week of ${fmtLongDay(first)}` : fmtLongDay(date);
   const status = h('p', { class: 'status', role: 'status' }, 'Loading the calendar…');
   const grid = h('div', { class: `calendar view-${view}`, 'aria-busy': 'true' });
+  const flash = takeFlash();
+  const actionSlot = h('div', { class: 'action-slot' });
   main.append(
     h('h1', { id: 'page-title', tabindex: '-1' }, 'Calendar'),
     h('p', { class: 'lead' }, `${title}. Times in the clinic's timezone, ${tz} (${tzName(tz, `${date}T12:00:00Z`)}).`),
+    flash,
     toolbar,
     filterForm,
+    actionSlot,
     status,
     grid,
   );
@@ -101,6 +106,9 @@ export async function renderCalendar(main, query) {
     grid.removeAttribute('aria-busy');
     return;
   }
+  // Book on a free slot, move or cancel a booked appointment that has not started.
+  const actions = bookingPanel({ tz, defaultPhone: state.phone, freeSlots: slots.items });
+  actionSlot.replaceChildren(actions.panel);
   const byDay = new Map(days.map((d) => [d, []]));
   for (const s of slots.items) {
     const key = dayKey(s.start, tz);
@@ -115,11 +123,11 @@ export async function renderCalendar(main, query) {
   }
   const scope = appts.scope === 'patient' ? ` for ${state.phone}` : '';
   status.textContent = `${shown} appointment${shown === 1 ? '' : 's'}${scope} and ${slots.items.length} free slot${slots.items.length === 1 ? '' : 's'}.`;
-  grid.replaceChildren(...days.map((d) => dayColumn(d, byDay.get(d), tz, today)));
+  grid.replaceChildren(...days.map((d) => dayColumn(d, byDay.get(d), tz, today, actions)));
   grid.removeAttribute('aria-busy');
 }
 
-function dayColumn(key, entries, tz, today) {
+function dayColumn(key, entries, tz, today, actions) {
   entries.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.kind === 'appt' ? -1 : 1));
   const headingId = `day-${key}`;
   return h(
@@ -127,13 +135,15 @@ function dayColumn(key, entries, tz, today) {
     { class: `day${key === today ? ' today' : ''}${key < today ? ' past' : ''}`, 'aria-labelledby': headingId, 'data-day': key },
     h('h2', { id: headingId }, fmtDay(key), key === today ? h('span', { class: 'badge' }, 'Today') : null),
     entries.length
-      ? h('ul', { class: 'entries' }, entries.map((e) => (e.kind === 'appt' ? apptEntry(e.item, tz) : freeEntry(e.item, tz))))
+      ? h('ul', { class: 'entries' }, entries.map((e) => (e.kind === 'appt' ? apptEntry(e.item, tz, actions) : freeEntry(e.item, tz, actions))))
       : h('p', { class: 'muted' }, key < today ? 'Nothing booked.' : 'No free slots.'),
   );
 }
 
-function apptEntry(a, tz) {
+function apptEntry(a, tz, actions) {
   const reason = a.meta && (a.meta.reason || a.meta.note);
+  const who = a.patient_name || a.user_phone;
+  const changeable = a.status === 'booked' && Date.parse(a.start) > Date.now();
   return h(
     'li',
     { class: `entry appt status-${a.status}`, 'data-id': a.id },
@@ -141,9 +151,23 @@ function apptEntry(a, tz) {
     h('span', { class: 'who' }, a.patient_name || 'Patient', ' ', h('span', { class: 'muted' }, a.user_phone)),
     reason ? h('span', { class: 'reason' }, reason) : null,
     a.status !== 'booked' ? h('span', { class: 'badge' }, a.status) : null,
+    changeable
+      ? h(
+          'span',
+          { class: 'entry-actions' },
+          h('button', { type: 'button', class: 'small', 'aria-label': `Move ${who}'s appointment at ${fmtTime(a.start, tz)}`, onclick: () => actions.move(a) }, 'Move'),
+          h('button', { type: 'button', class: 'small', 'aria-label': `Cancel ${who}'s appointment at ${fmtTime(a.start, tz)}`, onclick: () => actions.cancel(a) }, 'Cancel'),
+        )
+      : null,
   );
 }
 
-function freeEntry(s, tz) {
-  return h('li', { class: 'entry free', title: s.spoken }, h('span', { class: 'time' }, fmtTime(s.start, tz)), h('span', {}, 'Free'));
+function freeEntry(s, tz, actions) {
+  return h(
+    'li',
+    { class: 'entry free', title: s.spoken },
+    h('span', { class: 'time' }, fmtTime(s.start, tz)),
+    h('span', {}, 'Free'),
+    h('button', { type: 'button', class: 'small', 'aria-label': `Book ${s.spoken}`, onclick: () => actions.book(s) }, 'Book'),
+  );
 }

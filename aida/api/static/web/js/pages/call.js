@@ -14,22 +14,62 @@ function section(title, id, ...children) {
   );
 }
 
-function actionItem(item) {
-  if (typeof item === 'string') return h('li', {}, item);
-  const text = item.text || item.summary || item.description || JSON.stringify(item);
-  const kind = item.kind || item.type;
-  return h(
+/** One action item, with the checkbox staff tick when it is done (who and when is kept). */
+function actionItem(callId, { item, index, state }, tz) {
+  const text =
+    typeof item === 'string' ? item : item.text || item.summary || item.description || JSON.stringify(item);
+  const kind = typeof item === 'string' ? null : item.kind || item.type;
+  const urgent = typeof item !== 'string' && item.urgent;
+  const id = `item-done-${index}`;
+  const box = h('input', {
+    type: 'checkbox',
+    id,
+    checked: Boolean(state && state.done),
+    'aria-describedby': `${id}-text`,
+  });
+  const by = h('span', { class: 'item-done-by' });
+  const li = h(
     'li',
-    item.urgent ? { class: 'urgent' } : {},
-    kind ? h('span', { class: item.urgent ? 'badge urgent' : 'badge' }, humanize(kind)) : null,
+    {},
+    kind ? h('span', { class: urgent ? 'badge urgent' : 'badge' }, humanize(kind)) : null,
     ' ',
-    text,
+    h('span', { class: 'item-text', id: `${id}-text` }, text),
+    h('span', { class: 'item-done' }, box, h('label', { for: id }, 'Done')),
+    by,
   );
+  function show(s) {
+    box.checked = Boolean(s && s.done);
+    const classes = [urgent ? 'urgent' : '', box.checked ? 'done' : ''].filter(Boolean).join(' ');
+    if (classes) li.className = classes;
+    else li.removeAttribute('class');
+    by.textContent = box.checked ? `Done by ${String(s.done_by || '').replace(/^staff:/, '')}, ${fmtDateTime(s.done_at, tz)}` : '';
+  }
+  show(state);
+  box.addEventListener('change', async () => {
+    const wanted = box.checked;
+    box.disabled = true;
+    try {
+      const s = await api(`/summaries/${encodeURIComponent(callId)}/action-items/${index}/done`, {
+        method: wanted ? 'PUT' : 'DELETE',
+        staff: true,
+      });
+      show(s);
+    } catch (err) {
+      box.checked = !wanted;
+      by.textContent = err.message;
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return li;
 }
 
-// Urgent items (a possible emergency) come first, whatever order the record holds them in.
-function byUrgency(items) {
-  return [...items].sort((a, b) => Number(Boolean(b && b.urgent)) - Number(Boolean(a && a.urgent)));
+// Urgent items (a possible emergency) come first, whatever order the record holds them in; each
+// keeps its index in the record, which is how the API names it.
+function byUrgency(items, states) {
+  return items
+    .map((item, index) => ({ item, index, state: (states || [])[index] }))
+    .sort((a, b) => Number(Boolean(b.item && b.item.urgent)) - Number(Boolean(a.item && a.item.urgent)));
 }
 
 function emergencyBanner(call) {
@@ -298,7 +338,11 @@ export async function renderCall(main, id) {
         'Action items',
         'sec-actions',
         call.action_items && call.action_items.length
-          ? h('ul', { class: 'action-items' }, byUrgency(call.action_items).map(actionItem))
+          ? h(
+              'ul',
+              { class: 'action-items' },
+              byUrgency(call.action_items, call.action_items_state).map((entry) => actionItem(call.id, entry, tz)),
+            )
           : h('p', { class: 'muted' }, 'No action items.'),
       ),
       section(

@@ -1,4 +1,5 @@
-// The calls list: newest first, filtered by caller phone and date, paged by the API's offsets.
+// The calls list: calls with action items nobody has done yet first, then the rest, each group
+// newest first; filtered by caller phone and date, paged by the API's offsets.
 
 import { api, clinicTimezone } from '../api.js';
 import { field, h } from '../dom.js';
@@ -19,6 +20,16 @@ function outcome(item) {
   return Object.entries(counts)
     .map(([a, n]) => `${n} ${a}`)
     .join(', ');
+}
+
+/** How many of the call's action items are still open (staff mark them done on the call page). */
+function todo(item) {
+  const total = (item.action_items || []).length;
+  if (!total) return '—';
+  const open = item.open_action_items ?? total;
+  return open
+    ? h('span', { class: 'badge badge-warn' }, `${open} open`)
+    : h('span', { class: 'badge badge-ok' }, 'All done');
 }
 
 export async function renderCalls(main) {
@@ -78,7 +89,14 @@ export async function renderCalls(main) {
     try {
       page = await api('/summaries', {
         staff: true,
-        params: { phone: filters.phone, since: filters.since, until: filters.until, limit: PAGE, offset: filters.offset },
+        params: {
+          phone: filters.phone,
+          since: filters.since,
+          until: filters.until,
+          limit: PAGE,
+          offset: filters.offset,
+          order: 'open_first',
+        },
       });
     } catch (err) {
       status.textContent = err.message;
@@ -91,7 +109,7 @@ export async function renderCalls(main) {
     results.removeAttribute('aria-busy');
     const first = filters.offset + 1;
     status.textContent = page.items.length
-      ? `Calls ${first}–${filters.offset + page.items.length}, newest first.`
+      ? `Calls ${first}–${filters.offset + page.items.length}, open action items first.`
       : 'No calls match these filters.';
     results.replaceChildren(page.items.length ? table(page.items, tz) : '');
     pager.replaceChildren(
@@ -124,7 +142,11 @@ export async function renderCalls(main) {
 
   main.append(
     h('h1', { id: 'page-title', tabindex: '-1' }, 'Calls'),
-    h('p', { class: 'lead' }, `Every call Aida took, newest first. Times in ${tz} (${tzName(tz)}).`),
+    h(
+      'p',
+      { class: 'lead' },
+      `Every call Aida took: calls with action items still to do first, then newest first. Times in ${tz} (${tzName(tz)}).`,
+    ),
     form,
     status,
     results,
@@ -144,7 +166,7 @@ function table(items, tz) {
       h(
         'tr',
         {},
-        ['Started', 'Caller', 'Summary', 'Outcome', 'Length'].map((c) => h('th', { scope: 'col' }, c)),
+        ['Started', 'Caller', 'Summary', 'Outcome', 'To do', 'Length'].map((c) => h('th', { scope: 'col' }, c)),
       ),
     ),
     h(
@@ -173,6 +195,7 @@ function table(items, tz) {
               ? h('span', { class: 'badge badge-warn' }, humanize(item.status))
               : null,
           ),
+          h('td', { 'data-label': 'To do' }, todo(item)),
           h('td', { 'data-label': 'Length' }, fmtDuration(item.duration_seconds) || '—'),
         ),
       ),
