@@ -195,3 +195,32 @@ def test_action_items_done_and_the_calls_list(staff_page: Any, server: LiveServe
     expect(page.locator(".action-items li").first).not_to_have_class("done")
     assert read_store(server, "list_action_items_done", call_ids=[JORDAN_CALL]) == []
     assert not page.js_errors
+
+
+def test_a_transfer_is_drawn_on_the_live_timeline(browser: Any, server: LiveServer) -> None:
+    """The events aida.agent.handoff records, as the agent's publisher encodes them."""
+    from aida.agent.timeline import Timeline, encode
+
+    timeline = Timeline("call-transfer")
+    timeline.record("transfer", status="started", to="tel:+12025550100")
+    timeline.record("transfer", status="failed", to="tel:+12025550100", error="STR_REJECTED")
+    timeline.record("transfer", status="not_possible", why="web_call")
+    timeline.record("call_closing", by="aida")
+    page = new_page(browser, server.url, signed_in=False)
+    try:
+        page.goto("/#/call")
+        accepted = page.evaluate(
+            "ms => ms.map((m) => window.aidaTimeline.handle(new Uint8Array(m)))",
+            [list(encode(e)) for e in timeline.events],
+        )
+        assert accepted == [True] * 4
+        items = page.get_by_role("list", name="Live timeline").locator(":scope > li")
+        expect(items).to_have_count(4)
+        texts = items.all_inner_texts()
+        assert "Transferring to staff" in texts[0] and "tel:+12025550100" in texts[0]
+        assert "Transfer failed: callback requested" in texts[1] and "STR_REJECTED" in texts[1]
+        assert "No transfer possible: callback requested" in texts[2] and "Web call" in texts[2]
+        assert "Aida said goodbye and hung up" in texts[3]
+        assert not page.js_errors
+    finally:
+        page.context.close()

@@ -19,6 +19,14 @@ function jsonDetails(label, value) {
   );
 }
 
+// transfer_to_staff's steps (aida/agent/handoff.py); the last one says how it ended.
+const TRANSFER = {
+  started: 'Transferring to staff',
+  transferred: 'Transferred to staff',
+  failed: 'Transfer failed: callback requested',
+  not_possible: 'No transfer possible: callback requested',
+};
+
 function describe(event) {
   switch (event.type) {
     case 'call_started':
@@ -47,6 +55,10 @@ function describe(event) {
     }
     case 'agent_state':
       return ['Aida is ' + (event.new || 'idle'), null];
+    case 'transfer':
+      return [TRANSFER[event.status] || 'Transfer to staff', event.error || (event.why ? humanize(event.why) : event.to || null)];
+    case 'call_closing':
+      return ['Aida said goodbye and hung up', null];
     default:
       return [humanize(event.type || 'event'), null];
   }
