@@ -147,6 +147,10 @@ async def transfer_to_staff(
         state.timeline.record("transfer", status="not_possible", why=why)
         logger.info("transfer not possible (%s): callback requested instead", why)
         return _instead(state, why, reason)
+    steps = state.timeline.of_type("transfer")
+    if steps and steps[-1]["status"] == "started":
+        # asked again while the first request is still out (a model repeating itself)
+        return ToolResult(say="", data={"transferred": "in_progress"})
     target = settings.staff_transfer_uri
     assert target is not None
     state.timeline.record("transfer", status="started", to=target)

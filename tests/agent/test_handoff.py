@@ -298,3 +298,16 @@ def test_the_transfer_number_is_checked_when_settings_load() -> None:
         build("12345")
     assert "STAFF_TRANSFER_NUMBER must be a phone number" in str(err.value)
     assert "12345" not in str(err.value)
+
+
+async def test_a_repeated_transfer_request_sends_one_transfer(
+    lk_settings: Settings, store: Store, clock: Any, livekit: FakeLiveKit
+) -> None:
+    livekit.answer(TRANSFER, api.TransferSIPParticipantResponse())  # an older server: empty
+    twice = [call("transfer_to_staff", reason="a"), call("transfer_to_staff", reason="a")]
+    live, _ = await start(phone_room(), lk_settings, store, clock, [twice])
+    heard = said(await live.session.run(user_input="A person please, a person!"))
+    assert heard == [TRANSFERRING]
+    assert len(livekit.seen(TRANSFER)) == 1
+    assert [t["status"] for t in transfers(live)] == ["started", "transferred"]
+    await finish(live)
