@@ -54,6 +54,7 @@ export function bookingPanel({ tz, defaultPhone = '', freeSlots = [] }) {
         flash = { ok: true, text: done.message };
         redraw();
       } catch (err) {
+        if (err.status === 401) return; // signed out: the sign-in form replaces the page
         if (err.status === 422 && problem) {
           // bad input: keep the form open so nothing typed is lost
           problem.textContent = err.message;
