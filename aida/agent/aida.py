@@ -74,6 +74,10 @@ async def _remember(state: CallState, topic: str, preference: str) -> ToolResult
     return await update_preferences(state.tools, caller.phone, {topic: preference})
 
 
+# Said while the local model works on a turn; varied so it does not sound like a loop.
+FILLERS = ("One moment.", "Let me see.", "Okay, one moment.")
+
+
 def _tool_call_chunk(tool: str, args: dict[str, Any], origin: str) -> llm.ChatChunk:
     call = llm.FunctionToolCall(
         name=tool, arguments=json.dumps(args), call_id=f"{origin}_{uuid.uuid4().hex[:12]}"
@@ -96,6 +100,7 @@ class Aida(Agent):
         self._settings = settings
         self._greet = greet
         self._greeting = greeting(settings, caller)
+        self._fillers = -1
 
     async def on_enter(self) -> None:
         if self._greet:
@@ -193,8 +198,24 @@ class Aida(Agent):
             else:
                 yield understood.say or ""
             return
+        filler = self._filler()
+        if filler is not None:
+            # Said at once, as its own segment (the flush), while the model works: the caller
+            # hears within a second that they were heard. Not an answer: the timeline marks it.
+            self.session.userdata.timeline.record("filler", text=filler)
+            yield filler
+            yield FlushSentinel()
         async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
             yield chunk
+
+    def _filler(self) -> str | None:
+        mode = self._settings.thinking_filler
+        if mode == "off" or self.session.output.audio is None:
+            return None
+        if mode == "auto" and getattr(self.session.llm, "provider", "") != "llama.cpp":
+            return None
+        self._fillers += 1
+        return FILLERS[self._fillers % len(FILLERS)]
 
     def _understood(self, last: ChatMessage | None) -> Understood | None:
         state: CallState = self.session.userdata

@@ -188,7 +188,7 @@ _THIRD_PARTY = (
 )
 _ABOUT_APPOINTMENTS = r"\b(?:appointments?|book|cancel|move|reschedule|look|when|schedule|time)\b"
 _CANCEL = r"\bcancel"
-_NOT_CANCEL = r"\b(?:dont|do not|not|never|no need to|without)\s+(?:\w+\s+)?cancel"
+_NOT_CANCEL = r"\b(?:dont|do not|not|never|no need to|without)\s+(?:\w+\s+){0,2}cancel"
 _MOVE = r"\b(?:move|reschedule|rebook|re book|change|push|switch|shift)\b"
 _LIST = (
     r"\b(?:what|which) appointments\b|\bappointments? (?:do i have|have i got|i have)\b|"
@@ -376,7 +376,8 @@ def understand(text: str, memory: DialogMemory, facts: TurnFacts) -> Understood 
     span = time_span(corrected)
     pending = facts.proposal_tool is not None
 
-    if _has(_THIRD_PARTY, rest) and _has(_ABOUT_APPOINTMENTS, rest):
+    whole = _plain(text)  # "I'm his wife" is not a name
+    if _has(_THIRD_PARTY, whole) and _has(_ABOUT_APPOINTMENTS, whole):
         return Understood("another_patient", say=NOT_SHARED)
     if _has(_FOR_THE_MODEL, rest):
         return None
