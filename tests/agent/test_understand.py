@@ -299,9 +299,7 @@ async def test_cancel_everything_from_an_unverified_caller_is_asked_who_they_are
     assert understood.tool is None  # no write tool is called at all
 
 
-async def test_a_new_patient_registers_from_her_words_and_books(
-    code_session, store: Store
-) -> None:
+async def test_a_new_patient_registers_from_her_words_and_books(code_session, store: Store) -> None:
     newcomer = "+12025550199"
     caller = Caller(phone=newcomer, name=None, source="sip", on_file=False)
     async with code_session(caller) as (session, llm):
