@@ -18,7 +18,7 @@ from aida.errors import (
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
 from aida.scheduling.slots import Slot, free_slots, nearest_free, spread
-from aida.scheduling.speech import local_iso, spoken_datetime
+from aida.scheduling.speech import local_iso, spoken_datetime, spoken_starts
 from aida.store.models import Appointment, Patient
 from aida.tools.base import ToolContext
 
@@ -74,7 +74,7 @@ async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> A
         matches = _described(ctx, upcoming, words)
     if len(matches) == 1:
         return matches[0]
-    spoken = spoken_list([spoken_datetime(a.start_time, tz) for a in upcoming])
+    spoken = spoken_starts([a.start_time for a in upcoming], tz, "and")
     if not matches:
         raise AppointmentNotFound(
             f"I don't see an appointment then. You have {spoken}. Which one do you mean?"
@@ -161,22 +161,16 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def spoken_list(items: list[str]) -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f", or {items[-1]}"
-
-
 async def slot_taken(ctx: ToolContext, wanted: dt.datetime) -> SlotTaken:
     """The store said no; tell the caller what is free nearest to what they wanted."""
-    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted)]
-    when = spoken_datetime(wanted, ctx.clinic_hours.tz)
+    near = sorted(await alternatives_near(ctx, wanted), key=lambda s: s.start)
+    alternatives = [slot_view(ctx, s) for s in near]
+    tz = ctx.clinic_hours.tz
+    when = spoken_datetime(wanted, tz)
     if alternatives:
         message = (
             f"Sorry, {when} is already taken. The nearest openings are "
-            f"{spoken_list([a['spoken'] for a in alternatives])}."
+            f"{spoken_starts([s.start for s in near], tz)}."
         )
     else:
         message = f"Sorry, {when} is already taken, and nothing nearby is free."
@@ -193,7 +187,6 @@ __all__ = [
     "require_patient",
     "slot_taken",
     "slot_view",
-    "spoken_list",
     "spread",
     "upper_first",
 ]

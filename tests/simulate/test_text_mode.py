@@ -190,8 +190,11 @@ def test_cli_text_scripted_passes_and_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aida.cli import main
+    from aida.config import get_settings
 
     monkeypatch.setenv("UNDERSTAND_IN_CODE", "false")  # the scripted model says the goodbye
+    get_settings.cache_clear()
+    monkeypatch.setattr("aida.simulate.cli.get_settings", lambda: Settings())
 
     good = tmp_path / "good.yaml"
     good.write_text(yaml.safe_dump(scenario()))
