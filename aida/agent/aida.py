@@ -41,7 +41,7 @@ from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
 from aida.tools.find_available_slots import find_available_slots
 from aida.tools.list_appointments import list_appointments
-from aida.tools.update_preferences import update_preferences
+from aida.tools.remember_preference import remember_preference
 
 logger = logging.getLogger("aida.agent")
 
@@ -69,7 +69,7 @@ async def _list(state: CallState, include_past: bool) -> ToolResult:
 
 async def _remember(state: CallState, topic: str, preference: str) -> ToolResult:
     caller = await ensure_verified(state)
-    return await update_preferences(state.tools, caller.phone, {topic: preference})
+    return await remember_preference(state.tools, caller.phone, {topic: preference})
 
 
 WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")

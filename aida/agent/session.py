@@ -31,7 +31,7 @@ from aida.agent.turns import turn_handling
 from aida.config import Settings, get_settings
 from aida.scheduling.clock import Clock, SystemClock
 from aida.store.protocol import Store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 logger = logging.getLogger("aida.call")
 
@@ -130,7 +130,7 @@ def wire_timeline(session: AgentSession[CallState], state: CallState) -> None:
         logger.info("session closed: %s", reason)
 
 
-async def initial_caller(tools: ToolContext, caller_id: CallerId) -> Caller | None:
+async def initial_caller(tools: ClinicContext, caller_id: CallerId) -> Caller | None:
     """The caller as the line presents them: a hint from caller ID or the web form (on file or
     not, not yet verified), a patient the clinic's portal vouched for (verified), or nobody."""
     if caller_id.phone is None:
@@ -239,7 +239,7 @@ async def run_call(
         from aida.store.factory import open_store
 
         store = await open_store(settings)
-    tools = ToolContext(store=store, settings=settings, clock=clock or SystemClock())
+    tools = ClinicContext(store=store, settings=settings, clock=clock or SystemClock())
     call_id = str(uuid.uuid4())
     timeline = Timeline(call_id)
     state = CallState(

@@ -15,7 +15,7 @@ from aida.agent.confirmation import Confirmations
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
 from aida.safety import EmergencyMatch
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 # Within one call, a caller who fails the identity check this many times is offered a callback
 # instead of more tries, whichever numbers they give (the store also counts per number, across
@@ -40,7 +40,7 @@ class Caller:
 @dataclass
 class CallState:
     call_id: str
-    tools: ToolContext
+    tools: ClinicContext
     timeline: Timeline
     caller_id: CallerId = NO_CALLER_ID
     caller: Caller | None = None

@@ -15,7 +15,7 @@ from aida.agent.state import CallState
 from aida.agent.toolcall import INTERRUPTED
 from aida.config import Settings
 from aida.store.protocol import Store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.agent.conftest import CALLER, booked, known_caller, local, make_state, said
 from tests.scripted_llm import call
 
@@ -68,7 +68,7 @@ def gated(store: Store) -> GatedStore:
 
 @pytest.fixture
 def state(gated: GatedStore, settings: Settings, clock: Any, jane: str) -> CallState:
-    tools = ToolContext(store=gated, settings=settings, clock=clock)  # type: ignore[arg-type]
+    tools = ClinicContext(store=gated, settings=settings, clock=clock)  # type: ignore[arg-type]
     return make_state(tools, known_caller())
 
 
