@@ -357,7 +357,6 @@ class Aida(Agent):
                 "identified": state.verified_caller is not None,
                 "ts": state.tools.now().isoformat(),
             }
-            state.action_items.append(item)
             state.timeline.record("action_item", item=item)
             return ToolResult(
                 say="I've asked the clinic staff to call you back.", data={"action_item": item}
