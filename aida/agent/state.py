@@ -15,6 +15,7 @@ from typing import Any, Literal
 from aida.agent.confirmation import Confirmations
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
+from aida.agent.understand import DialogMemory
 from aida.safety import EmergencyMatch
 from aida.tools.base import ClinicContext
 
@@ -64,6 +65,8 @@ class CallState:
     # One write at a time per call, held across cancellation (see aida.agent.aida).
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
+    # What earlier turns settled, for reading plain turns in code (see aida.agent.understand).
+    dialog: DialogMemory = field(default_factory=DialogMemory)
 
     @property
     def caller_phone(self) -> str | None:

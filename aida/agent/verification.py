@@ -90,7 +90,9 @@ async def ensure_verified(state: CallState) -> Caller:
     booking tool ("this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10") does not
     make the caller say it all again."""
     if state.verified_caller is None:
-        await _verify_from_words(state)
+        refusal = await _verify_from_words(state)
+        if refusal is not None and state.verified_caller is None:
+            raise ToolError(refusal)
     return require_verified(state)
 
 
@@ -200,6 +202,11 @@ async def _count_failure(state: CallState, phone: str, born: dt.date, **via: str
 
 
 _PHONE_IN_WORDS = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+# "two zero two, five five five, zero one four three", as speech-to-text writes a number
+_SPOKEN_PHONE = re.compile(
+    r"(?:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)\b[\s,.-]*){10,11}",
+    re.IGNORECASE,
+)
 
 
 def _name_said(words: str, on_file: str) -> bool:
@@ -210,19 +217,20 @@ def _name_said(words: str, on_file: str) -> bool:
     return bool(tokens) and tokens[0] in said and tokens[-1] in said
 
 
-async def _verify_from_words(state: CallState) -> None:
+async def _verify_from_words(state: CallState) -> str | None:
     """Verify against what the caller said this call: the phone on the line (or one they said),
     their full name and a date of birth. A date of birth that does not match counts as a failed
-    check, once per number and date, exactly as identify_caller's would."""
+    check, once per number and date, exactly as identify_caller's would, and gets the same
+    answer (returned: the refusal to give instead of asking for the details again)."""
     tools = state.tools
     settings = tools.settings
     words = " ".join(state.caller_lines)
     today = tools.now().astimezone(tools.clinic_hours.tz).date()
     born = dates_of_birth_in(words, today, day_first=settings.phone_region != "US")
     if not born:
-        return
+        return None
     phones = [state.caller.phone] if state.caller is not None else []
-    for raw in _PHONE_IN_WORDS.findall(words):
+    for raw in [*_PHONE_IN_WORDS.findall(words), *_SPOKEN_PHONE.findall(words)]:
         try:
             phones.append(normalize_phone(raw, settings.phone_region))
         except InvalidPhone:
@@ -240,13 +248,15 @@ async def _verify_from_words(state: CallState) -> None:
             await store.count_identity_failures(phone, now - window)
             >= settings.identity_max_failures
         ):
-            return
+            return LOCKED
         if patient.date_of_birth in born:
             source = (
                 state.caller.source if state.caller and state.caller.phone == phone else "spoken"
             )
             await _confirm(state, phone, patient.name, source, via="words")
-            return
+            return None
         for date in born:
             if await _count_failure(state, phone, date, via="words"):
                 state.timeline.record("identity_refused", reason="no_match", via="words")
+        return NO_MATCH
+    return None

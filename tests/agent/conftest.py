@@ -46,6 +46,9 @@ def settings(tmp_path: Path) -> Settings:
         clinic_name="Riverside Family Clinic",
         emergency_number="911",
         providers="local",
+        # These tests drive the model's path with a scripted LLM; turns read in code have
+        # their own tests (test_understand.py).
+        understand_in_code=False,
     )
 
 
