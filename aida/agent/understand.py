@@ -164,6 +164,27 @@ _NAME = re.compile(
 )
 
 
+_NOT_A_NAME = (
+    r"(?!(?:a|an|the|new|calling|just|not|sorry|looking|trying|wondering|here|patient|born|and|"
+    r"my|date|from|with|at|on|so|still|also|very|really|fine|good|okay|ok|his|her|their|your|"
+    r"wife|husband|mother|father|son|daughter|going|gonna|in|out|back|done|sure|glad)\b)"
+)
+_INTRODUCED = re.compile(
+    rf"\b(?:my name is|name is|this is|its|it's|i am|i'm|im)\s+{_NOT_A_NAME}([a-z]+)\s+"
+    rf"{_NOT_A_NAME}([a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def introduced_name(text: str) -> str | None:
+    """The full name a caller introduces themselves with ("my name is Priya Shah"), or None."""
+    found = {(a.lower(), b.lower()) for a, b in _INTRODUCED.findall((text or "").replace("’", "'"))}
+    if len(found) != 1:
+        return None
+    first, last = found.pop()
+    return f"{first.capitalize()} {last.capitalize()}"
+
+
 def without_identity(text: str) -> str:
     """The turn without the caller's date of birth, phone number and name, so "born March third,
     1985" is not read as a time and "this is Jane" not as a request."""
@@ -193,7 +214,8 @@ _MOVE = r"\b(?:move|reschedule|rebook|re book|change|push|switch|shift)\b"
 _LIST = (
     r"\b(?:what|which) appointments\b|\bappointments? (?:do i have|have i got|i have)\b|"
     r"\bwhen is my\b.*\bappointment\b|\bwhat are my appointments\b|\bmy appointments\b|"
-    r"\bmy next appointment\b|\bdo i have (?:any|an) appointments?\b"
+    r"\bmy next appointment\b|\bdo i have (?:any|an) appointments?\b|"
+    r"\b(?:read|tell|give|list)(?: me)? (?:the|all the|all) appointments\b"
 )
 _FIND = (
     r"\b(?:free|available|availability|open|openings?|slots?|what (?:else )?(?:do you have|have "
@@ -355,10 +377,7 @@ CALLBACK_AGAIN = (
 )
 _ASKS = "|".join((_CANCEL, _MOVE, _LIST, _BOOK, _FIND))
 # The caller choosing among times Aida offered, or registering: the model reads those.
-_FOR_THE_MODEL = (
-    r"\b(?:last|first|earliest|latest|second|other|later|earlier) one\b|\bnew patient\b|"
-    r"\bfirst time\b|\bnever been\b|\bregister\b"
-)
+_FOR_THE_MODEL = r"\b(?:last|first|earliest|latest|second|other|later|earlier) one\b|\bregister\b"
 
 
 def goodbye(first_name: str | None) -> str:
@@ -412,6 +431,8 @@ def understand(text: str, memory: DialogMemory, facts: TurnFacts) -> Understood 
             tool, args = memory.awaiting_identity
             return Understood("identified", tool=tool, args=args)
         return None
+    if found.why == "cancel_several" and (facts.verified or facts.said_birth_date):
+        return None  # only an unverified caller's is answered here: with who they are
     if found.tool in PATIENT_TOOLS and not facts.verified and not facts.said_birth_date:
         # Ask who they are first, rather than call a tool that would only refuse; the request
         # is kept and carried out once they have said it.
@@ -424,7 +445,10 @@ def _request(
     text: str, rest: str, corrected: str, span: Span | None, memory: DialogMemory
 ) -> Understood | None:
     if _has(_CANCEL, rest) and not _has(_NOT_CANCEL, rest):
-        if _has(r"\b(?:all|every|everything)\b", rest) or _has(_MOVE, rest):
+        if _has(r"\b(?:all|every|everything)\b", rest):
+            # several at once is the model's to sort out, once the caller is verified
+            return Understood("cancel_several", tool="cancel_appointment", args={"which": "all"})
+        if _has(_MOVE, rest):
             return None
         which = span.text if span else None
         return Understood("cancel", tool="cancel_appointment", args={"which": which})

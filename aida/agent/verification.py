@@ -12,6 +12,7 @@ all, except that a new number is registered (which is what a new patient needs).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -21,6 +22,7 @@ from livekit.agents.llm import ToolError
 
 from aida.agent.identity import names_match
 from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
+from aida.agent.understand import introduced_name
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth
@@ -238,6 +240,15 @@ async def _verify_from_words(state: CallState) -> str | None:
     store = tools.store
     now = tools.now()
     window = dt.timedelta(minutes=settings.identity_lockout_minutes)
+    if state.caller is not None and len(born) == 1:
+        on_file = await store.get_patient(state.caller.phone)
+        name = introduced_name(words)
+        if name and (on_file is None or (on_file.name is None and on_file.date_of_birth is None)):
+            # A new patient on the line's number who said who they are: registered, exactly as
+            # identify_caller would do with the same words.
+            with contextlib.suppress(ToolError):
+                await verify_caller(state, settings, name, born[0].isoformat(), None)
+            return None
     for phone in dict.fromkeys(phones):
         patient = await store.get_patient(phone)
         if patient is None or not patient.name or patient.date_of_birth is None:
