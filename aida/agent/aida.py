@@ -43,7 +43,7 @@ from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
 from aida.tools.find_available_slots import find_available_slots
 from aida.tools.list_appointments import list_appointments
-from aida.tools.update_preferences import update_preferences
+from aida.tools.remember_preference import remember_preference
 
 logger = logging.getLogger("aida.agent")
 
@@ -71,7 +71,7 @@ async def _list(state: CallState, include_past: bool) -> ToolResult:
 
 async def _remember(state: CallState, topic: str, preference: str) -> ToolResult:
     caller = await ensure_verified(state)
-    return await update_preferences(state.tools, caller.phone, {topic: preference})
+    return await remember_preference(state.tools, caller.phone, {topic: preference})
 
 
 # Said while the local model works on a turn; varied so it does not sound like a loop.
@@ -420,7 +420,6 @@ class Aida(Agent):
                 "identified": state.verified_caller is not None,
                 "ts": state.tools.now().isoformat(),
             }
-            state.action_items.append(item)
             state.timeline.record("action_item", item=item)
             return ToolResult(
                 say="I've asked the clinic staff to call you back.", data={"action_item": item}

@@ -38,7 +38,7 @@ from aida.simulate.echo import Printer, echo
 from aida.simulate.latency import LatencyProbe, TurnLatency, with_answer
 from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.store.factory import open_store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 logger = logging.getLogger("aida.simulate")
 
@@ -181,7 +181,7 @@ class Simulator:
         say = self.print
         started = time.time()
         clock = ScenarioClock(scenario.now)
-        tools = ToolContext(store=store, settings=settings, clock=clock)
+        tools = ClinicContext(store=store, settings=settings, clock=clock)
         state = await new_call_state(scenario, tools, mode="voice")
         caller_id, timeline = state.caller_id, state.timeline
 

@@ -31,7 +31,7 @@ from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.simulate.script import compile_turn
 from aida.simulate.scripted_llm import ScriptedLLM
 from aida.store.factory import open_store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 TURN_TIMEOUT = 600.0  # a loaded 2-core machine has taken minutes on one local-model turn
 
@@ -143,7 +143,7 @@ class TextSimulator:
         self, scenario: Scenario, settings: Settings, store: Any, model: Any
     ) -> TextResult:
         say = self.print
-        tools = ToolContext(store=store, settings=settings, clock=ScenarioClock(scenario.now))
+        tools = ClinicContext(store=store, settings=settings, clock=ScenarioClock(scenario.now))
         state = await new_call_state(scenario, tools, mode="text")
         started = time.time()
         state.timeline.subscribe(echo(say, started, user_label=None))

@@ -13,6 +13,7 @@ import re
 
 from aida.agent.prompts import build_instructions
 from aida.agent.state import CallState
+from aida.calls.appointments import appointments_in_call
 from aida.store.protocol import Store
 from tests.agent.conftest import (
     CALLER,
@@ -57,7 +58,7 @@ async def test_find_read_back_then_book(aida_session, store: Store, jane: str) -
     appts = booked(await store.list_appointments(phone=CALLER))
     assert [a.start_time for a in appts] == [local(4, 9).astimezone(dt.UTC)]
     assert appts[0].meta.get("reason") == "check-up"
-    assert [c["action"] for c in state.appointments_in_call] == ["booked"]
+    assert [c["action"] for c in appointments_in_call(state.timeline.events)] == ["booked"]
 
 
 async def test_the_model_sees_a_compact_result(aida_session, jane: str) -> None:
@@ -169,7 +170,7 @@ async def test_reschedule_by_the_callers_words(aida_session, store: Store, jane:
     assert [a.start_time for a in appts] == [local(5, 14).astimezone(dt.UTC)]
     old = await store.get_appointment(original.appointment.id)
     assert old is not None and old.status == "cancelled"
-    assert state.appointments_in_call[0]["action"] == "rescheduled"
+    assert appointments_in_call(state.timeline.events)[0]["action"] == "rescheduled"
 
 
 async def test_cancel_asks_which_when_there_are_several(

@@ -23,7 +23,7 @@ from aida.agent.understand import (
 )
 from aida.config import Settings
 from aida.store.protocol import Store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.agent.conftest import CALLER, booked, local, make_state, said
 from tests.scripted_llm import ScriptedLLM
 
@@ -206,7 +206,7 @@ def test_identity_words_are_not_times() -> None:
 
 
 @pytest.fixture
-def code_session(tools: ToolContext, settings: Settings):  # type: ignore[no-untyped-def]
+def code_session(tools: ClinicContext, settings: Settings):  # type: ignore[no-untyped-def]
     reading = settings.model_copy(update={"understand_in_code": True})
 
     @asynccontextmanager

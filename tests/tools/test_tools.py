@@ -20,8 +20,8 @@ from aida.tools.find_available_slots import find_available_slots
 from aida.tools.find_patient import find_patient
 from aida.tools.list_appointments import list_appointments
 from aida.tools.register_patient import register_patient
+from aida.tools.remember_preference import remember_preference
 from aida.tools.reschedule_appointment import reschedule_appointment
-from aida.tools.update_preferences import update_preferences
 from tests.tools.conftest import JANE, MARCUS, TZ
 
 
@@ -179,6 +179,6 @@ async def test_patients_and_preferences(ctx):
     with pytest.raises(InvalidRequest):
         await register_patient(ctx, "+16175550166", "   ")
     await register_patient(ctx, "+16175550166", "Samuel Okafor")
-    await update_preferences(ctx, JANE, {"Time of day": "mornings"})
-    result = await update_preferences(ctx, JANE, {"doctor": "Dr. Patel"})
+    await remember_preference(ctx, JANE, {"Time of day": "mornings"})
+    result = await remember_preference(ctx, JANE, {"doctor": "Dr. Patel"})
     assert result.data["preferences"] == {"time_of_day": "mornings", "doctor": "Dr. Patel"}
