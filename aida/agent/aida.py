@@ -75,7 +75,7 @@ async def _remember(state: CallState, topic: str, preference: str) -> ToolResult
 
 
 # Said while the local model works on a turn; varied so it does not sound like a loop.
-FILLERS = ("One moment.", "Let me see.", "Okay, one moment.")
+FILLERS = ("One moment. ", "Let me see. ", "Okay, one moment. ")
 
 
 def _tool_call_chunk(tool: str, args: dict[str, Any], origin: str) -> llm.ChatChunk:
@@ -240,6 +240,7 @@ class Aida(Agent):
             proposal_tool=proposal.tool if answering and proposal else None,
             proposal_args=proposal.args if answering and proposal else None,
             first_name=(verified.name or "").split(" ")[0] or None if verified else None,
+            this_year=today.year,
         )
         return understand(last.text_content or "", state.dialog, facts)
 

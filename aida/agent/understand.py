@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aida.agent.confirmation import caller_answer
+from aida.scheduling.birthdates import unglue_born
 
 # --- the vocabulary of times ---------------------------------------------------------------
 
@@ -48,6 +49,7 @@ _MERIDIEM = {"am", "pm", "oclock"}
 # morning"); they never start or end one, except the leading words that change its meaning.
 _JOINERS = {"at", "on", "in", "the", "of", "around", "about", "quarter", "half", "past", "week"}
 _LEADERS = {"next", "this", "that", "coming", "the"}
+_YEAR_TOKEN = re.compile(r"^20\d\d$")  # "March 4 2027 at 10": inside a time phrase
 _DIGITS = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm|st|nd|rd|th)?$")
 
 _CORRECTION = re.compile(
@@ -62,7 +64,7 @@ def _tokens(text: str) -> list[str]:
     t = t.replace("o'clock", "oclock").replace("'", "")
     t = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", t)
     t = re.sub(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b", r"\1", t)
-    return re.findall(r"[a-z]+|\d{1,2}(?::\d{2})?(?:am|pm|st|nd|rd|th)?|\d+", t)
+    return re.findall(r"[a-z]+|\d{3,}|\d{1,2}(?::\d{2})?(?:am|pm|st|nd|rd|th)?|\d+", t)
 
 
 def _is_anchor(tokens: list[str], i: int) -> bool:
@@ -110,7 +112,11 @@ def time_span(text: str) -> Span | None:
             start -= 1
         end = i
         j = i + 1
-        while j < len(tokens) and (_is_anchor(tokens, j) or tokens[j] in _JOINERS | _LEADERS):
+        while j < len(tokens) and (
+            _is_anchor(tokens, j)
+            or tokens[j] in _JOINERS | _LEADERS
+            or _YEAR_TOKEN.match(tokens[j])
+        ):
             if _is_anchor(tokens, j):
                 end = j
             j += 1
@@ -185,10 +191,30 @@ def introduced_name(text: str) -> str | None:
     return f"{first.capitalize()} {last.capitalize()}"
 
 
-def without_identity(text: str) -> str:
+_MONTH_NAMES = "|".join(sorted(_MONTHS))
+_DATED = re.compile(
+    rf"\b(?:{_MONTH_NAMES})\s+(?:the\s+)?[a-z0-9]+,?\s+(?:of\s+)?(?P<year>{_YEAR})"
+    r"|\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?P<short>\d{2,4})\b",
+    re.IGNORECASE,
+)
+
+
+def without_identity(text: str, this_year: int | None = None) -> str:
     """The turn without the caller's date of birth, phone number and name, so "born March third,
-    1985" is not read as a time and "this is Jane" not as a request."""
-    t = _DOB.sub(" ", text or "")
+    1985" is not read as a time and "this is Jane" not as a request. A full date with a year
+    before `this_year` is a birth date too, "born" or not (speech-to-text loses it: "Jane
+    Dobern March 3, 1985")."""
+    t = _DOB.sub(" ", unglue_born(text or ""))
+    if this_year is not None:
+
+        def past(m: re.Match[str]) -> str:
+            year = m.group("year") or m.group("short") or ""
+            digits = re.sub(r"\D", "", year)
+            if digits and len(digits) == 4 and int(digits) >= this_year:
+                return m.group(0)  # "March 4, 2027": a booking said with its year
+            return " "
+
+        t = _DATED.sub(past, t)
     t = re.sub(r"\b(?:my|the)\s+(?:phone\s+)?number\s+(?:is|on file is)\b", " ", t, flags=re.I)
     t = _PHONE.sub(" ", t)
     t = _NAME.sub(" ", t)
@@ -364,6 +390,7 @@ class TurnFacts:
     proposal_tool: str | None = None  # the read-back waiting for an answer, to repeat
     proposal_args: dict[str, Any] | None = None
     first_name: str | None = None  # only once verified
+    this_year: int | None = None  # the clinic's current year: full dates before it are births
 
 
 WHICH_TIME = "What day and time would you like?"
@@ -390,7 +417,7 @@ def understand(text: str, memory: DialogMemory, facts: TurnFacts) -> Understood 
     """What this caller turn asks for, when it says it plainly; None for the model."""
     if not _plain(text):
         return None
-    rest = _plain(without_identity(text))
+    rest = _plain(without_identity(text, facts.this_year))
     corrected = _CORRECTION.split(rest)[-1] if _CORRECTION.search(rest) else rest
     span = time_span(corrected)
     pending = facts.proposal_tool is not None
@@ -484,6 +511,8 @@ def _request(
         )
     if _has(_BOOK, rest):
         if span is None:
+            if any(_is_anchor(t, i) for t in [_tokens(corrected)] for i in range(len(t))):
+                return None  # times it cannot take apart: the model reads them
             memory.task = "book"
             return Understood("book_which_time", say=WHICH_TIME)
         return _book_or_find(text, span, memory)

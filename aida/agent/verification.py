@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import logging
 import re
 from typing import Any
@@ -25,7 +26,7 @@ from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
 from aida.agent.understand import introduced_name
 from aida.config import Settings
 from aida.errors import InvalidPhone
-from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth
+from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth, unglue_born
 from aida.scheduling.phones import normalize_phone
 from aida.store.models import AuditEntry
 from aida.tools.base import ToolResult
@@ -213,10 +214,17 @@ _SPOKEN_PHONE = re.compile(
 
 def _name_said(words: str, on_file: str) -> bool:
     """The first and the last word of the name on file were both said (STT drops punctuation
-    and case; a middle name may be left out)."""
-    said = set(re.findall(r"[a-z0-9]+", words.lower().replace("'", "")))
+    and case; a middle name may be left out). The surname may be heard a little off ("Doe"
+    as "Do" in "Jane Dobern") when the first name is exact: the date of birth must still match
+    exactly."""
+    said = set(re.findall(r"[a-z0-9]+", unglue_born(words).lower().replace("'", "")))
     tokens = re.findall(r"[a-z0-9]+", on_file.lower().replace("'", ""))
-    return bool(tokens) and tokens[0] in said and tokens[-1] in said
+    if not tokens or tokens[0] not in said:
+        return False
+    last = tokens[-1]
+    return last in said or any(
+        len(w) >= 2 and difflib.SequenceMatcher(None, w, last).ratio() >= 0.75 for w in said
+    )
 
 
 async def _verify_from_words(state: CallState) -> str | None:

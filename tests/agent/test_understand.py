@@ -321,3 +321,46 @@ async def test_a_turn_not_read_in_code_goes_to_the_model(code_session, jane: str
     async with code_session(hinted()) as (session, llm):
         await session.run(user_input="what are your opening hours")
     assert len(llm.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("heard", "tool", "args"),
+    [
+        # as Whisper writes them: the surname glued to "born", the year in digits, no "born"
+        (
+            "Hi, this is Jane Dobern March 3, 1985. Can I come in Friday the 5th at 10?",
+            "book_appointment",
+            {"start": "friday the 5th at 10", "reason": None},
+        ),
+        (
+            "Hi, this is Jane Doeborn March 3, 1985. I need to cancel my appointment",
+            "cancel_appointment",
+            {"which": None},
+        ),
+        (
+            "can i book march 4 2026 at 10",  # a booking said with this year keeps it
+            "book_appointment",
+            {"start": "march 4 2026 at 10", "reason": None},
+        ),
+    ],
+)
+def test_speech_to_text_forms_of_a_birth_date_are_not_times(
+    heard: str, tool: str, args: dict
+) -> None:
+    facts = TurnFacts(True, True, "?", this_year=2026)
+    understood = read(heard, facts=facts)
+    assert understood is not None and understood.tool == tool
+    assert understood.args == args
+
+
+async def test_a_surname_glued_to_born_still_verifies(
+    code_session, store: Store, jane: str
+) -> None:
+    async with code_session(hinted()) as (session, llm):
+        first = await session.run(
+            user_input="Hi, this is Jane Dobern March 3, 1985. Can I come in Wednesday at 10?"
+        )
+        assert said(first) == ["Shall I book Wednesday, March 4 at 10 AM?"]
+        state: CallState = session.userdata
+        assert state.verified_caller is not None
+    assert llm.requests == []
