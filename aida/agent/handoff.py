@@ -26,6 +26,8 @@ from aida.tools.base import ToolResult
 logger = logging.getLogger("aida.handoff")
 
 GOODBYE = "Thank you for calling {clinic}. Goodbye!"
+# A verified caller is thanked by name; a caller ID or web form alone proves no name.
+GOODBYE_NAMED = "Thank you for calling {clinic}, {name}. Goodbye!"
 TRANSFERRING = "I'll put you through to a member of our staff now. Please stay on the line."
 CALLBACK_INSTEAD = {
     "web_call": "I can't put you through to a person from this call, so I've asked the clinic "
@@ -65,16 +67,27 @@ def livekit_api(settings: Settings) -> api.LiveKitAPI | None:
 # --- end_call ------------------------------------------------------------------------------
 
 
+def goodbye(state: CallState, settings: Settings) -> str:
+    """Aida's last sentence, whoever ended the call (the model's end_call or a goodbye read in
+    code, aida.agent.understand)."""
+    verified = state.verified_caller
+    first_name = (verified.name or "").split(" ")[0] if verified is not None else ""
+    if first_name:
+        return GOODBYE_NAMED.format(clinic=settings.clinic_name, name=first_name)
+    return GOODBYE.format(clinic=settings.clinic_name)
+
+
 async def end_call(session: Any, state: CallState, settings: Settings) -> ToolResult:
     """Say goodbye, wait until it has been heard, hang up the room (phone callers too), and
-    close the session; the usual end of call (the record) follows from the session's close."""
+    close the session; the usual end of call (the record, `write_call_record`) follows from the
+    session's close."""
     if state.closing:
         return ToolResult(say="", data={"ending": True})
     state.closing = True
-    goodbye = session.say(GOODBYE.format(clinic=settings.clinic_name), allow_interruptions=False)
+    goodbye_said = session.say(goodbye(state, settings), allow_interruptions=False)
     state.timeline.record("call_closing", by="aida")
     logger.info("aida is ending the call")
-    await goodbye.wait_for_playout()
+    await goodbye_said.wait_for_playout()
     await _delete_room(state, settings)
     session.shutdown(drain=True)
     return ToolResult(say="", data={"ending": True})
@@ -108,7 +121,7 @@ def _callback(state: CallState, reason: str) -> dict[str, Any]:
         "identified": state.verified_caller is not None,
         "ts": state.tools.now().isoformat(),
     }
-    state.action_items.append(item)
+    # the timeline is the record: the call's action items are built from these events
     state.timeline.record("action_item", item=item)
     return item
 

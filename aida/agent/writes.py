@@ -62,10 +62,6 @@ async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
         return ToolResult(say=readback, data={"awaiting_confirmation": iso})
     result = await book_appointment(tools, caller.phone, begins.isoformat(), reason=reason)
     confirmations.written(key, result.say)
-    if result.data.get("created"):
-        state.appointments_in_call.append(
-            {"action": "booked", "appointment": result.data["appointment"]}
-        )
     return ToolResult(say=f"You're booked for {spoken}.", data={**result.data, "booked": iso})
 
 
@@ -107,14 +103,6 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
         )
     result = await reschedule_appointment(tools, caller.phone, appt.id, begins.isoformat())
     confirmations.written(key, result.say)
-    if result.data.get("moved"):
-        state.appointments_in_call.append(
-            {
-                "action": "rescheduled",
-                "appointment": result.data["appointment"],
-                "previous": result.data["previous"],
-            }
-        )
     return ToolResult(
         say=f"Done. Your appointment is moved from {was} to {spoken}.",
         data={**result.data, "moved_to": iso},
@@ -153,8 +141,4 @@ async def cancel(state: CallState, which: str | None) -> ToolResult:
         )
     result = await cancel_appointment(tools, caller.phone, appt.id)
     confirmations.written(key, result.say)
-    if result.data.get("cancelled_now"):
-        state.appointments_in_call.append(
-            {"action": "cancelled", "appointment": result.data["appointment"]}
-        )
     return ToolResult(say=result.say, data={**result.data, "cancelled": True})

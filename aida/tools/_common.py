@@ -18,19 +18,19 @@ from aida.errors import (
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
 from aida.scheduling.slots import Slot, free_slots, nearest_free, spread
-from aida.scheduling.speech import local_iso, spoken_datetime
+from aida.scheduling.speech import local_iso, spoken_datetime, spoken_starts
 from aida.store.models import Appointment, Patient
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 # How far around a wanted time we look for alternatives when it is taken.
 ALTERNATIVES_SPAN = dt.timedelta(days=14)
 
 
-def phone_of(ctx: ToolContext, raw: str) -> str:
+def phone_of(ctx: ClinicContext, raw: str) -> str:
     return normalize_phone(raw, ctx.settings.phone_region)
 
 
-async def require_patient(ctx: ToolContext, phone: str) -> Patient:
+async def require_patient(ctx: ClinicContext, phone: str) -> Patient:
     patient = await ctx.store.get_patient(phone)
     if patient is None:
         raise PatientNotFound(
@@ -39,7 +39,7 @@ async def require_patient(ctx: ToolContext, phone: str) -> Patient:
     return patient
 
 
-async def own_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> Appointment:
+async def own_appointment(ctx: ClinicContext, phone: str, appointment_id: str) -> Appointment:
     """The caller's appointment, or a speakable refusal that reveals nothing about anyone else's."""
     try:
         uuid.UUID(str(appointment_id))
@@ -57,7 +57,7 @@ async def own_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> 
     return appt
 
 
-async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> Appointment:
+async def pick_appointment(ctx: ClinicContext, phone: str, which: str | None) -> Appointment:
     """The caller's upcoming appointment they describe in their own words ("my Wednesday
     appointment", "the one at ten", or nothing when they have just one).
 
@@ -74,7 +74,7 @@ async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> A
         matches = _described(ctx, upcoming, words)
     if len(matches) == 1:
         return matches[0]
-    spoken = spoken_list([spoken_datetime(a.start_time, tz) for a in upcoming])
+    spoken = spoken_starts([a.start_time for a in upcoming], tz, "and")
     if not matches:
         raise AppointmentNotFound(
             f"I don't see an appointment then. You have {spoken}. Which one do you mean?"
@@ -84,7 +84,7 @@ async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> A
     raise WhichAppointment(f"You have appointments on {spoken}. Which one do you mean?")
 
 
-def _described(ctx: ToolContext, upcoming: list[Appointment], words: str) -> list[Appointment]:
+def _described(ctx: ClinicContext, upcoming: list[Appointment], words: str) -> list[Appointment]:
     try:
         uuid.UUID(words)
     except ValueError:
@@ -121,7 +121,7 @@ def _in_reading(appt: Appointment, reading: dict[str, str]) -> bool:
     return start <= appt.start_time < end or appt.start_time == start
 
 
-def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
+def exact_slot(ctx: ClinicContext, text: str) -> tuple[dt.datetime, dt.datetime]:
     """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
     resolution = resolve_when(text, ctx.now(), ctx.clinic_hours)
     if resolution.kind != "exact":
@@ -132,23 +132,23 @@ def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 async def booked_intervals(
-    ctx: ToolContext, start: dt.datetime, end: dt.datetime
+    ctx: ClinicContext, start: dt.datetime, end: dt.datetime
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     appts = await ctx.store.list_appointments(start=start, end=end, status="booked")
     return [(a.start_time, a.end_time) for a in appts]
 
 
-async def free_in(ctx: ToolContext, start: dt.datetime, end: dt.datetime) -> list[Slot]:
+async def free_in(ctx: ClinicContext, start: dt.datetime, end: dt.datetime) -> list[Slot]:
     booked = await booked_intervals(ctx, start, end)
     return free_slots(ctx.clinic_hours, start, end, booked, ctx.now())
 
 
-async def alternatives_near(ctx: ToolContext, target: dt.datetime, n: int = 3) -> list[Slot]:
+async def alternatives_near(ctx: ClinicContext, target: dt.datetime, n: int = 3) -> list[Slot]:
     booked = await booked_intervals(ctx, target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN)
     return nearest_free(ctx.clinic_hours, target, booked, ctx.now(), n=n)
 
 
-def slot_view(ctx: ToolContext, slot: Slot) -> dict[str, str]:
+def slot_view(ctx: ClinicContext, slot: Slot) -> dict[str, str]:
     tz = ctx.clinic_hours.tz
     return {
         "start": local_iso(slot.start, tz),
@@ -161,22 +161,16 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def spoken_list(items: list[str]) -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f", or {items[-1]}"
-
-
-async def slot_taken(ctx: ToolContext, wanted: dt.datetime) -> SlotTaken:
+async def slot_taken(ctx: ClinicContext, wanted: dt.datetime) -> SlotTaken:
     """The store said no; tell the caller what is free nearest to what they wanted."""
-    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted)]
-    when = spoken_datetime(wanted, ctx.clinic_hours.tz)
+    near = sorted(await alternatives_near(ctx, wanted), key=lambda s: s.start)
+    alternatives = [slot_view(ctx, s) for s in near]
+    tz = ctx.clinic_hours.tz
+    when = spoken_datetime(wanted, tz)
     if alternatives:
         message = (
             f"Sorry, {when} is already taken. The nearest openings are "
-            f"{spoken_list([a['spoken'] for a in alternatives])}."
+            f"{spoken_starts([s.start for s in near], tz)}."
         )
     else:
         message = f"Sorry, {when} is already taken, and nothing nearby is free."
@@ -193,7 +187,6 @@ __all__ = [
     "require_patient",
     "slot_taken",
     "slot_view",
-    "spoken_list",
     "spread",
     "upper_first",
 ]

@@ -13,14 +13,20 @@ import pytest
 from livekit import api, rtc
 from pydantic import SecretStr
 
-from aida.agent.handoff import CALLBACK_INSTEAD, GOODBYE, NO_CALLBACK_NUMBER, TRANSFERRING
+from aida.agent.handoff import (
+    CALLBACK_INSTEAD,
+    GOODBYE,
+    NO_CALLBACK_NUMBER,
+    TRANSFERRING,
+    goodbye,
+)
 from aida.agent.prompts import build_instructions
 from aida.agent.session import LiveCall
 from aida.agent.verification import LOCKED
 from aida.calls.notes import TRANSFER_OUTCOMES
 from aida.config import Settings
 from aida.store.protocol import Store
-from tests.agent.conftest import CALLER, said
+from tests.agent.conftest import CALLER, make_state, said
 from tests.agent.fake_livekit import API_KEY, API_SECRET, FakeLiveKit
 from tests.agent.test_entrypoint import mock_room, published, start
 from tests.scripted_llm import call, say
@@ -52,6 +58,11 @@ def lk_settings(settings: Settings, livekit: FakeLiveKit) -> Settings:
 
 def phone_room() -> Any:
     return mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
+
+
+def action_items(live: LiveCall) -> list[dict[str, Any]]:
+    """The action items recorded so far: the timeline is the call's record."""
+    return [e["item"] for e in live.state.timeline.of_type("action_item")]
 
 
 def transfers(live: LiveCall) -> list[dict[str, Any]]:
@@ -118,7 +129,7 @@ async def test_a_phone_caller_is_transferred_after_aida_says_so(
         {"status": "started", "to": "tel:+12025550100"},
         {"status": "transferred", "to": "tel:+12025550100"},
     ]
-    assert live.state.action_items == []  # a person has the caller: nothing left to do
+    assert action_items(live) == []  # a person has the caller: nothing left to do
     await finish(live)
     # the outcome reached the room like every event
     assert [e["status"] for e in published(room) if e["type"] == "transfer"] == [
@@ -168,7 +179,7 @@ async def test_a_failed_transfer_becomes_a_callback_in_the_record(
         {"status": "started", "to": "tel:+12025550100"},
         {"status": "failed", "to": "tel:+12025550100", "error": code},
     ]
-    [item] = live.state.action_items
+    [item] = action_items(live)
     assert item["kind"] == "callback" and "billing question" in item["reason"]
     await finish(live)
 
@@ -195,7 +206,7 @@ async def test_a_web_caller_gets_a_callback_and_is_told_so(
     assert heard == [CALLBACK_INSTEAD["web_call"]]
     assert livekit.requests == []
     assert transfers(live) == [{"status": "not_possible", "why": "web_call"}]
-    assert [i["kind"] for i in live.state.action_items] == ["callback"]
+    assert [i["kind"] for i in action_items(live)] == ["callback"]
     await finish(live)
 
 
@@ -259,6 +270,37 @@ async def test_end_call_without_livekit_credentials_still_closes(
     assert heard == [GOODBYE.format(clinic="Riverside Family Clinic")]
     await closed(live)
     await live.aclose()
+
+
+async def test_a_goodbye_read_in_code_says_goodbye_and_hangs_up(
+    lk_settings: Settings, store: Store, clock: Any, livekit: FakeLiveKit
+) -> None:
+    # a plain goodbye is answered without the model (aida.agent.understand), through end_call
+    livekit.answer(DELETE_ROOM, api.DeleteRoomResponse())
+    settings = lk_settings.model_copy(update={"understand_in_code": True})
+    live, llm = await start(phone_room(), settings, store, clock, [])
+    heard = said(await live.session.run(user_input="No, that's all. Thank you, goodbye."))
+    assert heard == [GOODBYE.format(clinic="Riverside Family Clinic")]
+    assert llm.requests == []
+    await closed(live)
+    assert [r.message.room for r in livekit.seen(DELETE_ROOM)] == ["call-room"]
+    assert [e["name"] for e in live.state.timeline.of_type("tool_call")] == ["end_call"]
+    assert live.state.timeline.of_type("call_closing") != []
+    await live.aclose()
+
+
+def test_the_goodbye_names_only_a_verified_caller(tools: Any, settings: Settings) -> None:
+    from aida.agent.state import Caller
+
+    hint = Caller(phone=CALLER, name="Jane Doe", source="sip", on_file=True)
+    state = make_state(tools, hint)
+    anonymous = "Thank you for calling Riverside Family Clinic. Goodbye!"
+    assert goodbye(state, settings) == anonymous  # caller ID is no proof of a name
+    hint.verified = True
+    assert (
+        goodbye(state, settings) == "Thank you for calling Riverside Family Clinic, Jane. Goodbye!"
+    )
+    assert goodbye(make_state(tools, None), settings) == anonymous
 
 
 async def test_a_locked_out_caller_is_offered_a_person(aida_session, jane: str) -> None:

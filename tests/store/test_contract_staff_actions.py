@@ -1,5 +1,7 @@
-"""The Store contract for staff work on a call's action items, on SQLite and a real PostgreSQL:
-marking done (who and when, once), reopening, and the calls list with open items first."""
+"""The Store contract for staff work on a call's action items, on SQLite, a real PostgreSQL and
+Supabase (its requests answered by the real SQL function and computed field, tests/store/
+conftest.py): marking done (who and when, once), reopening, and the calls list with open items
+first."""
 
 from __future__ import annotations
 

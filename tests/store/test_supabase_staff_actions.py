@@ -1,6 +1,8 @@
-"""Staff work on action items through the Supabase backend: the exact PostgREST requests, and the
-same contract as SQLite and PostgreSQL against the fake PostgREST's rows (the SQL function and
-the computed field themselves run on the real PostgreSQL in the contract tests)."""
+"""Staff work on action items through the Supabase backend: the exact PostgREST requests
+supabase-py sends (a recording server with scripted replies), and the same requests answered by
+the real SQL (`mark_action_item_done`, the `has_open_action_items` computed field) on PostgreSQL
+through the PostgREST double. The whole staff-actions contract runs on this backend too
+(`test_contract_staff_actions.py`, via tests/store/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from aida.errors import ActionItemNotFound
 from aida.store.models import ActionItemDone, CallSummary
 from aida.store.supabase import SupabaseStore
-from tests.store.supabase_fake import FakePostgrest, PostgrestState
+from tests.store.postgrest_double import FakePostgrest
 from tests.store.test_supabase_http import SUMMARY_COLUMNS, assert_rpc, make_store, only
 
 CALL = "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a"
@@ -102,11 +104,9 @@ async def test_open_first_orders_by_the_computed_field(
     )
 
 
-async def test_the_contract_against_the_rows() -> None:
-    state = PostgrestState()
-    server = FakePostgrest(state)
-    await server.start()
-    store = make_store(server.url)
+@pytest.mark.postgres
+async def test_the_requests_against_the_real_sql(postgrest: FakePostgrest) -> None:
+    store = make_store(postgrest.url)
     try:
         ids = []
         for minutes, items in ((0, 2), (10, 0)):
@@ -120,17 +120,31 @@ async def test_the_contract_against_the_rows() -> None:
                 )
             )
         open_old, none_new = ids
+        postgrest.requests.clear()
         listed = await store.list_call_summaries(open_first=True)
         assert [r.id for r in listed] == [open_old, none_new]
+        # ordered by the computed field, which PostgreSQL evaluated
+        assert "order=has_open_action_items.desc,created_at.desc,id.desc" in only(postgrest).query
+
         first = await store.mark_action_item_done(open_old, 0, "staff:a", AT)
-        assert await store.mark_action_item_done(open_old, 0, "staff:b", AT) == first
+        assert first == ActionItemDone(call_id=open_old, index=0, done_at=AT, done_by="staff:a")
+        later = AT + dt.timedelta(minutes=1)
+        assert await store.mark_action_item_done(open_old, 0, "staff:b", later) == first
         await store.mark_action_item_done(open_old, 1, "staff:a", AT)
         listed = await store.list_call_summaries(open_first=True)
         assert [r.id for r in listed] == [none_new, open_old]
-        with pytest.raises(ActionItemNotFound):
-            await store.mark_action_item_done(none_new, 0, "staff:a", AT)
+
+        # the function's own refusal (AI414), for a call without items and one that is not there
+        postgrest.requests.clear()
+        for call_id in (none_new, str(uuid.uuid4())):
+            with pytest.raises(ActionItemNotFound):
+                await store.mark_action_item_done(call_id, 0, "staff:a", AT)
+        assert [r.path for r in postgrest.requests] == ["/rest/v1/rpc/mark_action_item_done"] * 2
+
         await store.reopen_action_item(open_old, 1)
-        assert [m.index for m in await store.list_action_items_done([open_old])] == [0]
+        postgrest.requests.clear()
+        marks = await store.list_action_items_done([open_old, none_new, "junk"])
+        assert [(m.call_id, m.index) for m in marks] == [(open_old, 0)]
+        assert ("call_id", f"in.({open_old},{none_new})") in only(postgrest).params
     finally:
         await store.close()
-        await server.stop()
