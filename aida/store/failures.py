@@ -12,6 +12,7 @@ import datetime as dt
 from aida.errors import (
     AidaError,
     AppointmentNotFound,
+    ClinicClosed,
     InvalidRequest,
     NotYourAppointment,
     PatientNotFound,
@@ -40,6 +41,10 @@ def not_booked() -> InvalidRequest:
     return InvalidRequest("That appointment was already cancelled or moved.")
 
 
+def clinic_closed() -> ClinicClosed:
+    return ClinicClosed("The clinic is closed at that time.", reason="closure")
+
+
 def unavailable() -> StoreUnavailable:
     return StoreUnavailable("I can't reach the appointment book right now.")
 
@@ -65,6 +70,10 @@ def error_for_sqlstate(
         return not_your_appointment()
     if sqlstate == "AI409":
         return not_booked()
+    if sqlstate == "AI422":
+        return InvalidRequest("I don't know that provider.")
+    if sqlstate == "AI423":  # the appointments_not_in_closure trigger
+        return clinic_closed()
     if sqlstate in ("22023", "23514"):  # invalid parameter value, check violation
         return InvalidRequest("That request isn't valid.")
     if is_connection_failure(sqlstate):

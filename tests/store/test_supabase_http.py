@@ -57,7 +57,7 @@ APPT_ROW = {
     "meta": {"reason": "checkup"},
 }
 USER_ROW = {"phone": PHONE, "name": "Jane Doe", "preferences": {"language": "en"}}
-APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta"
+APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
 SUMMARY_COLUMNS = (
     "id,user_phone,summary_text,preferences,appointments_in_call,cost_breakdown,timeline,"
     "transcript,action_items,created_at,status,room_name,started_at,ended_at,duration_seconds,"

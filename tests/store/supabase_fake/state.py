@@ -19,7 +19,16 @@ from tests.store.supabase_fake.server import Recorded, Reply, error_body
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "users": ("phone", "name", "preferences", "date_of_birth"),
-    "appointments": ("id", "user_phone", "start_time", "end_time", "status", "meta"),
+    "appointments": (
+        "id",
+        "user_phone",
+        "start_time",
+        "end_time",
+        "status",
+        "meta",
+        "provider_id",
+        "visit_type_id",
+    ),
     "call_summaries": (
         "id",
         "user_phone",
@@ -40,6 +49,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "identity_failures": ("id", "phone", "failed_at"),
     "audit_log": ("id", "at", "actor", "action", "patient_phone", "detail"),
+    "closures": ("id", "start_time", "end_time", "reason", "all_day", "created_at"),
+    "providers": ("id", "name", "hours"),
+    "visit_types": ("id", "name", "minutes", "provider_ids"),
 }
 KEYS = {
     "users": "phone",
@@ -47,6 +59,9 @@ KEYS = {
     "call_summaries": "id",
     "identity_failures": "id",
     "audit_log": "id",
+    "closures": "id",
+    "providers": "id",
+    "visit_types": "id",
 }
 TIME_COLUMNS = {"start_time", "end_time", "created_at", "started_at", "ended_at", "failed_at", "at"}
 # Tables with a user_phone foreign key to users.
@@ -56,6 +71,10 @@ FUNCTIONS = {
     "reschedule_appointment",
     "cancel_appointment",
     "merge_user_preferences",
+    "book_provider_appointment",
+    "add_closure",
+    "save_provider",
+    "save_visit_type",
 }
 NOT_FILTERS = {"select", "order", "offset", "limit", "on_conflict", "columns"}
 
@@ -235,18 +254,35 @@ class PostgrestState:
             )
         return getattr(self, f"_fn_{fn}")(**args)
 
-    def _overlapping(self, start: dt.datetime, end: dt.datetime) -> dict[str, Any] | None:
+    def _overlapping(
+        self, start: dt.datetime, end: dt.datetime, provider_id: str | None = None
+    ) -> dict[str, Any] | None:
+        # The exclusion constraint: per provider, NULL being one shared calendar.
         for row in self.tables["appointments"].values():
             if (
                 row["status"] == "booked"
+                and row.get("provider_id") == provider_id
                 and ts(row["start_time"]) < end
                 and start < ts(row["end_time"])
             ):
                 return row
         return None
 
+    def _closed(self, start: dt.datetime, end: dt.datetime) -> bool:
+        # The appointments_not_in_closure trigger.
+        return any(
+            ts(c["start_time"]) < end and start < ts(c["end_time"])
+            for c in self.tables["closures"].values()
+        )
+
     def _insert_appointment(
-        self, phone: str, start: dt.datetime, end: dt.datetime, meta: dict
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        meta: dict,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
     ) -> dict:
         row = {
             "id": str(uuid.uuid4()),
@@ -255,6 +291,8 @@ class PostgrestState:
             "end_time": pg_ts(end),
             "status": "booked",
             "meta": meta,
+            "provider_id": provider_id,
+            "visit_type_id": visit_type_id,
         }
         self.tables["appointments"][row["id"]] = row
         return row
@@ -270,6 +308,17 @@ class PostgrestState:
     def _fn_book_appointment(
         self, p_user_phone: str, p_start: str, p_end: str, p_meta: dict | None = None
     ) -> Reply:
+        return self._fn_book_provider_appointment(p_user_phone, p_start, p_end, p_meta)
+
+    def _fn_book_provider_appointment(
+        self,
+        p_user_phone: str,
+        p_start: str,
+        p_end: str,
+        p_meta: dict | None = None,
+        p_provider_id: str | None = None,
+        p_visit_type_id: str | None = None,
+    ) -> Reply:
         start, end = ts(p_start), ts(p_end)
         if end <= start:
             return _err(400, "22023", "an appointment must end after it starts")
@@ -282,9 +331,13 @@ class PostgrestState:
                 and row["status"] == "booked"
             ):
                 return Reply(200, {"appointment": copy.deepcopy(row), "created": False})
-        if self._overlapping(start, end) is not None:
+        if self._closed(start, end):  # a BEFORE INSERT trigger runs before the constraint
+            return _clinic_closed()
+        if self._overlapping(start, end, p_provider_id) is not None:
             return _slot_taken()
-        row = self._insert_appointment(p_user_phone, start, end, p_meta or {})
+        row = self._insert_appointment(
+            p_user_phone, start, end, p_meta or {}, p_provider_id, p_visit_type_id
+        )
         return Reply(200, {"appointment": copy.deepcopy(row), "created": True})
 
     def _fn_cancel_appointment(self, p_appointment_id: str, p_user_phone: str) -> Reply:
@@ -315,12 +368,14 @@ class PostgrestState:
             return Reply(200, copy.deepcopy(old))
         # The new slot is held before the old one is released, unless the two overlap; either
         # way it is one transaction, so a conflict leaves the original booked.
-        clash = self._overlapping(start, end)
+        provider = old.get("provider_id")
+        clash = self._overlapping(start, end, provider)
         if clash is not None and clash is not old:
             return _slot_taken()
         if clash is old and any(
             r is not old
             and r["status"] == "booked"
+            and r.get("provider_id") == provider
             and ts(r["start_time"]) < end
             and start < ts(r["end_time"])
             for r in self.tables["appointments"].values()
@@ -331,8 +386,15 @@ class PostgrestState:
             for k, v in old["meta"].items()
             if k not in ("rescheduled_to", "rescheduled_from", "cancelled_at")
         }
+        if self._closed(start, end):
+            return _clinic_closed()
         new = self._insert_appointment(
-            p_user_phone, start, end, {**meta, "rescheduled_from": old["id"]}
+            p_user_phone,
+            start,
+            end,
+            {**meta, "rescheduled_from": old["id"]},
+            provider,
+            old.get("visit_type_id"),
         )
         old["status"] = "cancelled"
         old["meta"] = {
@@ -350,6 +412,67 @@ class PostgrestState:
             return _err(400, "AI410", "patient not found")
         row["preferences"] = {**(row["preferences"] or {}), **p_preferences}
         return Reply(200, copy.deepcopy(row))
+
+    def _fn_add_closure(
+        self, p_start: str, p_end: str, p_reason: str | None = None, p_all_day: bool = False
+    ) -> Reply:
+        start, end = ts(p_start), ts(p_end)
+        if end <= start:
+            return _err(400, "22023", "a closure must end after it starts")
+        row = {
+            "id": str(uuid.uuid4()),
+            "start_time": pg_ts(start),
+            "end_time": pg_ts(end),
+            "reason": p_reason,
+            "all_day": bool(p_all_day),
+            "created_at": pg_ts(self._now()),
+        }
+        self.tables["closures"][row["id"]] = row
+        affected = sorted(
+            (
+                copy.deepcopy(a)
+                for a in self.tables["appointments"].values()
+                if a["status"] == "booked"
+                and ts(a["start_time"]) < end
+                and start < ts(a["end_time"])
+            ),
+            key=lambda a: ts(a["start_time"]),
+        )
+        return Reply(200, {"closure": copy.deepcopy(row), "affected": affected})
+
+    def _named(self, table: str, name: str) -> dict[str, Any] | None:
+        return next(
+            (r for r in self.tables[table].values() if r["name"].lower() == name.lower()), None
+        )
+
+    def _fn_save_provider(self, p_name: str, p_hours: str | None = None) -> Reply:
+        if not p_name.strip():
+            return _err(400, "22023", "a provider needs a name")
+        row = self._named("providers", p_name)
+        if row is None:
+            row = {"id": str(uuid.uuid4()), "name": p_name, "hours": p_hours}
+            self.tables["providers"][row["id"]] = row
+        row["hours"] = p_hours
+        return Reply(200, copy.deepcopy(row))
+
+    def _fn_save_visit_type(
+        self, p_name: str, p_minutes: int, p_provider_ids: list[str] | None = None
+    ) -> Reply:
+        if not p_name.strip():
+            return _err(400, "22023", "a visit type needs a name")
+        ids = p_provider_ids or []
+        if any(i not in self.tables["providers"] for i in ids):
+            return _err(400, "AI422", "provider not found")
+        row = self._named("visit_types", p_name)
+        if row is None:
+            row = {"id": str(uuid.uuid4()), "name": p_name}
+            self.tables["visit_types"][row["id"]] = row
+        row.update(minutes=p_minutes, provider_ids=ids)
+        return Reply(200, copy.deepcopy(row))
+
+
+def _clinic_closed() -> Reply:
+    return _err(400, "AI423", "the clinic is closed then")
 
 
 def _slot_taken() -> Reply:
