@@ -17,13 +17,12 @@ from aida.errors import (
 )
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
-from aida.scheduling.slots import Slot, free_slots, nearest_free, spread
-from aida.scheduling.speech import local_iso, spoken_datetime
+from aida.calendar.catalog import Choice
+from aida.calendar.search import free_for, nearest_for, slot_view
+from aida.scheduling.slots import Slot, spread
+from aida.scheduling.speech import spoken_datetime
 from aida.store.models import Appointment, Patient
 from aida.tools.base import ToolContext
-
-# How far around a wanted time we look for alternatives when it is taken.
-ALTERNATIVES_SPAN = dt.timedelta(days=14)
 
 
 def phone_of(ctx: ToolContext, raw: str) -> str:
@@ -121,40 +120,33 @@ def _in_reading(appt: Appointment, reading: dict[str, str]) -> bool:
     return start <= appt.start_time < end or appt.start_time == start
 
 
-def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
-    """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
+def exact_time(ctx: ToolContext, text: str) -> dt.datetime:
+    """Resolve a spoken or ISO time to one exact start (not yet checked against any hours)."""
     resolution = resolve_when(text, ctx.now(), ctx.clinic_hours)
     if resolution.kind != "exact":
         raise InvalidRequest(
             f"Which time {resolution.description} would you like? I need an exact time to book."
         )
-    return ctx.clinic_hours.check_bookable(resolution.start, ctx.now())
+    return resolution.start
 
 
-async def booked_intervals(
-    ctx: ToolContext, start: dt.datetime, end: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    appts = await ctx.store.list_appointments(start=start, end=end, status="booked")
-    return [(a.start_time, a.end_time) for a in appts]
+def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
+    """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
+    return ctx.clinic_hours.check_bookable(exact_time(ctx, text), ctx.now())
 
 
-async def free_in(ctx: ToolContext, start: dt.datetime, end: dt.datetime) -> list[Slot]:
-    booked = await booked_intervals(ctx, start, end)
-    return free_slots(ctx.clinic_hours, start, end, booked, ctx.now())
+async def free_in(
+    ctx: ToolContext, start: dt.datetime, end: dt.datetime, choice: Choice | None = None
+) -> list[Slot]:
+    """Free times in [start, end) for `choice` (default: anyone, one slot long), closures
+    excluded."""
+    return await free_for(ctx, start, end, choice)
 
 
-async def alternatives_near(ctx: ToolContext, target: dt.datetime, n: int = 3) -> list[Slot]:
-    booked = await booked_intervals(ctx, target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN)
-    return nearest_free(ctx.clinic_hours, target, booked, ctx.now(), n=n)
-
-
-def slot_view(ctx: ToolContext, slot: Slot) -> dict[str, str]:
-    tz = ctx.clinic_hours.tz
-    return {
-        "start": local_iso(slot.start, tz),
-        "end": local_iso(slot.end, tz),
-        "spoken": spoken_datetime(slot.start, tz),
-    }
+async def alternatives_near(
+    ctx: ToolContext, target: dt.datetime, n: int = 3, choice: Choice | None = None
+) -> list[Slot]:
+    return await nearest_for(ctx, target, n, choice)
 
 
 def upper_first(text: str) -> str:
@@ -169,9 +161,11 @@ def spoken_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + f", or {items[-1]}"
 
 
-async def slot_taken(ctx: ToolContext, wanted: dt.datetime) -> SlotTaken:
+async def slot_taken(
+    ctx: ToolContext, wanted: dt.datetime, choice: Choice | None = None
+) -> SlotTaken:
     """The store said no; tell the caller what is free nearest to what they wanted."""
-    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted)]
+    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted, 3, choice)]
     when = spoken_datetime(wanted, ctx.clinic_hours.tz)
     if alternatives:
         message = (
