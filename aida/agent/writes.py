@@ -9,8 +9,8 @@ what Aida says next.
 from __future__ import annotations
 
 from aida.agent.state import CallState
-from aida.calendar.plan import Plan, plan_booking, plan_move
 from aida.agent.verification import ensure_verified
+from aida.calendar.plan import Plan, plan_booking, plan_move
 from aida.errors import AppointmentNotFound
 from aida.scheduling.speech import local_iso, spoken_datetime
 from aida.tools._common import exact_slot, exact_time, free_in, pick_appointment, slot_taken

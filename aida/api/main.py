@@ -15,6 +15,7 @@ from starlette.routing import Mount
 
 from aida.api.errors import CatchAllMiddleware, install_error_handlers
 from aida.api.routes import appointments, audit, health, session, slots, summaries
+from aida.api.routes import closures as closure_routes
 from aida.api.state import AppState
 from aida.api.static import mount_web
 from aida.config import Settings, get_settings
@@ -30,7 +31,8 @@ Aida's API for the web client.
 - **Public**: `POST /api/session` (a LiveKit token for a new room with the agent), `GET /api/slots`,
   `GET /api/health`.
 - **Staff only** (patient data): `GET /api/summaries`, `GET /api/summaries/{id}`,
-  `GET /api/appointments`, `GET /api/audit`. Send `Authorization: Bearer <key>` or
+  `GET /api/appointments`, `GET /api/audit`, `GET|POST /api/closures`,
+  `DELETE /api/closures/{id}`. Send `Authorization: Bearer <key>` or
   `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data is recorded in
   the audit log under that key's label.
 
@@ -84,6 +86,7 @@ def create_app(
     app.state.aida = AppState(settings, store=store, clock=clock)
     for module in (session, health, slots, summaries, appointments, audit):
         app.include_router(module.router, prefix="/api")
+    app.include_router(closure_routes.router, prefix="/api")
     install_error_handlers(app)
     app.add_middleware(CatchAllMiddleware)
     if settings.backend_cors_origins:

@@ -143,7 +143,7 @@ class Catalog:
             return Choice.shared()
         kind = self._visit_type(visit_type, ask=ask)
         if provider and words(provider):
-            who = self._provider(provider)
+            who = self.provider_named(provider)
             if kind is not None and kind.provider_ids and who.id not in kind.provider_ids:
                 able = [p.name for p in self.providers if p.id in kind.provider_ids]
                 raise UnknownProvider(
@@ -181,7 +181,7 @@ class Catalog:
             options=[t.name for t in types],
         )
 
-    def _provider(self, said: str) -> Provider:
+    def provider_named(self, said: str) -> Provider:
         wanted = words(said)
         matches = [p for p in self.providers if _matches(wanted, words(p.name))]
         if len(matches) == 1:

@@ -36,7 +36,9 @@ def spoken_closure(closure: Closure, tz: ZoneInfo) -> str:
         )
     else:
         start, end = to_local(closure.start_time, tz), to_local(closure.end_time, tz)
-        if start.date() == end.date():
+        if end.time() == dt.time(0) and end.date() == start.date() + dt.timedelta(days=1):
+            when = f"on {day_text(start.date())} from {spoken_time(start, tz)}"
+        elif start.date() == end.date():
             when = (
                 f"on {day_text(start.date())} from {spoken_time(start, tz)} "
                 f"to {spoken_time(end, tz)}"

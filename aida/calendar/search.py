@@ -111,11 +111,11 @@ async def refuse_if_closed(
     message = f"We're closed {spoken_closure(closure, tz)}."
     if openings:
         spoken = [o["spoken"] for o in openings]
-        message += " The nearest openings are " + (
-            spoken[0]
-            if len(spoken) == 1
-            else ", ".join(spoken[:-1]) + f", or {spoken[-1]}"
-        ) + "."
+        message += (
+            " The nearest openings are "
+            + (spoken[0] if len(spoken) == 1 else ", ".join(spoken[:-1]) + f", or {spoken[-1]}")
+            + "."
+        )
     raise ClinicClosed(
         message, reason="closure", closure_reason=closure.reason, alternatives=openings
     )

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from aida.errors import InvalidRequest
+from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.migrations import postgres_migrations
 from aida.store.models import (
@@ -40,9 +41,9 @@ from aida.store.rows import (
     canonical_uuid,
     check_date_of_birth,
     check_ids,
-    check_ref,
     check_minutes,
     check_range,
+    check_ref,
     clean_name,
     clean_reason,
     closure_from_row,
@@ -55,7 +56,6 @@ from aida.store.rows import (
     utc,
     visit_type_from_row,
 )
-from aida.scheduling.working_hours import normalize_hours
 
 T = TypeVar("T")
 

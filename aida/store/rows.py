@@ -211,9 +211,7 @@ def check_minutes(minutes: int) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise InvalidRequest("A visit length is a whole number of minutes.")
     if not 5 <= minutes <= MAX_VISIT_MINUTES:
-        raise InvalidRequest(
-            f"A visit has to take between 5 and {MAX_VISIT_MINUTES} minutes."
-        )
+        raise InvalidRequest(f"A visit has to take between 5 and {MAX_VISIT_MINUTES} minutes.")
     return minutes
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from aida.errors import InvalidRequest, SlotTaken
+from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.migrations import sqlite_migrations
 from aida.store.models import (
@@ -43,9 +44,9 @@ from aida.store.rows import (
     canonical_uuid,
     check_date_of_birth,
     check_ids,
-    check_ref,
     check_minutes,
     check_range,
+    check_ref,
     clean_name,
     clean_reason,
     closure_from_row,
@@ -57,7 +58,6 @@ from aida.store.rows import (
     to_db_time,
     visit_type_from_row,
 )
-from aida.scheduling.working_hours import normalize_hours
 from aida.store.sqlite_thread import SqliteThread
 
 T = TypeVar("T")
@@ -677,7 +677,10 @@ def _closed(conn: sqlite3.Connection, start: str, end: str) -> bool:
 def _check_refs(
     conn: sqlite3.Connection, provider_id: str | None, visit_type_id: str | None
 ) -> None:
-    if provider_id and _one(conn, "select 1 as ok from providers where id = ?", (provider_id,)) is None:
+    if (
+        provider_id
+        and _one(conn, "select 1 as ok from providers where id = ?", (provider_id,)) is None
+    ):
         raise InvalidRequest("I don't know that provider.")
     if (
         visit_type_id

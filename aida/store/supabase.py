@@ -31,6 +31,7 @@ from aida.errors import (
     SlotTaken,
     StoreUnavailable,
 )
+from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.models import (
     Appointment,
@@ -65,7 +66,6 @@ from aida.store.rows import (
     utc,
     visit_type_from_row,
 )
-from aida.scheduling.working_hours import normalize_hours
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 log = logging.getLogger(__name__)
@@ -752,7 +752,7 @@ class SupabaseStore:
             read=True,
         )
         return sorted(
-            (provider_from_row(r) for r in response.data), key=lambda p: (p.name.lower(), p.id)
+            (provider_from_row(r) for r in _rows(response)), key=lambda p: (p.name.lower(), p.id)
         )
 
     async def save_visit_type(
@@ -774,5 +774,5 @@ class SupabaseStore:
             read=True,
         )
         return sorted(
-            (visit_type_from_row(r) for r in response.data), key=lambda v: (v.name.lower(), v.id)
+            (visit_type_from_row(r) for r in _rows(response)), key=lambda v: (v.name.lower(), v.id)
         )

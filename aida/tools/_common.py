@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import uuid
 
+from aida.calendar.catalog import Choice
+from aida.calendar.search import free_for, nearest_for, slot_view
 from aida.errors import (
     AmbiguousTime,
     AppointmentNotFound,
@@ -17,8 +19,6 @@ from aida.errors import (
 )
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
-from aida.calendar.catalog import Choice
-from aida.calendar.search import free_for, nearest_for, slot_view
 from aida.scheduling.slots import Slot, spread
 from aida.scheduling.speech import spoken_datetime
 from aida.store.models import Appointment, Patient

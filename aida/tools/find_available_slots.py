@@ -70,23 +70,24 @@ async def find_available_slots(
     limit: int = 5,
     visit_type: str | None = None,
     provider: str | None = None,
+    *,
+    ask_visit_type: bool = True,
 ) -> ToolResult:
     """`phone` is accepted for symmetry with the other tools; availability is the clinic's.
     `visit_type` and `provider` are the caller's words; with several visit types and none
-    said, this asks which (`WhichVisitType`), since the length decides what is free."""
+    said, this asks which (`WhichVisitType`), since the length decides what is free, unless
+    `ask_visit_type` is off (a staff listing: anyone, one slot long)."""
     limit = max(1, min(int(limit), MAX_CHOICES))
     now = ctx.now()
     tz = ctx.clinic_hours.tz
     window = requested_window(when, now, ctx.clinic_hours)
     start, end, description, exact = window.start, window.end, window.description, window.exact
-    choice = (await Catalog.load(ctx.store)).choose(visit_type, provider)
+    choice = (await Catalog.load(ctx.store)).choose(visit_type, provider, ask=ask_visit_type)
 
     if exact:
         wanted = await free_in_window(ctx, window, choice)
         requested_free = bool(wanted)
-        others = [
-            s for s in await alternatives_near(ctx, start, limit, choice) if s not in wanted
-        ]
+        others = [s for s in await alternatives_near(ctx, start, limit, choice) if s not in wanted]
         choices = (wanted + others)[:limit]
     else:
         if end <= now:
