@@ -13,7 +13,7 @@ import datetime as dt
 from aida.calendar.catalog import Catalog, Choice
 from aida.calendar.closures import covering, spoken_closure
 from aida.errors import ClinicClosed, InvalidRequest
-from aida.scheduling.hours import days_text
+from aida.scheduling.hours import ClinicHours, days_text
 from aida.scheduling.slots import Slot, free_slots, nearest_free
 from aida.scheduling.speech import clock_time, local_iso, spoken_datetime
 from aida.scheduling.working_hours import parse_hours
@@ -89,7 +89,7 @@ def admitting(
             begins, end = grid.check_bookable(start, now)
         except InvalidRequest as exc:
             specific = choice.named or len(choice.providers) == 1
-            first_error = first_error or _about(provider, exc, specific=specific)
+            first_error = first_error or _about(provider, grid, exc, specific=specific)
             continue
         fits.append((provider, begins, end))
     if not fits:
@@ -134,7 +134,9 @@ def _intervals(closures: list[Closure]) -> Busy:
     return [(c.start_time, c.end_time) for c in closures]
 
 
-def _about(provider: Provider | None, exc: InvalidRequest, *, specific: bool) -> InvalidRequest:
+def _about(
+    provider: Provider | None, grid: ClinicHours, exc: InvalidRequest, *, specific: bool
+) -> InvalidRequest:
     """The grid's refusal, said of the provider when it is their hours, not the clinic's (with
     several providers unnamed, the clinic's own sentence is the true one)."""
     reason = exc.details.get("reason")
@@ -146,8 +148,13 @@ def _about(provider: Provider | None, exc: InvalidRequest, *, specific: bool) ->
     ):
         return exc
     hours = parse_hours(provider.hours)
+    span = f"{clock_time(hours.open)} to {clock_time(hours.close)}"
+    if reason == "outside_hours":
+        return InvalidRequest(
+            f"That's outside {provider.name}'s hours, {span}, and the last appointment "
+            f"starts at {clock_time(grid.last_start)}.",
+            reason=reason,
+        )
     return InvalidRequest(
-        f"{provider.name} sees patients {days_text(hours.weekdays)}, "
-        f"{clock_time(hours.open)} to {clock_time(hours.close)}.",
-        reason=reason,
+        f"{provider.name} sees patients {days_text(hours.weekdays)}, {span}.", reason=reason
     )

@@ -85,7 +85,7 @@ def grid_for(
 def _time(text: str) -> dt.time:
     hour, minute = (int(p) for p in text.split(":"))
     if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise InvalidRequest(f"{text} is not a time of day.")
+        raise InvalidRequest(f"Working hours need real times of day, not {text}.")
     return dt.time(23, 59) if hour == 24 else dt.time(hour, minute)
 
 
