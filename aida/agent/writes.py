@@ -69,7 +69,7 @@ async def book(
         free = await free_in(tools, begins, end, plan.choice)
         if not any(s.start == begins for s in free):
             raise await slot_taken(tools, begins, plan.choice)
-        readback = f"Shall I book {_for(what)}{spoken}?"
+        readback = f"Shall I book {_booking(what)}{spoken}?"
         args: dict[str, object] = {"start": iso, "reason": reason}
         # Only what the caller said goes into the repeated call, so a plain booking repeats
         # exactly as it always did.
@@ -92,20 +92,21 @@ async def book(
         state.appointments_in_call.append(
             {"action": "booked", "appointment": result.data["appointment"]}
         )
-    who = result.data["appointment"].get("provider")
-    done = what
-    if who and not plan.choice.named:
-        done = f"{done} with {who}".strip()
+    # Whoever took it, when the caller left that open.
+    taken_by = result.data["appointment"].get("provider")
+    done = plan.choice.spoken(next((p for p in plan.choice.providers if p.name == taken_by), None))
+    booked_for = f"for {done} on " if done and not done.startswith("with ") else f"{done} on "
     return ToolResult(
-        say=f"You're booked {_for(done) or 'for '}{spoken}.", data={**result.data, "booked": iso}
+        say=f"You're booked {booked_for if done else 'for '}{spoken}.",
+        data={**result.data, "booked": iso},
     )
 
 
-def _for(what: str) -> str:
-    """ "for a physical with Dr. Patel on ", "you with Dr. Patel on ", or "" when plain."""
+def _booking(what: str) -> str:
+    """ "a physical with Dr. Patel on ", "you with Dr. Patel on ", or "" for a plain slot."""
     if not what:
         return ""
-    return f"{'you ' if what.startswith('with ') else 'for '}{what} on "
+    return f"{'you ' if what.startswith('with ') else ''}{what} on "
 
 
 async def _has_providers(tools: ClinicContext) -> bool:

@@ -114,7 +114,8 @@ class Choice:
         parts = []
         if self.visit_type is not None:
             parts.append(with_article(self.visit_type.name))
-        who = provider or (self.providers[0] if self.named else None)
+        # The one who will see them, when that is already decided.
+        who = provider or (self.providers[0] if len(self.providers) == 1 else None)
         if who is not None:
             parts.append(f"with {who.name}")
         return " ".join(parts)

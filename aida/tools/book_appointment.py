@@ -39,13 +39,18 @@ async def book_appointment(
 
     view = appointment_view(booking.appointment, ctx)
     what = plan.what(who)
-    when = f"{what} on {view['spoken']}" if what else view["spoken"]
+    if not what:
+        when = f"for {view['spoken']}"
+    elif what.startswith("with "):
+        when = f"{what} on {view['spoken']}"
+    else:
+        when = f"for {what} on {view['spoken']}"
     if who is not None:
         view["provider"] = who.name
     if plan.choice.visit_type is not None:
         view["visit_type"] = plan.choice.visit_type.name
     if booking.created:
-        say = f"You're booked for {when}."
+        say = f"You're booked {when}."
     else:
         say = f"You already have that appointment: {view['spoken']}."
     return ToolResult(say=say, data={"appointment": view, "created": booking.created})

@@ -113,7 +113,9 @@ async def find_available_slots(
     elif exact:
         say = f"{upper_first(description)} is taken. The nearest openings are {spoken}."
     elif requested_free:
-        lead = f"For {what}, I have" if what else "I have"
+        lead = "I have"
+        if what:
+            lead = f"{upper_first(what) if what.startswith('with ') else 'For ' + what}, I have"
         say = f"{lead} {spoken}. Which works best?"
     else:
         say = f"Nothing is free {description}. The nearest openings are {spoken}."

@@ -133,7 +133,7 @@ async def test_with_several_visit_types_aida_asks_which(doctors: ClinicContext) 
 
 async def test_a_physical_is_an_hour_with_dr_patel(doctors: ClinicContext) -> None:
     found = await find_available_slots(doctors, when="tomorrow", visit_type="a physical")
-    assert found.say.startswith("For a physical, I have ")
+    assert found.say.startswith("For a physical with Dr. Patel, I have Tuesday, December 1 at 9 AM")
     assert found.data["visit_type"] == "Physical"
     for slot in found.data["slots"]:
         start, end = (dt.datetime.fromisoformat(slot[k]) for k in ("start", "end"))
