@@ -36,7 +36,7 @@ def test_close_list_and_reopen_by_date_or_id(tmp_path) -> None:
     assert lines(ranged)[0].endswith(f"{later.day} from 1 PM to 5 PM for Training")
 
     listed = aida("clinic", "closures", tmp_path=tmp_path)
-    assert [line.split("  ")[0] for line in lines(listed)][0] == closure_id
+    assert lines(listed)[0].split("  ")[0] == closure_id
     assert len(lines(listed)) == 2
 
     # the closed day is not offered
