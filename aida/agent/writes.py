@@ -151,7 +151,8 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
     if step == "repeat":
         return _silent({"awaiting_confirmation": iso})
     if step == "propose":
-        if not any(s.start == begins for s in await free_in(tools, begins, end, plan.choice)):
+        free = await free_in(tools, begins, end, plan.choice, moving=appt.id)
+        if not any(s.start == begins for s in free):
             raise await slot_taken(tools, begins, plan.choice)
         readback = f"Shall I move your appointment from {was} to {spoken}?"
         confirmations.propose(

@@ -40,9 +40,16 @@ async def upcoming_closures(ctx: ClinicContext) -> list[Closure]:
 
 
 async def free_for(
-    ctx: ClinicContext, start: dt.datetime, end: dt.datetime, choice: Choice | None = None
+    ctx: ClinicContext,
+    start: dt.datetime,
+    end: dt.datetime,
+    choice: Choice | None = None,
+    *,
+    moving: str | None = None,
 ) -> list[Slot]:
-    """Every free, bookable start in [start, end) for `choice`, in order, one per time."""
+    """Every free, bookable start in [start, end) for `choice`, in order, one per time.
+    `moving`: an appointment being moved, whose own time does not count as busy (a 60-minute
+    visit may move half an hour later, as the store allows)."""
     # A visit that starts just before `end` runs past it: read what the longest could clash with.
     reach = end + dt.timedelta(minutes=MAX_VISIT_MINUTES)
     appts = await ctx.store.list_appointments(start=start, end=reach, status="booked")
@@ -52,7 +59,9 @@ async def free_for(
     found: dict[dt.datetime, Slot] = {}
     for provider, grid in grids:
         pid = provider.id if provider else None
-        busy = [(a.start_time, a.end_time) for a in appts if a.provider_id == pid] + closed
+        busy = [
+            (a.start_time, a.end_time) for a in appts if a.provider_id == pid and a.id != moving
+        ] + closed
         for slot in free_slots(grid, start, end, busy, ctx.now()):
             found.setdefault(slot.start, dataclasses.replace(slot, provider_id=pid))
     return [found[k] for k in sorted(found)]

@@ -136,11 +136,16 @@ def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 async def free_in(
-    ctx: ToolContext, start: dt.datetime, end: dt.datetime, choice: Choice | None = None
+    ctx: ToolContext,
+    start: dt.datetime,
+    end: dt.datetime,
+    choice: Choice | None = None,
+    *,
+    moving: str | None = None,
 ) -> list[Slot]:
     """Free times in [start, end) for `choice` (default: anyone, one slot long), closures
-    excluded."""
-    return await free_for(ctx, start, end, choice)
+    excluded; `moving` is an appointment whose own time counts as free."""
+    return await free_for(ctx, start, end, choice, moving=moving)
 
 
 async def alternatives_near(

@@ -93,3 +93,26 @@ async def test_a_closed_day_is_said_with_its_reason(aida_session, store: Store, 
         (refusal,) = said(second)
         assert refusal.startswith("We're closed on Wednesday, March 4 for staff training.")
     assert booked(await store.list_appointments(phone=CALLER)) == []
+
+
+async def test_an_hour_long_physical_moves_half_an_hour_later(
+    aida_session, store: Store, jane: str
+) -> None:
+    ids = await configure(store)
+    start = local(4, 10).astimezone(dt.UTC)
+    await store.book(
+        CALLER, start, start + dt.timedelta(hours=1), provider_id=ids["patel"],
+        visit_type_id=ids["physical"],
+    )  # fmt: skip
+    script = [call("reschedule_appointment", new_start="Wednesday at 10:30")]
+    async with aida_session(script, caller=known_caller()) as (session, _):
+        first = await session.run(user_input="Can I come half an hour later on Wednesday?")
+        assert said(first) == [
+            "Shall I move your appointment from Wednesday, March 4 at 10 AM to "
+            "Wednesday, March 4 at 10:30 AM?"
+        ]
+        await session.run(user_input="Yes please.")
+    (appt,) = booked(await store.list_appointments(phone=CALLER))
+    assert appt.start_time == local(4, 10, 30).astimezone(dt.UTC)
+    assert appt.end_time - appt.start_time == dt.timedelta(hours=1)
+    assert appt.provider_id == ids["patel"]
