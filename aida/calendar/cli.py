@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from aida.calendar.catalog import Catalog
-from aida.calendar.closures import day_range, spoken_closure
+from aida.calendar.closures import closure_window, day_range, spoken_closure
 from aida.config import Settings, get_settings
 from aida.errors import InvalidRequest
 from aida.scheduling.phones import mask_phone
@@ -97,31 +97,6 @@ def parse_clock(text: str) -> dt.time:
         raise InvalidRequest("A time should look like 13:00.") from None
 
 
-def closure_window(
-    settings: Settings,
-    first: dt.date,
-    last: dt.date | None = None,
-    from_time: dt.time | None = None,
-    to_time: dt.time | None = None,
-) -> tuple[dt.datetime, dt.datetime, bool]:
-    """[start, end) and whether it is whole days, from what staff typed (the API uses it too)."""
-    tz = settings.tz
-    last = last or first
-    if last < first:
-        raise InvalidRequest("The last day closed can't be before the first.")
-    if from_time is None and to_time is None:
-        start, end = day_range(first, last, tz)
-        return start, end, True
-    start = dt.datetime.combine(first, from_time or dt.time(0), tzinfo=tz)
-    if to_time is None:
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    else:
-        end = dt.datetime.combine(last, to_time, tzinfo=tz)
-    if end <= start:
-        raise InvalidRequest("A closure has to end after it starts.")
-    return start, end, False
-
-
 def describe(closure: Closure, settings: Settings) -> str:
     return f"{closure.id}  closed {spoken_closure(closure, settings.tz)}"
 
@@ -129,7 +104,7 @@ def describe(closure: Closure, settings: Settings) -> str:
 async def _close(args: argparse.Namespace) -> int:
     async with _store() as (store, settings):
         start, end, all_day = closure_window(
-            settings,
+            settings.tz,
             parse_day(args.date),
             parse_day(args.until, "last day") if args.until else None,
             parse_clock(args.from_time) if args.from_time else None,

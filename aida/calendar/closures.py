@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from aida.errors import InvalidRequest
 from aida.scheduling.speech import day_text, spoken_datetime, spoken_time, to_local
 from aida.store.models import Closure
 
@@ -15,6 +16,31 @@ def day_range(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[dt.datetime,
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     return start, end
+
+
+def closure_window(
+    tz: ZoneInfo,
+    first: dt.date,
+    last: dt.date | None = None,
+    from_time: dt.time | None = None,
+    to_time: dt.time | None = None,
+) -> tuple[dt.datetime, dt.datetime, bool]:
+    """[start, end) and whether it is whole days, from what staff give: a first and last day,
+    and optionally a time on the first day from which, and on the last day until which."""
+    last = last or first
+    if last < first:
+        raise InvalidRequest("The last day closed can't be before the first.")
+    if from_time is None and to_time is None:
+        start, end = day_range(first, last, tz)
+        return start, end, True
+    start = dt.datetime.combine(first, from_time or dt.time(0), tzinfo=tz)
+    if to_time is None:
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    else:
+        end = dt.datetime.combine(last, to_time, tzinfo=tz)
+    if end <= start:
+        raise InvalidRequest("A closure has to end after it starts.")
+    return start, end, False
 
 
 def local_days(closure: Closure, tz: ZoneInfo) -> tuple[dt.date, dt.date]:

@@ -1,6 +1,6 @@
 """One booking worked out before anything is written: which visit, with whom, when, and for how
-long; shared by the booking tool, Aida's read-back and the staff routes, so what is read back is
-what gets booked."""
+long; shared by the booking tool and Aida's read-back, so what is read back is what gets
+booked."""
 
 from __future__ import annotations
 

@@ -25,8 +25,7 @@ from aida.api.schemas import (
     ErrorBody,
     ValidationErrorBody,
 )
-from aida.calendar.cli import closure_window
-from aida.calendar.closures import spoken_closure
+from aida.calendar.closures import closure_window, spoken_closure
 from aida.config import Settings
 from aida.errors import InvalidRequest
 from aida.scheduling.speech import spoken_datetime
@@ -108,7 +107,7 @@ async def add_closure(
             raise validation_error(("body", field), "Give a date between 2000 and 2999.", day)
     try:
         begins, ends, all_day = closure_window(
-            settings, body.date, body.until, body.from_time, body.to_time
+            settings.tz, body.date, body.until, body.from_time, body.to_time
         )
     except InvalidRequest as exc:
         raise validation_error(("body",), exc.message, None) from None
