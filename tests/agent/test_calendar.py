@@ -5,10 +5,11 @@ the read-back names what will be booked. The clock stands at Monday, March 2, 20
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from aida.calendar.closures import day_range
 from aida.store.protocol import Store
-from tests.agent.conftest import CALLER, TZ, booked, known_caller, local, said
+from tests.agent.conftest import CALLER, TZ, booked, known_caller, local, outputs, said
 from tests.scripted_llm import call
 
 
@@ -92,6 +93,10 @@ async def test_a_closed_day_is_said_with_its_reason(aida_session, store: Store, 
         second = await session.run(user_input="Then book me Wednesday at ten anyway.")
         (refusal,) = said(second)
         assert refusal.startswith("We're closed on Wednesday, March 4 for staff training.")
+        # the model gets the nearest openings as exact starts, to offer one
+        seen = json.loads(outputs(session)[-1])
+        assert seen["error"] == "clinic_closed" and len(seen["alternatives"]) == 3
+        assert not any(a.startswith("2026-03-04") for a in seen["alternatives"])
     assert booked(await store.list_appointments(phone=CALLER)) == []
 
 
