@@ -105,3 +105,29 @@ async def test_bad_closures_are_422_and_change_nothing(client, staff, store) -> 
         assert resp.json()["message"]
     assert await store.list_closures() == []
     assert await staff_rows(store, "add_closure") == []
+
+
+async def test_slots_for_a_visit_type_and_a_provider(client, store) -> None:
+    patel = await store.save_provider("Dr. Patel", "Mon-Fri 09:00-17:00")
+    await store.save_provider("Dr. Kim", "Tue,Thu 08:00-12:00")
+    await store.save_visit_type("Physical", 60, [patel.id])
+    await store.save_visit_type("Follow-up", 30)
+    day = {"from": "2026-03-03", "to": "2026-03-03", "limit": 200}
+    physicals = (await client.get("/api/slots", params={**day, "visit_type": "physical"})).json()
+    assert physicals["total"] == 15  # 9:00 to 4:00, every half hour, an hour each
+    first = physicals["items"][0]
+    assert (first["start"], first["end"]) == (
+        "2026-03-03T09:00:00-05:00",
+        "2026-03-03T10:00:00-05:00",
+    )
+    kim = await client.get(
+        "/api/slots", params={**day, "visit_type": "follow-up", "provider": "Dr. Kim"}
+    )
+    assert [i["start"][11:16] for i in kim.json()["items"]] == [
+        "08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30",
+    ]  # fmt: skip
+    # everyone, one slot long, when nothing is said: Dr. Kim's 8 AM and the clinic's day
+    anyone = (await client.get("/api/slots", params=day)).json()
+    assert anyone["total"] == 18
+    unknown = await client.get("/api/slots", params={**day, "provider": "Dr. Smith"})
+    assert unknown.status_code == 422 and unknown.json()["error"] == "unknown_provider"
