@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     # The never-assigned 555 area code, for demos and tests; a real clinic has no such callers.
     allow_fictional_numbers: bool = False
     emergency_number: str = "911"
+    # Plain caller turns (book <a time>, cancel <one>, goodbye...) are read in code and answered
+    # with the tools directly, without a model request (aida.agent.understand).
+    understand_in_code: bool = True
+    # A short "One moment." as soon as a voice turn goes to the model, when the model is the
+    # local one (seconds per request on a CPU): "auto" | "on" | "off".
+    thinking_filler: Literal["auto", "on", "off"] = "auto"
     crisis_line: str = "988"  # what Aida gives a caller who speaks of self-harm
 
     # --- caller identity (ours) ---

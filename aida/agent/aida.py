@@ -32,16 +32,18 @@ from aida.agent import writes
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
 from aida.agent.toolcall import run_tool
-from aida.agent.verification import ensure_verified, verify_caller
+from aida.agent.understand import TurnFacts, Understood, understand
+from aida.agent.verification import NOT_IDENTIFIED, NOT_VERIFIED, ensure_verified, verify_caller
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.safety import detect_emergency, emergency_message, is_all_clear
+from aida.scheduling.birthdates import dates_of_birth_in
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
 from aida.tools.find_available_slots import find_available_slots
 from aida.tools.list_appointments import list_appointments
-from aida.tools.update_preferences import update_preferences
+from aida.tools.remember_preference import remember_preference
 
 logger = logging.getLogger("aida.agent")
 
@@ -69,7 +71,20 @@ async def _list(state: CallState, include_past: bool) -> ToolResult:
 
 async def _remember(state: CallState, topic: str, preference: str) -> ToolResult:
     caller = await ensure_verified(state)
-    return await update_preferences(state.tools, caller.phone, {topic: preference})
+    return await remember_preference(state.tools, caller.phone, {topic: preference})
+
+
+# Said while the local model works on a turn; varied so it does not sound like a loop.
+FILLERS = ("One moment. ", "Let me see. ", "Okay, one moment. ")
+
+
+def _tool_call_chunk(tool: str, args: dict[str, Any], origin: str) -> llm.ChatChunk:
+    call = llm.FunctionToolCall(
+        name=tool, arguments=json.dumps(args), call_id=f"{origin}_{uuid.uuid4().hex[:12]}"
+    )
+    return llm.ChatChunk(
+        id=call.call_id, delta=llm.ChoiceDelta(role="assistant", tool_calls=[call])
+    )
 
 
 def _said(**words: str | None) -> dict[str, str]:
@@ -90,6 +105,7 @@ class Aida(Agent):
         self._settings = settings
         self._greet = greet
         self._greeting = greeting(settings, caller)
+        self._fillers = -1
 
     async def on_enter(self) -> None:
         if self._greet:
@@ -173,17 +189,65 @@ class Aida(Agent):
             # with the same details by code, as the model would, without a model request
             # (seconds on a CPU); it still runs through the tool and its checks.
             logger.info("caller confirmed %s: repeating the call without the model", confirmed.tool)
-            call = llm.FunctionToolCall(
-                name=confirmed.tool,
-                arguments=json.dumps(confirmed.args),
-                call_id=f"confirm_{uuid.uuid4().hex[:12]}",
-            )
-            yield llm.ChatChunk(
-                id=call.call_id, delta=llm.ChoiceDelta(role="assistant", tool_calls=[call])
-            )
+            yield _tool_call_chunk(confirmed.tool, confirmed.args, "confirm")
             return
+        understood = self._understood(last)
+        if understood is not None:
+            # A plain turn read in code (aida.agent.understand): the same tool the model would
+            # call, or one fixed sentence, at once.
+            state: CallState = self.session.userdata
+            state.timeline.record("understood", rule=understood.why, tool=understood.tool)
+            logger.info("turn read in code: %s", understood.why)
+            if understood.tool is not None:
+                yield _tool_call_chunk(understood.tool, understood.args, "code")
+            else:
+                yield understood.say or ""
+            return
+        filler = self._filler()
+        if filler is not None:
+            # Said at once, as its own segment (the flush), while the model works: the caller
+            # hears within a second that they were heard. Not an answer: the timeline marks it.
+            self.session.userdata.timeline.record("filler", text=filler)
+            yield filler
+            yield FlushSentinel()
         async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
             yield chunk
+
+    def _filler(self) -> str | None:
+        mode = self._settings.thinking_filler
+        if mode == "off" or self.session.output.audio is None:
+            return None
+        if mode == "auto" and getattr(self.session.llm, "provider", "") != "llama.cpp":
+            return None
+        self._fillers += 1
+        return FILLERS[self._fillers % len(FILLERS)]
+
+    def _understood(self, last: ChatMessage | None) -> Understood | None:
+        state: CallState = self.session.userdata
+        if not self._settings.understand_in_code or last is None or state.emergency is not None:
+            return None
+        tools = state.tools
+        today = tools.now().astimezone(tools.clinic_hours.tz).date()
+        said = dates_of_birth_in(
+            " ".join(state.caller_lines), today, day_first=self._settings.phone_region != "US"
+        )
+        proposal = state.confirmations.proposal
+        answering = (
+            proposal is not None
+            and proposal.tool
+            and (state.confirmations.caller_turns > proposal.turn)
+        )
+        verified = state.verified_caller
+        facts = TurnFacts(
+            verified=verified is not None,
+            said_birth_date=bool(said),
+            identity_question=NOT_VERIFIED if state.caller is not None else NOT_IDENTIFIED,
+            proposal_tool=proposal.tool if answering and proposal else None,
+            proposal_args=proposal.args if answering and proposal else None,
+            first_name=(verified.name or "").split(" ")[0] or None if verified else None,
+            this_year=today.year,
+        )
+        return understand(last.text_content or "", state.dialog, facts)
 
     # --- tools -----------------------------------------------------------------------------
 
@@ -389,7 +453,6 @@ class Aida(Agent):
                 "identified": state.verified_caller is not None,
                 "ts": state.tools.now().isoformat(),
             }
-            state.action_items.append(item)
             state.timeline.record("action_item", item=item)
             return ToolResult(
                 say="I've asked the clinic staff to call you back.", data={"action_item": item}

@@ -155,13 +155,9 @@ LocalBuilder = Callable[[Settings], Any]
 
 def local_builder(role: Role) -> LocalBuilder:
     """`aida.local.build_<role>`, imported only when a local provider is in the plan."""
-    try:
-        import aida.local as local
-    except ImportError as exc:  # pragma: no cover - the package ships with the project
-        raise ConfigError(f"the local {role} provider is unavailable: {exc}") from exc
-    builder = getattr(local, f"build_{role}", None)
-    if builder is None:
-        raise ConfigError(f"the local {role} provider is unavailable: aida.local.build_{role}")
+    import aida.local as local
+
+    builder: LocalBuilder = getattr(local, f"build_{role}")
     return builder
 
 

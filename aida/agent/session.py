@@ -1,7 +1,8 @@
-"""One call, from the room to the end: who is calling, the session, the timeline, the shutdown.
+"""One call, from the room to the end: who is calling, the session, the timeline, the record.
 
-`run_call(ctx)` is the worker's entrypoint body. Everything it would build from settings (store,
-providers, clock) can be passed in, which is how the tests run the real entrypoint offline.
+`run_call(ctx)` is the worker's entrypoint body and `end_call(ctx)` its `on_session_end` (both
+registered in agent.py). Everything `run_call` would build from settings (store, providers, clock)
+can be passed in, which is how the tests run the real entrypoint offline.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +24,7 @@ from livekit.agents.voice.events import (
     ConversationItemAddedEvent,
     SessionUsageUpdatedEvent,
 )
+from livekit.agents.voice.report import SessionReport
 
 from aida.agent.aida import Aida
 from aida.agent.identity import CallerId, caller_id_of
@@ -28,10 +32,11 @@ from aida.agent.providers import Providers, build_providers
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
 from aida.agent.turns import turn_handling
+from aida.calls.appointments import appointments_in_call, callback_requests
 from aida.config import Settings, get_settings
 from aida.scheduling.clock import Clock, SystemClock
 from aida.store.protocol import Store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 logger = logging.getLogger("aida.call")
 
@@ -49,6 +54,8 @@ class LiveCall:
     store: Store
     owns_store: bool
     on_end: list[CallEndHook] = field(default_factory=list)
+    # LiveKit's report of the session (history, model usage), when LiveKit ended the call
+    report: SessionReport | None = None
     _closed: bool = False
 
     async def aclose(self, reason: str = "shutdown") -> None:
@@ -74,11 +81,12 @@ class LiveCall:
                 logger.exception("call end hook failed")
         if self.owns_store:
             await self.store.close()
+        events = state.timeline.events
         logger.info(
             "call ended: %d timeline events, %d appointment changes, %d action items",
-            len(state.timeline.events),
-            len(state.appointments_in_call),
-            len(state.action_items),
+            len(events),
+            len(appointments_in_call(events)),
+            len(callback_requests(events)),
         )
 
 
@@ -130,7 +138,7 @@ def wire_timeline(session: AgentSession[CallState], state: CallState) -> None:
         logger.info("session closed: %s", reason)
 
 
-async def initial_caller(tools: ToolContext, caller_id: CallerId) -> Caller | None:
+async def initial_caller(tools: ClinicContext, caller_id: CallerId) -> Caller | None:
     """The caller as the line presents them: a hint from caller ID or the web form (on file or
     not, not yet verified), a patient the clinic's portal vouched for (verified), or nobody."""
     if caller_id.phone is None:
@@ -222,8 +230,16 @@ async def run_call(
     on_end: list[CallEndHook] | None = None,
 ) -> LiveCall:
     """Start Aida in the job's room and return the running call. The call ends with the session
-    (the caller hangs up); `LiveCall.aclose` is registered as a shutdown callback."""
+    (the caller hangs up); `end_call`, LiveKit's `on_session_end`, then records it."""
     settings = settings or get_settings()
+    call_id = str(uuid.uuid4())
+    # Every log line of this job from here on carries the call and its room (LiveKit adds the
+    # fields to each record; its log formats print them).
+    ctx.log_context_fields = {
+        **ctx.log_context_fields,
+        "call_id": call_id,
+        "room": loggable_room(ctx.job.room.name),
+    }
     await ctx.connect()
     participant = await ctx.wait_for_participant()
     secret = settings.portal_identity_secret
@@ -239,8 +255,7 @@ async def run_call(
         from aida.store.factory import open_store
 
         store = await open_store(settings)
-    tools = ToolContext(store=store, settings=settings, clock=clock or SystemClock())
-    call_id = str(uuid.uuid4())
+    tools = ClinicContext(store=store, settings=settings, clock=clock or SystemClock())
     timeline = Timeline(call_id)
     state = CallState(
         call_id=call_id,
@@ -267,12 +282,12 @@ async def run_call(
         owns_store=owns_store,
         on_end=list(on_end or []),
     )
-    ctx.add_shutdown_callback(call.aclose)
+    _CALLS[ctx] = call
 
     @session.on("close")
     def _end_job(ev: CloseEvent) -> None:
         # The caller hung up (or the session failed): end the job now rather than waiting for
-        # the room to empty, so the shutdown callback records the call promptly.
+        # the room to empty, so `end_call` records the call promptly.
         ctx.shutdown(reason=f"session closed: {getattr(ev.reason, 'value', ev.reason)}")
 
     timeline.record(
@@ -295,6 +310,36 @@ async def run_call(
         room_options=room_options(providers, participant.identity),
     )
     return call
+
+
+# The call each job runs: LiveKit hands `on_session_end` only the JobContext.
+_CALLS: weakref.WeakKeyDictionary[JobContext, LiveCall] = weakref.WeakKeyDictionary()
+
+
+async def end_call(ctx: JobContext) -> None:
+    """LiveKit's `on_session_end` for `run_call` (agent.py). LiveKit runs it once the session
+    has closed and before the room disconnects, under the server's `session_end_timeout` (not
+    the few seconds a shutdown callback gets): the timeline drains to the room, then the end
+    hooks write the call record from the session report; what cannot be written then stays in
+    the outbox."""
+    call = _CALLS.pop(ctx, None)
+    if call is None:  # the call never started (nobody joined, the store was unreachable, ...)
+        return
+    try:
+        call.report = ctx.make_session_report(call.session)
+    except RuntimeError as exc:  # e.g. an audio recorder still running: read the session itself
+        logger.warning("no session report: %s", exc)
+    await call.aclose()
+
+
+# Seven or more digits in a row (a phone number, with or without separators) in a room name:
+# SIP dispatch rules can name rooms after the caller's number.
+_DIGIT_RUN = re.compile(r"\+?\(?\d(?:[\s().-]*\d){6,}")
+
+
+def loggable_room(name: str) -> str:
+    """The room name for logs, with any phone number in it masked."""
+    return _DIGIT_RUN.sub("•••", name)
 
 
 def _not_given() -> Any:

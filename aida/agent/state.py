@@ -1,7 +1,8 @@
 """Everything one call knows, kept on `AgentSession.userdata` (a `CallState`).
 
-The after-call record reads it: `timeline.events` (the ordered events), `caller`,
-`appointments_in_call`, `action_items`, `usage` and the call's times.
+The after-call record reads it: `timeline.events` (the ordered events, the one record of what
+happened: the appointments changed and the action items are built from them, in
+`aida.calls.appointments`), `caller`, `usage` and the call's times.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any, Literal
 from aida.agent.confirmation import Confirmations
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
+from aida.agent.understand import DialogMemory
 from aida.safety import EmergencyMatch
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 # Within one call, a caller who fails the identity check this many times is offered a callback
 # instead of more tries, whichever numbers they give (the store also counts per number, across
@@ -40,7 +42,7 @@ class Caller:
 @dataclass
 class CallState:
     call_id: str
-    tools: ToolContext
+    tools: ClinicContext
     timeline: Timeline
     caller_id: CallerId = NO_CALLER_ID
     caller: Caller | None = None
@@ -48,10 +50,6 @@ class CallState:
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     ended_at: dt.datetime | None = None
     end_reason: str | None = None
-    # {"action": "booked"|"cancelled"|"rescheduled", "appointment": view, "previous"?: view}
-    appointments_in_call: list[dict[str, Any]] = field(default_factory=list)
-    # {"kind": "callback", "reason": ..., "ts": ...}
-    action_items: list[dict[str, Any]] = field(default_factory=list)
     # one dict per provider+model (LiveKit's *ModelUsage, dumped), refreshed on every
     # `session_usage_updated`: {"type": "llm_usage", "provider", "model", "input_tokens", ...}
     usage: list[dict[str, Any]] = field(default_factory=list)
@@ -67,6 +65,8 @@ class CallState:
     # One write at a time per call, held across cancellation (see aida.agent.aida).
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
+    # What earlier turns settled, for reading plain turns in code (see aida.agent.understand).
+    dialog: DialogMemory = field(default_factory=DialogMemory)
 
     @property
     def caller_phone(self) -> str | None:

@@ -113,6 +113,7 @@ async def run_tool(
             **fields,
         )
         error = fields.get("error", {})
+        state.dialog.after_tool(name, args, ok, fields.get("result") or error)
         outcome = "ok" if ok else f"error {error.get('code') or error.get('error')}"
         logger.info("tool %s %s in %.0f ms", name, outcome, duration_ms)
 

@@ -12,7 +12,9 @@ all, except that a new number is registered (which is what a new patient needs).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
 import logging
 import re
 from typing import Any
@@ -21,9 +23,10 @@ from livekit.agents.llm import ToolError
 
 from aida.agent.identity import names_match
 from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
+from aida.agent.understand import introduced_name
 from aida.config import Settings
 from aida.errors import InvalidPhone
-from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth
+from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth, unglue_born
 from aida.scheduling.phones import normalize_phone
 from aida.store.models import AuditEntry
 from aida.tools.base import ToolResult
@@ -90,7 +93,9 @@ async def ensure_verified(state: CallState) -> Caller:
     booking tool ("this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10") does not
     make the caller say it all again."""
     if state.verified_caller is None:
-        await _verify_from_words(state)
+        refusal = await _verify_from_words(state)
+        if refusal is not None and state.verified_caller is None:
+            raise ToolError(refusal)
     return require_verified(state)
 
 
@@ -200,29 +205,42 @@ async def _count_failure(state: CallState, phone: str, born: dt.date, **via: str
 
 
 _PHONE_IN_WORDS = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+# "two zero two, five five five, zero one four three", as speech-to-text writes a number
+_SPOKEN_PHONE = re.compile(
+    r"(?:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)\b[\s,.-]*){10,11}",
+    re.IGNORECASE,
+)
 
 
 def _name_said(words: str, on_file: str) -> bool:
     """The first and the last word of the name on file were both said (STT drops punctuation
-    and case; a middle name may be left out)."""
-    said = set(re.findall(r"[a-z0-9]+", words.lower().replace("'", "")))
+    and case; a middle name may be left out). The surname may be heard a little off ("Doe"
+    as "Do" in "Jane Dobern") when the first name is exact: the date of birth must still match
+    exactly."""
+    said = set(re.findall(r"[a-z0-9]+", unglue_born(words).lower().replace("'", "")))
     tokens = re.findall(r"[a-z0-9]+", on_file.lower().replace("'", ""))
-    return bool(tokens) and tokens[0] in said and tokens[-1] in said
+    if not tokens or tokens[0] not in said:
+        return False
+    last = tokens[-1]
+    return last in said or any(
+        len(w) >= 2 and difflib.SequenceMatcher(None, w, last).ratio() >= 0.75 for w in said
+    )
 
 
-async def _verify_from_words(state: CallState) -> None:
+async def _verify_from_words(state: CallState) -> str | None:
     """Verify against what the caller said this call: the phone on the line (or one they said),
     their full name and a date of birth. A date of birth that does not match counts as a failed
-    check, once per number and date, exactly as identify_caller's would."""
+    check, once per number and date, exactly as identify_caller's would, and gets the same
+    answer (returned: the refusal to give instead of asking for the details again)."""
     tools = state.tools
     settings = tools.settings
     words = " ".join(state.caller_lines)
     today = tools.now().astimezone(tools.clinic_hours.tz).date()
     born = dates_of_birth_in(words, today, day_first=settings.phone_region != "US")
     if not born:
-        return
+        return None
     phones = [state.caller.phone] if state.caller is not None else []
-    for raw in _PHONE_IN_WORDS.findall(words):
+    for raw in [*_PHONE_IN_WORDS.findall(words), *_SPOKEN_PHONE.findall(words)]:
         try:
             phones.append(normalize_phone(raw, settings.phone_region))
         except InvalidPhone:
@@ -230,6 +248,15 @@ async def _verify_from_words(state: CallState) -> None:
     store = tools.store
     now = tools.now()
     window = dt.timedelta(minutes=settings.identity_lockout_minutes)
+    if state.caller is not None and len(born) == 1:
+        on_file = await store.get_patient(state.caller.phone)
+        name = introduced_name(words)
+        if name and (on_file is None or (on_file.name is None and on_file.date_of_birth is None)):
+            # A new patient on the line's number who said who they are: registered, exactly as
+            # identify_caller would do with the same words.
+            with contextlib.suppress(ToolError):
+                await verify_caller(state, settings, name, born[0].isoformat(), None)
+            return None
     for phone in dict.fromkeys(phones):
         patient = await store.get_patient(phone)
         if patient is None or not patient.name or patient.date_of_birth is None:
@@ -240,13 +267,15 @@ async def _verify_from_words(state: CallState) -> None:
             await store.count_identity_failures(phone, now - window)
             >= settings.identity_max_failures
         ):
-            return
+            return LOCKED
         if patient.date_of_birth in born:
             source = (
                 state.caller.source if state.caller and state.caller.phone == phone else "spoken"
             )
             await _confirm(state, phone, patient.name, source, via="words")
-            return
+            return None
         for date in born:
             if await _count_failure(state, phone, date, via="words"):
                 state.timeline.record("identity_refused", reason="no_match", via="words")
+        return NO_MATCH
+    return None

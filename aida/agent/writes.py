@@ -88,10 +88,6 @@ async def book(
         provider=provider,
     )
     confirmations.written(key, result.say)
-    if result.data.get("created"):
-        state.appointments_in_call.append(
-            {"action": "booked", "appointment": result.data["appointment"]}
-        )
     # Whoever took it, when the caller left that open.
     taken_by = result.data["appointment"].get("provider")
     done = plan.choice.spoken(next((p for p in plan.choice.providers if p.name == taken_by), None))
@@ -167,14 +163,6 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
         )
     result = await reschedule_appointment(tools, caller.phone, appt.id, begins.isoformat())
     confirmations.written(key, result.say)
-    if result.data.get("moved"):
-        state.appointments_in_call.append(
-            {
-                "action": "rescheduled",
-                "appointment": result.data["appointment"],
-                "previous": result.data["previous"],
-            }
-        )
     return ToolResult(
         say=f"Done. Your appointment is moved from {was} to {spoken}.",
         data={**result.data, "moved_to": iso},
@@ -213,8 +201,4 @@ async def cancel(state: CallState, which: str | None) -> ToolResult:
         )
     result = await cancel_appointment(tools, caller.phone, appt.id)
     confirmations.written(key, result.say)
-    if result.data.get("cancelled_now"):
-        state.appointments_in_call.append(
-            {"action": "cancelled", "appointment": result.data["appointment"]}
-        )
     return ToolResult(say=result.say, data={**result.data, "cancelled": True})

@@ -15,7 +15,7 @@ from aida.calendar.closures import covering, spoken_closure
 from aida.errors import ClinicClosed, InvalidRequest
 from aida.scheduling.hours import ClinicHours, days_text
 from aida.scheduling.slots import Slot, free_slots, nearest_free
-from aida.scheduling.speech import clock_time, local_iso, spoken_datetime
+from aida.scheduling.speech import clock_time, local_iso, spoken_datetime, spoken_starts
 from aida.scheduling.working_hours import parse_hours
 from aida.store.models import Closure, Provider
 from aida.store.rows import MAX_VISIT_MINUTES
@@ -116,15 +116,12 @@ async def refuse_if_closed(
     if closure is None:
         return
     tz = ctx.clinic_hours.tz
-    openings = [slot_view(ctx, s) for s in await nearest_for(ctx, start, 3, choice)]
+    # In time order, as a taken slot's alternatives are, so each day is said once.
+    near = sorted(await nearest_for(ctx, start, 3, choice), key=lambda s: s.start)
+    openings = [slot_view(ctx, s) for s in near]
     message = f"We're closed {spoken_closure(closure, tz)}."
-    if openings:
-        spoken = [o["spoken"] for o in openings]
-        message += (
-            " The nearest openings are "
-            + (spoken[0] if len(spoken) == 1 else ", ".join(spoken[:-1]) + f", or {spoken[-1]}")
-            + "."
-        )
+    if near:
+        message += f" The nearest openings are {spoken_starts([s.start for s in near], tz)}."
     raise ClinicClosed(
         message, reason="closure", closure_reason=closure.reason, alternatives=openings
     )

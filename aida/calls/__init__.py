@@ -1,7 +1,8 @@
 """After the call: the record the clinic keeps (summary, cost, transcript, timeline), never lost.
 
-The worker calls `finalize_call(...)` at hang-up (or uses `call_end_hook()` with `run_call`) and
-starts `start_outbox_worker(settings, store_factory)` once per process.
+The worker records each call with `call_end_hook()` (passed to `run_call`, run by `end_call`,
+LiveKit's `on_session_end`), which calls `finalize_call(...)`, and starts
+`start_outbox_worker(settings, store_factory)` once per process.
 
 The names are loaded on first use: `aida.calls.outbox` alone must stay light (no LiveKit import)
 for the CLI and for processes that only look at the outbox.

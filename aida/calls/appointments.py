@@ -12,12 +12,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aida.errors import InvalidRequest
-from aida.tools.update_preferences import clean_preferences
+from aida.tools.remember_preference import clean_preferences
 
 Event = Mapping[str, Any]
 
-# The agent wraps `update_preferences` as `remember_preference(topic, preference)`; accept both.
-PREFERENCE_TOOLS = ("remember_preference", "update_preferences")
 APPOINTMENT_FIELDS = ("id", "start", "end", "spoken", "status", "reason")
 
 
@@ -74,17 +72,13 @@ def preferences_stated(events: Iterable[Event]) -> dict[str, Any]:
     calls = _tool_calls(events)
     stated: dict[str, Any] = {}
     for event in _successes(events):
-        if event.get("name") not in PREFERENCE_TOOLS:
+        if event.get("name") != "remember_preference":
             continue
         args = calls.get(str(event.get("tool_call_id")), {}).get("args")
-        if not isinstance(args, Mapping):
+        if not isinstance(args, Mapping) or "topic" not in args or "preference" not in args:
             continue
-        if "topic" in args and "preference" in args:
-            raw: Any = {args["topic"]: args["preference"]}
-        else:
-            raw = args.get("preferences")
         try:
-            stated.update(clean_preferences(dict(raw)) if isinstance(raw, Mapping) else {})
+            stated.update(clean_preferences({args["topic"]: args["preference"]}))
         except InvalidRequest:
             continue
     return stated

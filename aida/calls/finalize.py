@@ -1,8 +1,8 @@
 """The worker's entry at hang-up: collect the call, queue it durably, then try to deliver it.
 
 `finalize_call` never raises (but for cancellation): the record is in the outbox before any
-network call, and whatever does not finish within the hang-up budget is finished by the outbox
-drain (`start_outbox_worker`).
+network call, and whatever does not finish within its budget is finished by the outbox drain
+(`start_outbox_worker`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("aida.calls")
 
-# LiveKit gives a job 10 s to shut down by default (`shutdown_process_timeout`); stay inside it.
-HANGUP_BUDGET_SECONDS = 8.0
+# The worker records a call in LiveKit's `on_session_end` (`aida.agent.session.end_call`), whose
+# own limit is the server's `session_end_timeout` (agent.py gives it this plus room to drain the
+# timeline). Time enough for a summary; a slower model or database leaves the rest to the outbox,
+# so a job process is not held long after the caller has gone.
+RECORD_BUDGET_SECONDS = 30.0
 
 
 async def finalize_call(
@@ -42,7 +45,7 @@ async def finalize_call(
     settings: Settings,
     store_factory: StoreFactory | None = None,
     llms: Models = None,
-    budget_seconds: float = HANGUP_BUDGET_SECONDS,
+    budget_seconds: float = RECORD_BUDGET_SECONDS,
     prices: PriceTable | None = None,
 ) -> Delivery:
     """Record one finished call.
@@ -115,18 +118,22 @@ def call_end_hook(
     store_factory: StoreFactory | None = None,
     *,
     llms: Models = None,
-    budget_seconds: float = HANGUP_BUDGET_SECONDS,
+    budget_seconds: float = RECORD_BUDGET_SECONDS,
 ) -> CallEndHook:
     """A hook for `aida.agent.session.run_call(..., on_end=[call_end_hook()])`: it reads the
-    `LiveCall` (its `state` and `session`) and calls `finalize_call`."""
+    `LiveCall` (its `state`, and LiveKit's session `report` when LiveKit ended the call, else its
+    `session`) and calls `finalize_call`."""
 
     async def hook(call: Any) -> None:
         state, session = call.state, call.session
+        report = getattr(call, "report", None)
+        history: Any = report.chat_history if report is not None else session.history
         usage: Any = state.usage
         try:
-            usage = session.usage
+            usage = report.model_usage if report is not None else session.usage
         except Exception:  # the session may be gone; the last usage event is on the state
             logger.debug("session usage unavailable; using the last usage event", exc_info=True)
+        usage = usage if usage is not None else state.usage
         await finalize_call(
             call_id=state.call_id,
             room_name=state.room_name,
@@ -135,7 +142,7 @@ def call_end_hook(
             ended_at=state.ended_at,
             end_reason=state.end_reason,
             timeline=state.timeline.events,
-            history=session.history,
+            history=history,
             usage=usage,
             settings=settings or get_settings(),
             store_factory=store_factory,

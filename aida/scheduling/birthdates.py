@@ -114,6 +114,20 @@ _DAY_FIRST = re.compile(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?({_MONTH_RE})\s+{_YEA
 _SPACED = re.compile(r"^(?:\D*\s)?(\d{1,2})\s+(\d{1,2})\s+(\d{4}|\d{2})(?:\s\D*)?$")
 
 
+# Speech-to-text glues a surname to the word after it: "Jane Doeborn March 3", "Jane Doe-born",
+# "Jane Dobern". Words that really end in "born" are left alone.
+_GLUED_BORN = re.compile(
+    r"\b(?!(?:stub|new|first|re|in|un|high|low|free|well|sea|air|still|last)-?b[oe]rn\b)"
+    r"([a-z]{2,}?)-?b[oe]rn\b",
+    re.IGNORECASE,
+)
+
+
+def unglue_born(text: str) -> str:
+    """ "Jane Doeborn March 3" -> "Jane Doe born March 3" (see `_GLUED_BORN`)."""
+    return _GLUED_BORN.sub(r"\1 born", text or "")
+
+
 def dates_of_birth_in(text: str, today: dt.date, *, day_first: bool = False) -> list[dt.date]:
     """Every full date in a longer utterance that could be a date of birth (a real day before
     today), in order: "Hi, this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10"

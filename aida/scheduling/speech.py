@@ -59,6 +59,30 @@ def spoken_datetime(when: dt.datetime, tz: ZoneInfo, *, with_year: bool = False)
     return f"{day_text(local.date(), with_year=with_year)} at {clock_time(local.time())}"
 
 
+def spoken_starts(starts: list[dt.datetime], tz: ZoneInfo, conjunction: str = "or") -> str:
+    """Several times, in order, each day said once: "Wednesday, March 4 at 10 AM, 10:30 AM,
+    or 11:30 AM" rather than the day before every time (shorter to hear, easier to follow)."""
+    days: list[tuple[dt.date, list[str]]] = []
+    for when in sorted(to_local(s, tz) for s in starts):
+        if days and days[-1][0] == when.date():
+            days[-1][1].append(clock_time(when.time()))
+        else:
+            days.append((when.date(), [clock_time(when.time())]))
+    if len(days) == 1:
+        day, times = days[0]
+        return f"{day_text(day)} at {_joined(times, conjunction)}"
+    parts = [f"{day_text(day)} at {_joined(times, conjunction)}" for day, times in days]
+    return _joined(parts, conjunction, sep=", " if all(len(t) == 1 for _, t in days) else "; ")
+
+
+def _joined(items: list[str], conjunction: str, sep: str = ", ") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} {conjunction} {items[1]}"
+    return sep.join(items[:-1]) + f"{sep.strip()} {conjunction} {items[-1]}"
+
+
 def local_iso(when: dt.datetime, tz: ZoneInfo) -> str:
     """ISO 8601 with the clinic's offset, e.g. "2026-12-01T10:00:00-05:00"."""
     return to_local(when, tz).isoformat(timespec="seconds")

@@ -13,7 +13,7 @@ from aida.agent.session import initial_caller
 from aida.agent.state import CallState
 from aida.agent.timeline import Timeline
 from aida.simulate.scenario import Scenario
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 
 class ScenarioClock:
@@ -34,7 +34,7 @@ def caller_id_of(scenario: Scenario) -> CallerId:
     return CallerId(phone=phone, source="sip" if scenario.caller_id_source == "sip" else "token")
 
 
-async def new_call_state(scenario: Scenario, tools: ToolContext, *, mode: str) -> CallState:
+async def new_call_state(scenario: Scenario, tools: ClinicContext, *, mode: str) -> CallState:
     caller_id = caller_id_of(scenario)
     call_id = str(uuid.uuid4())
     state = CallState(

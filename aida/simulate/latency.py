@@ -63,6 +63,11 @@ class TurnLatency:
     tool_calls: int = 0
     # the naive sequential pipeline's latency for the same turn (filled in by the benchmark)
     naive: float | None = None
+    # Seconds to the first audio that carries the answer: after the filler when one was said
+    # (it is its own segment), else the first audio. None: no answer was heard.
+    answer: float | None = None
+    filler: bool = False
+    read_in_code: bool = False  # answered by aida.agent.understand or the plain-yes path
 
     @property
     def endpointing(self) -> float:
@@ -72,10 +77,15 @@ class TurnLatency:
     def total_ex_endpointing(self) -> float | None:
         return None if self.total is None else self.total - self.endpointing
 
+    @property
+    def answer_ex_endpointing(self) -> float | None:
+        return None if self.answer is None else self.answer - self.endpointing
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["endpointing"] = self.endpointing
         out["total_ex_endpointing"] = self.total_ex_endpointing
+        out["answer_ex_endpointing"] = self.answer_ex_endpointing
         return out
 
 
@@ -88,6 +98,8 @@ class LatencyProbe:
         self.vad_ends: list[float] = []  # the session saw the caller stop speaking
         self.commits: list[float] = []  # a user turn was committed
         self.thinking: list[float] = []  # the agent started thinking
+        self.fillers: list[float] = []  # a filler was said
+        self.code_answers: list[float] = []  # a turn was answered without the model
         self._tools: dict[str, float] = {}
 
     def _add(self, interval: Interval) -> None:
@@ -134,6 +146,12 @@ class LatencyProbe:
         """Timeline sink: tool call start/end."""
         kind = event.get("type")
         call_id = str(event.get("tool_call_id"))
+        if kind == "filler":
+            self.fillers.append(time.time())
+        elif kind == "understood" or (
+            kind == "tool_call" and call_id.startswith(("confirm_", "code_"))
+        ):
+            self.code_answers.append(time.time())
         if kind == "tool_call":
             self._tools[call_id] = time.time()
         elif kind == "tool_result" and call_id in self._tools:
@@ -233,6 +251,23 @@ class LatencyProbe:
             llm_requests=len(llm_starts),
             tool_calls=len(tools),
         )
+
+
+def with_answer(
+    lat: TurnLatency, sounds: list[float], fillers: list[float], code: list[float], until: float
+) -> TurnLatency:
+    """Fill in when the answer was heard: `sounds` are the starts of Aida's audio segments,
+    `fillers` and `code` when fillers were said and turns answered in code, `until` the start
+    of the caller's next line (or the end of the call)."""
+    t0 = lat.speech_end
+    heard = [s for s in sounds if t0 <= s < until]
+    lat.filler = any(t0 <= f < until for f in fillers)
+    lat.read_in_code = any(t0 <= c < until for c in code)
+    if lat.filler:
+        lat.answer = heard[1] - t0 if len(heard) > 1 else None
+    else:
+        lat.answer = heard[0] - t0 if heard else None
+    return lat
 
 
 def percentile(values: list[float], q: float) -> float:

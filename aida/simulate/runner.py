@@ -35,10 +35,10 @@ from aida.simulate import audio
 from aida.simulate.call import ScenarioClock, caller_line, new_call_state
 from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
-from aida.simulate.latency import LatencyProbe, TurnLatency
+from aida.simulate.latency import LatencyProbe, TurnLatency, with_answer
 from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.store.factory import open_store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 logger = logging.getLogger("aida.simulate")
 
@@ -181,7 +181,7 @@ class Simulator:
         say = self.print
         started = time.time()
         clock = ScenarioClock(scenario.now)
-        tools = ToolContext(store=store, settings=settings, clock=clock)
+        tools = ClinicContext(store=store, settings=settings, clock=clock)
         state = await new_call_state(scenario, tools, mode="voice")
         caller_id, timeline = state.caller_id, state.timeline
 
@@ -237,13 +237,23 @@ class Simulator:
             probe.unwatch_providers(providers.stt, providers.llm, providers.tts)
 
         latencies = []
-        for turn in turns:
+        ended = time.time()
+        for n, turn in enumerate(turns):
             first: float | None = next(
                 (t for t in ear.segment_starts if t >= turn.speech_end), None
             )
             if turn.index in unanswered:
                 first = None
-            latencies.append(probe.turn(turn.index, turn.speech_end, first))
+            until = turns[n + 1].speech_start if n + 1 < len(turns) else ended
+            latencies.append(
+                with_answer(
+                    probe.turn(turn.index, turn.speech_end, first),
+                    ear.segment_starts,
+                    probe.fillers,
+                    probe.code_answers,
+                    until,
+                )
+            )
         _heard(turns, timeline.events)
         recording.write(out_dir / "call.wav")
         return SimulationResult(

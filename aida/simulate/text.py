@@ -31,7 +31,7 @@ from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.simulate.script import compile_turn
 from aida.simulate.scripted_llm import ScriptedLLM
 from aida.store.factory import open_store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 TURN_TIMEOUT = 600.0  # a loaded 2-core machine has taken minutes on one local-model turn
 
@@ -143,7 +143,7 @@ class TextSimulator:
         self, scenario: Scenario, settings: Settings, store: Any, model: Any
     ) -> TextResult:
         say = self.print
-        tools = ToolContext(store=store, settings=settings, clock=ScenarioClock(scenario.now))
+        tools = ClinicContext(store=store, settings=settings, clock=ScenarioClock(scenario.now))
         state = await new_call_state(scenario, tools, mode="text")
         started = time.time()
         state.timeline.subscribe(echo(say, started, user_label=None))
@@ -184,13 +184,21 @@ class TextSimulator:
                 if script is not None:
                     model.extend(compile_turn(script.turns[index - 1]))
                 say(f"[{time.time() - started:6.1f}s] caller: {text}")
+                events_before = len(state.timeline.events)
                 t0 = time.perf_counter()
                 failed = await self._finish(session.run(user_input=text), f"turn {index}")
                 failures += failed
                 seconds = time.perf_counter() - t0
                 asked = len(model.requests) - asked_before if script is not None else -1
                 if script is not None:
-                    failures += _script_mismatch(model, index, len(script.turns[index - 1]), asked)
+                    if asked == 0 and _read_in_code(state.timeline.events, events_before):
+                        # Aida's code answered the turn (aida.agent.understand): the model was
+                        # rightly not asked, and its script for the turn is not played later.
+                        model.script.clear()
+                    else:
+                        failures += _script_mismatch(
+                            model, index, len(script.turns[index - 1]), asked
+                        )
                 turns.append(TextTurn(index, text, seconds, asked))
                 if any(f.check == "timeout" for f in failed):
                     # the reply is still running: the session takes no new line until it ends
@@ -232,6 +240,10 @@ class TextSimulator:
 
 async def _awaited(run: Any) -> Any:
     return await run
+
+
+def _read_in_code(events: list[dict[str, Any]], since: int) -> bool:
+    return any(e.get("type") == "understood" for e in events[since:])
 
 
 def _script_mismatch(model: ScriptedLLM, index: int, steps: int, asked: int) -> list[Failure]:

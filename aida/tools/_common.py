@@ -20,16 +20,16 @@ from aida.errors import (
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
 from aida.scheduling.slots import Slot, spread
-from aida.scheduling.speech import spoken_datetime
+from aida.scheduling.speech import spoken_datetime, spoken_starts
 from aida.store.models import Appointment, Patient
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 
 
-def phone_of(ctx: ToolContext, raw: str) -> str:
+def phone_of(ctx: ClinicContext, raw: str) -> str:
     return normalize_phone(raw, ctx.settings.phone_region)
 
 
-async def require_patient(ctx: ToolContext, phone: str) -> Patient:
+async def require_patient(ctx: ClinicContext, phone: str) -> Patient:
     patient = await ctx.store.get_patient(phone)
     if patient is None:
         raise PatientNotFound(
@@ -38,7 +38,7 @@ async def require_patient(ctx: ToolContext, phone: str) -> Patient:
     return patient
 
 
-async def own_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> Appointment:
+async def own_appointment(ctx: ClinicContext, phone: str, appointment_id: str) -> Appointment:
     """The caller's appointment, or a speakable refusal that reveals nothing about anyone else's."""
     try:
         uuid.UUID(str(appointment_id))
@@ -56,7 +56,7 @@ async def own_appointment(ctx: ToolContext, phone: str, appointment_id: str) -> 
     return appt
 
 
-async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> Appointment:
+async def pick_appointment(ctx: ClinicContext, phone: str, which: str | None) -> Appointment:
     """The caller's upcoming appointment they describe in their own words ("my Wednesday
     appointment", "the one at ten", or nothing when they have just one).
 
@@ -73,7 +73,7 @@ async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> A
         matches = _described(ctx, upcoming, words)
     if len(matches) == 1:
         return matches[0]
-    spoken = spoken_list([spoken_datetime(a.start_time, tz) for a in upcoming])
+    spoken = spoken_starts([a.start_time for a in upcoming], tz, "and")
     if not matches:
         raise AppointmentNotFound(
             f"I don't see an appointment then. You have {spoken}. Which one do you mean?"
@@ -83,7 +83,7 @@ async def pick_appointment(ctx: ToolContext, phone: str, which: str | None) -> A
     raise WhichAppointment(f"You have appointments on {spoken}. Which one do you mean?")
 
 
-def _described(ctx: ToolContext, upcoming: list[Appointment], words: str) -> list[Appointment]:
+def _described(ctx: ClinicContext, upcoming: list[Appointment], words: str) -> list[Appointment]:
     try:
         uuid.UUID(words)
     except ValueError:
@@ -120,7 +120,7 @@ def _in_reading(appt: Appointment, reading: dict[str, str]) -> bool:
     return start <= appt.start_time < end or appt.start_time == start
 
 
-def exact_time(ctx: ToolContext, text: str) -> dt.datetime:
+def exact_time(ctx: ClinicContext, text: str) -> dt.datetime:
     """Resolve a spoken or ISO time to one exact start (not yet checked against any hours)."""
     resolution = resolve_when(text, ctx.now(), ctx.clinic_hours)
     if resolution.kind != "exact":
@@ -130,13 +130,13 @@ def exact_time(ctx: ToolContext, text: str) -> dt.datetime:
     return resolution.start
 
 
-def exact_slot(ctx: ToolContext, text: str) -> tuple[dt.datetime, dt.datetime]:
+def exact_slot(ctx: ClinicContext, text: str) -> tuple[dt.datetime, dt.datetime]:
     """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
     return ctx.clinic_hours.check_bookable(exact_time(ctx, text), ctx.now())
 
 
 async def free_in(
-    ctx: ToolContext,
+    ctx: ClinicContext,
     start: dt.datetime,
     end: dt.datetime,
     choice: Choice | None = None,
@@ -149,7 +149,7 @@ async def free_in(
 
 
 async def alternatives_near(
-    ctx: ToolContext, target: dt.datetime, n: int = 3, choice: Choice | None = None
+    ctx: ClinicContext, target: dt.datetime, n: int = 3, choice: Choice | None = None
 ) -> list[Slot]:
     return await nearest_for(ctx, target, n, choice)
 
@@ -158,24 +158,18 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def spoken_list(items: list[str]) -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f", or {items[-1]}"
-
-
 async def slot_taken(
-    ctx: ToolContext, wanted: dt.datetime, choice: Choice | None = None
+    ctx: ClinicContext, wanted: dt.datetime, choice: Choice | None = None
 ) -> SlotTaken:
     """The store said no; tell the caller what is free nearest to what they wanted."""
-    alternatives = [slot_view(ctx, s) for s in await alternatives_near(ctx, wanted, 3, choice)]
-    when = spoken_datetime(wanted, ctx.clinic_hours.tz)
+    near = sorted(await alternatives_near(ctx, wanted, 3, choice), key=lambda s: s.start)
+    alternatives = [slot_view(ctx, s) for s in near]
+    tz = ctx.clinic_hours.tz
+    when = spoken_datetime(wanted, tz)
     if alternatives:
         message = (
             f"Sorry, {when} is already taken. The nearest openings are "
-            f"{spoken_list([a['spoken'] for a in alternatives])}."
+            f"{spoken_starts([s.start for s in near], tz)}."
         )
     else:
         message = f"Sorry, {when} is already taken, and nothing nearby is free."
@@ -192,7 +186,6 @@ __all__ = [
     "require_patient",
     "slot_taken",
     "slot_view",
-    "spoken_list",
     "spread",
     "upper_first",
 ]

@@ -48,11 +48,6 @@ class ClinicContext:
         return self.clock.now()
 
 
-# Deprecated: the old name, kept while aida/agent, aida/simulate, aida/tools/_common.py and
-# tests/agent still import it. Use ClinicContext.
-ToolContext = ClinicContext
-
-
 @dataclass
 class ToolResult:
     say: str

@@ -16,8 +16,8 @@ from aida.errors import InvalidRequest
 from aida.scheduling.dates import Resolution, resolve_when
 from aida.scheduling.hours import ClinicHours
 from aida.scheduling.slots import Slot, spread
-from aida.scheduling.speech import local_iso, spoken_date
-from aida.tools._common import alternatives_near, free_in, slot_view, spoken_list, upper_first
+from aida.scheduling.speech import local_iso, spoken_date, spoken_starts
+from aida.tools._common import alternatives_near, free_in, slot_view, upper_first
 from aida.tools.base import ClinicContext, ToolResult, run_cli
 
 DEFAULT_SPAN = dt.timedelta(days=7)
@@ -97,8 +97,10 @@ async def find_available_slots(
         if not choices:
             choices = await alternatives_near(ctx, max(start, now), limit, choice)
 
+    if not (exact and requested_free):
+        choices = sorted(choices, key=lambda s: s.start)  # heard in order, each day said once
     views = [_view(ctx, s, choice) for s in choices]
-    spoken = spoken_list([v["spoken"] for v in views])
+    spoken = spoken_starts([s.start for s in choices], tz)
     # Nothing free because the clinic is closed then: say so, and why, not "it's taken".
     closed = None
     if not requested_free and end > now:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from aida.tools._common import phone_of, spoken_list
+from aida.scheduling.speech import spoken_starts
+from aida.tools._common import phone_of
 from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
@@ -24,7 +25,9 @@ async def list_appointments(
     elif len(views) == 1:
         say = f"You have one appointment: {views[0]['spoken']}."
     else:
-        say = f"You have {len(views)} appointments: {spoken_list([v['spoken'] for v in views])}."
+        starts = [a.start_time for a in appts]
+        spoken = spoken_starts(starts, ctx.clinic_hours.tz, "and")
+        say = f"You have {len(views)} appointments: {spoken}."
     return ToolResult(say=say, data={"appointments": views})
 
 

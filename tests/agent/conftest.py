@@ -23,7 +23,7 @@ from aida.config import Settings
 from aida.scheduling.clock import FixedClock
 from aida.store.factory import open_store
 from aida.store.protocol import Store
-from aida.tools.base import ToolContext
+from aida.tools.base import ClinicContext
 from tests.scripted_llm import ScriptedLLM
 
 TZ = ZoneInfo("America/New_York")
@@ -46,6 +46,9 @@ def settings(tmp_path: Path) -> Settings:
         clinic_name="Riverside Family Clinic",
         emergency_number="911",
         providers="local",
+        # These tests drive the model's path with a scripted LLM; turns read in code have
+        # their own tests (test_understand.py).
+        understand_in_code=False,
     )
 
 
@@ -62,8 +65,8 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-def tools(store: Store, settings: Settings, clock: FixedClock) -> ToolContext:
-    return ToolContext(store=store, settings=settings, clock=clock)
+def tools(store: Store, settings: Settings, clock: FixedClock) -> ClinicContext:
+    return ClinicContext(store=store, settings=settings, clock=clock)
 
 
 @pytest.fixture
@@ -85,14 +88,14 @@ async def wife(store: Store) -> str:
     return booking.appointment.id
 
 
-def make_state(tools: ToolContext, caller: Caller | None) -> CallState:
+def make_state(tools: ClinicContext, caller: Caller | None) -> CallState:
     return CallState(
         call_id="test-call", tools=tools, timeline=Timeline("test-call"), caller=caller
     )
 
 
 @pytest.fixture
-def aida_session(tools: ToolContext, settings: Settings):  # type: ignore[no-untyped-def]
+def aida_session(tools: ClinicContext, settings: Settings):  # type: ignore[no-untyped-def]
     """`async with aida_session(script, caller=...) as (session, llm):` a started text session."""
 
     @asynccontextmanager

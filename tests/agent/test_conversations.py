@@ -13,6 +13,7 @@ import re
 
 from aida.agent.prompts import build_instructions
 from aida.agent.state import CallState
+from aida.calls.appointments import appointments_in_call
 from aida.store.protocol import Store
 from tests.agent.conftest import (
     CALLER,
@@ -40,8 +41,7 @@ async def test_find_read_back_then_book(aida_session, store: Store, jane: str) -
         first.expect.next_event().is_message(role="assistant")
         first.expect.no_more_events()
         assert said(first) == [
-            "I have Wednesday, March 4 at 9 AM, Wednesday, March 4 at 10 AM, or Wednesday, "
-            "March 4 at 11:30 AM. Which works best?"
+            "I have Wednesday, March 4 at 9 AM, 10 AM, or 11:30 AM. Which works best?"
         ]
 
         second = await session.run(user_input="The nine o'clock, please.")
@@ -58,7 +58,7 @@ async def test_find_read_back_then_book(aida_session, store: Store, jane: str) -
     appts = booked(await store.list_appointments(phone=CALLER))
     assert [a.start_time for a in appts] == [local(4, 9).astimezone(dt.UTC)]
     assert appts[0].meta.get("reason") == "check-up"
-    assert [c["action"] for c in state.appointments_in_call] == ["booked"]
+    assert [c["action"] for c in appointments_in_call(state.timeline.events)] == ["booked"]
 
 
 async def test_the_model_sees_a_compact_result(aida_session, jane: str) -> None:
@@ -128,16 +128,15 @@ async def test_slot_taken_then_nearest_alternative(
         first = await session.run(user_input="Book me Wednesday at 11.")
         assert said(first) == [
             "Sorry, Wednesday, March 4 at 11 AM is already taken. The nearest openings are "
-            "Wednesday, March 4 at 10:30 AM, Wednesday, March 4 at 11:30 AM, or Wednesday, "
-            "March 4 at 10 AM."
+            "Wednesday, March 4 at 10 AM, 10:30 AM, or 11:30 AM."
         ]
         await session.run(user_input="The first one then.")
         last = await session.run(user_input="Yes.")
-        assert said(last) == ["You're booked for Wednesday, March 4 at 10:30 AM."]
+        assert said(last) == ["You're booked for Wednesday, March 4 at 10 AM."]
         state: CallState = session.userdata
 
     appts = booked(await store.list_appointments(phone=CALLER))
-    assert [a.start_time for a in appts] == [local(4, 10, 30).astimezone(dt.UTC)]
+    assert [a.start_time for a in appts] == [local(4, 10).astimezone(dt.UTC)]
     wifes = await store.get_appointment(wife)
     assert wifes is not None and wifes.status == "booked"  # untouched
     failed = state.timeline.of_type("tool_result")[0]
@@ -171,7 +170,7 @@ async def test_reschedule_by_the_callers_words(aida_session, store: Store, jane:
     assert [a.start_time for a in appts] == [local(5, 14).astimezone(dt.UTC)]
     old = await store.get_appointment(original.appointment.id)
     assert old is not None and old.status == "cancelled"
-    assert state.appointments_in_call[0]["action"] == "rescheduled"
+    assert appointments_in_call(state.timeline.events)[0]["action"] == "rescheduled"
 
 
 async def test_cancel_asks_which_when_there_are_several(
@@ -188,7 +187,7 @@ async def test_cancel_asks_which_when_there_are_several(
     async with aida_session(script, caller=known_caller()) as (session, _):
         first = await session.run(user_input="I want to cancel my appointment.")
         assert said(first) == [
-            "You have appointments on Friday, March 6 at 10 AM, or Monday, March 9 at 9 AM. "
+            "You have appointments on Friday, March 6 at 10 AM and Monday, March 9 at 9 AM. "
             "Which one do you mean?"
         ]
         second = await session.run(user_input="The Friday one.")
@@ -211,7 +210,7 @@ async def test_list_only_the_callers_upcoming(
         result = await session.run(user_input="When are my appointments?")
         result.expect.next_event().is_function_call(name="list_appointments", arguments={})
     assert said(result) == [
-        "You have 2 appointments: Tuesday, March 3 at 3 PM, or Monday, March 9 at 3 PM."
+        "You have 2 appointments: Tuesday, March 3 at 3 PM and Monday, March 9 at 3 PM."
     ]
     assert "March 4" not in " ".join(said(result))  # the wife's
 

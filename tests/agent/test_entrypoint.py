@@ -1,5 +1,6 @@
-"""The real entrypoint body (`run_call`) in a fake job with a mock room: the session starts, the
-caller is recognised, and the timeline reaches the room on `aida.timeline`, in order."""
+"""The real entrypoint body (`run_call`) and its `on_session_end` (`end_call`) in a fake job with
+a mock room: the session starts, the caller is recognised, the timeline reaches the room on
+`aida.timeline` in order, the call is recorded, and every log line carries the call."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from unittest.mock import AsyncMock, create_autospec
 
 import pytest
 from livekit import rtc
+from livekit.agents import JobContext
 from livekit.agents.testing import fake_job_context
 from pydantic import SecretStr
 
 from aida.agent.providers import Providers
-from aida.agent.session import LiveCall, run_call
+from aida.agent.session import LiveCall, end_call, loggable_room, run_call
 from aida.agent.timeline import TIMELINE_TOPIC
+from aida.calls.appointments import appointments_in_call, callback_requests
 from aida.config import Settings
 from aida.store.protocol import Store
 from tests.agent.conftest import CALLER, booked, local
@@ -68,6 +71,30 @@ def first_said(live: LiveCall) -> str:
     return next(e["text"] for e in live.state.timeline.events if e["type"] == "transcript")
 
 
+async def start_in(
+    job: JobContext,
+    settings: Settings,
+    store: Store,
+    clock: Any,
+    script: list,
+    on_end: list | None = None,
+) -> tuple[LiveCall, ScriptedLLM]:
+    llm = ScriptedLLM(script)
+    live = await run_call(
+        job,
+        settings=settings,
+        store=store,
+        clock=clock,
+        providers=Providers(llm=llm, description={"llm": [{"provider": "tests"}]}),
+        on_end=on_end,
+    )
+    # let the greeting finish, as a caller would before speaking
+    speech = live.session.current_speech
+    if speech is not None:
+        await speech.wait_for_playout()
+    return live, llm
+
+
 async def start(
     room: Any,
     settings: Settings,
@@ -77,21 +104,8 @@ async def start(
     job_metadata: str = "",
     on_end: list | None = None,
 ) -> tuple[LiveCall, ScriptedLLM]:
-    llm = ScriptedLLM(script)
     with fake_job_context(room=room, job_metadata=job_metadata) as job:
-        live = await run_call(
-            job,
-            settings=settings,
-            store=store,
-            clock=clock,
-            providers=Providers(llm=llm, description={"llm": [{"provider": "tests"}]}),
-            on_end=on_end,
-        )
-    # let the greeting finish, as a caller would before speaking
-    speech = live.session.current_speech
-    if speech is not None:
-        await speech.wait_for_playout()
-    return live, llm
+        return await start_in(job, settings, store, clock, script, on_end)
 
 
 async def test_sip_call_books_and_streams_the_timeline(
@@ -164,7 +178,7 @@ async def test_sip_call_books_and_streams_the_timeline(
     assert "lk.transcription" in text_topics, lp.method_calls[:20]
 
     assert len(booked(await store.list_appointments(phone=CALLER))) == 1
-    assert state.appointments_in_call[0]["action"] == "booked"
+    assert appointments_in_call(state.timeline.events)[0]["action"] == "booked"
     assert any(u.get("model") == "gpt-4o-mini" for u in state.usage)  # the double's model
     assert state.ended_at is not None
 
@@ -224,10 +238,11 @@ async def test_a_failed_publish_does_not_stop_the_stream(
     assert [e["seq"] for e in sent] == list(range(1, len(sent) + 1))
 
 
-async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
+async def test_on_session_end_records_the_whole_call(
     settings: Settings, store: Store, clock: Any, jane: str, tmp_path: Any
 ) -> None:
-    """Wired like agent.py: the after-call record is built from what the session kept."""
+    """Wired like agent.py: LiveKit closes the session, then calls `end_call` (on_session_end),
+    and the after-call record is built from the timeline and LiveKit's session report."""
     from aida.calls.finalize import call_end_hook
     from aida.store.factory import open_store
 
@@ -236,6 +251,9 @@ async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
     async def spy(call: LiveCall) -> None:
         seen.append(call)
         assert call.state.timeline.events[-1]["type"] == "call_ended"
+        assert call.report is not None and call.report.room == "call-room"
+        said = [i.text_content for i in call.report.chat_history.items if i.type == "message"]
+        assert "And I have a billing question." in said
 
     settings = settings.model_copy(update={"outbox_dir": tmp_path / "outbox"})
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
@@ -246,17 +264,22 @@ async def test_the_call_end_hook_gets_the_whole_call_and_records_it(
         call("request_callback", reason="question about a bill"),
     ]
     hook = call_end_hook(settings, store_factory=lambda: open_store(settings), llms=[])
-    live, _ = await start(room, settings, store, clock, script, on_end=[spy, hook])
-    await live.session.run(user_input="Jane Doe, March 3rd 1985. Wednesday at 9.")
-    await live.session.run(user_input="Yes.")
-    await live.session.run(user_input="And I have a billing question.")
-    await live.session.aclose()
-    await live.aclose("participant hung up")
-    await live.aclose()  # idempotent: the hooks ran once
+    with fake_job_context(room=room) as job:
+        live, _ = await start_in(job, settings, store, clock, script, on_end=[spy, hook])
+        await live.session.run(user_input="Jane Doe, March 3rd 1985. Wednesday at 9.")
+        await live.session.run(user_input="Yes.")
+        await live.session.run(user_input="And I have a billing question.")
+        # LiveKit's job shutdown: close the session, then on_session_end, once
+        await live.session.aclose()
+        await end_call(job)
+        await end_call(job)  # a second call finds nothing to do: the hooks ran once
 
     assert len(seen) == 1
     state = live.state
-    assert state.action_items[0]["reason"] == "question about a bill"
+    assert state.end_reason is not None and state.timeline.events[-1]["type"] == "call_ended"
+    assert callback_requests(state.timeline.events)[0]["text"] == (
+        "Call the patient back: question about a bill"
+    )
     summary = await store.get_call_summary(state.call_id)
     assert summary is not None
     assert summary.user_phone == CALLER
@@ -270,22 +293,52 @@ async def test_info_logs_show_the_flow_without_phone_numbers_or_words(
 ) -> None:
     caplog.set_level(logging.INFO)
     room = mock_room(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": CALLER})
+    # SIP dispatch rules can name the room after the caller's number
+    room.name = f"call-_{CALLER}_Xk3j"
     script = [
         call("identify_caller", full_name="Jane Doe", date_of_birth="March 3rd 1985"),
         call("book_appointment", start=local(4, 9).isoformat(), reason="sore knee"),
     ]
-    live, _ = await start(room, settings, store, clock, script)
-    await live.session.run(user_input="My knee hurts, book Wednesday at nine please")
-    await live.session.aclose()
-    await live.aclose()
+    with fake_job_context(room=room) as job:
+        # What LiveKit's job runner does first: its filter on the root handlers (caplog's here)
+        # adds `job.log_context_fields` to every record of this job.
+        job._on_setup()
+        try:
+            live, _ = await start_in(job, settings, store, clock, script)
+            await live.session.run(user_input="My knee hurts, book Wednesday at nine please")
+            await live.session.aclose()
+            await end_call(job)
+        finally:
+            await job._on_cleanup()
 
+    assert job.log_context_fields == {"call_id": live.state.call_id, "room": "call-_•••_Xk3j"}
     info = [r for r in caplog.records if r.levelno >= logging.INFO]
     text = "\n".join(r.getMessage() for r in info)
     assert "tool book_appointment started" in text
     assert re.search(r"tool book_appointment ok in \d+ ms", text)
     assert "call started: caller id sip, on file" in text
+    assert "call ended: " in text
     for secret in ("5550143", "knee", "Hello Jane", "Shall I book", "nine please", "1985"):
         assert secret not in text, secret
+    # every line of the call, Aida's and LiveKit's, names the call and its room
+    assert {r.name.split(".")[0] for r in info} >= {"aida", "livekit"}
+    for record in info:
+        fields = (getattr(record, "call_id", None), getattr(record, "room", None))
+        assert fields == (live.state.call_id, "call-_•••_Xk3j"), (record.name, record.msg)
+
+
+@pytest.mark.parametrize(
+    ("name", "logged"),
+    [
+        ("call-_+12025550143_Xk3j", "call-_•••_Xk3j"),
+        ("sip-2025550143", "sip-•••"),
+        ("call (202) 555-0143", "call •••"),
+        ("aida-3f2c9e1b-0a7d-4c55", "aida-3f2c9e1b-0a7d-4c55"),
+        ("web-1733212800", "web-•••"),
+    ],
+)
+def test_a_room_named_after_a_number_is_logged_masked(name: str, logged: str) -> None:
+    assert loggable_room(name) == logged
 
 
 async def test_portal_assertion_verifies_a_web_caller(
@@ -340,3 +393,13 @@ async def test_a_bad_portal_assertion_leaves_the_phone_a_hint(
     assert caller is not None and caller.source == "token" and not caller.verified
     await live.session.aclose()
     await live.aclose()
+
+
+def test_agent_py_records_calls_on_livekit_session_end() -> None:
+    """The worker registers `end_call` as LiveKit's on_session_end, with time for the record."""
+    import agent  # builds the AgentServer; models load only in prewarm
+    from aida.calls.finalize import RECORD_BUDGET_SECONDS
+
+    # where AgentServer.rtc_session keeps them (livekit-agents 1.8)
+    assert agent.server._session_end_fnc is end_call
+    assert agent.server._session_end_timeout > RECORD_BUDGET_SECONDS

@@ -42,6 +42,7 @@ def settings(tmp_path: Path, db_path: Path) -> Settings:
         default_timezone="America/New_York",
         clinic_name="Riverside Family Clinic",
         providers="cloud",  # no local model: summaries come from the scripted doubles only
+        understand_in_code=False,  # the scripted LLM plays every turn of these calls
     )
 
 

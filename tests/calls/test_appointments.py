@@ -75,8 +75,8 @@ TIMELINE = [
     ok(8, "remember_preference", preferences={"doctor": "Dr. Patel", "older": "from last year"}),
     call(9, "remember_preference", {"topic": "reminders", "preference": "text"}),
     failed(9, "remember_preference"),
-    call(10, "update_preferences", {"preferences": {"time of day": "mornings"}}),
-    ok(10, "update_preferences", preferences={}),
+    call(10, "remember_preference", {"topic": "time of day", "preference": "mornings"}),
+    ok(10, "remember_preference", preferences={}),
     {"type": "action_item", "item": {"kind": "callback", "reason": "billing question"}},
 ]
 

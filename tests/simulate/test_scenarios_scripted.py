@@ -15,13 +15,17 @@ from aida.simulate.scenario import load_scenario, shipped_scenarios
 from aida.simulate.text import TextSimulator
 
 
+@pytest.mark.parametrize("in_code", [True, False], ids=["turns-read-in-code", "model-only"])
 @pytest.mark.parametrize("name", shipped_scenarios())
 async def test_scenario_passes_with_its_script(
-    name: str, base_settings: Settings, tmp_path: Path
+    name: str, in_code: bool, base_settings: Settings, tmp_path: Path
 ) -> None:
+    """Twice: as shipped, where Aida's code answers the plain turns and the script plays the rest,
+    and with every turn but a plain yes left to the (scripted) model."""
     scenario = load_scenario(name)
     lines: list[str] = []
-    simulator = TextSimulator(base_settings, scripted=True, printer=lines.append)
+    settings = base_settings.model_copy(update={"understand_in_code": in_code})
+    simulator = TextSimulator(settings, scripted=True, printer=lines.append)
 
     result = await simulator.run(scenario, database=tmp_path / f"{name}.db")
 

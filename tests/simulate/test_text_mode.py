@@ -43,6 +43,8 @@ def scenario(**extra: Any) -> dict[str, Any]:
 
 async def run(data: dict[str, Any], settings: Settings, tmp_path: Path) -> tuple[Any, list[str]]:
     lines: list[str] = []
+    # the model's path: these scripts play every turn (turns read in code: test_understand.py)
+    settings = settings.model_copy(update={"understand_in_code": False})
     simulator = TextSimulator(settings, scripted=True, printer=lines.append)
     result = await simulator.run(parse_scenario(data), database=tmp_path / "t.db")
     return result, lines
@@ -185,9 +187,14 @@ async def test_a_scenario_without_a_script_fails_scripted_mode(
 
 
 def test_cli_text_scripted_passes_and_fails(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aida.cli import main
+    from aida.config import get_settings
+
+    monkeypatch.setenv("UNDERSTAND_IN_CODE", "false")  # the scripted model says the goodbye
+    get_settings.cache_clear()
+    monkeypatch.setattr("aida.simulate.cli.get_settings", lambda: Settings())
 
     good = tmp_path / "good.yaml"
     good.write_text(yaml.safe_dump(scenario()))
@@ -231,7 +238,8 @@ async def test_a_reply_that_never_ends_is_a_timeout_and_ends_the_call(
 
     model = ScriptedLLM([Slow(3, say("Too late."))])  # the greeting asks no model
     lines: list[str] = []
-    simulator = TextSimulator(base_settings, llm=model, printer=lines.append, turn_timeout=0.5)
+    settings = base_settings.model_copy(update={"understand_in_code": False})
+    simulator = TextSimulator(settings, llm=model, printer=lines.append, turn_timeout=0.5)
     result = await simulator.run(parse_scenario(scenario()), database=tmp_path / "t.db")
 
     assert result.problems == ["timeout: turn 1: no reply within 0.5 s"]

@@ -1,4 +1,5 @@
-"""The Store contract, run against SQLite and a real PostgreSQL (the `store` fixture)."""
+"""The Store contract, run against SQLite, a real PostgreSQL, and Supabase over PostgREST onto
+that PostgreSQL's own SQL functions (the `store` fixture, tests/store/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aida.errors import (
     PatientNotFound,
     SlotTaken,
 )
+from aida.store import failures
 from aida.store.models import CallSummary
 from aida.store.protocol import Store
 
@@ -34,7 +36,7 @@ async def patients(store: Store) -> None:
 
 async def test_satisfies_protocol(store: Store) -> None:
     assert isinstance(store, Store)
-    assert store.backend in ("sqlite", "postgres")
+    assert store.backend in ("sqlite", "postgres", "supabase")
     await store.ping()
 
 
@@ -69,6 +71,8 @@ async def test_merge_preferences_is_shallow_and_needs_a_patient(store: Store) ->
     assert (await store.get_patient(ANN)).name == "Ann Lee"
     with pytest.raises(PatientNotFound):
         await store.merge_preferences("+15559999999", {"language": "en"})
+    with pytest.raises(InvalidRequest):
+        await store.merge_preferences(ANN, ["not", "an", "object"])  # type: ignore[arg-type]
 
 
 # --- booking ---
@@ -214,8 +218,9 @@ async def test_reschedule_repeated_returns_the_same_new_appointment(store: Store
     assert await store.reschedule(old.id, ANN, at(4), at(5)) == new
     assert len(await store.list_appointments(status=None)) == 2
     # a different time for an appointment that has already moved is refused
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidRequest) as refused:
         await store.reschedule(old.id, ANN, at(6), at(7))
+    assert str(refused.value) == str(failures.not_booked())
 
 
 async def test_failed_reschedule_leaves_the_original_booked(store: Store) -> None:

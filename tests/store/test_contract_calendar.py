@@ -1,6 +1,8 @@
-"""The Store contract for the clinic's calendar, on SQLite and a real PostgreSQL: closures (the
-database refuses bookings into them), providers and visit types (configured by name), and the
-no-overlap rule per provider, with no provider keeping today's one shared calendar."""
+"""The Store contract for the clinic's calendar, on SQLite, a real PostgreSQL, and Supabase over
+PostgREST onto that PostgreSQL's own SQL functions (the `store` fixture, tests/store/conftest.py):
+closures (the database refuses bookings into them), providers and visit types (configured by
+name), and the no-overlap rule per provider, with no provider keeping today's one shared
+calendar."""
 
 from __future__ import annotations
 

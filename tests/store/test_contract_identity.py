@@ -1,9 +1,10 @@
-"""The Store contract for who a caller is and who saw what, on SQLite and a real PostgreSQL:
-dates of birth (written once by calls, corrected only by staff), identity failures counted per
-phone across calls, and the audit log."""
+"""The Store contract for who a caller is and who saw what, on SQLite, a real PostgreSQL and
+Supabase over PostgREST on that PostgreSQL: dates of birth (written once by calls, corrected only
+by staff), identity failures counted per phone across calls, and the audit log."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
@@ -16,6 +17,8 @@ from aida.store.models import AuditEntry
 from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
 from aida.store.sqlite import SqliteStore
+from tests.store.postgrest_double import postgrest_on
+from tests.store.supabase_project import supabase_store_at
 
 UTC = dt.UTC
 T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
@@ -121,30 +124,43 @@ async def test_naive_times_are_refused_for_failures(store: Store) -> None:
         await store.count_identity_failures(ANN, dt.datetime(2030, 1, 7, 10))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("supabase", marks=pytest.mark.postgres),
+    ]
+)
 async def reopen(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
     """A factory of stores on one database, as successive calls (processes) would open it."""
     opened: list[Store] = []
-    if request.param == "sqlite":
-        path = request.getfixturevalue("tmp_path") / "aida.db"
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            path = request.getfixturevalue("tmp_path") / "aida.db"
 
-        def make() -> Store:
-            return SqliteStore(path)
-    else:
-        url = request.getfixturevalue("pg_url")
+            def make() -> Store:
+                return SqliteStore(path)
+        elif request.param == "supabase":
+            db_url = request.getfixturevalue("supabase_db_url")
+            postgrest = await stack.enter_async_context(postgrest_on(db_url))
 
-        def make() -> Store:
-            return PostgresStore(url, pool_size=1, max_overflow=0)
+            def make() -> Store:
+                return supabase_store_at(postgrest.url)
+        else:
+            url = request.getfixturevalue("pg_url")
 
-    async def open_one() -> Store:
-        store = make()
-        opened.append(store)
-        await store.migrate()
-        return store
+            def make() -> Store:
+                return PostgresStore(url, pool_size=1, max_overflow=0)
 
-    yield open_one
-    for store in opened:
-        await store.close()
+        async def open_one() -> Store:
+            store = make()
+            opened.append(store)
+            await store.migrate()
+            return store
+
+        yield open_one
+        for store in opened:
+            await store.close()
 
 
 async def test_failures_outlive_the_call_that_recorded_them(reopen: Any) -> None:
@@ -221,6 +237,7 @@ async def test_audit_filters_and_pages(store: Store) -> None:
     assert ids(await store.list_audit(limit=2)) == want(4, 3)
     assert ids(await store.list_audit(limit=2, offset=2)) == want(2, 1)
     assert await store.list_audit(offset=5) == []
+    assert await store.list_audit(limit=0) == []
     assert await store.list_audit(actor="staff:nobody") == []
 
 

@@ -20,6 +20,7 @@ from aida.store.migrations import postgres_migrations
 from aida.store.models import AuditEntry
 from aida.store.postgres import PostgresStore
 from tests import pg
+from tests.store.supabase_project import supabase_database
 
 pytestmark = pytest.mark.postgres
 
@@ -33,42 +34,13 @@ FUNCTIONS = (
 )
 BRIEF_SQL = Path(__file__).with_name("brief_schema.sql")
 
-SUPABASE_ROLES = """
-do $$
-begin
-  if not exists (select 1 from pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
-end
-$$;
-"""
-# What a Supabase project does to every new object in public (see supabase/postgres roles.sql).
-SUPABASE_DEFAULT_PRIVILEGES = """
-grant usage on schema public to anon, authenticated, service_role;
-alter default privileges in schema public
-  grant all on tables to anon, authenticated, service_role;
-alter default privileges in schema public
-  grant all on functions to anon, authenticated, service_role;
-alter default privileges in schema public
-  grant all on sequences to anon, authenticated, service_role;
-"""
-
 
 @pytest.fixture
-async def supabase_db(
-    pg_server: pg.PgServer, pg_empty_url: str
-) -> AsyncIterator[asyncpg.Connection]:
+async def supabase_db(pg_server: pg.PgServer) -> AsyncIterator[asyncpg.Connection]:
     """A database set up like a Supabase project, then migrated by Aida; a superuser connection."""
-    pg_server.execute(SUPABASE_ROLES)  # roles are cluster-wide: created once, idempotently
-    conn = await asyncpg.connect(pg_empty_url)
-    await conn.execute(SUPABASE_DEFAULT_PRIVILEGES)
-    store = PostgresStore(pg_empty_url, pool_size=1, max_overflow=0)
+    url = supabase_database(pg_server)
+    conn = await asyncpg.connect(url)
+    store = PostgresStore(url, pool_size=1, max_overflow=0)
     await store.migrate()
     await store.close()
     yield conn

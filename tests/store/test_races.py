@@ -1,12 +1,14 @@
 """Racing callers: the database, not luck, decides who gets a slot.
 
 SQLite runs through several store instances on one file (each with its own writer connection,
-as separate processes would); PostgreSQL through one store with a connection per caller.
+as separate processes would); PostgreSQL through one store with a connection per caller; Supabase
+through one store whose concurrent requests PostgREST answers from the real SQL functions.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import time
@@ -21,24 +23,39 @@ from aida.store.models import Appointment, BookingResult
 from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
 from aida.store.sqlite import SqliteStore
+from tests.store.postgrest_double import postgrest_on
+from tests.store.supabase_project import supabase_store_at
 
 T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=dt.UTC)
 SLOT = dt.timedelta(minutes=30)
 ROUND_LIMIT_S = 10.0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("supabase", marks=pytest.mark.postgres),
+    ]
+)
 async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list[Store]]:
     made: list[Any] = []
-    if request.param == "sqlite":
-        made = [SqliteStore(tmp_path / "race.db") for _ in range(5)]
-    else:
-        made = [PostgresStore(request.getfixturevalue("pg_url"), pool_size=50, max_overflow=0)]
-    for store in made:
-        await store.migrate()
-    yield made
-    for store in made:
-        await store.close()
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            made = [SqliteStore(tmp_path / "race.db") for _ in range(5)]
+        elif request.param == "supabase":
+            # Concurrent HTTP requests through PostgREST onto the real SQL functions.
+            db_url = request.getfixturevalue("supabase_db_url")
+            postgrest = await stack.enter_async_context(postgrest_on(db_url))
+            made = [supabase_store_at(postgrest.url)]
+        else:
+            url = request.getfixturevalue("pg_url")
+            made = [PostgresStore(url, pool_size=50, max_overflow=0)]
+        for store in made:
+            await store.migrate()
+        yield made
+        for store in made:
+            await store.close()
 
 
 async def timed_gather(calls: list[Awaitable[Any]]) -> tuple[list[Any], float]:

@@ -1,6 +1,9 @@
-"""The Supabase backend's calendar at its HTTP boundary: the requests for closures, providers and
-visit types, the error codes of the calendar's SQL, and the fake PostgREST (which mirrors that
-SQL; the SQL itself runs on the real PostgreSQL in test_postgres_sql.py) behaving like a store."""
+"""The Supabase backend's calendar at its HTTP boundary: the exact requests for closures, providers
+and visit types (against the recording PostgREST stand-in), the error codes of the calendar's SQL,
+and what `migrate()` says of a project without the calendar's migration (on the real SQL).
+
+How the calendar behaves through PostgREST on the real SQL functions is the store contract
+(tests/store/test_contract_calendar.py), which runs on this backend too."""
 
 from __future__ import annotations
 
@@ -9,21 +12,20 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from aida.errors import ClinicClosed, InvalidRequest, SlotTaken
-from aida.store.supabase import SupabaseSchemaMissing, SupabaseStore
-from tests.store.supabase_fake import FakePostgrest, PostgrestState
+from aida.errors import ClinicClosed, InvalidRequest
+from aida.store.supabase import SupabaseStore
+from tests.store.postgrest_double import FakePostgrest
 from tests.store.test_supabase_http import (
     APPT_ROW,
     END,
-    OTHER,
     PHONE,
     START,
     assert_rpc,
     make_store,
+    migrate_after,
     only,
 )
 
-THIRD = "+15550001111"
 PATEL = "1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7081"
 PHYSICAL = "2c3d4e5f-6071-4829-8b3c-4d5e6f708192"
 CLOSURE_ROW = {
@@ -49,18 +51,6 @@ async def store(fake: FakePostgrest) -> AsyncIterator[SupabaseStore]:
     s = make_store(fake.url)
     yield s
     await s.close()
-
-
-@pytest.fixture
-async def live() -> AsyncIterator[tuple[SupabaseStore, PostgrestState]]:
-    state = PostgrestState()
-    server = FakePostgrest(state)
-    await server.start()
-    s = make_store(server.url)
-    await s.migrate()
-    yield s, state
-    await s.close()
-    await server.stop()
 
 
 async def test_booking_with_a_provider_calls_the_provider_function(
@@ -166,61 +156,22 @@ async def test_provider_and_visit_type_requests(fake: FakePostgrest, store: Supa
     assert visit.provider_ids == [PATEL]
 
 
-async def test_migrate_names_a_missing_calendar() -> None:
-    state = PostgrestState()
-    state.missing_tables = {"closures"}
-    state.missing_columns = {("appointments", "provider_id")}
-    state.missing_functions = {"add_closure", "book_provider_appointment"}
-    server = FakePostgrest(state)
-    await server.start()
-    s = make_store(server.url)
-    try:
-        with pytest.raises(SupabaseSchemaMissing) as caught:
-            await s.migrate()
-    finally:
-        await s.close()
-        await server.stop()
-    missing = caught.value.details["missing"]
-    assert missing[0] == "table appointments: column appointments.provider_id does not exist"
-    assert missing[1].startswith("table closures: Could not find the table 'public.closures'")
-    assert missing[2:] == ["function book_provider_appointment", "function add_closure"]
-
-
-async def test_the_calendar_behaves_like_a_store(
-    live: tuple[SupabaseStore, PostgrestState],
+@pytest.mark.postgres
+async def test_migrate_names_a_missing_calendar(
+    postgrest: FakePostgrest, supabase_db_url: str
 ) -> None:
-    store, state = live
-    await store.upsert_patient(PHONE, "Jane Doe")
-    await store.upsert_patient(OTHER, "Sam Roe")
-    patel = await store.save_provider("Dr. Patel", "Mon-Fri 09:00-17:00")
-    kim = await store.save_provider("dr. kim")
-    assert (await store.save_provider("DR. PATEL")).id == patel.id
-    assert [p.name for p in await store.list_providers()] == ["dr. kim", "Dr. Patel"]
-    physical = await store.save_visit_type("Physical", 60, [patel.id])
-    assert [v.name for v in await store.list_visit_types()] == ["Physical"]
-
-    first = await store.book(PHONE, START, END, provider_id=patel.id, visit_type_id=physical.id)
-    with pytest.raises(SlotTaken):
-        await store.book(OTHER, START, END, provider_id=patel.id)
-    assert (await store.book(OTHER, START, END, provider_id=kim.id)).created
-    await store.upsert_patient(THIRD, "Lee Poe")  # one start per patient: a third one
-    assert (await store.book(THIRD, START, END)).appointment.provider_id is None
-
-    later = START + dt.timedelta(days=1)
-    added = await store.add_closure(later, later + dt.timedelta(hours=8), "Training")
-    assert added.affected == []
-    with pytest.raises(ClinicClosed):
-        await store.book(PHONE, later, later + dt.timedelta(minutes=30), provider_id=kim.id)
-    with pytest.raises(ClinicClosed):
-        await store.reschedule(first.appointment.id, PHONE, later, later + dt.timedelta(minutes=60))
-    assert (await store.get_appointment(first.appointment.id)).status == "booked"  # type: ignore[union-attr]
-    moved = await store.reschedule(
-        first.appointment.id,
-        PHONE,
-        later + dt.timedelta(days=1),
-        later + dt.timedelta(days=1, minutes=60),
+    # A project with the brief's schema but not yet 20250801000000_aida_calendar.sql's pieces.
+    error = await migrate_after(
+        postgrest,
+        supabase_db_url,
+        "alter table public.appointments drop column provider_id cascade;"
+        " drop table public.closures;"
+        " drop function public.add_closure(timestamptz, timestamptz, text, boolean);"
+        " drop function public.save_visit_type(text, integer, jsonb);",
     )
-    assert (moved.provider_id, moved.visit_type_id) == (patel.id, physical.id)
-    assert [c.id for c in await store.list_closures()] == [added.closure.id]
-    assert (await store.remove_closure(added.closure.id)) is not None
-    assert state.tables["closures"] == {}
+    assert error.details["missing"] == [
+        "table appointments: column appointments.provider_id does not exist",
+        "table closures: Could not find the table 'public.closures' in the schema cache",
+        "function add_closure",
+        "function save_visit_type",
+    ]

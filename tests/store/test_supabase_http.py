@@ -1,19 +1,22 @@
 """The Supabase backend at its HTTP boundary: the exact PostgREST requests supabase-py sends for
 each `Store` method, and how PostgREST's documented answers and error bodies map to Aida's errors.
 
-A fake PostgREST listens on 127.0.0.1 (no PostgREST binary or Docker here); the SQL functions
-themselves are exercised on the real PostgreSQL by the migration tests.
+A PostgREST stand-in listens on 127.0.0.1 (no PostgREST binary or Docker here) and records every
+request: most tests script its replies; the `postgrest` fixture answers from the real SQL
+functions and tables on PostgreSQL instead (`tests/store/postgrest_double/on_postgres.py`), as
+the store contract suite does for this backend (`tests/store/conftest.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import socket
 import time
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
+import asyncpg
+import httpx
 import pytest
 
 from aida.config import Settings
@@ -26,12 +29,13 @@ from aida.errors import (
     StoreUnavailable,
 )
 from aida.store import failures
-from aida.store.models import AuditEntry, CallSummary
+from aida.store.models import CallSummary
 from aida.store.protocol import Store
 from aida.store.supabase import SupabaseKeyRefused, SupabaseSchemaMissing, SupabaseStore
-from tests.store.supabase_fake import FakePostgrest, PostgrestState, Recorded
+from tests.store.postgrest_double import FakePostgrest, Recorded
+from tests.store.supabase_project import SUPABASE_KEY as KEY
+from tests.store.supabase_project import supabase_store_at
 
-KEY = "test-service-role-key"
 # Every backend speaks the same sentences (aida/store/failures.py).
 UNAVAILABLE = str(failures.unavailable())
 NOT_BOOKED = str(failures.not_booked())
@@ -58,6 +62,16 @@ APPT_ROW = {
 }
 USER_ROW = {"phone": PHONE, "name": "Jane Doe", "preferences": {"language": "en"}}
 APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
+TABLES = (
+    "users",
+    "appointments",
+    "call_summaries",
+    "identity_failures",
+    "audit_log",
+    "closures",
+    "providers",
+    "visit_types",
+)
 SUMMARY_COLUMNS = (
     "id,user_phone,summary_text,preferences,appointments_in_call,cost_breakdown,timeline,"
     "transcript,action_items,created_at,status,room_name,started_at,ended_at,duration_seconds,"
@@ -65,9 +79,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-def make_store(url: str, **kwargs: object) -> SupabaseStore:
-    settings = Settings(_env_file=None, supabase_url=url, supabase_key=KEY)  # type: ignore[call-arg]
-    return SupabaseStore(settings, **kwargs)  # type: ignore[arg-type]
+make_store = supabase_store_at
 
 
 @pytest.fixture
@@ -583,19 +595,23 @@ async def test_list_call_summaries_newest_first_with_range(
 # --- migrate / ping / reachability --------------------------------------------------------------
 
 
-async def test_migrate_checks_tables_and_functions_without_changing_anything() -> None:
-    state = PostgrestState()
-    server = FakePostgrest(state)
-    await server.start()
-    s = make_store(server.url)
+@pytest.mark.postgres
+async def test_migrate_checks_tables_and_functions_without_changing_anything(
+    postgrest: FakePostgrest, supabase_db_url: str
+) -> None:
+    s = make_store(postgrest.url)
     try:
         await s.migrate()
         await s.migrate()  # idempotent
     finally:
         await s.close()
-        await server.stop()
-    assert all(not rows for rows in state.tables.values())
-    calls = [(r.method, r.path) for r in server.requests[:9]]
+    conn = await asyncpg.connect(supabase_db_url)
+    try:
+        for table in TABLES:
+            assert await conn.fetchval(f"select count(*) from public.{table}") == 0, table
+    finally:
+        await conn.close()
+    calls = [(r.method, r.path) for r in postgrest.requests[:9]]
     assert calls == [
         ("GET", "/rest/v1/users"),
         ("GET", "/rest/v1/appointments"),
@@ -608,33 +624,46 @@ async def test_migrate_checks_tables_and_functions_without_changing_anything() -
         ("POST", "/rest/v1/rpc/merge_user_preferences"),
     ]
     # the additive columns are part of what is checked
-    assert server.requests[0].query == "select=phone,name,preferences,date_of_birth&limit=1"
-    assert server.requests[2].query == f"select={SUMMARY_COLUMNS}&limit=1"
+    assert postgrest.requests[0].query == "select=phone,name,preferences,date_of_birth&limit=1"
+    assert postgrest.requests[2].query == f"select={SUMMARY_COLUMNS}&limit=1"
 
 
-async def test_migrate_names_what_is_missing_and_where_the_sql_is() -> None:
-    state = PostgrestState()
-    state.missing_tables = {"appointments"}
-    state.missing_columns = {("call_summaries", "end_reason")}
-    state.missing_functions = {"reschedule_appointment"}
-    server = FakePostgrest(state)
-    await server.start()
-    s = make_store(server.url)
+async def migrate_after(postgrest: FakePostgrest, db_url: str, ddl: str) -> SupabaseSchemaMissing:
+    """Take part of the schema away (as an unmigrated project lacks it), then `migrate()`."""
+    conn = await asyncpg.connect(db_url)
+    try:
+        await conn.execute(ddl)
+    finally:
+        await conn.close()
+    s = make_store(postgrest.url)
     try:
         with pytest.raises(SupabaseSchemaMissing) as caught:
             await s.migrate()
     finally:
         await s.close()
-        await server.stop()
-    assert "supabase/migrations/" in str(caught.value)
-    missing = caught.value.details["missing"]
-    assert missing[0].startswith(
-        "table appointments: Could not find the table 'public.appointments'"
+    return caught.value
+
+
+@pytest.mark.postgres
+async def test_migrate_names_what_is_missing_and_where_the_sql_is(
+    postgrest: FakePostgrest, supabase_db_url: str
+) -> None:
+    error = await migrate_after(
+        postgrest,
+        supabase_db_url,
+        "drop table public.identity_failures;"
+        " alter table public.call_summaries drop column end_reason;"
+        " drop function public.reschedule_appointment(uuid, text, timestamptz, timestamptz);",
     )
-    assert missing[1] == "table call_summaries: column call_summaries.end_reason does not exist"
-    assert missing[2] == "function reschedule_appointment"
-    assert len(missing) == 3
-    assert isinstance(caught.value, StoreUnavailable)
+    assert "supabase/migrations/" in str(error)
+    missing = error.details["missing"]
+    assert missing == [
+        "table call_summaries: column call_summaries.end_reason does not exist",
+        "table identity_failures: Could not find the table 'public.identity_failures'"
+        " in the schema cache",
+        "function reschedule_appointment",
+    ]
+    assert isinstance(error, StoreUnavailable)
 
 
 async def test_migrate_with_a_key_that_may_not_execute(fake: FakePostgrest) -> None:
@@ -708,134 +737,19 @@ async def test_timeout_is_store_unavailable_and_not_retried(fake: FakePostgrest)
     assert len(fake.requests) == 1
 
 
-# --- behaves like a store (the fake keeps rows and follows the SQL functions' contract) --------
-
-
-@pytest.fixture
-async def live() -> AsyncIterator[tuple[SupabaseStore, PostgrestState]]:
-    state = PostgrestState()
-    server = FakePostgrest(state)
-    await server.start()
-    s = make_store(server.url)
-    await s.migrate()
-    yield s, state
-    await s.close()
-    await server.stop()
-
-
-async def test_behaves_like_a_store(live: tuple[SupabaseStore, PostgrestState]) -> None:
-    store, _ = live
-    await store.upsert_patient(PHONE, "Jane Doe")
-    await store.upsert_patient(OTHER, "Sam Roe")
-    assert (await store.upsert_patient(PHONE)).name == "Jane Doe"  # never cleared
-
-    with pytest.raises(PatientNotFound):
-        await store.book("+15550000000", START, END)
-
-    first = await store.book(PHONE, START, END, {"reason": "checkup"})
-    again = await store.book(PHONE, START, END)
-    assert first.created and not again.created
-    assert again.appointment.id == first.appointment.id
-    with pytest.raises(SlotTaken):
-        await store.book(OTHER, START + dt.timedelta(minutes=15), END + dt.timedelta(minutes=15))
-    # back to back is fine: [start, end)
-    other = await store.book(OTHER, END, END + dt.timedelta(minutes=30))
-
-    with pytest.raises(NotYourAppointment):
-        await store.cancel(first.appointment.id, OTHER)
-    with pytest.raises(SlotTaken):
-        await store.reschedule(first.appointment.id, PHONE, END, END + dt.timedelta(minutes=30))
-    assert (await store.get_appointment(first.appointment.id)).status == "booked"  # type: ignore[union-attr]
-
-    # a move that overlaps its own old slot is allowed (one transaction cancels, then books)
-    nudged = await store.reschedule(
-        other.appointment.id, OTHER, END + dt.timedelta(minutes=15), END + dt.timedelta(minutes=45)
-    )
-    assert nudged.meta == {"rescheduled_from": other.appointment.id}
-    other = await store.reschedule(nudged.id, OTHER, END, END + dt.timedelta(minutes=30))
-    with pytest.raises(InvalidRequest):
-        await store.merge_preferences(PHONE, ["not", "an", "object"])  # type: ignore[arg-type]
-
-    later = START + dt.timedelta(days=1)
-    moved = await store.reschedule(
-        first.appointment.id, PHONE, later, later + dt.timedelta(minutes=30)
-    )
-    assert moved.meta["rescheduled_from"] == first.appointment.id
-    assert (
-        await store.reschedule(first.appointment.id, PHONE, later, later + dt.timedelta(minutes=30))
-    ).id == moved.id
-    old = await store.get_appointment(first.appointment.id)
-    assert old is not None and old.status == "cancelled" and old.meta["rescheduled_to"] == moved.id
-    with pytest.raises(InvalidRequest) as not_booked:
-        await store.reschedule(first.appointment.id, PHONE, START, END)
-    assert str(not_booked.value) == NOT_BOOKED
-
-    day = dt.datetime(2026, 12, 1, 0, 0, tzinfo=NY)
-    assert [
-        a.id for a in await store.list_appointments(start=day, end=day + dt.timedelta(days=2))
-    ] == [
-        other.id,
-        moved.id,
-    ]
-    assert [a.id for a in await store.list_appointments(PHONE, status=None)] == [
-        first.appointment.id,
-        moved.id,
-    ]
-    # a window that only touches an appointment's end does not overlap it
-    assert await store.list_appointments(start=later + dt.timedelta(minutes=30)) == []
-
-    cancelled = await store.cancel(moved.id, PHONE)
-    assert cancelled.status == "cancelled"
-    assert (await store.cancel(moved.id, PHONE)).status == "cancelled"  # idempotent
-
-    merged = await store.merge_preferences(PHONE, {"time": "mornings"})
-    merged = await store.merge_preferences(PHONE, {"doctor": "Lee"})
-    assert merged.preferences == {"time": "mornings", "doctor": "Lee"}
-    assert (await store.get_patient(PHONE)).name == "Jane Doe"  # type: ignore[union-attr]
-
-
-async def test_call_summaries_round_trip(live: tuple[SupabaseStore, PostgrestState]) -> None:
-    store, state = live
-    await store.upsert_patient(PHONE, "Jane Doe")
-    ids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(3)]
-    for i, summary_id in enumerate(ids):
-        state.now = dt.datetime(2026, 11, 20, 12, i, tzinfo=dt.UTC)
-        await store.save_call_summary(
-            CallSummary(id=summary_id, user_phone=PHONE, status="timeline_only")
-        )
-    # retrying the same record replaces it, never a second row
-    await store.save_call_summary(
-        CallSummary(id=ids[0], user_phone=PHONE, summary_text="done", status="complete")
-    )
-    assert len(state.tables["call_summaries"]) == 3
-    got = await store.get_call_summary(ids[0])
-    assert got is not None and (got.summary_text, got.status) == ("done", "complete")
-    assert got.created_at == dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)  # kept on replace
-    newest = await store.list_call_summaries(PHONE)
-    assert [s.id for s in newest] == list(reversed(ids))
-    assert [s.id for s in await store.list_call_summaries(PHONE, limit=1, offset=1)] == [ids[1]]
-    assert [
-        s.id
-        for s in await store.list_call_summaries(
-            since=dt.datetime(2026, 11, 20, 12, 1, tzinfo=dt.UTC)
-        )
-    ] == [
-        ids[2],
-        ids[1],
-    ]
-    # an unknown caller's record is kept, and their number becomes a nameless patient
-    await store.save_call_summary(CallSummary(id=NEW_ID, user_phone="+15550000000"))
-    assert (await store.get_call_summary(NEW_ID)).user_phone == "+15550000000"  # type: ignore[union-attr]
-    newcomer = await store.get_patient("+15550000000")
-    assert newcomer is not None and newcomer.name is None
-    assert (await store.get_patient(PHONE)).name == "Jane Doe"  # type: ignore[union-attr]
-
-
-def test_fake_error_bodies_are_postgrest_shaped() -> None:
-    state = PostgrestState()
-    reply = state.handle(Recorded("POST", "/rest/v1/rpc/nope", "", {}, json.dumps({}).encode()))
-    assert reply.status == 404
-    assert set(reply.body) == {"code", "details", "hint", "message"}
+@pytest.mark.postgres
+async def test_what_postgrest_answers_itself_is_shaped_as_postgrest_does(
+    postgrest: FakePostgrest,
+) -> None:
+    async with httpx.AsyncClient(base_url=postgrest.url) as client:
+        function = await client.post("/rest/v1/rpc/nope", json={"p_x": 1})
+        table = await client.get("/rest/v1/nope", params={"select": "*"})
+        column = await client.patch("/rest/v1/users", params={"phone": "eq.+1"}, json={"x": 1})
+    for reply, status, code in ((function, 404, "PGRST202"), (table, 404, "PGRST205"),
+                                (column, 400, "PGRST204")):  # fmt: skip
+        assert reply.status_code == status
+        assert set(reply.json()) == {"code", "details", "hint", "message"}
+        assert reply.json()["code"] == code
 
 
 # --- date of birth, identity failures, audit log ----------------------------------------------
@@ -892,68 +806,16 @@ async def test_a_count_without_content_range_is_unavailable(
         await store.count_identity_failures(PHONE, START)
 
 
-async def test_identity_and_audit_behave_like_a_store(
-    live: tuple[SupabaseStore, PostgrestState],
+@pytest.mark.postgres
+async def test_migrate_names_missing_identity_and_audit_schema(
+    postgrest: FakePostgrest, supabase_db_url: str
 ) -> None:
-    store, state = live
-    assert (await store.upsert_patient(PHONE, "Jane Doe", DOB)).date_of_birth == DOB
-    again = await store.upsert_patient(PHONE, "Jane Roe", dt.date(1999, 9, 9))
-    assert (again.name, again.date_of_birth) == ("Jane Roe", DOB)
-    assert (await store.get_patient(PHONE)).date_of_birth == DOB  # type: ignore[union-attr]
-    assert state.tables["users"][PHONE]["date_of_birth"] == "1980-04-02"
-    corrected = await store.set_date_of_birth(PHONE, dt.date(1980, 2, 4))
-    assert corrected.date_of_birth == dt.date(1980, 2, 4)
-    with pytest.raises(PatientNotFound):
-        await store.set_date_of_birth(OTHER, DOB)
-    assert await store.get_patient(OTHER) is None
-
-    t0 = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
-    for minutes in (0, 10, 50):
-        await store.record_identity_failure(PHONE, t0 + dt.timedelta(minutes=minutes))
-    await store.record_identity_failure(OTHER, t0)
-    hour = dt.timedelta(hours=1)
-    assert await store.count_identity_failures(PHONE, t0 + dt.timedelta(minutes=55) - hour) == 3
-    assert await store.count_identity_failures(PHONE, t0 + dt.timedelta(minutes=65) - hour) == 2
-    await store.clear_identity_failures(PHONE)
-    assert await store.count_identity_failures(PHONE, t0 - hour) == 0
-    assert await store.count_identity_failures(OTHER, t0 - hour) == 1
-
-    rows = [
-        AuditEntry(at=t0, actor="call:c1", action="list_appointments", patient_phone=PHONE),
-        AuditEntry(
-            at=t0 + dt.timedelta(minutes=5),
-            actor="staff:frontdesk",
-            action="read_call_summary",
-            patient_phone=OTHER,
-            detail={"summary_id": SUMMARY_ID},
-        ),
-        AuditEntry(at=t0 + dt.timedelta(minutes=9), actor="staff:frontdesk", action="list_audit"),
-    ]
-    for row in rows:
-        await store.record_audit(row)
-    await store.record_audit(rows[0])  # a retry adds nothing
-    assert await store.list_audit() == list(reversed(rows))
-    assert await store.list_audit(phone=PHONE) == [rows[0]]
-    assert await store.list_audit(actor="staff:frontdesk", limit=1, offset=1) == [rows[1]]
-    assert await store.list_audit(since=t0 + dt.timedelta(minutes=5), until=rows[2].at) == [rows[1]]
-    assert await store.list_audit(limit=0) == []
-
-
-async def test_migrate_names_missing_identity_and_audit_schema() -> None:
-    state = PostgrestState()
-    state.missing_tables = {"audit_log"}
-    state.missing_columns = {("users", "date_of_birth")}
-    server = FakePostgrest(state)
-    await server.start()
-    s = make_store(server.url)
-    try:
-        with pytest.raises(SupabaseSchemaMissing) as caught:
-            await s.migrate()
-    finally:
-        await s.close()
-        await server.stop()
-    missing = caught.value.details["missing"]
-    assert missing == [
+    error = await migrate_after(
+        postgrest,
+        supabase_db_url,
+        "drop table public.audit_log; alter table public.users drop column date_of_birth;",
+    )
+    assert error.details["missing"] == [
         "table users: column users.date_of_birth does not exist",
         "table audit_log: Could not find the table 'public.audit_log' in the schema cache",
     ]

@@ -82,10 +82,17 @@ async def test_booking_into_a_closure_is_refused_with_the_reason_and_openings(
     with pytest.raises(ClinicClosed) as caught:
         await book_appointment(clinic, JANE, "next Thursday at 10")
     err = caught.value
-    assert err.message.startswith("We're closed on Thursday, November 26 for Thanksgiving.")
-    assert "nearest openings" in err.message
+    # the nearest openings in time order, the day said once, as a taken slot's are
+    assert err.message == (
+        "We're closed on Thursday, November 26 for Thanksgiving. The nearest openings are "
+        "Wednesday, November 25 at 3:30 PM, 4 PM, or 4:30 PM."
+    )
     openings = err.details["alternatives"]
-    assert len(openings) == 3
+    assert [o["start"] for o in openings] == [
+        "2026-11-25T15:30:00-05:00",
+        "2026-11-25T16:00:00-05:00",
+        "2026-11-25T16:30:00-05:00",
+    ]
     assert all(dt.datetime.fromisoformat(o["start"]).date() != THANKSGIVING for o in openings)
     assert await clinic.store.list_appointments() == []
 
@@ -105,16 +112,19 @@ async def test_the_next_opening_after_a_taken_slot_skips_the_closure(
     clinic: ClinicContext,
 ) -> None:
     # Wednesday's last slot is taken; the day after is closed: the nearest are Wednesday's
-    # afternoon and Friday's first, never Thanksgiving.
+    # afternoon, never Thanksgiving, said in time order with the day once.
     await book_appointment(clinic, MARCUS, "Wednesday November 25 at 4:30pm")
     with pytest.raises(SlotTaken) as caught:
         await book_appointment(clinic, JANE, "Wednesday November 25 at 4:30pm")
     starts = [a["start"] for a in caught.value.alternatives]
     assert starts == [
-        "2026-11-25T16:00:00-05:00",
-        "2026-11-25T15:30:00-05:00",
         "2026-11-25T15:00:00-05:00",
+        "2026-11-25T15:30:00-05:00",
+        "2026-11-25T16:00:00-05:00",
     ]
+    assert str(caught.value).endswith(
+        "The nearest openings are Wednesday, November 25 at 3 PM, 3:30 PM, or 4 PM."
+    )
     far = await find_available_slots(clinic, when="Thursday at 4pm")
     assert all(not s["start"].startswith("2026-11-26") for s in far.data["slots"])
 

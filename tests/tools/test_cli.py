@@ -57,13 +57,23 @@ def test_book_list_cancel_by_hand(db):
     assert json.loads(cancelled.stdout)["appointment"]["status"] == "cancelled"
 
 
+def test_remember_preference_by_hand(db):
+    registered = run("register_patient", "--phone", "+12025550143", "--name", "Jane Doe", db=db)
+    assert registered.returncode == 0, registered.stderr
+    noted = run(
+        "remember_preference", "--phone", "+12025550143", "--set", "Time of day=morning", db=db
+    )
+    assert noted.returncode == 0, noted.stderr
+    assert json.loads(noted.stdout)["preferences"] == {"time_of_day": "morning"}
+
+
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
         ("book_appointment", ["--phone", "+12025550143", "--start", "the 45th of Smarch"]),
         ("book_appointment", ["--phone", "nope", "--start", "tomorrow at 10"]),
         ("cancel_appointment", ["--phone", "+12025550143", "--id", "123"]),
-        ("update_preferences", ["--phone", "+12025550143", "--set", "novalue"]),
+        ("remember_preference", ["--phone", "+12025550143", "--set", "novalue"]),
     ],
 )
 def test_errors_are_one_line_without_traceback(db, tool, args):

@@ -175,13 +175,13 @@ def recorded_timeline(
     record(
         "tool_call",
         tool_call_id="call_3",
-        name="update_preferences",
-        args={"preferences": {"time": "mornings"}},
+        name="remember_preference",
+        args={"topic": "time", "preference": "mornings"},
     )
     record(
         "tool_result",
         tool_call_id="call_3",
-        name="update_preferences",
+        name="remember_preference",
         ok=False,
         duration_ms=5.0,
         error={"error": "store_unavailable", "message": "The database is busy right now."},

@@ -141,7 +141,7 @@ def test_call_page_shows_summary_and_timeline(page: Any, shots: Any) -> None:
     assert "find_available_slots" in texts[3] and "Done" in texts[3] and "413 ms" in texts[3]
     assert "I have 10:30 AM or 11:00 AM tomorrow." in texts[3]
     assert "book_appointment" in texts[6] and "38 ms" in texts[6]
-    assert "update_preferences" in texts[7] and "Failed" in texts[7]
+    assert "remember_preference" in texts[7] and "Failed" in texts[7]
     assert "The database is busy right now." in texts[7]
     assert "Callback requested" in texts[8] and "insurance covers" in texts[8]
     assert "Goodbye" in texts[9] and "Call ended" in texts[10]

@@ -1,4 +1,8 @@
-"""Remember what a patient prefers (a doctor, mornings, reminders by text, ...)."""
+"""Remember what a patient prefers (a doctor, mornings, reminders by text, ...).
+
+One name for the agent's tool, the timeline, the audit trail and this core:
+`python -m aida.tools.remember_preference --phone ... --set time_of_day=morning`.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ def clean_preferences(preferences: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-async def update_preferences(
+async def remember_preference(
     ctx: ClinicContext, phone: str, preferences: dict[str, Any]
 ) -> ToolResult:
     e164 = phone_of(ctx, phone)
@@ -52,7 +56,7 @@ def _parse_pairs(pairs: list[str]) -> dict[str, str]:
 
 
 async def _cli(ctx: ClinicContext, args: argparse.Namespace) -> ToolResult:
-    return await update_preferences(ctx, args.phone, _parse_pairs(args.set))
+    return await remember_preference(ctx, args.phone, _parse_pairs(args.set))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,5 @@
-"""A fake PostgREST on 127.0.0.1: records every request exactly as it arrived and answers with
-scripted replies, or with a `PostgrestState` that keeps rows like a tiny database."""
+"""A PostgREST stand-in on 127.0.0.1: records every request exactly as it arrived and answers
+with scripted replies, or else from a backend (`PostgrestOnPostgres`: a real PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def error_body(
 
 
 class Backend(Protocol):
-    def handle(self, request: Recorded) -> Reply: ...
+    async def handle(self, request: Recorded) -> Reply: ...
 
 
 class FakePostgrest:
@@ -92,7 +92,7 @@ class FakePostgrest:
         if self.replies:
             reply = self.replies.popleft()
         elif self.backend is not None:
-            reply = self.backend.handle(recorded)
+            reply = await self.backend.handle(recorded)
         else:
             reply = Reply(
                 599, error_body("TEST", f"no reply scripted for {request.method} {request.path}")
