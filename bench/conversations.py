@@ -8,8 +8,10 @@
 Each scenario runs in text mode (`aida simulate --text`: the same session, agent, tools and store
 as a call, without speech) and is checked like a voice call: the calendar it leaves (`expect`),
 what Aida must and must never say, the tools she must not call. The table gives, per scenario,
-PASS/FAIL, the checks that failed, the caller turns and the seconds the conversation took (the
-model is loaded and its constant prompt evaluated before the clock starts), then the pass rate.
+PASS/FAIL, the checks that failed, the caller turns, how many of them went to the model (the
+rest Aida's code answered: turns read in code, plain yeses), and the seconds the conversation
+took (the model is loaded and its constant prompt evaluated before the clock starts), then the
+pass rate. `UNDERSTAND_IN_CODE=false` in the environment sends every turn to the model.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def row(result: TextResult) -> dict[str, Any]:
         "failed_checks": sorted({f.check for f in result.failures}),
         "failures": result.problems,
         "turns": len(result.turns),
+        "model_turns": sum(1 for t in result.turns if not t.read_in_code),
         "seconds": round(result.seconds, 2),
         "turn_seconds": [round(t.seconds, 2) for t in result.turns],
     }
@@ -46,13 +49,13 @@ def row(result: TextResult) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     width = max([8, *(len(r["scenario"]) for r in rows)]) + 2
-    head = f"{'scenario':<{width}}{'result':<8}{'turns':>5}{'seconds':>9}  failed"
+    head = f"{'scenario':<{width}}{'result':<8}{'turns':>5}{'model':>6}{'seconds':>9}  failed"
     out = [head, "-" * max(len(head), 60)]
     for r in rows:
         failed = "; ".join(r["failures"]) if r["failures"] else ""
         out.append(
             f"{r['scenario']:<{width}}{'PASS' if r['ok'] else 'FAIL':<8}{r['turns']:>5}"
-            f"{r['seconds']:>9.1f}  {failed}"
+            f"{r['model_turns']:>6}{r['seconds']:>9.1f}  {failed}"
         )
     return "\n".join(out)
 

@@ -36,7 +36,7 @@ from aida.agent.understand import TurnFacts, Understood, understand
 from aida.agent.verification import NOT_IDENTIFIED, NOT_VERIFIED, ensure_verified, verify_caller
 from aida.config import Settings
 from aida.errors import InvalidPhone
-from aida.safety import detect_emergency, emergency_message, is_all_clear
+from aida.safety import detect_emergency, emergency_message, emergency_reminder, is_all_clear
 from aida.scheduling.birthdates import dates_of_birth_in
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
@@ -183,6 +183,15 @@ class Aida(Agent):
         if message is not None:
             yield message
             return
+        state: CallState = self.session.userdata
+        if state.emergency is not None:
+            # Still an emergency (not called off): the same short reminder, never the model.
+            state.timeline.record("understood", rule="emergency_reminder", tool=None)
+            settings = self._settings
+            yield emergency_reminder(
+                state.emergency.kind, settings.emergency_number, settings.crisis_line
+            )
+            return
         confirmed = self.session.userdata.confirmations.confirmed_call()
         if confirmed is not None:
             # A plain "yes" to the read-back Aida just gave: the write tool is called again
@@ -195,7 +204,6 @@ class Aida(Agent):
         if understood is not None:
             # A plain turn read in code (aida.agent.understand): the same tool the model would
             # call, or one fixed sentence, at once.
-            state: CallState = self.session.userdata
             state.timeline.record("understood", rule=understood.why, tool=understood.tool)
             logger.info("turn read in code: %s", understood.why)
             if understood.tool is not None:

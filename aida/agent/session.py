@@ -23,6 +23,7 @@ from livekit.agents.voice.events import (
     CloseEvent,
     ConversationItemAddedEvent,
     SessionUsageUpdatedEvent,
+    UserStateChangedEvent,
 )
 from livekit.agents.voice.report import SessionReport
 
@@ -189,19 +190,34 @@ def new_session(
     wire_timeline(session, state)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
-        wire_prefill(session, prefill)
+        wire_prefill(session, prefill, getattr(providers.llm, "hold_prefill", None))
     return session
 
 
-def wire_prefill(session: AgentSession[CallState], prefill: Callable[..., int]) -> None:
-    """Whenever Aida finishes speaking, let a local LLM evaluate the conversation so far while
-    the caller listens and answers (`LlamaLLM.prefill`), so the caller's next turn pays only
-    for their own words. It runs in a worker thread and gives way to any real request."""
+def wire_prefill(
+    session: AgentSession[CallState],
+    prefill: Callable[..., int],
+    hold: Callable[[bool], None] | None = None,
+) -> None:
+    """While Aida speaks and when she has finished, let a local LLM evaluate the conversation so
+    far (`LlamaLLM.prefill`), so the caller's next turn pays only for their own words. It runs
+    in a worker thread and gives way to any real request, and (with `hold`) waits while the
+    caller speaks and is transcribed: the VAD and the speech-to-text are on the path of every
+    turn, the prefill only of the turns that go to the model."""
     running: set[asyncio.Future[int]] = set()
+
+    if hold is not None:
+
+        @session.on("user_state_changed")
+        def _on_user(ev: UserStateChangedEvent) -> None:
+            if ev.new_state == "speaking":
+                hold(True)
 
     @session.on("agent_state_changed")
     def _on_state(ev: AgentStateChangedEvent) -> None:
-        if ev.new_state != "listening" or running:
+        if ev.new_state in ("thinking", "speaking") and hold is not None:
+            hold(False)  # the caller's turn is transcribed and committed
+        if ev.new_state not in ("speaking", "listening") or running:
             return
         try:
             agent = session.current_agent

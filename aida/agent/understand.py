@@ -239,13 +239,15 @@ _NOT_CANCEL = r"\b(?:dont|do not|not|never|no need to|without)\s+(?:\w+\s+){0,2}
 _MOVE = r"\b(?:move|reschedule|rebook|re book|change|push|switch|shift)\b"
 _LIST = (
     r"\b(?:what|which) appointments\b|\bappointments? (?:do i have|have i got|i have)\b|"
-    r"\bwhen is my\b.*\bappointment\b|\bwhat are my appointments\b|\bmy appointments\b|"
+    r"\b(?:when is|whens|what time is|what day is) my\b.*\bappointment\b|"
+    r"\bwhat are my appointments\b|\bmy appointments\b|"
     r"\bmy next appointment\b|\bdo i have (?:any|an) appointments?\b|"
     r"\b(?:read|tell|give|list)(?: me)? (?:the|all the|all) appointments\b"
 )
 _FIND = (
     r"\b(?:free|available|availability|open|openings?|slots?|what (?:else )?(?:do you have|have "
-    r"you got|is there|times)|anything (?:else )?(?:on|for|in|at|that))\b"
+    r"you got|is there|times)|anything (?:else )?(?:on|for|in|at|that)|"
+    r"(?:do you|have you) (?:have|got) anything)\b"
 )
 _BOOK = (
     r"\b(?:book|schedule|make an appointment|an appointment|come in|get in|checkup|check up|"

@@ -105,6 +105,9 @@ class LlamaLLM(llm.LLM):
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
         self._wanted = threading.Event()  # a request waits for the model
+        # The caller is speaking (or being transcribed): prefill waits, leaving both cores to
+        # the VAD and the speech-to-text on the path of every turn (see hold_prefill).
+        self._held = threading.Event()
         self._snapshots: OrderedDict[str, tuple[int, LlamaState]] = OrderedDict()
         self._grammars: dict[str, LlamaGrammar] = {}
         # the exact JSON text each call was sampled as, to replay it token for token next turn
@@ -237,6 +240,14 @@ class LlamaLLM(llm.LLM):
             while lead + drop < len(messages) - 1 and messages[lead + drop].get("role") == "tool":
                 drop += 1
 
+    def hold_prefill(self, held: bool) -> None:
+        """While held, a prefill stops at its next chunk and none starts; what it evaluated
+        stays in the cache, and the next one goes on from there."""
+        if held:
+            self._held.set()
+        else:
+            self._held.clear()
+
     def generate(self, req: _Request) -> _Outcome:
         """Blocking: run one completion, streaming text pieces through `req.emit`."""
         self._wanted.set()  # a prefill in progress stops at its next chunk
@@ -253,8 +264,8 @@ class LlamaLLM(llm.LLM):
         and spoken sentence would all be evaluated at the start of the next turn, on the
         critical path. Gives way at once (between small chunks) to a real request; returns the
         tokens evaluated."""
-        if not self._run_lock.acquire(blocking=False):
-            return 0  # a request is running: it evaluates the context itself
+        if self._held.is_set() or not self._run_lock.acquire(blocking=False):
+            return 0  # the caller is speaking, or a request is running and evaluates it itself
         try:
             messages, _ = chat_ctx.to_provider_format("openai", inject_dummy_user_message=False)
             functions = toolcall.tool_schemas(tools)
@@ -266,7 +277,7 @@ class LlamaLLM(llm.LLM):
             llama.n_tokens = min(llama.n_tokens, done)
             evaluated = 0
             started = time.perf_counter()
-            while done < len(ids) and not self._wanted.is_set():
+            while done < len(ids) and not self._wanted.is_set() and not self._held.is_set():
                 chunk = ids[done : done + _PREFILL_CHUNK]
                 llama.eval(chunk)
                 done += len(chunk)
@@ -276,7 +287,7 @@ class LlamaLLM(llm.LLM):
                     "llm prefill: %d tokens evaluated ahead of the next turn in %.2f s%s",
                     evaluated,
                     time.perf_counter() - started,
-                    "" if done >= len(ids) else " (stopped for a request)",
+                    "" if done >= len(ids) else " (stopped for the caller or a request)",
                 )
             return evaluated
         finally:

@@ -7,7 +7,7 @@ from aida.safety.emergency import (
     detect_emergency,
     is_all_clear,
 )
-from aida.safety.messages import emergency_message, write_refusal
+from aida.safety.messages import emergency_message, emergency_reminder, write_refusal
 
 __all__ = [
     "CATEGORIES",
@@ -15,6 +15,7 @@ __all__ = [
     "Kind",
     "detect_emergency",
     "emergency_message",
+    "emergency_reminder",
     "is_all_clear",
     "write_refusal",
 ]

@@ -15,6 +15,16 @@ _SELF_HARM = (
     "Please call or text {crisis_line}, the suicide and crisis line, now. "
     "If you are in immediate danger, call {emergency_number}."
 )
+# While the emergency is open (the caller has not said it is not one), every further turn gets a
+# short reminder in place of the model's reply: nothing is offered, nothing is second-guessed.
+_MEDICAL_AGAIN = (
+    "Please call {emergency_number} now, or go to the nearest emergency room. If this is not an "
+    "emergency, tell me, and I can help you with an appointment."
+)
+_SELF_HARM_AGAIN = (
+    "Please call or text {crisis_line} now; someone is there for you right now. If you are in "
+    "immediate danger, call {emergency_number}."
+)
 _WRITE_REFUSAL = (
     "I can't book, move or cancel appointments while this may be an emergency. "
     "Please hang up and call {emergency_number} now."
@@ -27,6 +37,15 @@ def emergency_message(kind: Kind, emergency_number: str, crisis_line: str) -> st
         return _SELF_HARM.format(crisis_line=crisis_line, emergency_number=emergency_number)
     if kind == "medical":
         return _MEDICAL.format(emergency_number=emergency_number)
+    raise ValueError(f"unknown emergency kind: {kind!r}")
+
+
+def emergency_reminder(kind: Kind, emergency_number: str, crisis_line: str) -> str:
+    """What Aida says to any further turn while the emergency is open."""
+    if kind == "self_harm":
+        return _SELF_HARM_AGAIN.format(crisis_line=crisis_line, emergency_number=emergency_number)
+    if kind == "medical":
+        return _MEDICAL_AGAIN.format(emergency_number=emergency_number)
     raise ValueError(f"unknown emergency kind: {kind!r}")
 
 

@@ -228,7 +228,13 @@ class Simulator:
                     say(f"[{time.time() - started:6.1f}s] (no reply from Aida)")
                     continue
                 heard_at = next(t for t in ear.segment_starts if t >= t_end)
-                lat = probe.turn(index, t_end, heard_at)
+                lat = with_answer(
+                    probe.turn(index, t_end, heard_at),
+                    ear.segment_starts,
+                    probe.fillers,
+                    probe.code_answers,
+                    time.time(),
+                )
                 say(f"         {_latency_line(lat)}")
         finally:
             line.close()
@@ -296,9 +302,14 @@ def _latency_line(lat: TurnLatency) -> str:
     if lat.total is None:
         return "latency: no reply"
     shown = ", ".join(f"{k} {v:.2f}" for k, v in lat.parts.items() if v >= 0.005)
-    return (
-        f"latency {lat.total:.2f} s (without endpointing {lat.total_ex_endpointing:.2f} s): {shown}"
-    )
+    ex = lat.total_ex_endpointing
+    line = f"latency {lat.total:.2f} s (without endpointing {ex:.2f} s): {shown}"
+    if lat.filler:
+        answer = lat.answer_ex_endpointing
+        line += "; a filler first, the answer " + (
+            f"after {answer:.2f} s" if answer is not None else "not heard"
+        )
+    return line + ("; read in code" if lat.read_in_code else "")
 
 
 def _heard(turns: list[CallerTurn], events: list[dict[str, Any]]) -> None:

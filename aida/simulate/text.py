@@ -46,6 +46,7 @@ class TextTurn:
     said: str
     seconds: float
     llm_requests: int
+    read_in_code: bool = False  # answered without the model (aida.agent.understand, a plain yes)
 
 
 @dataclass
@@ -199,7 +200,8 @@ class TextSimulator:
                         failures += _script_mismatch(
                             model, index, len(script.turns[index - 1]), asked
                         )
-                turns.append(TextTurn(index, text, seconds, asked))
+                in_code = _read_in_code(state.timeline.events, events_before)
+                turns.append(TextTurn(index, text, seconds, asked, in_code))
                 if any(f.check == "timeout" for f in failed):
                     # the reply is still running: the session takes no new line until it ends
                     say(f"[{time.time() - started:6.1f}s] (no reply; the caller hangs up)")
@@ -243,7 +245,12 @@ async def _awaited(run: Any) -> Any:
 
 
 def _read_in_code(events: list[dict[str, Any]], since: int) -> bool:
-    return any(e.get("type") == "understood" for e in events[since:])
+    """Aida's code answered this turn: a turn read in code, or a plain yes repeating a call."""
+    return any(
+        e.get("type") == "understood"
+        or (e.get("type") == "tool_call" and str(e.get("tool_call_id", "")).startswith("confirm_"))
+        for e in events[since:]
+    )
 
 
 def _script_mismatch(model: ScriptedLLM, index: int, steps: int, asked: int) -> list[Failure]:

@@ -45,19 +45,20 @@ async def test_emergency_is_answered_by_code_and_nothing_is_booked(
     assert items and items[0]["urgent"] and items[0]["kind"] == "emergency"
 
 
-async def test_write_tools_refuse_until_the_caller_calls_it_off(
+async def test_nothing_is_offered_until_the_caller_calls_it_off(
     aida_session, store: Store, jane: str
 ) -> None:
     start = local(4, 10).isoformat()
     book = call("book_appointment", start=start)
-    async with aida_session([book, book], caller=known_caller()) as (session, llm):
+    async with aida_session([book], caller=known_caller()) as (session, llm):
         await session.run(user_input=CHEST_PAIN)
-        # the model tries to book while the emergency is open
+        # while the emergency is open the model is not asked: a fixed reminder answers
         second = await session.run(user_input="Can you book me Wednesday at 10 anyway?")
         assert said(second) == [
-            "I can't book, move or cancel appointments while this may be an emergency. "
-            "Please hang up and call 911 now."
+            "Please call 911 now, or go to the nearest emergency room. If this is not an "
+            "emergency, tell me, and I can help you with an appointment."
         ]
+        assert llm.requests == []
         assert booked(await store.list_appointments(phone=CALLER)) == []
 
         third = await session.run(
@@ -73,6 +74,27 @@ async def test_write_tools_refuse_until_the_caller_calls_it_off(
     assert state.emergency is None
     assert len(state.timeline.of_type("emergency_cleared")) == 1
     assert len(state.timeline.of_type("emergency")) == 1  # recorded once, not per turn
+
+
+async def test_a_write_already_under_way_refuses_once_an_emergency_is_open(
+    aida_session, store: Store, jane: str
+) -> None:
+    """Defence in depth: the model is never asked during an emergency, but a tool call already
+    on its way when one opens (a preemptive generation, say) still writes nothing."""
+    from aida.safety import detect_emergency
+
+    def during_the_emergency(ctx):  # type: ignore[no-untyped-def]
+        state.emergency = detect_emergency(CHEST_PAIN)
+        return call("book_appointment", start=local(4, 10).isoformat())
+
+    async with aida_session([during_the_emergency], caller=known_caller()) as (session, _):
+        state: CallState = session.userdata
+        result = await session.run(user_input="Wednesday at 10, please.")
+        assert said(result) == [
+            "I can't book, move or cancel appointments while this may be an emergency. "
+            "Please hang up and call 911 now."
+        ]
+    assert booked(await store.list_appointments(phone=CALLER)) == []
 
 
 async def test_self_harm_gets_the_crisis_line(aida_session, settings, jane: str) -> None:

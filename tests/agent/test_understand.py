@@ -68,6 +68,13 @@ def read(text: str, memory: DialogMemory | None = None, facts: TurnFacts = FACTS
             {"include_past": False},
         ),
         ("hi when is my next appointment", "list_appointments", {"include_past": False}),
+        ("what time is my appointment again", "list_appointments", {"include_past": False}),
+        (
+            "can i get in to see the doctor next tuesday around 2",
+            "book_appointment",
+            {"start": "next tuesday around 2", "reason": None},
+        ),
+        ("do you have anything thursday", "find_available_slots", {"when": "thursday"}),
         ("what do you have tuesday morning", "find_available_slots", {"when": "tuesday morning"}),
         (
             "is wednesday march fourth at nine free",

@@ -243,6 +243,9 @@ async def test_prefill_leaves_only_the_callers_new_words_to_evaluate(llama) -> N
         ]
     )
     ctx.add_message(role="assistant", content="Shall I book Wednesday, March 4 at 10 AM?")
+    llama.hold_prefill(True)  # the caller is speaking: nothing is evaluated
+    assert await asyncio.to_thread(llama.prefill, ctx, TOOLS) == 0
+    llama.hold_prefill(False)
     evaluated = await asyncio.to_thread(llama.prefill, ctx, TOOLS)
     assert evaluated > 0
     assert await asyncio.to_thread(llama.prefill, ctx, TOOLS) == 0  # nothing new the second time
