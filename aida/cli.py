@@ -17,7 +17,13 @@ from aida.errors import AidaError
 
 # Areas that add subcommands. Each module defines `register(subparsers)`, and each subcommand sets
 # `func` to a callable taking the parsed args and returning an exit code (or an awaitable of one).
-AREAS = ("aida.store.cli", "aida.local.cli", "aida.calls.cli", "aida.simulate.cli")
+AREAS = (
+    "aida.store.cli",
+    "aida.calendar.cli",
+    "aida.local.cli",
+    "aida.calls.cli",
+    "aida.simulate.cli",
+)
 
 Handler = Callable[[argparse.Namespace], "int | Awaitable[int]"]
 

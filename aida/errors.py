@@ -100,3 +100,24 @@ class InvalidAssertion(AidaError):
     message says at most that it expired, never which check a forgery failed."""
 
     code = "invalid_assertion"
+
+
+class ClinicClosed(InvalidRequest):
+    """The time falls in a closure (a holiday, a staff day). The store refuses it whatever the
+    caller says; the tools say why and offer the next opening."""
+
+    code = "clinic_closed"
+
+
+class WhichVisitType(AidaError):
+    """The clinic has several visit types and the caller has not said which; the message asks,
+    naming them, and `options` lists them."""
+
+    code = "which_visit_type"
+
+
+class UnknownProvider(InvalidRequest):
+    """The caller named a provider (or visit type) the clinic does not have, or one who does not
+    offer that visit; the message says who does."""
+
+    code = "unknown_provider"

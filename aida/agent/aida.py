@@ -87,6 +87,11 @@ def _tool_call_chunk(tool: str, args: dict[str, Any], origin: str) -> llm.ChatCh
     )
 
 
+def _said(**words: str | None) -> dict[str, str]:
+    """Only the optional words the caller gave, so a plain call is recorded as it always was."""
+    return {k: v for k, v in words.items() if v}
+
+
 WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")
 
 
@@ -300,24 +305,43 @@ class Aida(Agent):
             return "invalid"
 
     @function_tool
-    async def find_available_slots(self, ctx: Ctx, when: str | None = None) -> Any:
+    async def find_available_slots(
+        self,
+        ctx: Ctx,
+        when: str | None = None,
+        visit_type: str | None = None,
+        provider: str | None = None,
+    ) -> Any:
         """Find free appointment times and offer them to the caller.
 
         Args:
             when: The day, time or range the caller wants in their own words ("tomorrow
                 afternoon", "next Tuesday at 10", "next week"). Empty for the coming week.
+            visit_type: The kind of visit in the caller's words ("a physical", "follow-up"),
+                if they said. It asks the caller when the clinic needs to know.
+            provider: Who the caller wants to see, in their words ("Dr. Patel"), if they said.
         """
         tools = ctx.userdata.tools
+        args: dict[str, Any] = {"when": when, **_said(visit_type=visit_type, provider=provider)}
         return await self._run(
             ctx,
             "find_available_slots",
-            {"when": when},
-            lambda: find_available_slots(tools, None, when, limit=3),
+            args,
+            lambda: find_available_slots(
+                tools, None, when, limit=3, visit_type=visit_type, provider=provider
+            ),
             brief=_starts("slots"),
         )
 
     @function_tool
-    async def book_appointment(self, ctx: Ctx, start: str, reason: str | None = None) -> Any:
+    async def book_appointment(
+        self,
+        ctx: Ctx,
+        start: str,
+        reason: str | None = None,
+        visit_type: str | None = None,
+        provider: str | None = None,
+    ) -> Any:
         """Book an appointment for the caller. The first call reads the time back to the
         caller; when they say yes, call it again with the same start to book.
 
@@ -325,13 +349,21 @@ class Aida(Agent):
             start: The time in the caller's own words (e.g. "Wednesday at 10am") or a start
                 time from an earlier result; never work out dates yourself.
             reason: What the visit is for, in a few words, if the caller said.
+            visit_type: The kind of visit in the caller's words ("a physical"), if they said.
+                It asks the caller when the clinic needs to know.
+            provider: Who the caller wants to see, in their words ("Dr. Patel"), if they said.
         """
         state = ctx.userdata
+        args: dict[str, Any] = {
+            "start": start,
+            "reason": reason,
+            **_said(visit_type=visit_type, provider=provider),
+        }
         return await self._run(
             ctx,
             "book_appointment",
-            {"start": start, "reason": reason},
-            lambda: writes.book(state, start, reason),
+            args,
+            lambda: writes.book(state, start, reason, visit_type, provider),
             brief=WRITE_BRIEF,
             write=True,
         )

@@ -70,9 +70,13 @@ def audit_detail(result: ToolResult) -> dict[str, Any]:
 
 def _error_output(exc: AidaError) -> dict[str, Any]:
     out: dict[str, Any] = {"error": exc.code}
-    if isinstance(exc, SlotTaken) and exc.alternatives:
+    # A taken slot, or a closed day (ClinicClosed carries the nearest openings in its details).
+    alternatives = (
+        exc.alternatives if isinstance(exc, SlotTaken) else exc.details.get("alternatives")
+    )
+    if alternatives:
         # exact starts, so the model can propose one without working out a date
-        out["alternatives"] = [a["start"] for a in exc.alternatives]
+        out["alternatives"] = [a["start"] for a in alternatives]
     return out
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from aida.agent.state import CallState
 from aida.agent.verification import ensure_verified
+from aida.calendar.plan import Plan, plan_booking, plan_move
 from aida.errors import AppointmentNotFound
 from aida.scheduling.speech import local_iso, spoken_datetime
-from aida.tools._common import exact_slot, free_in, pick_appointment, slot_taken
-from aida.tools.base import ToolResult
+from aida.tools._common import exact_slot, exact_time, free_in, pick_appointment, slot_taken
+from aida.tools.base import ClinicContext, ToolResult
 from aida.tools.book_appointment import book_appointment
 from aida.tools.cancel_appointment import cancel_appointment
 from aida.tools.reschedule_appointment import reschedule_appointment
@@ -28,13 +29,23 @@ def _silent(data: dict[str, object]) -> ToolResult:
     return ToolResult(say="", data=data)
 
 
-async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
+async def book(
+    state: CallState,
+    start: str,
+    reason: str | None,
+    visit_type: str | None = None,
+    provider: str | None = None,
+) -> ToolResult:
     caller = await ensure_verified(state)
     tools = state.tools
     tz = tools.clinic_hours.tz
-    begins, end = exact_slot(tools, start)
+    # The visit and provider in the caller's words, resolved in code (asking which visit type
+    # when there are several); the time checked against their hours and the clinic's closures.
+    plan = await plan_booking(tools, exact_time(tools, start), visit_type, provider)
+    begins, end = plan.start, plan.end
     spoken, iso = spoken_datetime(begins, tz), local_iso(begins, tz)
-    key = ("book", iso)
+    what = plan.what()
+    key = ("book", iso, *_choice_key(plan))
     confirmations = state.confirmations
     step = confirmations.step(key)
     if step == "done":
@@ -55,28 +66,76 @@ async def book(state: CallState, start: str, reason: str | None) -> ToolResult:
             return ToolResult(
                 say=f"You already have an appointment at {spoken}.", data={"booked": iso}
             )
-        if not await free_in(tools, begins, end):
-            raise await slot_taken(tools, begins)
-        readback = f"Shall I book {spoken}?"
-        confirmations.propose(key, readback, "book_appointment", {"start": iso, "reason": reason})
+        free = await free_in(tools, begins, end, plan.choice)
+        if not any(s.start == begins for s in free):
+            raise await slot_taken(tools, begins, plan.choice)
+        readback = f"Shall I book {_booking(what)}{spoken}?"
+        args: dict[str, object] = {"start": iso, "reason": reason}
+        # Only what the caller said goes into the repeated call, so a plain booking repeats
+        # exactly as it always did.
+        if visit_type:
+            args["visit_type"] = visit_type
+        if provider:
+            args["provider"] = provider
+        confirmations.propose(key, readback, "book_appointment", args)
         return ToolResult(say=readback, data={"awaiting_confirmation": iso})
-    result = await book_appointment(tools, caller.phone, begins.isoformat(), reason=reason)
+    result = await book_appointment(
+        tools,
+        caller.phone,
+        begins.isoformat(),
+        reason=reason,
+        visit_type=visit_type,
+        provider=provider,
+    )
     confirmations.written(key, result.say)
-    return ToolResult(say=f"You're booked for {spoken}.", data={**result.data, "booked": iso})
+    # Whoever took it, when the caller left that open.
+    taken_by = result.data["appointment"].get("provider")
+    done = plan.choice.spoken(next((p for p in plan.choice.providers if p.name == taken_by), None))
+    booked_for = f"for {done} on " if done and not done.startswith("with ") else f"{done} on "
+    return ToolResult(
+        say=f"You're booked {booked_for if done else 'for '}{spoken}.",
+        data={**result.data, "booked": iso},
+    )
+
+
+def _booking(what: str) -> str:
+    """ "a physical with Dr. Patel on ", "you with Dr. Patel on ", or "" for a plain slot."""
+    if not what:
+        return ""
+    return f"{'you ' if what.startswith('with ') else ''}{what} on "
+
+
+async def _has_providers(tools: ClinicContext) -> bool:
+    return bool(await tools.store.list_providers())
+
+
+def _choice_key(plan: Plan) -> tuple[str, ...]:
+    """What besides the time tells two bookings apart: the visit type and a named provider."""
+    parts: list[str] = []
+    if plan.choice.visit_type is not None:
+        parts.append(f"visit:{plan.choice.visit_type.id}")
+    if plan.choice.named:
+        parts.append(f"with:{plan.choice.providers[0].id}")
+    return tuple(parts)
 
 
 async def move(state: CallState, which: str | None, new_start: str) -> ToolResult:
     caller = await ensure_verified(state)
     tools = state.tools
     tz = tools.clinic_hours.tz
-    begins, end = exact_slot(tools, new_start)
-    spoken, iso = spoken_datetime(begins, tz), local_iso(begins, tz)
+    wanted = exact_time(tools, new_start)
+    if not await _has_providers(tools):
+        exact_slot(tools, new_start)  # the clinic's hours, checked before asking which one
+    spoken, iso = spoken_datetime(wanted, tz), local_iso(wanted, tz)
     confirmations = state.confirmations
     if any(k[0] == "move" and k[2] == iso for k in confirmations.done):
         return ToolResult(
             say=f"You're all set: your appointment is now {spoken}.", data={"moved_to": iso}
         )
     appt = await pick_appointment(tools, caller.phone, which)
+    # The same provider and kind of visit: their hours, the visit's length, closures.
+    plan = await plan_move(tools, appt, wanted)
+    begins, end = plan.start, plan.end
     was = spoken_datetime(appt.start_time, tz)
     if appt.start_time == begins:
         return ToolResult(say=f"Your appointment is already at {spoken}.", data={"moved_to": iso})
@@ -88,8 +147,9 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
     if step == "repeat":
         return _silent({"awaiting_confirmation": iso})
     if step == "propose":
-        if not await free_in(tools, begins, end):
-            raise await slot_taken(tools, begins)
+        free = await free_in(tools, begins, end, plan.choice, moving=appt.id)
+        if not any(s.start == begins for s in free):
+            raise await slot_taken(tools, begins, plan.choice)
         readback = f"Shall I move your appointment from {was} to {spoken}?"
         confirmations.propose(
             key,

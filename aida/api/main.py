@@ -24,6 +24,7 @@ from aida.api.routes import (
     staff_appointments,
     summaries,
 )
+from aida.api.routes import closures as closure_routes
 from aida.api.state import AppState
 from aida.api.static import mount_web
 from aida.config import Settings, get_settings
@@ -39,7 +40,8 @@ Aida's API for the web client.
 - **Public**: `POST /api/session` (a LiveKit token for a new room with the agent), `GET /api/slots`,
   `GET /api/health`.
 - **Staff only** (patient data): `GET /api/summaries`, `GET /api/summaries/{id}`,
-  `GET /api/appointments`, `GET /api/audit`; and staff actions: `POST /api/appointments` (book),
+  `GET /api/appointments`, `GET /api/audit`, `GET|POST /api/closures`,
+  `DELETE /api/closures/{id}`; and staff actions: `POST /api/appointments` (book),
   `POST /api/appointments/{id}/reschedule`, `POST /api/appointments/{id}/cancel`,
   `PUT`/`DELETE /api/summaries/{id}/action-items/{index}/done`. Send `Authorization: Bearer <key>`
   or `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data and every
@@ -95,6 +97,7 @@ def create_app(
     app.state.aida = AppState(settings, store=store, clock=clock)
     for module in (session, health, slots, summaries, appointments, audit):
         app.include_router(module.router, prefix="/api")
+    app.include_router(closure_routes.router, prefix="/api")
     for module in (staff_appointments, action_items):  # staff actions
         app.include_router(module.router, prefix="/api")
     install_error_handlers(app)

@@ -385,3 +385,54 @@ class AuditPage(BaseModel):
     limit: int
     offset: int
     next_offset: int | None = Field(description="Offset of the next page; null on the last page.")
+
+
+# --- closures (the clinic's calendar) ---
+
+
+class ClosureIn(BaseModel):
+    """Close one day, a run of days, or part of a day to new bookings. Times are the clinic's."""
+
+    model_config = _examples(
+        {"date": "2026-11-26", "reason": "Thanksgiving"},
+        {"date": "2026-12-24", "until": "2026-12-26", "reason": "Winter break"},
+        {"date": "2026-12-04", "from_time": "13:00", "to_time": "17:00", "reason": "Training"},
+    )
+    date: dt.date = Field(description="The (first) day closed.")
+    until: dt.date | None = Field(None, description="The last day closed, inclusive.")
+    from_time: dt.time | None = Field(None, description="Closed from this time on the first day.")
+    to_time: dt.time | None = Field(None, description="Closed until this time on the last day.")
+    reason: str | None = Field(
+        None, max_length=200, description="Said to callers: 'We're closed ... for <reason>'."
+    )
+
+
+class ClosureOut(BaseModel):
+    model_config = _examples(
+        {
+            "id": "5b9f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f",
+            "start": "2026-11-26T00:00:00-05:00",
+            "end": "2026-11-27T00:00:00-05:00",
+            "all_day": True,
+            "reason": "Thanksgiving",
+            "spoken": "on Thursday, November 26 for Thanksgiving",
+        }
+    )
+    id: str
+    start: dt.datetime = Field(description="Clinic-local start with offset.")
+    end: dt.datetime = Field(description="Clinic-local end (exclusive).")
+    all_day: bool
+    reason: str | None = None
+    spoken: str = Field(description="How Aida tells a caller.")
+
+
+class ClosureCreated(BaseModel):
+    closure: ClosureOut
+    affected: list[AppointmentOut] = Field(
+        description="Booked appointments inside the closure: still booked, for staff to move."
+    )
+
+
+class ClosuresPage(BaseModel):
+    timezone: str
+    items: list[ClosureOut]

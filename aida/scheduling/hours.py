@@ -56,6 +56,9 @@ class ClinicHours:
     close: dt.time = dt.time(17, 0)
     slot_minutes: int = 30
     horizon_days: int = 90
+    # How long one appointment lasts, when it is not one slot (a 60-minute visit type): starts
+    # stay every `slot_minutes`, and the last one leaves room for the whole visit.
+    length_minutes: int | None = None
 
     def __post_init__(self) -> None:
         if not self.weekdays or not self.weekdays <= frozenset(range(7)):
@@ -64,7 +67,9 @@ class ClinicHours:
             raise ValueError("closing time must be after opening time")
         if self.slot_minutes <= 0 or self.horizon_days < 1:
             raise ValueError("slot_minutes and horizon_days must be positive")
-        if self._minutes(self.open) + self.slot_minutes > self._minutes(self.close):
+        if self.length_minutes is not None and self.length_minutes <= 0:
+            raise ValueError("length_minutes must be positive")
+        if self._minutes(self.open) + self.visit_minutes > self._minutes(self.close):
             raise ValueError("the opening hours are shorter than one slot")
 
     @classmethod
@@ -81,15 +86,19 @@ class ClinicHours:
     # --- the grid ---
 
     @property
+    def visit_minutes(self) -> int:
+        return self.length_minutes or self.slot_minutes
+
+    @property
     def slot_length(self) -> dt.timedelta:
-        return dt.timedelta(minutes=self.slot_minutes)
+        return dt.timedelta(minutes=self.visit_minutes)
 
     @property
     def last_start(self) -> dt.time:
         """The wall time of the last slot of a day (4:30 PM for 9-to-5 with 30-minute slots)."""
         minutes = self._minutes(self.open)
         span = self._minutes(self.close) - minutes
-        minutes += (span - self.slot_minutes) // self.slot_minutes * self.slot_minutes
+        minutes += (span - self.visit_minutes) // self.slot_minutes * self.slot_minutes
         return dt.time(minutes // 60, minutes % 60)
 
     def is_open_on(self, day: dt.date) -> bool:

@@ -26,6 +26,9 @@ class Slot:
     # The clinic's zone, set by `free_slots`, so `spread` can tell days and mornings apart
     # without being told; not part of equality, ordering or hashing.
     tz: ZoneInfo | None = field(default=None, compare=False, repr=False)
+    # Who is free then, when the clinic books by provider (None: the shared calendar). Not part
+    # of equality either: a time is offered once, whoever takes it.
+    provider_id: str | None = field(default=None, compare=False, repr=False)
 
 
 def _utc(when: dt.datetime, tz: ZoneInfo) -> dt.datetime:

@@ -54,7 +54,9 @@ async def _slots(args: argparse.Namespace) -> int:
     store = await open_store(settings)
     try:
         ctx = ClinicContext(store=store, settings=settings, clock=SystemClock())
-        result = await find_available_slots(ctx, when=args.when, limit=args.limit)
+        result = await find_available_slots(
+            ctx, when=args.when, limit=args.limit, ask_visit_type=False
+        )
     finally:
         await store.close()
     window = result.data["window"]

@@ -13,6 +13,7 @@ from aida.errors import (
     ActionItemNotFound,
     AidaError,
     AppointmentNotFound,
+    ClinicClosed,
     InvalidRequest,
     NotYourAppointment,
     PatientNotFound,
@@ -45,6 +46,10 @@ def action_item_not_found() -> ActionItemNotFound:
     return ActionItemNotFound("That call has no such action item.")
 
 
+def clinic_closed() -> ClinicClosed:
+    return ClinicClosed("The clinic is closed at that time.", reason="closure")
+
+
 def unavailable() -> StoreUnavailable:
     return StoreUnavailable("I can't reach the appointment book right now.")
 
@@ -72,6 +77,10 @@ def error_for_sqlstate(
         return not_booked()
     if sqlstate == "AI414":
         return action_item_not_found()
+    if sqlstate == "AI422":
+        return InvalidRequest("I don't know that provider.")
+    if sqlstate == "AI423":  # the appointments_not_in_closure trigger
+        return clinic_closed()
     if sqlstate in ("22023", "23514"):  # invalid parameter value, check violation
         return InvalidRequest("That request isn't valid.")
     if is_connection_failure(sqlstate):

@@ -31,6 +31,10 @@ class Appointment(BaseModel):
     end_time: dt.datetime  # aware, UTC
     status: AppointmentStatus = "booked"
     meta: dict[str, Any] = Field(default_factory=dict)
+    # Additive, nullable: a clinic without providers or visit types never sets them, and a NULL
+    # provider is the clinic's one shared calendar.
+    provider_id: str | None = None
+    visit_type_id: str | None = None
 
 
 class BookingResult(BaseModel):
@@ -84,3 +88,40 @@ class ActionItemDone(BaseModel):
     index: int = Field(ge=0)
     done_at: dt.datetime  # aware, UTC
     done_by: str
+
+
+class Closure(BaseModel):
+    """A time the clinic takes no appointments: a whole day (`all_day`, from the clinic's
+    midnight to the next) or any [start, end) range. Booking into one is refused by the store."""
+
+    id: str
+    start_time: dt.datetime  # aware, UTC
+    end_time: dt.datetime  # aware, UTC
+    reason: str | None = None
+    all_day: bool = False
+    created_at: dt.datetime | None = None
+
+
+class Provider(BaseModel):
+    """Someone patients book with. `hours` is the text the clinic configured, e.g.
+    "Mon-Fri 09:00-17:00" (see `aida.calendar.hours`); None means the clinic's own hours."""
+
+    id: str
+    name: str
+    hours: str | None = None
+
+
+class VisitType(BaseModel):
+    """A kind of visit and how long it takes; `provider_ids` empty means any provider."""
+
+    id: str
+    name: str
+    minutes: int
+    provider_ids: list[str] = Field(default_factory=list)
+
+
+class ClosureAdded(BaseModel):
+    closure: Closure
+    # Booked appointments inside the new closure: they stay booked (nobody's appointment is
+    # cancelled behind their back) and staff are shown them to move.
+    affected: list[Appointment] = Field(default_factory=list)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from aida.errors import InvalidRequest
+from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.migrations import postgres_migrations
 from aida.store.models import (
@@ -27,7 +28,11 @@ from aida.store.models import (
     AuditEntry,
     BookingResult,
     CallSummary,
+    Closure,
+    ClosureAdded,
     Patient,
+    Provider,
+    VisitType,
 )
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
@@ -37,13 +42,21 @@ from aida.store.rows import (
     audit_id,
     canonical_uuid,
     check_date_of_birth,
+    check_ids,
+    check_minutes,
     check_range,
+    check_ref,
     clean_name,
+    clean_reason,
+    closure_from_row,
     parse_json,
     patient_from_row,
+    provider_from_row,
+    required_name,
     summary_from_row,
     summary_id,
     utc,
+    visit_type_from_row,
 )
 
 T = TypeVar("T")
@@ -257,12 +270,23 @@ class PostgresStore:
         start: dt.datetime,
         end: dt.datetime,
         meta: dict[str, Any] | None = None,
+        *,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
     ) -> BookingResult:
         start, end = check_range(start, end)
         result = await self._value(
-            "select public.book_appointment(:phone, cast(:start as timestamptz),"
-            " cast(:end as timestamptz), cast(:meta as jsonb))",
-            {"phone": phone, "start": start, "end": end, "meta": json.dumps(meta or {})},
+            "select public.book_provider_appointment(:phone, cast(:start as timestamptz),"
+            " cast(:end as timestamptz), cast(:meta as jsonb), cast(:provider as uuid),"
+            " cast(:visit_type as uuid))",
+            {
+                "phone": phone,
+                "start": start,
+                "end": end,
+                "meta": json.dumps(meta or {}),
+                "provider": check_ref(provider_id, "provider"),
+                "visit_type": check_ref(visit_type_id, "visit type"),
+            },
             start=start,
         )
         return BookingResult(
@@ -496,6 +520,76 @@ class PostgresStore:
             params,
         )
         return [audit_from_row(r) for r in rows]
+
+    # --- the calendar ---
+
+    async def add_closure(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        reason: str | None = None,
+        *,
+        all_day: bool = False,
+    ) -> ClosureAdded:
+        start, end = check_range(start, end)
+        # The SQL function takes the booking lock, so no booking into the closure commits after.
+        result = await self._value(
+            "select public.add_closure(cast(:start as timestamptz), cast(:end as timestamptz),"
+            " :reason, :all_day)",
+            {"start": start, "end": end, "reason": clean_reason(reason), "all_day": all_day},
+        )
+        return ClosureAdded(
+            closure=closure_from_row(result["closure"]),
+            affected=[appointment_from_row(r) for r in result["affected"]],
+        )
+
+    async def list_closures(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Closure]:
+        where, params = _filters(
+            ("end_time > :start", "start", start), ("start_time < :end", "end", end)
+        )
+        rows = await self._rows(
+            f"select * from public.closures{where} order by start_time, id", params
+        )
+        return [closure_from_row(r) for r in rows]
+
+    async def remove_closure(self, closure_id: str) -> Closure | None:
+        key = canonical_uuid(closure_id)
+        if key is None:
+            return None
+        rows = await self._rows(
+            "delete from public.closures where id = cast(:id as uuid) returning *", {"id": key}
+        )
+        return closure_from_row(rows[0]) if rows else None
+
+    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
+        row = await self._value(
+            "select public.save_provider(:name, :hours)",
+            {"name": required_name(name, "provider"), "hours": normalize_hours(hours)},
+        )
+        return provider_from_row(row)
+
+    async def list_providers(self) -> list[Provider]:
+        rows = await self._rows("select * from public.providers order by lower(name), id")
+        return [provider_from_row(r) for r in rows]
+
+    async def save_visit_type(
+        self, name: str, minutes: int, provider_ids: list[str] | None = None
+    ) -> VisitType:
+        row = await self._value(
+            "select public.save_visit_type(:name, :minutes, cast(:ids as jsonb))",
+            {
+                "name": required_name(name, "visit type"),
+                "minutes": check_minutes(minutes),
+                "ids": json.dumps(check_ids(provider_ids, "provider")),
+            },
+        )
+        return visit_type_from_row(row)
+
+    async def list_visit_types(self) -> list[VisitType]:
+        rows = await self._rows("select * from public.visit_types order by lower(name), id")
+        return [visit_type_from_row(r) for r in rows]
 
 
 def _filters(*clauses: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:

@@ -17,7 +17,11 @@ from aida.store.models import (
     AuditEntry,
     BookingResult,
     CallSummary,
+    Closure,
+    ClosureAdded,
     Patient,
+    Provider,
+    VisitType,
 )
 
 
@@ -56,9 +60,13 @@ class Store(Protocol):
         start: dt.datetime,
         end: dt.datetime,
         meta: dict[str, Any] | None = None,
+        *,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
     ) -> BookingResult:
         """Book [start, end) for an existing patient. Same patient + same start already booked:
-        returns it with created=False. Overlap with anyone else's booking: `SlotTaken`."""
+        returns it with created=False. Overlap with another booking with the same provider (or,
+        without one, on the shared calendar): `SlotTaken`. Inside a closure: `ClinicClosed`."""
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
         """Cancel the patient's appointment. Already cancelled: returned as is (idempotent).
@@ -68,6 +76,7 @@ class Store(Protocol):
         self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
     ) -> Appointment:
         """Atomically book the new slot and cancel the old one; returns the new appointment.
+        The new row keeps the old one's provider and visit type; it may not fall in a closure.
         The old row gets meta.rescheduled_to, the new one meta.rescheduled_from. Repeating a
         reschedule that already happened returns the same new appointment. On any error the
         original stays booked."""
@@ -138,3 +147,38 @@ class Store(Protocol):
         offset: int = 0,
     ) -> list[AuditEntry]:
         """Entries in [since, until) (either bound optional), newest first."""
+
+    # --- the calendar: closures, providers, visit types ---
+    async def add_closure(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        reason: str | None = None,
+        *,
+        all_day: bool = False,
+    ) -> ClosureAdded:
+        """Close [start, end) to new bookings, under the booking lock; returns the closure and
+        the booked appointments inside it (left booked, for staff to move)."""
+
+    async def list_closures(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Closure]:
+        """Closures overlapping [start, end) (either bound optional), earliest first."""
+
+    async def remove_closure(self, closure_id: str) -> Closure | None:
+        """Reopen: delete the closure; None when there is no such closure."""
+
+    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
+        """Create the provider, or set the hours of the one with that name (any case)."""
+
+    async def list_providers(self) -> list[Provider]:
+        """By name."""
+
+    async def save_visit_type(
+        self, name: str, minutes: int, provider_ids: list[str] | None = None
+    ) -> VisitType:
+        """Create the visit type, or update the one with that name (any case). Unknown provider
+        ids: `InvalidRequest`."""
+
+    async def list_visit_types(self) -> list[VisitType]:
+        """By name."""

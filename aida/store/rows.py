@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from aida.errors import InvalidRequest
-from aida.store.models import ActionItemDone, Appointment, AuditEntry, CallSummary, Patient
+from aida.store.models import (
+    ActionItemDone,
+    Appointment,
+    AuditEntry,
+    CallSummary,
+    Closure,
+    Patient,
+    Provider,
+    VisitType,
+)
 
 UTC = dt.UTC
 # Fixed width, so that SQLite compares these strings in time order.
@@ -146,7 +155,86 @@ def appointment_from_row(row: Mapping[str, Any]) -> Appointment:
         end_time=parse_time(row["end_time"]),
         status=row.get("status") or "booked",
         meta=parse_json(row.get("meta")) or {},
+        provider_id=_id_or_none(row.get("provider_id")),
+        visit_type_id=_id_or_none(row.get("visit_type_id")),
     )
+
+
+def _id_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- the calendar: closures, providers, visit types ---
+
+MAX_REASON = 200
+MAX_VISIT_MINUTES = 480
+
+
+def closure_from_row(row: Mapping[str, Any]) -> Closure:
+    return Closure(
+        id=str(row["id"]),
+        start_time=parse_time(row["start_time"]),
+        end_time=parse_time(row["end_time"]),
+        reason=row.get("reason"),
+        all_day=bool(row.get("all_day")),
+        created_at=parse_time(row.get("created_at")),
+    )
+
+
+def provider_from_row(row: Mapping[str, Any]) -> Provider:
+    return Provider(id=str(row["id"]), name=row["name"], hours=row.get("hours"))
+
+
+def visit_type_from_row(row: Mapping[str, Any]) -> VisitType:
+    ids = parse_json(row.get("provider_ids")) or []
+    return VisitType(
+        id=str(row["id"]),
+        name=row["name"],
+        minutes=int(row["minutes"]),
+        provider_ids=[str(i) for i in ids],
+    )
+
+
+def clean_reason(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    return " ".join(reason.split())[:MAX_REASON] or None
+
+
+def required_name(name: str, what: str) -> str:
+    cleaned = clean_name(name)
+    if cleaned is None or len(cleaned) > 80:
+        raise InvalidRequest(f"A {what} needs a name of at most 80 characters.")
+    return cleaned
+
+
+def check_minutes(minutes: int) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise InvalidRequest("A visit length is a whole number of minutes.")
+    if not 5 <= minutes <= MAX_VISIT_MINUTES:
+        raise InvalidRequest(f"A visit has to take between 5 and {MAX_VISIT_MINUTES} minutes.")
+    return minutes
+
+
+def check_ref(value: str | None, what: str) -> str | None:
+    """A provider or visit type id in canonical form; None stays None."""
+    if value is None:
+        return None
+    canonical = canonical_uuid(value)
+    if canonical is None:
+        raise InvalidRequest(f"That {what} reference doesn't look right.")
+    return canonical
+
+
+def check_ids(ids: list[str] | None, what: str) -> list[str]:
+    out: list[str] = []
+    for value in ids or []:
+        canonical = canonical_uuid(value)
+        if canonical is None:
+            raise InvalidRequest(f"That {what} reference doesn't look right.")
+        if canonical not in out:
+            out.append(canonical)
+    return out
 
 
 def summary_from_row(row: Mapping[str, Any]) -> CallSummary:

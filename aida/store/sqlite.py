@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from aida.errors import InvalidRequest, SlotTaken
+from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.migrations import sqlite_migrations
 from aida.store.models import (
@@ -30,7 +31,11 @@ from aida.store.models import (
     AuditEntry,
     BookingResult,
     CallSummary,
+    Closure,
+    ClosureAdded,
     Patient,
+    Provider,
+    VisitType,
 )
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
@@ -40,12 +45,20 @@ from aida.store.rows import (
     audit_id,
     canonical_uuid,
     check_date_of_birth,
+    check_ids,
+    check_minutes,
     check_range,
+    check_ref,
     clean_name,
+    clean_reason,
+    closure_from_row,
     patient_from_row,
+    provider_from_row,
+    required_name,
     summary_from_row,
     summary_id,
     to_db_time,
+    visit_type_from_row,
 )
 from aida.store.sqlite_thread import SqliteThread
 
@@ -205,14 +218,20 @@ class SqliteStore:
         start: dt.datetime,
         end: dt.datetime,
         meta: dict[str, Any] | None = None,
+        *,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
     ) -> BookingResult:
         start, end = check_range(start, end)
         s, e = to_db_time(start), to_db_time(end)
         meta_json = json.dumps(meta or {})
+        provider = check_ref(provider_id, "provider")
+        visit_type = check_ref(visit_type_id, "visit type")
 
         def body(conn: sqlite3.Connection) -> tuple[Row, bool]:
             if _one(conn, "select 1 as ok from users where phone = ?", (phone,)) is None:
                 raise failures.patient_not_found()
+            _check_refs(conn, provider, visit_type)
             same = _one(
                 conn,
                 "select * from appointments"
@@ -221,9 +240,11 @@ class SqliteStore:
             )
             if same is not None:
                 return same, False
-            if _overlaps(conn, s, e):
+            if _closed(conn, s, e):
+                raise failures.clinic_closed()
+            if _overlaps(conn, s, e, provider):
                 raise SlotTaken(start=start)
-            return _insert_appointment(conn, phone, s, e, meta_json), True
+            return _insert_appointment(conn, phone, s, e, meta_json, provider, visit_type), True
 
         row, created = await self._write(body)
         return BookingResult(appointment=appointment_from_row(row), created=created)
@@ -279,9 +300,19 @@ class SqliteStore:
                     "update appointments set status = 'cancelled' where id = ?", (old["id"],)
                 )
             # Otherwise the new slot is held first, then the old one released.
-            if _overlaps(conn, s, e):
+            if _closed(conn, s, e):
+                raise failures.clinic_closed()
+            if _overlaps(conn, s, e, old.get("provider_id")):
                 raise SlotTaken(start=start)
-            new = _insert_appointment(conn, phone, s, e, json.dumps(carried))
+            new = _insert_appointment(
+                conn,
+                phone,
+                s,
+                e,
+                json.dumps(carried),
+                old.get("provider_id"),
+                old.get("visit_type_id"),
+            )
             old_meta.update(rescheduled_to=new["id"], cancelled_at=_now_iso())
             conn.execute(
                 "update appointments set status = 'cancelled', meta = ? where id = ?",
@@ -506,6 +537,114 @@ class SqliteStore:
         )
         return [audit_from_row(r) for r in rows]
 
+    # --- the calendar ---
+
+    async def add_closure(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        reason: str | None = None,
+        *,
+        all_day: bool = False,
+    ) -> ClosureAdded:
+        start, end = check_range(start, end)
+        row: Row = {
+            "id": str(uuid.uuid4()),
+            "start_time": to_db_time(start),
+            "end_time": to_db_time(end),
+            "reason": clean_reason(reason),
+            "all_day": 1 if all_day else 0,
+            "created_at": to_db_time(dt.datetime.now(dt.UTC)),
+        }
+
+        def body(conn: sqlite3.Connection) -> tuple[Row, list[Row]]:
+            # On the writer, inside BEGIN IMMEDIATE: no booking can slip in between.
+            conn.execute(
+                "insert into closures (id, start_time, end_time, reason, all_day, created_at)"
+                " values (:id, :start_time, :end_time, :reason, :all_day, :created_at)",
+                row,
+            )
+            affected = _all(
+                conn,
+                "select * from appointments where status = 'booked'"
+                " and start_time < ? and end_time > ? order by start_time, id",
+                (row["end_time"], row["start_time"]),
+            )
+            return row, affected
+
+        made, affected = await self._write(body)
+        return ClosureAdded(
+            closure=closure_from_row(made),
+            affected=[appointment_from_row(r) for r in affected],
+        )
+
+    async def list_closures(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Closure]:
+        where, params = _filters(("end_time > ?", start), ("start_time < ?", end))
+        rows = await self._read(f"select * from closures{where} order by start_time, id", params)
+        return [closure_from_row(r) for r in rows]
+
+    async def remove_closure(self, closure_id: str) -> Closure | None:
+        key = canonical_uuid(closure_id)
+        if key is None:
+            return None
+
+        def body(conn: sqlite3.Connection) -> Row | None:
+            row = _one(conn, "select * from closures where id = ?", (key,))
+            if row is not None:
+                conn.execute("delete from closures where id = ?", (key,))
+            return row
+
+        removed = await self._write(body)
+        return closure_from_row(removed) if removed else None
+
+    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
+        clean = required_name(name, "provider")
+        spec = normalize_hours(hours)
+
+        def body(conn: sqlite3.Connection) -> Row:
+            conn.execute(
+                "insert into providers (id, name, hours) values (?, ?, ?)"
+                " on conflict (name) do update set hours = excluded.hours",
+                (str(uuid.uuid4()), clean, spec),
+            )
+            row = _one(conn, "select * from providers where name = ?", (clean,))
+            assert row is not None
+            return row
+
+        return provider_from_row(await self._write(body))
+
+    async def list_providers(self) -> list[Provider]:
+        rows = await self._read("select * from providers order by name collate nocase, id")
+        return [provider_from_row(r) for r in rows]
+
+    async def save_visit_type(
+        self, name: str, minutes: int, provider_ids: list[str] | None = None
+    ) -> VisitType:
+        clean = required_name(name, "visit type")
+        length = check_minutes(minutes)
+        ids = check_ids(provider_ids, "provider")
+
+        def body(conn: sqlite3.Connection) -> Row:
+            for provider_id in ids:
+                _check_refs(conn, provider_id, None)
+            conn.execute(
+                "insert into visit_types (id, name, minutes, provider_ids) values (?, ?, ?, ?)"
+                " on conflict (name) do update"
+                " set minutes = excluded.minutes, provider_ids = excluded.provider_ids",
+                (str(uuid.uuid4()), clean, length, json.dumps(ids)),
+            )
+            row = _one(conn, "select * from visit_types where name = ?", (clean,))
+            assert row is not None
+            return row
+
+        return visit_type_from_row(await self._write(body))
+
+    async def list_visit_types(self) -> list[VisitType]:
+        rows = await self._read("select * from visit_types order by name collate nocase, id")
+        return [visit_type_from_row(r) for r in rows]
+
 
 # How many of a call's action items are not marked done (json_array_length is 0 for a JSON value
 # that is not an array, NULL for no items at all).
@@ -569,25 +708,65 @@ def _applied(conn: sqlite3.Connection, version: str) -> bool:
     return row is not None
 
 
+def _all(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    return [dict(r) for r in conn.execute(sql, params).fetchall()]
+
+
 def _one(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Row | None:
     row = conn.execute(sql, params).fetchone()
     return dict(row) if row is not None else None
 
 
-def _overlaps(conn: sqlite3.Connection, start: str, end: str) -> bool:
+def _overlaps(
+    conn: sqlite3.Connection, start: str, end: str, provider_id: str | None = None
+) -> bool:
+    # `is`: NULL matches NULL, so provider-less bookings share one calendar (as the trigger).
     return (
         _one(
             conn,
             "select 1 as hit from appointments"
-            " where status = 'booked' and start_time < ? and end_time > ? limit 1",
+            " where status = 'booked' and provider_id is ? and start_time < ? and end_time > ?"
+            " limit 1",
+            (provider_id, end, start),
+        )
+        is not None
+    )
+
+
+def _closed(conn: sqlite3.Connection, start: str, end: str) -> bool:
+    return (
+        _one(
+            conn,
+            "select 1 as hit from closures where start_time < ? and end_time > ? limit 1",
             (end, start),
         )
         is not None
     )
 
 
+def _check_refs(
+    conn: sqlite3.Connection, provider_id: str | None, visit_type_id: str | None
+) -> None:
+    if (
+        provider_id
+        and _one(conn, "select 1 as ok from providers where id = ?", (provider_id,)) is None
+    ):
+        raise InvalidRequest("I don't know that provider.")
+    if (
+        visit_type_id
+        and _one(conn, "select 1 as ok from visit_types where id = ?", (visit_type_id,)) is None
+    ):
+        raise InvalidRequest("I don't know that kind of visit.")
+
+
 def _insert_appointment(
-    conn: sqlite3.Connection, phone: str, start: str, end: str, meta_json: str
+    conn: sqlite3.Connection,
+    phone: str,
+    start: str,
+    end: str,
+    meta_json: str,
+    provider_id: str | None = None,
+    visit_type_id: str | None = None,
 ) -> Row:
     row: Row = {
         "id": str(uuid.uuid4()),
@@ -596,10 +775,14 @@ def _insert_appointment(
         "end_time": end,
         "status": "booked",
         "meta": meta_json,
+        "provider_id": provider_id,
+        "visit_type_id": visit_type_id,
     }
     conn.execute(
-        "insert into appointments (id, user_phone, start_time, end_time, status, meta)"
-        " values (:id, :user_phone, :start_time, :end_time, :status, :meta)",
+        "insert into appointments"
+        " (id, user_phone, start_time, end_time, status, meta, provider_id, visit_type_id)"
+        " values (:id, :user_phone, :start_time, :end_time, :status, :meta, :provider_id,"
+        " :visit_type_id)",
         row,
     )
     return row
@@ -632,6 +815,8 @@ def _filters(*clauses: tuple[str, Any]) -> tuple[str, list[Any]]:
 def _reraise(exc: sqlite3.Error | OSError) -> NoReturn:
     if isinstance(exc, sqlite3.IntegrityError) and "slot_taken" in str(exc):
         raise SlotTaken() from exc
+    if isinstance(exc, sqlite3.IntegrityError) and "clinic_closed" in str(exc):
+        raise failures.clinic_closed() from exc
     if isinstance(exc, OSError) or getattr(exc, "sqlite_errorname", "").startswith(_UNAVAILABLE):
         raise failures.unavailable() from exc
     raise exc

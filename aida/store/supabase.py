@@ -32,6 +32,7 @@ from aida.errors import (
     SlotTaken,
     StoreUnavailable,
 )
+from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.models import (
     ActionItemDone,
@@ -39,7 +40,11 @@ from aida.store.models import (
     AuditEntry,
     BookingResult,
     CallSummary,
+    Closure,
+    ClosureAdded,
     Patient,
+    Provider,
+    VisitType,
 )
 from aida.store.rows import (
     SUMMARY_FIELDS,
@@ -49,12 +54,20 @@ from aida.store.rows import (
     audit_id,
     canonical_uuid,
     check_date_of_birth,
+    check_ids,
+    check_minutes,
     check_range,
+    check_ref,
     clean_name,
+    clean_reason,
+    closure_from_row,
     patient_from_row,
+    provider_from_row,
+    required_name,
     summary_from_row,
     summary_id,
     utc,
+    visit_type_from_row,
 )
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
@@ -65,10 +78,13 @@ T = TypeVar("T")
 MIGRATIONS_DIR = "supabase/migrations/"
 
 USER_COLUMNS = "phone,name,preferences,date_of_birth"
-APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta"
+APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
 SUMMARY_COLUMNS = ",".join(SUMMARY_FIELDS)
 IDENTITY_FAILURE_COLUMNS = "id,phone,failed_at"
 AUDIT_COLUMNS = "id,at,actor,action,patient_phone,detail"
+CLOSURE_COLUMNS = "id,start_time,end_time,reason,all_day,created_at"
+PROVIDER_COLUMNS = "id,name,hours"
+VISIT_TYPE_COLUMNS = "id,name,minutes,provider_ids"
 ACTION_DONE_COLUMNS = "call_id,item_index,done_at,done_by"
 
 _FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
@@ -287,6 +303,39 @@ class SupabaseStore:
                 "p_done_at": window["p_start"],
             },
         }
+        await self._probe_functions(probes, missing)
+        # The calendar (closures, providers, visit types) came later: probed after the rest, so
+        # a project without it is told exactly what to apply.
+        for table, columns in (
+            ("closures", CLOSURE_COLUMNS),
+            ("providers", PROVIDER_COLUMNS),
+            ("visit_types", VISIT_TYPE_COLUMNS),
+        ):
+            try:
+
+                def probe_table(
+                    c: AsyncClient, t: str = table, cols: str = columns
+                ) -> Awaitable[Any]:
+                    return c.table(t).select(cols).limit(1).execute()
+
+                await self._run(probe_table, read=True)
+            except SupabaseSchemaMissing as err:
+                missing.append(f"table {table}: {err.details.get('missing')}")
+        backwards = {"p_start": window["p_end"], "p_end": window["p_start"]}
+        await self._probe_functions(
+            {
+                # Each refused before it writes: no patient "+0", an end before the start, a
+                # blank name.
+                "book_provider_appointment": {"p_user_phone": _PROBE_PHONE, **window},
+                "add_closure": backwards,
+                "save_provider": {"p_name": ""},
+                "save_visit_type": {"p_name": "", "p_minutes": 30},
+            },
+            missing,
+        )
+        return missing
+
+    async def _probe_functions(self, probes: dict[str, dict[str, Any]], missing: list[str]) -> None:
         for fn, params in probes.items():
             try:
                 await self._rpc(fn, params)
@@ -301,7 +350,6 @@ class SupabaseStore:
                 ActionItemNotFound,
             ):
                 pass  # the function ran and refused the probe, as it should
-        return missing
 
     async def ping(self) -> None:
         try:
@@ -386,15 +434,24 @@ class SupabaseStore:
         start: dt.datetime,
         end: dt.datetime,
         meta: dict[str, Any] | None = None,
+        *,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
     ) -> BookingResult:
         start_utc, end_utc = check_range(start, end)
-        params = {
+        params: dict[str, Any] = {
             "p_user_phone": phone,
             "p_start": start_utc.isoformat(),
             "p_end": end_utc.isoformat(),
             "p_meta": meta or {},
         }
-        data = await self._rpc("book_appointment", params, start=start)
+        fn = "book_appointment"
+        if provider_id is not None or visit_type_id is not None:
+            # The same function underneath; book_appointment is its shared-calendar entry point.
+            fn = "book_provider_appointment"
+            params["p_provider_id"] = check_ref(provider_id, "provider")
+            params["p_visit_type_id"] = check_ref(visit_type_id, "visit type")
+        data = await self._rpc(fn, params, start=start)
         return BookingResult(
             appointment=appointment_from_row(data["appointment"]), created=bool(data["created"])
         )
@@ -696,3 +753,92 @@ class SupabaseStore:
 
         response = await self._run(query, read=True)
         return [audit_from_row(row) for row in response.data]
+
+    # --- the calendar ---
+
+    async def add_closure(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        reason: str | None = None,
+        *,
+        all_day: bool = False,
+    ) -> ClosureAdded:
+        start_utc, end_utc = check_range(start, end)
+        data = await self._rpc(
+            "add_closure",
+            {
+                "p_start": start_utc.isoformat(),
+                "p_end": end_utc.isoformat(),
+                "p_reason": clean_reason(reason),
+                "p_all_day": all_day,
+            },
+        )
+        return ClosureAdded(
+            closure=closure_from_row(data["closure"]),
+            affected=[appointment_from_row(r) for r in data["affected"]],
+        )
+
+    async def list_closures(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Closure]:
+        lower = _iso(start) if start is not None else None
+        upper = _iso(end) if end is not None else None
+
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("closures").select(CLOSURE_COLUMNS)
+            if lower is not None:
+                q = q.gt("end_time", lower)
+            if upper is not None:
+                q = q.lt("start_time", upper)
+            return q.order("start_time").order("id").execute()
+
+        response = await self._run(query, read=True)
+        return [closure_from_row(row) for row in response.data]
+
+    async def remove_closure(self, closure_id: str) -> Closure | None:
+        canonical = canonical_uuid(closure_id)
+        if canonical is None:
+            return None
+        response = await self._run(
+            lambda c: c.table("closures").delete().eq("id", canonical).execute()
+        )
+        return closure_from_row(_rows(response)[0]) if response.data else None
+
+    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
+        data = await self._rpc(
+            "save_provider",
+            {"p_name": required_name(name, "provider"), "p_hours": normalize_hours(hours)},
+        )
+        return provider_from_row(data)
+
+    async def list_providers(self) -> list[Provider]:
+        response = await self._run(
+            lambda c: c.table("providers").select(PROVIDER_COLUMNS).order("name").execute(),
+            read=True,
+        )
+        return sorted(
+            (provider_from_row(r) for r in _rows(response)), key=lambda p: (p.name.lower(), p.id)
+        )
+
+    async def save_visit_type(
+        self, name: str, minutes: int, provider_ids: list[str] | None = None
+    ) -> VisitType:
+        data = await self._rpc(
+            "save_visit_type",
+            {
+                "p_name": required_name(name, "visit type"),
+                "p_minutes": check_minutes(minutes),
+                "p_provider_ids": check_ids(provider_ids, "provider"),
+            },
+        )
+        return visit_type_from_row(data)
+
+    async def list_visit_types(self) -> list[VisitType]:
+        response = await self._run(
+            lambda c: c.table("visit_types").select(VISIT_TYPE_COLUMNS).order("name").execute(),
+            read=True,
+        )
+        return sorted(
+            (visit_type_from_row(r) for r in _rows(response)), key=lambda v: (v.name.lower(), v.id)
+        )

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import uuid
 
+from aida.calendar.catalog import Choice
+from aida.calendar.search import free_for, nearest_for, slot_view
 from aida.errors import (
     AmbiguousTime,
     AppointmentNotFound,
@@ -17,13 +19,10 @@ from aida.errors import (
 )
 from aida.scheduling.dates import resolve_when
 from aida.scheduling.phones import normalize_phone
-from aida.scheduling.slots import Slot, free_slots, nearest_free, spread
-from aida.scheduling.speech import local_iso, spoken_datetime, spoken_starts
+from aida.scheduling.slots import Slot, spread
+from aida.scheduling.speech import spoken_datetime, spoken_starts
 from aida.store.models import Appointment, Patient
 from aida.tools.base import ClinicContext
-
-# How far around a wanted time we look for alternatives when it is taken.
-ALTERNATIVES_SPAN = dt.timedelta(days=14)
 
 
 def phone_of(ctx: ClinicContext, raw: str) -> str:
@@ -121,49 +120,49 @@ def _in_reading(appt: Appointment, reading: dict[str, str]) -> bool:
     return start <= appt.start_time < end or appt.start_time == start
 
 
-def exact_slot(ctx: ClinicContext, text: str) -> tuple[dt.datetime, dt.datetime]:
-    """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
+def exact_time(ctx: ClinicContext, text: str) -> dt.datetime:
+    """Resolve a spoken or ISO time to one exact start (not yet checked against any hours)."""
     resolution = resolve_when(text, ctx.now(), ctx.clinic_hours)
     if resolution.kind != "exact":
         raise InvalidRequest(
             f"Which time {resolution.description} would you like? I need an exact time to book."
         )
-    return ctx.clinic_hours.check_bookable(resolution.start, ctx.now())
+    return resolution.start
 
 
-async def booked_intervals(
-    ctx: ClinicContext, start: dt.datetime, end: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    appts = await ctx.store.list_appointments(start=start, end=end, status="booked")
-    return [(a.start_time, a.end_time) for a in appts]
+def exact_slot(ctx: ClinicContext, text: str) -> tuple[dt.datetime, dt.datetime]:
+    """Resolve a spoken or ISO time to one exact, bookable [start, end) (aware UTC)."""
+    return ctx.clinic_hours.check_bookable(exact_time(ctx, text), ctx.now())
 
 
-async def free_in(ctx: ClinicContext, start: dt.datetime, end: dt.datetime) -> list[Slot]:
-    booked = await booked_intervals(ctx, start, end)
-    return free_slots(ctx.clinic_hours, start, end, booked, ctx.now())
+async def free_in(
+    ctx: ClinicContext,
+    start: dt.datetime,
+    end: dt.datetime,
+    choice: Choice | None = None,
+    *,
+    moving: str | None = None,
+) -> list[Slot]:
+    """Free times in [start, end) for `choice` (default: anyone, one slot long), closures
+    excluded; `moving` is an appointment whose own time counts as free."""
+    return await free_for(ctx, start, end, choice, moving=moving)
 
 
-async def alternatives_near(ctx: ClinicContext, target: dt.datetime, n: int = 3) -> list[Slot]:
-    booked = await booked_intervals(ctx, target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN)
-    return nearest_free(ctx.clinic_hours, target, booked, ctx.now(), n=n)
-
-
-def slot_view(ctx: ClinicContext, slot: Slot) -> dict[str, str]:
-    tz = ctx.clinic_hours.tz
-    return {
-        "start": local_iso(slot.start, tz),
-        "end": local_iso(slot.end, tz),
-        "spoken": spoken_datetime(slot.start, tz),
-    }
+async def alternatives_near(
+    ctx: ClinicContext, target: dt.datetime, n: int = 3, choice: Choice | None = None
+) -> list[Slot]:
+    return await nearest_for(ctx, target, n, choice)
 
 
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-async def slot_taken(ctx: ClinicContext, wanted: dt.datetime) -> SlotTaken:
+async def slot_taken(
+    ctx: ClinicContext, wanted: dt.datetime, choice: Choice | None = None
+) -> SlotTaken:
     """The store said no; tell the caller what is free nearest to what they wanted."""
-    near = sorted(await alternatives_near(ctx, wanted), key=lambda s: s.start)
+    near = sorted(await alternatives_near(ctx, wanted, 3, choice), key=lambda s: s.start)
     alternatives = [slot_view(ctx, s) for s in near]
     tz = ctx.clinic_hours.tz
     when = spoken_datetime(wanted, tz)

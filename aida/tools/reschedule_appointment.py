@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 
+from aida.calendar.plan import plan_move
 from aida.errors import InvalidRequest, SlotTaken
-from aida.tools._common import exact_slot, own_appointment, phone_of, slot_taken
+from aida.tools._common import exact_time, own_appointment, phone_of, slot_taken
 from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
@@ -15,7 +16,10 @@ async def reschedule_appointment(
 ) -> ToolResult:
     e164 = phone_of(ctx, phone)
     appt = await own_appointment(ctx, e164, appointment_id)
-    begins, end = exact_slot(ctx, new_start)
+    # Same provider, same kind of visit and length; the new time checked against their hours
+    # and the clinic's closures (which the store enforces too).
+    plan = await plan_move(ctx, appt, exact_time(ctx, new_start))
+    begins, end = plan.start, plan.end
     if appt.status == "booked" and appt.start_time <= ctx.now():
         raise InvalidRequest("That appointment has already started, so I can't move it now.")
     if appt.status == "booked" and appt.start_time == begins:
@@ -27,7 +31,7 @@ async def reschedule_appointment(
     try:
         moved = await ctx.store.reschedule(appt.id, e164, begins, end)
     except SlotTaken:
-        raise await slot_taken(ctx, begins) from None
+        raise await slot_taken(ctx, begins, plan.choice) from None
     view = appointment_view(moved, ctx)
     previous = appointment_view(appt, ctx)
     return ToolResult(

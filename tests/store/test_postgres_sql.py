@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from aida.errors import StoreUnavailable
+from aida.errors import SlotTaken, StoreUnavailable
 from aida.store.migrations import postgres_migrations
 from aida.store.models import AuditEntry
 from aida.store.postgres import PostgresStore
@@ -322,3 +322,131 @@ async def test_an_unreachable_server_is_store_unavailable() -> None:
                 await call
     finally:
         await store.close()
+
+
+# --- the calendar: closures, providers, visit types ---
+
+CALENDAR_FUNCTIONS = (
+    "public.book_provider_appointment(text, timestamptz, timestamptz, jsonb, uuid, uuid)",
+    "public.add_closure(timestamptz, timestamptz, text, boolean)",
+    "public.save_provider(text, text)",
+    "public.save_visit_type(text, integer, jsonb)",
+)
+
+
+async def test_calendar_functions_and_tables_are_for_the_service_role_only(
+    supabase_db: asyncpg.Connection,
+) -> None:
+    for fn in CALENDAR_FUNCTIONS:
+        sig = fn.replace(" ", "")
+        grants = {
+            role: await supabase_db.fetchval(
+                "select has_function_privilege($1, $2, 'execute')", role, sig
+            )
+            for role in ("anon", "authenticated", "service_role")
+        }
+        assert grants == {"anon": False, "authenticated": False, "service_role": True}, fn
+    for table in ("closures", "providers", "visit_types"):
+        for role, allowed in (("anon", False), ("authenticated", False), ("service_role", True)):
+            can = await supabase_db.fetchval(
+                "select has_table_privilege($1, $2, 'select')", role, f"public.{table}"
+            )
+            assert can is allowed, (table, role)
+    # the service role books with a provider, and into a closure it cannot
+    provider = json.loads(
+        await as_role(supabase_db, "service_role", "select public.save_provider('Dr. P')::text")
+    )
+    await as_role(
+        supabase_db,
+        "service_role",
+        "insert into public.users (phone) values ('+15550000003') returning 1",
+    )
+    book = "select public.book_provider_appointment($1, $2, $3, '{}'::jsonb, $4::uuid)::text"
+    booked = json.loads(
+        await as_role(
+            supabase_db, "service_role", book, "+15550000003", T0, T0 + SLOT, provider["id"]
+        )
+    )
+    assert booked["appointment"]["provider_id"] == provider["id"]
+    await as_role(
+        supabase_db,
+        "service_role",
+        "select public.add_closure($1, $2, 'Holiday')::text",
+        T0 + 4 * SLOT,
+        T0 + 8 * SLOT,
+    )
+    with pytest.raises(asyncpg.PostgresError) as caught:
+        await as_role(
+            supabase_db, "service_role", book, "+15550000003", T0 + 5 * SLOT, T0 + 6 * SLOT, None
+        )
+    assert caught.value.sqlstate == "AI423"
+
+
+async def test_the_per_provider_constraint_and_closure_trigger_hold_without_the_functions(
+    pg_url: str,
+) -> None:
+    conn = await asyncpg.connect(pg_url)
+    try:
+        await conn.execute("insert into public.users (phone) values ('+1'), ('+2')")
+        a = await conn.fetchval("insert into public.providers (name) values ('A') returning id")
+        b = await conn.fetchval("insert into public.providers (name) values ('B') returning id")
+        insert = (
+            "insert into public.appointments (user_phone, start_time, end_time, status,"
+            " provider_id) values ($1, $2, $3, 'booked', $4)"
+        )
+        await conn.execute(insert, "+1", T0, T0 + SLOT, a)
+        with pytest.raises(asyncpg.ExclusionViolationError):
+            await conn.execute(insert, "+2", T0, T0 + SLOT, a)
+        await conn.execute(insert, "+2", T0, T0 + SLOT, b)  # another provider's calendar
+        await conn.execute(insert, "+2", T0, T0 + SLOT, None)  # the shared one
+        # NULL = NULL is not true, so a bare `provider_id with =` would let this in
+        with pytest.raises(asyncpg.ExclusionViolationError):
+            await conn.execute(insert, "+1", T0 + SLOT / 2, T0 + SLOT * 1.5, None)
+        with pytest.raises(asyncpg.UniqueViolationError):
+            await conn.execute("insert into public.providers (name) values ('a')")
+        await conn.execute(
+            "insert into public.closures (start_time, end_time) values ($1, $2)",
+            T0 + 4 * SLOT,
+            T0 + 6 * SLOT,
+        )
+        with pytest.raises(asyncpg.PostgresError) as caught:
+            await conn.execute(insert, "+1", T0 + 5 * SLOT, T0 + 6 * SLOT, None)
+        assert caught.value.sqlstate == "AI423"
+        # a cancelled row inside a closure is no booking and is let through
+        await conn.execute(
+            "insert into public.appointments (user_phone, start_time, end_time, status)"
+            " values ('+1', $1, $2, 'cancelled')",
+            T0 + 5 * SLOT,
+            T0 + 6 * SLOT,
+        )
+    finally:
+        await conn.close()
+
+
+async def test_the_calendar_migration_upgrades_booked_rows_in_place(pg_empty_url: str) -> None:
+    """An existing project with appointments booked before providers existed keeps them, and
+    the shared calendar still refuses an overlap with them."""
+    conn = await asyncpg.connect(pg_empty_url)
+    try:
+        earlier = [m for m in postgres_migrations() if m.version < "20250801000000"]
+        for migration in earlier:
+            await conn.execute(migration.sql)
+        await conn.execute(
+            "insert into public.users (phone) values ('+15550000001');"
+            "insert into public.appointments (user_phone, start_time, end_time)"
+            " values ('+15550000001', '2030-01-07 15:00+00', '2030-01-07 15:30+00');"
+        )
+        store = PostgresStore(pg_empty_url, pool_size=2, max_overflow=0)
+        try:
+            await store.migrate()
+            with pytest.raises(SlotTaken):
+                await store.book("+15550000001", T0 + SLOT / 2, T0 + SLOT * 1.5)
+            patel = await store.save_provider("Dr. Patel")
+            booked = await store.book(
+                "+15550000001", T0 + SLOT / 2, T0 + SLOT * 1.5, provider_id=patel.id
+            )
+            assert booked.created
+        finally:
+            await store.close()
+    finally:
+        await conn.close()

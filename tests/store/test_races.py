@@ -1,12 +1,14 @@
 """Racing callers: the database, not luck, decides who gets a slot.
 
 SQLite runs through several store instances on one file (each with its own writer connection,
-as separate processes would); PostgreSQL through one store with a connection per caller.
+as separate processes would); PostgreSQL through one store with a connection per caller; Supabase
+through one store whose concurrent requests PostgREST answers from the real SQL functions.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import time
@@ -16,29 +18,44 @@ from typing import Any
 
 import pytest
 
-from aida.errors import SlotTaken
+from aida.errors import ClinicClosed, SlotTaken
 from aida.store.models import Appointment, BookingResult
 from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
 from aida.store.sqlite import SqliteStore
+from tests.store.postgrest_double import postgrest_on
+from tests.store.supabase_project import supabase_store_at
 
 T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=dt.UTC)
 SLOT = dt.timedelta(minutes=30)
 ROUND_LIMIT_S = 10.0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("supabase", marks=pytest.mark.postgres),
+    ]
+)
 async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list[Store]]:
     made: list[Any] = []
-    if request.param == "sqlite":
-        made = [SqliteStore(tmp_path / "race.db") for _ in range(5)]
-    else:
-        made = [PostgresStore(request.getfixturevalue("pg_url"), pool_size=50, max_overflow=0)]
-    for store in made:
-        await store.migrate()
-    yield made
-    for store in made:
-        await store.close()
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            made = [SqliteStore(tmp_path / "race.db") for _ in range(5)]
+        elif request.param == "supabase":
+            # Concurrent HTTP requests through PostgREST onto the real SQL functions.
+            db_url = request.getfixturevalue("supabase_db_url")
+            postgrest = await stack.enter_async_context(postgrest_on(db_url))
+            made = [supabase_store_at(postgrest.url)]
+        else:
+            url = request.getfixturevalue("pg_url")
+            made = [PostgresStore(url, pool_size=50, max_overflow=0)]
+        for store in made:
+            await store.migrate()
+        yield made
+        for store in made:
+            await store.close()
 
 
 async def timed_gather(calls: list[Awaitable[Any]]) -> tuple[list[Any], float]:
@@ -125,4 +142,76 @@ async def test_twenty_reschedules_into_one_slot(stores: list[Store]) -> None:
             assert now == original  # every loser still has exactly what they had
     in_target = await stores[0].list_appointments(start=target, end=target + SLOT)
     assert [a.id for a in in_target] == [winner.id]
+    assert elapsed < ROUND_LIMIT_S
+
+
+# --- providers: the same race, per provider ---
+
+
+async def test_racing_for_one_providers_slot_exactly_one_wins(stores: list[Store]) -> None:
+    patel = await stores[0].save_provider("Dr. Patel")
+    phones = [f"+1555500{i:04d}" for i in range(30)]
+    for phone in phones:
+        await stores[0].upsert_patient(phone)
+
+    results, elapsed = await timed_gather(
+        [
+            stores[i % len(stores)].book(p, T0, T0 + SLOT, provider_id=patel.id)
+            for i, p in enumerate(phones)
+        ]
+    )
+
+    assert unexpected(results, BookingResult, SlotTaken) == []
+    wins = [r for r in results if isinstance(r, BookingResult)]
+    assert len(wins) == 1 and wins[0].appointment.provider_id == patel.id
+    booked = await stores[0].list_appointments()
+    assert [a.id for a in booked] == [wins[0].appointment.id]
+    assert elapsed < ROUND_LIMIT_S
+
+
+async def test_the_same_slot_with_two_providers_both_win(stores: list[Store]) -> None:
+    patel = await stores[0].save_provider("Dr. Patel")
+    kim = await stores[0].save_provider("Dr. Kim")
+    phones = [f"+1555600{i:04d}" for i in range(30)]
+    for phone in phones:
+        await stores[0].upsert_patient(phone)
+    providers = [patel.id if i % 2 else kim.id for i in range(len(phones))]
+
+    results, elapsed = await timed_gather(
+        [
+            stores[i % len(stores)].book(p, T0, T0 + SLOT, provider_id=who)
+            for i, (p, who) in enumerate(zip(phones, providers, strict=True))
+        ]
+    )
+
+    assert unexpected(results, BookingResult, SlotTaken) == []
+    wins = [r for r in results if isinstance(r, BookingResult)]
+    assert len(wins) == 2
+    assert {w.appointment.provider_id for w in wins} == {patel.id, kim.id}
+    assert len(await stores[0].list_appointments()) == 2
+    assert elapsed < ROUND_LIMIT_S
+
+
+async def test_a_closure_racing_bookings_leaves_none_inside_it_unlisted(
+    stores: list[Store],
+) -> None:
+    """Staff close the hour while callers book it: every booking that got in is one the
+    closure reports as affected; none is written after the closure."""
+    phones = [f"+1555700{i:04d}" for i in range(10)]
+    for phone in phones:
+        await stores[0].upsert_patient(phone)
+    starts = [T0 + (i % 2) * SLOT for i in range(len(phones))]
+    calls: list[Awaitable[Any]] = [
+        stores[i % len(stores)].book(p, s, s + SLOT)
+        for i, (p, s) in enumerate(zip(phones, starts, strict=True))
+    ]
+    calls.insert(5, stores[-1].add_closure(T0, T0 + 2 * SLOT, "Burst pipe"))
+
+    results, elapsed = await timed_gather(calls)
+
+    closure = results.pop(5)
+    assert unexpected(results, BookingResult, SlotTaken, ClinicClosed) == []
+    wins = {r.appointment.id for r in results if isinstance(r, BookingResult)}
+    assert {a.id for a in closure.affected} == wins
+    assert {a.id for a in await stores[0].list_appointments()} == wins
     assert elapsed < ROUND_LIMIT_S

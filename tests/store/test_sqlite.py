@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aida.errors import StoreUnavailable
+from aida.errors import SlotTaken, StoreUnavailable
 from aida.store import sqlite as sqlite_store_module
 from aida.store.migrations import sqlite_migrations
 from aida.store.sqlite import SqliteStore, sqlite_path
@@ -164,5 +164,66 @@ async def test_a_migration_recorded_while_it_ran_is_skipped(tmp_path: Path) -> N
             await store.migrate()  # the ALTER TABLE fails; the recorded version says why
         assert raced == [second]
         await store.upsert_patient("+1", "Ann", dt.date(1990, 1, 1))
+    finally:
+        await store.close()
+
+
+async def test_the_triggers_keep_providers_apart_and_closures_shut_behind_the_stores_back(
+    sqlite_store: SqliteStore,
+) -> None:
+    await sqlite_store.upsert_patient("+1")
+    patel = await sqlite_store.save_provider("Dr. Patel")
+    kim = await sqlite_store.save_provider("Dr. Kim")
+    await sqlite_store.book("+1", T0, T0 + SLOT, provider_id=patel.id)
+    await sqlite_store.add_closure(T0 + 4 * SLOT, T0 + 6 * SLOT, "Holiday")
+    insert = (
+        "insert into appointments (id, user_phone, start_time, end_time, status, provider_id)"
+        " values (?, '+1', ?, ?, 'booked', ?)"
+    )
+    t = lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: E731
+    with sqlite3.connect(sqlite_store.path) as raw:
+        raw.execute("pragma foreign_keys = on")
+        with pytest.raises(sqlite3.IntegrityError, match="slot_taken"):
+            raw.execute(insert, ("a", t(T0), t(T0 + SLOT), patel.id))
+        raw.execute(insert, ("b", t(T0), t(T0 + SLOT), kim.id))
+        raw.execute(insert, ("c", t(T0), t(T0 + SLOT), None))
+        with pytest.raises(sqlite3.IntegrityError, match="slot_taken"):
+            raw.execute(insert, ("d", t(T0), t(T0 + SLOT), None))
+        with pytest.raises(sqlite3.IntegrityError, match="slot_taken"):  # moving onto Kim's
+            raw.execute("update appointments set provider_id = ? where id = 'c'", (kim.id,))
+        with pytest.raises(sqlite3.IntegrityError, match="clinic_closed"):
+            raw.execute(insert, ("e", t(T0 + 5 * SLOT), t(T0 + 6 * SLOT), kim.id))
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            raw.execute(insert, ("f", t(T0 + 8 * SLOT), t(T0 + 9 * SLOT), "no-such-provider"))
+        booked = raw.execute("select count(*) from appointments where status = 'booked'")
+        assert booked.fetchone()[0] == 3
+
+
+async def test_a_database_from_before_the_calendar_upgrades_in_place(tmp_path: Path) -> None:
+    """0001 and 0002 applied, appointments in it: they keep their shared calendar."""
+    path = tmp_path / "before.db"
+    earlier = sqlite_migrations()[:2]
+    with sqlite3.connect(path) as raw:
+        raw.execute("create table schema_migrations (version text primary key, applied_at text)")
+        for migration in earlier:
+            raw.executescript(migration.sql)
+            raw.execute("insert into schema_migrations values (?, 'then')", (migration.version,))
+        raw.execute("insert into users (phone) values ('+1')")
+        raw.execute(
+            "insert into appointments (id, user_phone, start_time, end_time) values"
+            " ('old', '+1', '2030-01-07T15:00:00.000000Z', '2030-01-07T15:30:00.000000Z')"
+        )
+    store = SqliteStore(path)
+    try:
+        await store.migrate()
+        await store.migrate()
+        (old,) = await store.list_appointments()
+        assert old.id == "old" and old.provider_id is None
+        with pytest.raises(SlotTaken):
+            await store.book("+1", T0 + SLOT / 2, T0 + SLOT * 1.5)
+        patel = await store.save_provider("Dr. Patel")
+        assert (
+            await store.book("+1", T0 + SLOT / 2, T0 + SLOT * 1.5, provider_id=patel.id)
+        ).created
     finally:
         await store.close()

@@ -61,7 +61,7 @@ APPT_ROW = {
     "meta": {"reason": "checkup"},
 }
 USER_ROW = {"phone": PHONE, "name": "Jane Doe", "preferences": {"language": "en"}}
-APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta"
+APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
 TABLES = (
     "users",
     "appointments",
@@ -69,6 +69,9 @@ TABLES = (
     "identity_failures",
     "audit_log",
     "action_items_done",
+    "closures",
+    "providers",
+    "visit_types",
 )
 SUMMARY_COLUMNS = (
     "id,user_phone,summary_text,preferences,appointments_in_call,cost_breakdown,timeline,"

@@ -16,6 +16,7 @@ from aida.api.deps import ClinicDep, HoursDep
 from aida.api.errors import validation_error
 from aida.api.params import WindowEnd, WindowStart, parse_bound
 from aida.api.schemas import ErrorBody, SlotOut, SlotsPage, SlotWindow, ValidationErrorBody
+from aida.calendar.catalog import Catalog
 from aida.scheduling.hours import ClinicHours
 from aida.scheduling.speech import spoken_datetime
 from aida.tools.find_available_slots import DEFAULT_SPAN, Window, free_in_window, requested_window
@@ -50,8 +51,11 @@ def window_for(
     response_model=SlotsPage,
     summary="Free appointment slots",
     description="Public. Free slots over a window given as ISO `from`/`to` or in words via "
-    "`when`; times carry the clinic's UTC offset and a spoken form.",
+    "`when`; times carry the clinic's UTC offset and a spoken form. Closures are never offered. "
+    "With providers and visit types configured, `visit_type` and `provider` (in words) narrow "
+    "the search to that visit's length and those providers.",
     responses={
+        400: {"model": ErrorBody, "description": "Which visit type is meant is unclear."},
         422: {"model": ValidationErrorBody, "description": "Bad window, or 'when' not understood."},
         503: {"model": ErrorBody, "description": "The store cannot be reached."},
     },
@@ -67,10 +71,26 @@ async def list_slots(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    visit_type: Annotated[
+        str | None,
+        Query(
+            max_length=80, description="A configured visit type, in words.", examples=["physical"]
+        ),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        Query(
+            max_length=80, description="A configured provider, in words.", examples=["Dr. Patel"]
+        ),
+    ] = None,
 ) -> SlotsPage:
     tz = hours.tz
     window = window_for(hours, clinic.now(), start, end, when)
-    slots = await free_in_window(clinic, window)
+    # Words matched as on a call; none given means anyone, one slot long.
+    choice = None
+    if visit_type or provider:
+        choice = (await Catalog.load(clinic.store)).choose(visit_type, provider, ask=False)
+    slots = await free_in_window(clinic, window, choice)
     page = slots[offset : offset + limit]
     return SlotsPage(
         timezone=str(tz),
