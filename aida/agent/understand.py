@@ -64,6 +64,8 @@ def _tokens(text: str) -> list[str]:
     t = t.replace("o'clock", "oclock").replace("'", "")
     t = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", t)
     t = re.sub(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b", r"\1", t)
+    # "The 1130, please": speech-to-text writes a clock time without its colon
+    t = re.sub(r"\b(1[0-2]|0?[1-9])([0-5]\d)\b(?!\s*(?:st|nd|rd|th)\b)", r"\1:\2", t)
     return re.findall(r"[a-z]+|\d{3,}|\d{1,2}(?::\d{2})?(?:am|pm|st|nd|rd|th)?|\d+", t)
 
 
@@ -131,10 +133,9 @@ def time_span(text: str) -> Span | None:
     if (
         words[0] == "the"
         and len(words) > 1
-        and words[1] not in _ORDINALS
-        and not _DIGITS.match(words[1])
+        and not (words[1] in _ORDINALS or _ordinal_digits(words[1]))
     ):
-        words = words[1:]
+        words = words[1:]  # "the 11:30" is a time; "the 5th" keeps its article
     has_day = any(_names_day(w) for w in words) or any(
         a == "this" and b in _DAY_PARTS for a, b in itertools.pairwise(words)
     )
@@ -163,17 +164,20 @@ _DOB = re.compile(
 )
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)"
 _PHONE = re.compile(rf"(?:\+?{_DIGIT_WORD}[\s,.()-]*){{7,}}", re.IGNORECASE)
-_NAME = re.compile(
-    r"\b(?:this is|its|it's|i am|i'm|im|my name is|name is|name's)\s+(?!a\b|an\b|the\b|new\b|"
-    r"calling\b|just\b|not\b|sorry\b|looking\b|trying\b|wondering\b)[a-z]+(?:\s+[a-z]+)?",
-    re.IGNORECASE,
-)
 
 
 _NOT_A_NAME = (
     r"(?!(?:a|an|the|new|calling|just|not|sorry|looking|trying|wondering|here|patient|born|and|"
     r"my|date|from|with|at|on|so|still|also|very|really|fine|good|okay|ok|his|her|their|your|"
-    r"wife|husband|mother|father|son|daughter|going|gonna|in|out|back|done|sure|glad)\b)"
+    r"wife|husband|mother|father|son|daughter|going|gonna|in|out|back|done|sure|glad|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"about|for|okay|ten|eleven|twelve|one|two|three|four|five|six|seven|eight|nine|\d)\b)"
+)
+_NAME = re.compile(
+    rf"\b(?:this is|its|it's|i am|i'm|im|my name is|name is|name's)\s+{_NOT_A_NAME}[a-z]+"
+    rf"(?:\s+{_NOT_A_NAME}[a-z]+)?",
+    re.IGNORECASE,
 )
 _INTRODUCED = re.compile(
     rf"\b(?:my name is|name is|this is|its|it's|i am|i'm|im)\s+{_NOT_A_NAME}([a-z]+)\s+"
@@ -510,6 +514,9 @@ def _request(
         if span is None:
             if any(_is_anchor(t, i) for t in [_tokens(corrected)] for i in range(len(t))):
                 return None  # times it cannot take apart: the model reads them
+            if memory.awaiting_identity and memory.awaiting_identity[0] == "book_appointment":
+                tool, args = memory.awaiting_identity  # "yes, book it": the request still waiting
+                return Understood("book_waiting", tool=tool, args=args)
             memory.task = "book"
             return Understood("book_which_time", say=WHICH_TIME)
         return _book_or_find(text, span, memory)

@@ -45,6 +45,10 @@ NOT_IDENTIFIED = (
 NO_MATCH = (
     "I couldn't confirm those details. Could you say your full name and your date of birth again?"
 )
+NO_MATCH_WITH_NUMBER = (
+    "I couldn't confirm those details. Could you say the phone number on your file, your full "
+    "name and your date of birth again?"
+)
 # An offer, not a promise: transfer_to_staff says what it could do (transfer or callback).
 LOCKED = (
     "I can't confirm your identity over the phone right now. I can put you through to a member "
@@ -279,4 +283,8 @@ async def _verify_from_words(state: CallState) -> str | None:
             if await _count_failure(state, phone, date, via="words"):
                 state.timeline.record("identity_refused", reason="no_match", via="words")
         return NO_MATCH
+    if state.caller is None and len(phones) > 0:
+        # No caller ID, and the number, name and date of birth heard match no file (often a
+        # digit misheard): asked again, without saying which of them did not match.
+        return NO_MATCH_WITH_NUMBER
     return None

@@ -388,3 +388,42 @@ async def test_a_surname_glued_to_born_still_verifies(
         state: CallState = session.userdata
         assert state.verified_caller is not None
     assert llm.requests == []
+
+
+def test_voice_forms_of_times_and_a_weekday_after_its() -> None:
+    memory = DialogMemory(task="find", day=dt.date(2026, 3, 4))
+    facts = TurnFacts(True, True, "?", this_year=2026)
+    # Whisper writes "11:30" as "1130"; the date of birth after it is not a time
+    understood = read("The 1130, please. It's Jane Doe date of birth March 3, 1985.", memory, facts)
+    assert understood is not None and understood.args["start"] == "Wednesday March 4 at 11:30"
+    # "it's Wednesday" is a day, not somebody's name
+    found = read("Hi, it's Wednesday, March 4th at 9 free.", facts=facts)
+    assert found is not None and found.args == {"when": "wednesday march 4th at 9"}
+
+
+def test_yes_book_it_while_the_request_waits_for_identity_repeats_it() -> None:
+    memory = DialogMemory()
+    memory.awaiting_identity = ("book_appointment", {"start": "thursday at nine", "reason": None})
+    facts = TurnFacts(verified=False, said_birth_date=True, identity_question="?")
+    understood = read("Yes, please book it.", memory, facts)
+    assert understood is not None and understood.tool == "book_appointment"
+    assert understood.args == {"start": "thursday at nine", "reason": None}
+
+
+async def test_a_misheard_number_without_caller_id_is_asked_again(
+    code_session, store: Store, jane: str
+) -> None:
+    async with code_session(None) as (session, llm):
+        await session.run(user_input="hi when is my next appointment")
+        second = await session.run(
+            user_input="It's Jane Doe, my number is 202-5500143 and my date of birth is March 3rd, "
+            "1985."
+        )
+        # nothing says whether the number, the name or the date was wrong
+        assert said(second) == [
+            "I couldn't confirm those details. Could you say the phone number on your file, your "
+            "full name and your date of birth again?"
+        ]
+        state: CallState = session.userdata
+        assert state.verified_caller is None
+    assert llm.requests == []
