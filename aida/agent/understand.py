@@ -269,6 +269,12 @@ _CALLBACK_TOPICS = (
     ),
     ("prescription", r"\b(?:prescription|refill|medication|medicine|pharmacy)\b"),
 )
+_A_PERSON = (
+    r"\b(?:speak|talk)\s+(?:to|with)\s+(?:a|an|the|some|somebody|someone|anyone)?\s*"
+    r"(?:real\s+)?(?:person|human|receptionist|staff|nurse|somebody|someone|agent|operator)\b|"
+    r"\b(?:transfer|put)\s+me\s+(?:through|to)\b|\b(?:a|real)\s+(?:person|human)\s+please\b|"
+    r"\boperator\b"
+)
 _GOODBYE = r"\b(?:bye|goodbye|bye bye|have a (?:good|nice|great) (?:day|one)|thats all|thats it)\b"
 _CLOSING_WORDS = frozenset({
     "no", "nope", "thats", "that", "is", "all", "it", "thank", "thanks", "you", "so", "much",
@@ -426,6 +432,9 @@ def understand(text: str, memory: DialogMemory, facts: TurnFacts) -> Understood 
         return Understood("another_patient", say=NOT_SHARED)
     if _has(_FOR_THE_MODEL, rest):
         return None
+    if _has(_A_PERSON, whole) and not _has(r"\b(?:dont|do not|no need)\b", whole):
+        reason = {"reason": "The caller asked for a person."}
+        return Understood("a_person", tool="transfer_to_staff", args=reason)
 
     for topic, pattern in _CALLBACK_TOPICS:
         if _has(pattern, rest) and not _has(_BOOK + "|" + _MOVE + "|" + _CANCEL, rest):

@@ -427,3 +427,12 @@ async def test_a_misheard_number_without_caller_id_is_asked_again(
         state: CallState = session.userdata
         assert state.verified_caller is None
     assert llm.requests == []
+
+
+@pytest.mark.parametrize(
+    "text", ["can i speak to a real person", "transfer me to the front desk", "a person please"]
+)
+def test_asking_for_a_person_is_offered_the_transfer(text: str) -> None:
+    understood = read(text, facts=TurnFacts(False, False, "?"))
+    assert understood is not None and understood.tool == "transfer_to_staff"
+    assert read("no i dont need to speak to anyone") is None
