@@ -157,6 +157,8 @@ class Aida(Agent):
                     "ts": state.tools.now().isoformat(),
                 },
             )
+        else:  # the same message again; the record keeps the first
+            state.timeline.record("emergency_again", kind=match.kind, category=match.category)
         state.emergency = match
         logger.warning("emergency guard: %s (%s)", match.category, match.kind)
         settings = self._settings

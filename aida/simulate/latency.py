@@ -148,7 +148,7 @@ class LatencyProbe:
         call_id = str(event.get("tool_call_id"))
         if kind == "filler":
             self.fillers.append(time.time())
-        elif kind == "understood" or (
+        elif kind in ("understood", "emergency", "emergency_again") or (
             kind == "tool_call" and call_id.startswith(("confirm_", "code_"))
         ):
             self.code_answers.append(time.time())

@@ -245,9 +245,10 @@ async def _awaited(run: Any) -> Any:
 
 
 def _read_in_code(events: list[dict[str, Any]], since: int) -> bool:
-    """Aida's code answered this turn: a turn read in code, or a plain yes repeating a call."""
+    """Aida's code answered this turn: a turn read in code, the emergency guard, or a plain yes
+    repeating a call."""
     return any(
-        e.get("type") == "understood"
+        e.get("type") in ("understood", "emergency", "emergency_again")
         or (e.get("type") == "tool_call" and str(e.get("tool_call_id", "")).startswith("confirm_"))
         for e in events[since:]
     )
