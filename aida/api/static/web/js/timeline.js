@@ -46,6 +46,13 @@ function describe(event) {
       return ['Possible emergency', event.category ? humanize(event.category) : null];
     case 'emergency_cleared':
       return ['Caller said it is not an emergency', null];
+    case 'emergency_again':
+      return ['Emergency signs again', event.category ? humanize(event.category) : null];
+    case 'understood':
+      // a turn Aida's code answered without the language model (aida/agent/understand.py)
+      return ['Answered without the model', [humanize(event.rule || ''), event.tool].filter(Boolean).join(': ') || null];
+    case 'filler':
+      return ['Aida: "' + (event.text || '').trim() + '" (while the model works)', null];
     case 'action_item': {
       const item = event.item || {};
       if (typeof item === 'string') return ['Action item', item];
