@@ -210,6 +210,8 @@ async def _count_failure(state: CallState, phone: str, born: dt.date, **via: str
 
 
 _PHONE_IN_WORDS = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+# A number the caller said that speech-to-text garbled ("202-550143", "2.025.55.0. 143.1")
+_DIGIT_RUN = re.compile(r"(?:\d[\s.,()-]*){7,}")
 # "two zero two, five five five, zero one four three", as speech-to-text writes a number
 _SPOKEN_PHONE = re.compile(
     r"(?:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)\b[\s,.-]*){10,11}",
@@ -283,7 +285,7 @@ async def _verify_from_words(state: CallState) -> str | None:
             if await _count_failure(state, phone, date, via="words"):
                 state.timeline.record("identity_refused", reason="no_match", via="words")
         return NO_MATCH
-    if state.caller is None and len(phones) > 0:
+    if state.caller is None and (phones or _DIGIT_RUN.search(words)):
         # No caller ID, and the number, name and date of birth heard match no file (often a
         # digit misheard): asked again, without saying which of them did not match.
         return NO_MATCH_WITH_NUMBER

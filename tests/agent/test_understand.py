@@ -436,3 +436,11 @@ def test_asking_for_a_person_is_offered_the_transfer(text: str) -> None:
     understood = read(text, facts=TurnFacts(False, False, "?"))
     assert understood is not None and understood.tool == "transfer_to_staff"
     assert read("no i dont need to speak to anyone") is None
+
+
+async def test_a_garbled_number_is_asked_for_again(code_session, jane: str) -> None:
+    async with code_session(None) as (session, llm):
+        await session.run(user_input="hi when is my next appointment")
+        second = await session.run(user_input="Jane Doe 2.025.55.0. 143.1 March 3, 1985.")
+        assert "say the phone number on your file" in said(second)[0]
+    assert llm.requests == []
