@@ -73,9 +73,11 @@ def _is_anchor(tokens: list[str], i: int) -> bool:
     w = tokens[i]
     if w in _WEEKDAYS or w in _MONTHS or w in _RELATIVE or w in _DAY_PARTS:
         return True
-    if w in _NUMBERS or w in _ORDINALS or w in _MERIDIEM or _DIGITS.match(w):
-        return True
     prev = tokens[i - 1] if i else ""
+    if w in _MERIDIEM:  # "eleven am", not "I am"
+        return prev in _NUMBERS or prev == "one" or bool(_DIGITS.match(prev))
+    if w in _NUMBERS or w in _ORDINALS or _DIGITS.match(w):
+        return True
     if w == "one":  # "at one", "one thirty", "one pm"; not "the Friday one", "that one"
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         return prev == "at" or nxt in {"thirty", "fifteen", "forty", "oclock", "am", "pm"}
@@ -275,7 +277,10 @@ _A_PERSON = (
     r"\b(?:transfer|put)\s+me\s+(?:through|to)\b|\b(?:a|real)\s+(?:person|human)\s+please\b|"
     r"\boperator\b"
 )
-_GOODBYE = r"\b(?:bye|goodbye|bye bye|have a (?:good|nice|great) (?:day|one)|thats all|thats it)\b"
+_GOODBYE = (
+    r"\b(?:bye|goodbye|bye bye|have a (?:good|nice|great) (?:day|one)|thats all|thats it)\b|"
+    r"\bby$"  # speech-to-text's "Forget it. By."
+)
 _CLOSING_WORDS = frozenset({
     "no", "nope", "thats", "that", "is", "all", "it", "thank", "thanks", "you", "so", "much",
     "bye", "goodbye", "okay", "ok", "great", "fine", "perfect", "alright", "good", "have", "a",

@@ -401,6 +401,21 @@ def test_voice_forms_of_times_and_a_weekday_after_its() -> None:
     assert found is not None and found.args == {"when": "wednesday march 4th at 9"}
 
 
+def test_voice_forms_of_a_new_patient_and_a_goodbye() -> None:
+    facts = TurnFacts(False, True, "?", this_year=2026)
+    heard = (
+        "Hi, I am, a new patient my name is Priya Shaw, date of birth July 9, 1990. Can I book a "
+        "checkup Tuesday, March 10th, at 11 in the morning?"
+    )
+    understood = read(heard, facts=facts)  # "I am" is not "a.m."
+    assert understood is not None and understood.args == {
+        "start": "tuesday march 10th at 11 in the morning",
+        "reason": "check-up",
+    }
+    bye = read("Forget it by.", facts=facts)
+    assert bye is not None and bye.tool == "end_call"
+
+
 def test_yes_book_it_while_the_request_waits_for_identity_repeats_it() -> None:
     memory = DialogMemory()
     memory.awaiting_identity = ("book_appointment", {"start": "thursday at nine", "reason": None})
