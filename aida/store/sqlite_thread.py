@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -58,13 +59,27 @@ class SqliteThread:
             # lose the last few. FULL fsyncs every booking and costs milliseconds each here.
             conn.execute("PRAGMA synchronous=NORMAL")
             if self._writer:
-                conn.execute("PRAGMA journal_mode=WAL").fetchall()  # a property of the file
+                self._use_wal(conn)
             else:
                 conn.execute("PRAGMA query_only=ON")
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """WAL is a property of the file. Switching a new file to it needs the file to itself,
+        and SQLite answers "locked" at once rather than through busy_timeout while another
+        process (the API and a worker starting together, say) holds it: retry until the timeout."""
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL").fetchall()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     def _close(self) -> None:
         if self._conn is not None:
