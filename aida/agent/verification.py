@@ -23,7 +23,7 @@ from livekit.agents.llm import ToolError
 
 from aida.agent.identity import names_match
 from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
-from aida.agent.understand import introduced_name
+from aida.agent.understand import NOT_SHARED, introduced_name
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth, unglue_born
@@ -58,10 +58,7 @@ NEEDS_STAFF = (
     "Thank you. I can't confirm your identity over the phone yet, so I've asked the clinic staff "
     "to call you back to confirm your details. I can still tell you which times are free."
 )
-OTHER_PATIENT = (
-    "I can only help with the appointments of the patient on this call. The other person is "
-    "welcome to call us themselves."
-)
+OTHER_PATIENT = NOT_SHARED  # one sentence, whether code or a tool refuses
 
 
 def audit_actor(state: CallState) -> str:
