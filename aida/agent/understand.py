@@ -333,7 +333,13 @@ class DialogMemory:
 
     def after_tool(self, name: str, args: dict[str, Any], ok: bool, data: dict[str, Any]) -> None:
         """Called after every tool call (by the model or by `understand`)."""
-        if name != "request_callback":
+        if name == "request_callback":
+            if ok:
+                said = _plain(str(args.get("reason") or ""))
+                self.callback_topic = next(
+                    (topic for topic, pattern in _CALLBACK_TOPICS if _has(pattern, said)), "other"
+                )
+        else:
             self.callback_topic = None
         for key in ("awaiting_confirmation", "booked", "moved_to"):
             self._seen(data.get(key))
@@ -445,7 +451,8 @@ def understand(text: str, memory: DialogMemory, facts: TurnFacts) -> Understood 
         if _has(pattern, rest) and not _has(_BOOK + "|" + _MOVE + "|" + _CANCEL, rest):
             if memory.callback_topic == topic:
                 return Understood("callback_again", say=CALLBACK_AGAIN)
-            memory.callback_topic = topic
+            # memory.callback_topic is set once the callback is made (after_tool), so a turn
+            # read twice (a preemptive generation dropped, then the final one) asks once.
             return Understood(
                 "callback", tool="request_callback", args={"reason": f"Question about {topic}"}
             )

@@ -459,3 +459,15 @@ async def test_a_garbled_number_is_asked_for_again(code_session, jane: str) -> N
         second = await session.run(user_input="Jane Doe 2.025.55.0. 143.1 March 3, 1985.")
         assert "say the phone number on your file" in said(second)[0]
     assert llm.requests == []
+
+
+def test_a_turn_read_twice_asks_for_one_callback() -> None:
+    """Voice turns can be read twice (a preemptive generation dropped, then the final one):
+    nothing in the reading itself changes what the second reading says."""
+    memory = DialogMemory()
+    text = "hi i got a bill for my last visit and i think i was charged twice"
+    first, again = read(text, memory), read(text, memory)
+    assert first == again and first is not None and first.tool == "request_callback"
+    memory.after_tool("request_callback", first.args, True, {})
+    repeat = read("so was i charged twice on that bill or not", memory)
+    assert repeat is not None and repeat.why == "callback_again" and repeat.tool is None
