@@ -330,6 +330,9 @@ class DialogMemory:
     clock: str | None = None
     awaiting_identity: tuple[str, dict[str, Any]] | None = None
     callback_topic: str | None = None
+    # A booking or search the tool answered with "What kind of visit is it?" (several visit
+    # types configured): the caller's next words are the visit type.
+    visit_request: tuple[str, dict[str, Any]] | None = None
 
     def after_tool(self, name: str, args: dict[str, Any], ok: bool, data: dict[str, Any]) -> None:
         """Called after every tool call (by the model or by `understand`)."""
@@ -353,6 +356,9 @@ class DialogMemory:
             wanted = time_span(str(args.get("start") or args.get("new_start") or ""))
             if wanted is not None and wanted.has_clock:
                 self.clock = _clock_words(wanted.text)
+        if name in ("book_appointment", "find_available_slots"):
+            asked = not ok and data.get("error") == "which_visit_type"
+            self.visit_request = (name, dict(args)) if asked else None
         task = _TASKS.get(name)
         if task is None:
             return
@@ -466,6 +472,10 @@ def understand(text: str, memory: DialogMemory, facts: TurnFacts) -> Understood 
     closing = all(w in _CLOSING_WORDS for w in words)
     if memory.callback_topic and span is None and not pending and not asks and not closing:
         return Understood("callback_again", say=CALLBACK_AGAIN)
+
+    if memory.visit_request and span is None and not pending:
+        tool, args = memory.visit_request  # "a physical": the answer to "what kind of visit?"
+        return Understood("visit_type", tool=tool, args={**args, "visit_type": rest})
 
     if pending and (span is None or not span.has_clock) and not asks:
         answer = caller_answer(text)

@@ -471,3 +471,36 @@ def test_a_turn_read_twice_asks_for_one_callback() -> None:
     memory.after_tool("request_callback", first.args, True, {})
     repeat = read("so was i charged twice on that bill or not", memory)
     assert repeat is not None and repeat.why == "callback_again" and repeat.tool is None
+
+
+def test_the_answer_to_what_kind_of_visit_repeats_the_request_with_it() -> None:
+    memory = DialogMemory()
+    asked = {"start": "wednesday at ten", "reason": None}
+    memory.after_tool("book_appointment", asked, False, {"error": "which_visit_type"})
+    understood = read("a physical please", memory)
+    assert understood is not None and understood.tool == "book_appointment"
+    assert understood.args == {**asked, "visit_type": "a physical please"}
+    memory.after_tool("book_appointment", understood.args, True, {"awaiting_confirmation": "x"})
+    assert memory.visit_request is None
+
+
+async def test_a_visit_type_asked_for_is_answered_in_code(
+    code_session, store: Store, jane: str
+) -> None:
+    from tests.agent.test_calendar import configure
+
+    ids = await configure(store)
+    async with code_session(hinted()) as (session, llm):
+        first = await session.run(
+            user_input="this is jane doe born march third nineteen eighty five, can i book "
+            "wednesday at ten"
+        )
+        assert said(first) == ["What kind of visit is it: a follow-up, or a physical?"]
+        second = await session.run(user_input="A physical.")
+        assert said(second) == [
+            "Shall I book a physical with Dr. Patel on Wednesday, March 4 at 10 AM?"
+        ]
+        await session.run(user_input="Yes, please.")
+    assert llm.requests == []
+    (appt,) = booked(await store.list_appointments(phone=CALLER))
+    assert (appt.provider_id, appt.visit_type_id) == (ids["patel"], ids["physical"])
