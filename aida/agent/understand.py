@@ -568,13 +568,30 @@ def _request(
     return None
 
 
+_PROVIDER = re.compile(
+    rf"\b(?:dr|doctor|nurse)\.?\s+{_NOT_A_NAME}(?!(?:next|this|that|please|today|soon)\b)"
+    r"([a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _provider(text: str) -> dict[str, str]:
+    """{"provider": "Dr. Kim"} when the caller named one ("with Dr. Kim"), else nothing: the
+    tool matches it against the clinic's providers and says so when nobody has that name."""
+    found = _PROVIDER.search(text or "")
+    return {"provider": f"Dr. {found.group(1).capitalize()}"} if found else {}
+
+
 def _book_or_find(text: str, span: Span, memory: DialogMemory) -> Understood:
     when = _with_context(span, memory)
+    reason = reason_in(text)
+    # what the visit is for is also its visit type, where the clinic has visit types (the tool
+    # matches it, asks when it matches none, and ignores it where there are none)
+    who = {**_provider(text), **({"visit_type": reason} if reason else {})}
     if span.has_clock or (span.has_day and memory.clock):
-        return Understood(
-            "book", tool="book_appointment", args={"start": when, "reason": reason_in(text)}
-        )
-    return Understood("find", tool="find_available_slots", args={"when": when})
+        args = {"start": when, "reason": reason, **who}
+        return Understood("book", tool="book_appointment", args=args)
+    return Understood("find", tool="find_available_slots", args={"when": when, **who})
 
 
 def _with_context(span: Span, memory: DialogMemory) -> str:

@@ -45,7 +45,11 @@ def read(text: str, memory: DialogMemory | None = None, facts: TurnFacts = FACTS
             "Hi, this is Jane Doe, date of birth March third, nineteen eighty-five. I'd like to "
             "book a check-up on Wednesday, March fourth, at ten in the morning.",
             "book_appointment",
-            {"start": "wednesday march fourth at ten in the morning", "reason": "check-up"},
+            {
+                "start": "wednesday march fourth at ten in the morning",
+                "reason": "check-up",
+                "visit_type": "check-up",
+            },
         ),
         (
             "can i book tuesday at ten no wait thursday at ten",
@@ -195,7 +199,7 @@ def test_an_unverified_caller_is_asked_who_they_are_and_the_request_waits() -> N
     assert first is not None and first.tool is None and first.say == "Who is calling?"
     assert memory.awaiting_identity == (
         "book_appointment",
-        {"start": "thursday march fifth at nine", "reason": "check-up"},
+        {"start": "thursday march fifth at nine", "reason": "check-up", "visit_type": "check-up"},
     )
     facts = TurnFacts(verified=False, said_birth_date=True, identity_question="Who is calling?")
     then = read("It's Jane Doe, born March third, nineteen eighty-five.", memory, facts)
@@ -411,6 +415,7 @@ def test_voice_forms_of_a_new_patient_and_a_goodbye() -> None:
     assert understood is not None and understood.args == {
         "start": "tuesday march 10th at 11 in the morning",
         "reason": "check-up",
+        "visit_type": "check-up",
     }
     bye = read("Forget it by.", facts=facts)
     assert bye is not None and bye.tool == "end_call"
@@ -504,3 +509,21 @@ async def test_a_visit_type_asked_for_is_answered_in_code(
     assert llm.requests == []
     (appt,) = booked(await store.list_appointments(phone=CALLER))
     assert (appt.provider_id, appt.visit_type_id) == (ids["patel"], ids["physical"])
+
+
+async def test_a_provider_named_by_the_caller_is_the_one_booked(
+    code_session, store: Store, jane: str
+) -> None:
+    from tests.agent.test_calendar import configure
+
+    ids = await configure(store)
+    async with code_session(hinted()) as (session, llm):
+        first = await session.run(
+            user_input="this is jane doe born march third nineteen eighty five, can i book a "
+            "follow up tuesday at eight with doctor kim"
+        )
+        assert said(first) == ["Shall I book a follow-up with Dr. Kim on Tuesday, March 3 at 8 AM?"]
+        await session.run(user_input="Yes.")
+    assert llm.requests == []
+    (appt,) = booked(await store.list_appointments(phone=CALLER))
+    assert appt.provider_id == ids["kim"]
