@@ -110,3 +110,22 @@ def test_bad_input_is_one_line_and_changes_nothing(tmp_path) -> None:
     assert lines(aida("clinic", "visit-type", "list", tmp_path=tmp_path)) == [
         "no visit types: every appointment is one slot long"
     ]
+
+
+def test_profile_set_and_show(tmp_path) -> None:
+    import json
+
+    shown = aida("clinic", "profile", "show", tmp_path=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    profile = json.loads(shown.stdout)
+    assert profile["address"] is None and profile["hours"]["sat"] == []
+    for field, value in (("address", "12 Main St"), ("hours.sat", "09:00-12:00")):
+        done = aida("clinic", "profile", "set", field, value, tmp_path=tmp_path)
+        assert done.returncode == 0, done.stderr
+    profile = json.loads(aida("clinic", "profile", "show", tmp_path=tmp_path).stdout)
+    assert profile["address"] == "12 Main St"
+    assert profile["hours"]["sat"] == [{"open": "09:00:00", "close": "12:00:00"}]
+    edits = json.loads(aida("clinic", "profile", "show", "--edits", tmp_path=tmp_path).stdout)
+    assert edits == {"address": "12 Main St", "hours": {"sat": "09:00-12:00"}}
+    wrong = aida("clinic", "profile", "set", "adress", "x", tmp_path=tmp_path)
+    assert wrong.returncode != 0 and "No profile field" in (wrong.stderr + wrong.stdout)

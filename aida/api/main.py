@@ -18,6 +18,7 @@ from aida.api.routes import (
     action_items,
     appointments,
     audit,
+    clinic_profile,
     health,
     session,
     slots,
@@ -41,7 +42,8 @@ Aida's API for the web client.
   `GET /api/health`.
 - **Staff only** (patient data): `GET /api/summaries`, `GET /api/summaries/{id}`,
   `GET /api/appointments`, `GET /api/audit`, `GET|POST /api/closures`,
-  `DELETE /api/closures/{id}`; and staff actions: `POST /api/appointments` (book),
+  `DELETE /api/closures/{id}`, `GET|PUT /api/clinic/profile`; and staff actions:
+  `POST /api/appointments` (book),
   `POST /api/appointments/{id}/reschedule`, `POST /api/appointments/{id}/cancel`,
   `PUT`/`DELETE /api/summaries/{id}/action-items/{index}/done`. Send `Authorization: Bearer <key>`
   or `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data and every
@@ -98,6 +100,7 @@ def create_app(
     for module in (session, health, slots, summaries, appointments, audit):
         app.include_router(module.router, prefix="/api")
     app.include_router(closure_routes.router, prefix="/api")
+    app.include_router(clinic_profile.router, prefix="/api")
     for module in (staff_appointments, action_items):  # staff actions
         app.include_router(module.router, prefix="/api")
     install_error_handlers(app)

@@ -9,6 +9,7 @@
     aida clinic provider list
     aida clinic visit-type add "Physical" --minutes 60 --providers "Dr. Patel"
     aida clinic visit-type list
+    aida clinic profile show | set FIELD VALUE   (aida/calendar/profile_cli.py)
 
 Dates and times are the clinic's (DEFAULT_TIMEZONE). Closing a day with appointments already in
 it keeps them booked and lists them: someone has to call those patients.
@@ -69,6 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     vadd.add_argument("--providers", help="who sees it, comma-separated names (default: everyone)")
     vadd.set_defaults(func=_visit_add)
     visit_actions.add_parser("list", help="list visit types").set_defaults(func=_visit_list)
+
+    from aida.calendar import profile_cli
+
+    profile_cli.register(actions)
 
 
 @asynccontextmanager

@@ -591,6 +591,21 @@ class PostgresStore:
         rows = await self._rows("select * from public.visit_types order by lower(name), id")
         return [visit_type_from_row(r) for r in rows]
 
+    # --- the clinic profile ---
+
+    async def get_clinic_profile(self) -> dict[str, Any] | None:
+        rows = await self._rows("select profile from public.clinic_profile where id = 1")
+        return parse_json(rows[0]["profile"]) if rows else None
+
+    async def save_clinic_profile(self, profile: dict[str, Any], updated_by: str) -> None:
+        await self._execute(
+            "insert into public.clinic_profile (id, profile, updated_at, updated_by)"
+            " values (1, cast(:profile as jsonb), now(), :by) on conflict (id) do update"
+            " set profile = excluded.profile, updated_at = excluded.updated_at,"
+            " updated_by = excluded.updated_by",
+            {"profile": json.dumps(profile), "by": updated_by},
+        )
+
 
 def _filters(*clauses: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
     """A WHERE clause from the (sql, name, value) triples whose value is given."""

@@ -182,3 +182,10 @@ class Store(Protocol):
 
     async def list_visit_types(self) -> list[VisitType]:
         """By name."""
+
+    # --- the clinic profile (aida/calendar/profile.py) ---
+    async def get_clinic_profile(self) -> dict[str, Any] | None:
+        """The profile facts staff set (a JSON object), or None when they never set any."""
+
+    async def save_clinic_profile(self, profile: dict[str, Any], updated_by: str) -> None:
+        """Replace the stored profile facts; `updated_by` is who ("staff:<label>", "cli")."""

@@ -52,6 +52,7 @@ from aida.store.rows import (
     clean_name,
     clean_reason,
     closure_from_row,
+    parse_json,
     patient_from_row,
     provider_from_row,
     required_name,
@@ -644,6 +645,25 @@ class SqliteStore:
     async def list_visit_types(self) -> list[VisitType]:
         rows = await self._read("select * from visit_types order by name collate nocase, id")
         return [visit_type_from_row(r) for r in rows]
+
+    # --- the clinic profile ---
+
+    async def get_clinic_profile(self) -> dict[str, Any] | None:
+        rows = await self._read("select profile from clinic_profile where id = 1")
+        return parse_json(rows[0]["profile"]) if rows else None
+
+    async def save_clinic_profile(self, profile: dict[str, Any], updated_by: str) -> None:
+        values = (json.dumps(profile), to_db_time(dt.datetime.now(dt.UTC)), updated_by)
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "insert into clinic_profile (id, profile, updated_at, updated_by)"
+                " values (1, ?, ?, ?) on conflict (id) do update set profile = excluded.profile,"
+                " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                values,
+            )
+
+        await self._write(body)
 
 
 # How many of a call's action items are not marked done (json_array_length is 0 for a JSON value

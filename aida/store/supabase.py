@@ -61,6 +61,7 @@ from aida.store.rows import (
     clean_name,
     clean_reason,
     closure_from_row,
+    parse_json,
     patient_from_row,
     provider_from_row,
     required_name,
@@ -86,6 +87,7 @@ CLOSURE_COLUMNS = "id,start_time,end_time,reason,all_day,created_at"
 PROVIDER_COLUMNS = "id,name,hours"
 VISIT_TYPE_COLUMNS = "id,name,minutes,provider_ids"
 ACTION_DONE_COLUMNS = "call_id,item_index,done_at,done_by"
+CLINIC_PROFILE_COLUMNS = "id,profile,updated_at,updated_by"
 
 _FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
 _BAD_TEXT = "22P02"  # invalid_text_representation, e.g. a malformed uuid
@@ -310,6 +312,7 @@ class SupabaseStore:
             ("closures", CLOSURE_COLUMNS),
             ("providers", PROVIDER_COLUMNS),
             ("visit_types", VISIT_TYPE_COLUMNS),
+            ("clinic_profile", CLINIC_PROFILE_COLUMNS),
         ):
             try:
 
@@ -841,4 +844,25 @@ class SupabaseStore:
         )
         return sorted(
             (visit_type_from_row(r) for r in _rows(response)), key=lambda v: (v.name.lower(), v.id)
+        )
+
+    # --- the clinic profile ---
+
+    async def get_clinic_profile(self) -> dict[str, Any] | None:
+        response = await self._run(
+            lambda c: c.table("clinic_profile").select("profile").eq("id", 1).execute(),
+            read=True,
+        )
+        rows = _rows(response)
+        return parse_json(rows[0]["profile"]) if rows else None
+
+    async def save_clinic_profile(self, profile: dict[str, Any], updated_by: str) -> None:
+        row = {"id": 1, "profile": profile, "updated_at": _iso(dt.datetime.now(dt.UTC))}
+        row["updated_by"] = updated_by
+        await self._run(
+            lambda c: (
+                c.table("clinic_profile")
+                .upsert(row, on_conflict="id", returning=ReturnMethod.minimal)
+                .execute()
+            )
         )
