@@ -26,6 +26,7 @@ from typing import Any
 from livekit.agents import RunContext, llm
 from livekit.agents.llm import ToolError
 
+from aida.agent.resolved import resolved_times
 from aida.agent.state import CallState
 from aida.agent.verification import audit
 from aida.errors import AidaError, SlotTaken
@@ -98,7 +99,10 @@ async def run_tool(
     `brief(result)` with no reply asked; without, the model gets the whole result and replies."""
     state = ctx.userdata
     tool_call_id = ctx.function_call.call_id
-    state.timeline.record("tool_call", tool_call_id=tool_call_id, name=name, args=args)
+    # the instants the time words mean, by the tools' own resolver (aida.agent.resolved)
+    resolved = resolved_times(state.tools, args)
+    extra = {"resolved": resolved} if resolved else {}
+    state.timeline.record("tool_call", tool_call_id=tool_call_id, name=name, args=args, **extra)
     logger.info("tool %s started", name)
     started = time.perf_counter()
 

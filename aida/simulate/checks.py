@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 @dataclass(frozen=True)
 class Failure:
     """One failed check: which rule (`expect`, `must_say`, `never_say`, `forbidden_tools`,
-    `script`, `error`, `timeout`) and what happened."""
+    `then_say`, `then_never_say`, `script`, `error`, `timeout`) and what happened."""
 
     check: str
     detail: str
@@ -40,10 +40,22 @@ class ForbiddenTool:
     name: str
     args: Mapping[str, Any] = field(default_factory=dict)
 
-    def matches(self, name: str, args: Mapping[str, Any], tz: ZoneInfo) -> bool:
+    def matches(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        tz: ZoneInfo,
+        resolved: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """`resolved` holds the instants the tool read the time words as (the `tool_call`
+        event's `resolved`), so a rule on "2026-03-07T20:00" catches `start: "Saturday at 8pm"`."""
         if name != self.name:
             return False
-        return all(k in args and _same(v, args[k], tz) for k, v in self.args.items())
+        resolved = resolved or {}
+        return all(
+            (k in args and _same(v, args[k], tz)) or (k in resolved and _within(v, resolved[k], tz))
+            for k, v in self.args.items()
+        )
 
     def describe(self) -> str:
         if not self.args:
@@ -71,6 +83,57 @@ def _same(wanted: Any, actual: Any, tz: ZoneInfo) -> bool:
     return normalize(str(wanted)) == normalize(str(actual))
 
 
+def _within(wanted: Any, resolved: Any, tz: ZoneInfo) -> bool:
+    """A rule's instant against what the tool resolved: the same instant, or inside the window
+    (`{"from", "to"}`, end excluded) that words like "Saturday evening" mean."""
+    at = _instant(wanted, tz)
+    if at is None:
+        return False
+    if isinstance(resolved, Mapping):
+        lo, hi = _instant(resolved.get("from"), tz), _instant(resolved.get("to"), tz)
+        return lo is not None and hi is not None and lo <= at < hi
+    other = _instant(resolved, tz)
+    return other is not None and other == at
+
+
+@dataclass(frozen=True)
+class TurnCheck:
+    """What Aida answers one caller line (`lines[i]`: `then_say`, `then_never_say`): her words
+    after that line and before the next."""
+
+    turn: int  # 1-based, the caller's line
+    line: str  # the caller's words (or the recording's name), to name the turn in a failure
+    say: tuple[tuple[str, ...], ...] = ()
+    never_say: tuple[str, ...] = ()
+
+    def check(self, said: list[tuple[int, str]]) -> list[Failure]:
+        reply = " ".join(text for turn, text in said if turn == self.turn)
+        whole = normalize(reply)
+        where = f'line {self.turn} ("{_short(self.line)}")'
+        heard = f'she said: "{_short(reply, 120)}"' if reply.strip() else "she said nothing"
+        failures = []
+        for alternatives in self.say:
+            if not any(normalize(a) in whole for a in alternatives):
+                wanted = " / ".join(f'"{a}"' for a in alternatives)
+                failures.append(
+                    Failure("then_say", f"after {where} Aida never said {wanted}; {heard}")
+                )
+        for phrase in self.never_say:
+            if normalize(phrase) in whole:
+                failures.append(
+                    Failure(
+                        "then_never_say",
+                        f'after {where} Aida said "{phrase}": "{_excerpt(reply, phrase)}"',
+                    )
+                )
+        return failures
+
+
+def _short(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
 @dataclass(frozen=True)
 class ConversationChecks:
     """`must_say`: each check a tuple of alternatives, passing when any of them appears in anything
@@ -80,9 +143,10 @@ class ConversationChecks:
     must_say: tuple[tuple[str, ...], ...] = ()
     never_say: tuple[str, ...] = ()
     forbidden_tools: tuple[ForbiddenTool, ...] = ()
+    turns: tuple[TurnCheck, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.must_say or self.never_say or self.forbidden_tools)
+        return bool(self.must_say or self.never_say or self.forbidden_tools or self.turns)
 
     def check(self, events: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> list[Failure]:
         said = spoken_lines(events)
@@ -105,7 +169,7 @@ class ConversationChecks:
                     break
         for rule in self.forbidden_tools:
             for call in calls:
-                if rule.matches(call.name, call.args, tz):
+                if rule.matches(call.name, call.args, tz, call.resolved):
                     failures.append(
                         Failure(
                             "forbidden_tools",
@@ -113,6 +177,8 @@ class ConversationChecks:
                             f"{call.describe()}",
                         )
                     )
+        for turn_check in self.turns:
+            failures += turn_check.check(said)
         return failures
 
 
@@ -122,9 +188,13 @@ class ToolCall:
     name: str
     args: Mapping[str, Any]
     outcome: str | None = None  # "ok", or the refusal's message
+    resolved: Mapping[str, Any] = field(default_factory=dict)  # time words as the tool read them
 
     def describe(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.args.items())
+        args = ", ".join(
+            f"{k}={v!r}" + (f" [{_resolved_text(self.resolved[k])}]" if k in self.resolved else "")
+            for k, v in self.args.items()
+        )
         shown = f"{self.name}({args})"
         if self.outcome is None:
             return f"{shown}, no result"
@@ -170,9 +240,16 @@ def tool_calls(events: Iterable[Mapping[str, Any]]) -> list[ToolCall]:
                 name=str(e.get("name")),
                 args=dict(e.get("args") or {}),
                 outcome=outcomes.get(str(e.get("tool_call_id"))),
+                resolved=dict(e.get("resolved") or {}),
             )
         )
     return calls
+
+
+def _resolved_text(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return f"{value.get('from')} to {value.get('to')}"
+    return str(value)
 
 
 def _when(turn: int) -> str:
