@@ -1,5 +1,6 @@
-"""A simulated call as a small YAML file: who calls, what they say, what Aida must (never) say,
-and how the calendar must end. The full format, with examples, is in docs/scenarios.md.
+"""A simulated call as a small YAML file: the clinic, who calls, what they say, what Aida must
+(never) say and do, and what the call must leave. The full format, every key with an example, is
+in docs/scenarios.md; a key it does not have is an error naming it and where it is.
 
 ```yaml
 name: book
@@ -7,21 +8,28 @@ now: "2026-03-02T08:30:00"        # the clinic's local time; the call happens "n
 caller: "+12025550143"            # caller ID on the line; `none` (or omitted): no caller ID
 # web_phone: "+12025550143"       # instead of caller: a web session whose form claimed this
                                   # phone (caller ID source "token", a hint only)
+providers: [{name: Dr. Patel, hours: "Mon-Fri 09:00-17:00"}]      # the clinic (clinic_seed.py)
+visit_types: [{name: Physical, minutes: 60, providers: [Dr. Patel]}]
+closures: [{from: "2026-03-05", reason: staff training}]
+profile: {address: "12 Main St", parking: Free lot}
 patients:                         # seeded before the call
   - {phone: caller, name: Jane Doe, date_of_birth: "1985-03-03"}
 appointments:                     # seeded before the call (local times)
-  - {phone: "+12025550178", start: "2026-03-04T10:00", reason: follow-up}
+  - {phone: "+12025550178", start: "2026-03-04T10:00", reason: follow-up, provider: Dr. Patel}
 lines:                            # the caller's turns; each waits for Aida to finish first
   - say: I'd like to book a check-up on Wednesday, March 4th at 10 AM.
+    then_say: [["Shall I book"]]  # what Aida answers this line (then_never_say: the opposite)
   - wav: lines/confirm.wav        # or a recording (relative to the scenario file)
-expect:                           # the end state in the store, per patient
+expect:                           # what the call left (expect.py, outcome.py)
   - phone: caller
     booked: ["2026-03-04T10:00"]  # exactly these booked appointments (local starts)
+    preferences: none             # and registered: true|false|pending
+  - {action_items: none, transferred: false, ended_by: caller, emergency: none}
 must_say:                         # each check passes when any alternative was said
   - ["booked", "all set"]
 never_say: ["can't book", "try again later"]
 forbidden_tools:                  # a bare name, or a name with the arguments that must not occur
-  - cancel_appointment
+  - cancel_appointment            # (times compared as the tools resolved the words)
   - {name: book_appointment, args: {start: "2026-03-04T14:30"}}
 scripted:                         # the LLM's side per caller turn, for `--scripted` and CI
   turns:                          # one step per model request; tools speak for themselves
@@ -30,23 +38,19 @@ scripted:                         # the LLM's side per caller turn, for `--scrip
 ```
 
 `caller` in a phone field stands for the number the line presents (`caller`, else `web_phone`).
-Per patient, `booked` is the exact set of booked starts; `count`, `on_date` and `not_at` describe
-an outcome the caller may reach several ways (e.g. "any other time that day"). Times without an
-offset are in the scenario's clinic timezone, which is also where "now" is, so dates are
-deterministic whatever the machine's clock says.
-
-`must_say`/`never_say` are case-insensitive substrings of what Aida said (all her lines, the
-greeting included); `forbidden_tools` fails on any call of the tool, refused or not. A `scripted`
-turn lists one step per LLM request: tool calls, and the reply text if the model is asked for one
-(last; a tool that speaks for itself asks for none); an empty list is a turn the LLM must not be
-asked about (Aida's code answers it). In a reply or an argument, `{tool}` is that tool's latest
-output as the model saw it and `{tool.path.0.x}` a field of it.
+Times without an offset are in the scenario's clinic timezone, which is also where "now" is, so
+dates are deterministic whatever the machine's clock says. A `scripted` turn lists one step per
+LLM request: tool calls, and the reply text if the model is asked for one (last; a tool that
+speaks for itself asks for none); an empty list is a turn the LLM must not be asked about (Aida's
+code answers it). In a reply or an argument, `{tool}` is that tool's latest output as the model
+saw it and `{tool.path.0.x}` a field of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,14 +58,30 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from aida.config import Settings
-from aida.errors import InvalidPhone
-from aida.scheduling.phones import mask_phone, normalize_phone
-from aida.simulate.checks import ConversationChecks, ForbiddenTool
-from aida.store.models import Appointment
+from aida.simulate import fields
+from aida.simulate.checks import ConversationChecks, Failure, ForbiddenTool, TurnCheck
+from aida.simulate.clinic_seed import ClinicSeed, parse_clinic_seed, seed_clinic
+from aida.simulate.expect import Names, PatientExpectation, parse_expect
+from aida.simulate.fields import CALLER, ScenarioError, only
+from aida.simulate.outcome import CallOutcome
 from aida.store.protocol import Store
 
+__all__ = [
+    "CALLER",
+    "CLINIC_KEYS",
+    "Line",
+    "PatientExpectation",
+    "Scenario",
+    "ScenarioChecks",
+    "ScenarioError",
+    "check_end_state",
+    "load_scenario",
+    "parse_scenario",
+    "seed",
+    "shipped_scenarios",
+]
+
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-CALLER = "caller"  # stands for the number the line presents in `patients`, `appointments`, `expect`
 NO_CALLER = ("none", "")
 
 # Clinic settings a scenario may pin (YAML key -> Settings field).
@@ -74,10 +94,27 @@ CLINIC_KEYS = {
     "slot_minutes": "slot_minutes",
     "emergency_number": "emergency_number",
 }
-
-
-class ScenarioError(ValueError):
-    """A scenario file that cannot be run; the message names the file and the field."""
+TOP_KEYS = (
+    "name",
+    "description",
+    "now",
+    "caller",
+    "web_phone",
+    "clinic",
+    "providers",
+    "visit_types",
+    "closures",
+    "profile",
+    "patients",
+    "appointments",
+    "lines",
+    "expect",
+    "must_say",
+    "never_say",
+    "forbidden_tools",
+    "scripted",
+)
+LINE_KEYS = ("say", "wav", "pause", "then_say", "then_never_say")
 
 
 @dataclass(frozen=True)
@@ -106,37 +143,8 @@ class SeedAppointment:
     phone: str
     start: dt.datetime  # aware, clinic timezone
     reason: str | None = None
-
-
-@dataclass(frozen=True)
-class PatientExpectation:
-    phone: str
-    booked: tuple[dt.datetime, ...] | None = None  # exact set of booked starts
-    count: int | None = None
-    on_date: dt.date | None = None  # every booked appointment on this local date
-    not_at: tuple[dt.datetime, ...] = ()
-
-    def check(self, appointments: list[Appointment], tz: ZoneInfo) -> list[str]:
-        """What is wrong with this patient's booked appointments; empty when all is as expected."""
-        who = mask_phone(self.phone)
-        starts = sorted(a.start_time.astimezone(tz) for a in appointments if a.status == "booked")
-        shown = ", ".join(_show(s) for s in starts) or "none"
-        problems: list[str] = []
-        if self.booked is not None and starts != sorted(self.booked):
-            wanted = ", ".join(_show(s) for s in sorted(self.booked)) or "none"
-            problems.append(f"{who}: expected booked {wanted}; found {shown}")
-        if self.count is not None and len(starts) != self.count:
-            problems.append(f"{who}: expected {self.count} booked; found {len(starts)} ({shown})")
-        if self.on_date is not None:
-            off = [s for s in starts if s.date() != self.on_date]
-            if off:
-                problems.append(
-                    f"{who}: expected bookings on {self.on_date.isoformat()}; found {shown}"
-                )
-        for bad in self.not_at:
-            if any(s == bad for s in starts):
-                problems.append(f"{who}: must not be booked at {_show(bad)}; found {shown}")
-        return problems
+    provider: str | None = None  # a name from `providers`
+    visit_type: str | None = None  # a name from `visit_types`: its length
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,22 @@ class Script:
 
 
 @dataclass(frozen=True)
+class ScenarioChecks(ConversationChecks):
+    """Everything read from the call's timeline: what Aida said and did, per call and per line,
+    and what the call left (`expect`'s call rules: action items, transfer, who hung up,
+    emergency)."""
+
+    outcome: CallOutcome = field(default_factory=CallOutcome)
+
+    def __bool__(self) -> bool:
+        return super().__bool__() or bool(self.outcome)
+
+    def check(self, events: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> list[Failure]:
+        events = list(events)
+        return self.outcome.check(events) + super().check(events, tz)
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     path: Path | None
@@ -174,8 +198,9 @@ class Scenario:
     clinic: dict[str, Any] = field(default_factory=dict)  # Settings overrides
     description: str = ""
     web_phone: str | None = None  # E.164 a web session's form claimed (a hint, not proof)
-    checks: ConversationChecks = field(default_factory=ConversationChecks)
+    checks: ScenarioChecks = field(default_factory=ScenarioChecks)
     scripted: Script | None = None
+    calendar: ClinicSeed = field(default_factory=ClinicSeed)  # providers, closures, profile
 
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
@@ -194,52 +219,13 @@ class Scenario:
         return "token" if self.web_phone else "none"
 
 
-def _show(when: dt.datetime) -> str:
-    return when.strftime("%a %Y-%m-%d %H:%M")
-
-
-def _phone(raw: Any, caller: str | None, where: str, region: str) -> str:
-    if raw == CALLER:
-        if caller is None:
-            raise ScenarioError(f"{where}: 'caller' needs a caller or web_phone to stand for")
-        return caller
-    try:
-        return normalize_phone(str(raw), region)
-    except InvalidPhone as exc:
-        raise ScenarioError(f"{where}: {raw!r} is not a phone number") from exc
-
-
-def _when(raw: Any, tz: ZoneInfo, where: str) -> dt.datetime:
-    if isinstance(raw, dt.datetime):
-        value = raw
-    else:
-        try:
-            value = dt.datetime.fromisoformat(str(raw))
-        except ValueError as exc:
-            raise ScenarioError(f"{where}: {raw!r} is not an ISO date and time") from exc
-    if value.tzinfo is None:
-        return value.replace(tzinfo=tz)
-    return value.astimezone(tz)
-
-
-def _date(raw: Any, where: str) -> dt.date:
-    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError as exc:
-        raise ScenarioError(f"{where}: {raw!r} is not an ISO date") from exc
-
-
 def _clinic(raw: Any, where: str) -> dict[str, Any]:
     """The clinic the scenario runs in. Keys it leaves out take Aida's defaults, not this
     machine's `.env`, so a scenario means the same dates and hours everywhere."""
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: clinic must be a mapping")
-    unknown = set(raw) - set(CLINIC_KEYS)
-    if unknown:
-        raise ScenarioError(f"{where}: unknown clinic keys {sorted(unknown)}")
+    only(raw, CLINIC_KEYS, f"{where}: clinic")
     values = {CLINIC_KEYS[k]: v for k, v in raw.items()}
     # validated the way the environment would be, so a scenario cannot hold what .env could not
     try:
@@ -254,25 +240,7 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
     where = str(path) if path else "scenario"
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: expected a mapping at the top")
-    known = {
-        "name",
-        "description",
-        "now",
-        "caller",
-        "clinic",
-        "patients",
-        "appointments",
-        "lines",
-        "expect",
-        "web_phone",
-        "must_say",
-        "never_say",
-        "forbidden_tools",
-        "scripted",
-    }
-    unknown = set(data) - known
-    if unknown:
-        raise ScenarioError(f"{where}: unknown keys {sorted(unknown)}")
+    only(data, TOP_KEYS, where)
     for key in ("now", "lines", "expect"):
         if key not in data:
             raise ScenarioError(f"{where}: missing {key!r}")
@@ -283,93 +251,59 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
     caller = (
         None
         if raw_caller is None or str(raw_caller).strip().lower() in NO_CALLER
-        else _phone(raw_caller, None, f"{where}: caller", region)
+        else fields.phone(raw_caller, None, f"{where}: caller", region)
     )
     web_phone = None
     if data.get("web_phone") is not None:
         if caller is not None:
             # a web session has no caller ID; both would leave it unclear which one Aida gets
             raise ScenarioError(f"{where}: give caller or web_phone, not both")
-        web_phone = _phone(data["web_phone"], None, f"{where}: web_phone", region)
+        web_phone = fields.phone(data["web_phone"], None, f"{where}: web_phone", region)
     presented = caller or web_phone
-    now = _when(data["now"], tz, f"{where}: now")
+    now = fields.when(data["now"], tz, f"{where}: now")
+    calendar = parse_clinic_seed(data, tz, where)
 
     patients = []
-    for i, raw in enumerate(data.get("patients") or []):
+    for i, raw in enumerate(fields.listing(data.get("patients"), f"{where}: patients")):
         at = f"{where}: patients[{i}]"
         if not isinstance(raw, dict) or "phone" not in raw:
             raise ScenarioError(f"{at}: needs a phone")
-        unknown = set(raw) - {"phone", "name", "preferences", "date_of_birth"}
-        if unknown:
-            raise ScenarioError(f"{at}: unknown keys {sorted(unknown)}")
+        only(raw, {"phone", "name", "preferences", "date_of_birth"}, at)
         dob = raw.get("date_of_birth")
         patients.append(
             SeedPatient(
-                phone=_phone(raw["phone"], presented, at, region),
+                phone=fields.phone(raw["phone"], presented, at, region),
                 name=raw.get("name"),
                 preferences=dict(raw.get("preferences") or {}),
-                date_of_birth=None if dob is None else _date(dob, f"{at}: date_of_birth"),
+                date_of_birth=None if dob is None else fields.date(dob, f"{at}: date_of_birth"),
             )
         )
 
     appointments = []
-    for i, raw in enumerate(data.get("appointments") or []):
+    for i, raw in enumerate(fields.listing(data.get("appointments"), f"{where}: appointments")):
         at = f"{where}: appointments[{i}]"
         if not isinstance(raw, dict) or "phone" not in raw or "start" not in raw:
             raise ScenarioError(f"{at}: needs a phone and a start")
+        only(raw, {"phone", "start", "reason", "provider", "visit_type"}, at)
+        provider, kind = raw.get("provider"), raw.get("visit_type")
+        if provider is not None and calendar.provider(str(provider)) is None:
+            raise ScenarioError(f"{at}: provider {provider!r} is not in `providers`")
+        if kind is not None and calendar.visit_type(str(kind)) is None:
+            raise ScenarioError(f"{at}: visit type {kind!r} is not in `visit_types`")
         appointments.append(
             SeedAppointment(
-                phone=_phone(raw["phone"], presented, at, region),
-                start=_when(raw["start"], tz, at),
+                phone=fields.phone(raw["phone"], presented, at, region),
+                start=fields.when(raw["start"], tz, at),
                 reason=raw.get("reason"),
+                provider=None if provider is None else str(provider),
+                visit_type=None if kind is None else str(kind),
             )
         )
 
-    lines = []
-    base = path.parent if path else Path.cwd()
-    raw_lines = data["lines"]
-    if not isinstance(raw_lines, list) or not raw_lines:
-        raise ScenarioError(f"{where}: lines must be a non-empty list")
-    for i, raw in enumerate(raw_lines):
-        at = f"{where}: lines[{i}]"
-        if isinstance(raw, str):
-            raw = {"say": raw}
-        if not isinstance(raw, dict) or ("say" in raw) == ("wav" in raw):
-            raise ScenarioError(f"{at}: give exactly one of 'say' or 'wav'")
-        pause = float(raw.get("pause", Line.pause))
-        if "say" in raw:
-            text = str(raw["say"]).strip()
-            if not text:
-                raise ScenarioError(f"{at}: empty line")
-            lines.append(Line(text=text, pause=pause))
-        else:
-            wav = Path(str(raw["wav"]))
-            lines.append(Line(wav=wav if wav.is_absolute() else base / wav, pause=pause))
-
-    expect = []
-    raw_expect = data["expect"]
-    if not isinstance(raw_expect, list) or not raw_expect:
-        raise ScenarioError(f"{where}: expect must be a non-empty list")
-    for i, raw in enumerate(raw_expect):
-        at = f"{where}: expect[{i}]"
-        if not isinstance(raw, dict):
-            raise ScenarioError(f"{at}: expected a mapping")
-        rules = {"booked", "count", "on_date", "not_at"}
-        if not rules & set(raw):
-            raise ScenarioError(f"{at}: give at least one of {sorted(rules)}")
-        unknown = set(raw) - rules - {"phone"}
-        if unknown:
-            raise ScenarioError(f"{at}: unknown keys {sorted(unknown)}")
-        booked = raw.get("booked")
-        expect.append(
-            PatientExpectation(
-                phone=_phone(raw.get("phone", CALLER), presented, at, region),
-                booked=None if booked is None else tuple(_when(b, tz, at) for b in booked),
-                count=None if raw.get("count") is None else int(raw["count"]),
-                on_date=None if raw.get("on_date") is None else _date(raw["on_date"], at),
-                not_at=tuple(_when(b, tz, at) for b in raw.get("not_at") or []),
-            )
-        )
+    lines, turn_checks = _lines(data["lines"], path, where)
+    expect, outcome = parse_expect(
+        data["expect"], presented=presented, tz=tz, clinic=calendar, region=region, where=where
+    )
 
     name = str(data.get("name") or (path.stem if path else "scenario"))
     return Scenario(
@@ -378,40 +312,60 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         now=now,
         caller=caller,
         lines=tuple(lines),
-        expect=tuple(expect),
+        expect=expect,
         patients=tuple(patients),
         appointments=tuple(appointments),
         clinic=clinic,
         description=str(data.get("description") or ""),
         web_phone=web_phone,
-        checks=_checks(data, where),
+        checks=_checks(data, where, turn_checks, outcome),
         scripted=_script(data.get("scripted"), len(lines), where),
+        calendar=calendar,
     )
 
 
-def _text(raw: Any, where: str) -> str:
-    if not isinstance(raw, str | int | float) or isinstance(raw, bool) or not str(raw).strip():
-        raise ScenarioError(f"{where}: expected a non-empty phrase")
-    return str(raw).strip()
+def _lines(raw_lines: Any, path: Path | None, where: str) -> tuple[list[Line], list[TurnCheck]]:
+    lines: list[Line] = []
+    checks: list[TurnCheck] = []
+    base = path.parent if path else Path.cwd()
+    if not isinstance(raw_lines, list) or not raw_lines:
+        raise ScenarioError(f"{where}: lines must be a non-empty list")
+    for i, raw in enumerate(raw_lines):
+        at = f"{where}: lines[{i}]"
+        if isinstance(raw, str):
+            raw = {"say": raw}
+        if not isinstance(raw, dict) or ("say" in raw) == ("wav" in raw):
+            raise ScenarioError(f"{at}: give exactly one of 'say' or 'wav'")
+        only(raw, LINE_KEYS, at)
+        pause = float(raw.get("pause", Line.pause))
+        if "say" in raw:
+            text = str(raw["say"]).strip()
+            if not text:
+                raise ScenarioError(f"{at}: empty line")
+            line = Line(text=text, pause=pause)
+        else:
+            wav = Path(str(raw["wav"]))
+            line = Line(wav=wav if wav.is_absolute() else base / wav, pause=pause)
+        lines.append(line)
+        then_say = fields.alternatives(raw.get("then_say") or [], f"{at}: then_say")
+        raw_never = raw.get("then_never_say") or []
+        if not isinstance(raw_never, list):
+            raise ScenarioError(f"{at}: then_never_say must be a list of phrases")
+        then_never = fields.phrases(raw_never, f"{at}: then_never_say") if raw_never else ()
+        if then_say or then_never:
+            checks.append(TurnCheck(i + 1, line.label, then_say, then_never))
+    return lines, checks
 
 
-def _checks(data: dict[str, Any], where: str) -> ConversationChecks:
-    must_say = []
-    raw_must = data.get("must_say") or []
-    if not isinstance(raw_must, list):
-        raise ScenarioError(f"{where}: must_say must be a list of checks")
-    for i, raw in enumerate(raw_must):
-        at = f"{where}: must_say[{i}]"
-        # a bare phrase is a check with one alternative
-        alternatives = raw if isinstance(raw, list) else [raw]
-        if not alternatives:
-            raise ScenarioError(f"{at}: a check needs at least one phrase")
-        must_say.append(tuple(_text(a, at) for a in alternatives))
+def _checks(
+    data: dict[str, Any], where: str, turns: list[TurnCheck], outcome: CallOutcome
+) -> ScenarioChecks:
+    must_say = fields.alternatives(data.get("must_say") or [], f"{where}: must_say")
 
     raw_never = data.get("never_say") or []
     if not isinstance(raw_never, list):
         raise ScenarioError(f"{where}: never_say must be a list of phrases")
-    never_say = tuple(_text(p, f"{where}: never_say[{i}]") for i, p in enumerate(raw_never))
+    never_say = fields.phrases(raw_never, f"{where}: never_say") if raw_never else ()
 
     forbidden = []
     raw_forbidden = data.get("forbidden_tools") or []
@@ -420,15 +374,16 @@ def _checks(data: dict[str, Any], where: str) -> ConversationChecks:
     for i, raw in enumerate(raw_forbidden):
         at = f"{where}: forbidden_tools[{i}]"
         if isinstance(raw, str):
-            forbidden.append(ForbiddenTool(_text(raw, at)))
+            forbidden.append(ForbiddenTool(fields.text(raw, at)))
             continue
-        if not isinstance(raw, dict) or "name" not in raw or set(raw) - {"name", "args"}:
+        if not isinstance(raw, dict) or "name" not in raw:
             raise ScenarioError(f"{at}: give a tool name, or {{name: ..., args: {{...}}}}")
+        only(raw, {"name", "args"}, at)
         args = raw.get("args") or {}
         if not isinstance(args, dict):
             raise ScenarioError(f"{at}: args must be a mapping")
-        forbidden.append(ForbiddenTool(_text(raw["name"], at), dict(args)))
-    return ConversationChecks(tuple(must_say), never_say, tuple(forbidden))
+        forbidden.append(ForbiddenTool(fields.text(raw["name"], at), dict(args)))
+    return ScenarioChecks(must_say, never_say, tuple(forbidden), tuple(turns), outcome=outcome)
 
 
 def _script(raw: Any, n_lines: int, where: str) -> Script | None:
@@ -466,14 +421,14 @@ def _call(raw: Any, where: str) -> ScriptedCall:
     args = raw.get("args") or {}
     if not isinstance(args, dict):
         raise ScenarioError(f"{where}: args must be a mapping")
-    return ScriptedCall(_text(raw["call"], where), dict(args))
+    return ScriptedCall(fields.text(raw["call"], where), dict(args))
 
 
 def _step(raw: Any, where: str) -> ScriptedStep:
     if isinstance(raw, str):
-        return ScriptedStep(say=_text(raw, where))
+        return ScriptedStep(say=fields.text(raw, where))
     if isinstance(raw, dict) and set(raw) == {"say"}:
-        return ScriptedStep(say=_text(raw["say"], where))
+        return ScriptedStep(say=fields.text(raw["say"], where))
     if isinstance(raw, dict) and set(raw) == {"calls"}:
         if not isinstance(raw["calls"], list) or not raw["calls"]:
             raise ScenarioError(f"{where}: calls must be a non-empty list")
@@ -507,7 +462,10 @@ def shipped_scenarios() -> list[str]:
 
 
 async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
-    """Put the scenario's patients and appointments in the store (idempotent)."""
+    """Put the scenario's clinic (providers, visit types, closures, profile), patients and
+    appointments in the store (idempotent). Appointments go in before closures, so a scenario
+    can hold one that a closure leaves for staff to move."""
+    await seed_clinic(store, replace(scenario.calendar, closures=()))
     slot = dt.timedelta(minutes=settings.slot_minutes)
     for patient in scenario.patients:
         if patient.date_of_birth is None:
@@ -518,19 +476,38 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
             )
         if patient.preferences:
             await store.merge_preferences(patient.phone, patient.preferences)
+    providers = {p.name.casefold(): p for p in await store.list_providers()}
+    kinds = {v.name.casefold(): v for v in await store.list_visit_types()}
     for appt in scenario.appointments:
         if await store.get_patient(appt.phone) is None:
             await store.upsert_patient(appt.phone, None)
         start = appt.start.astimezone(dt.UTC)
         meta = {"reason": appt.reason} if appt.reason else {}
-        await store.book(appt.phone, start, start + slot, meta)
+        kind = kinds[appt.visit_type.casefold()] if appt.visit_type else None
+        provider = providers[appt.provider.casefold()] if appt.provider else None
+        length = dt.timedelta(minutes=kind.minutes) if kind else slot
+        await store.book(
+            appt.phone,
+            start,
+            start + length,
+            meta,
+            provider_id=provider.id if provider else None,
+            visit_type_id=kind.id if kind else None,
+        )
+    await seed_clinic(store, ClinicSeed(closures=scenario.calendar.closures))
 
 
 async def check_end_state(store: Store, scenario: Scenario, settings: Settings) -> list[str]:
-    """Every way the store differs from the scenario's expectations (empty: as expected)."""
+    """Every way the store differs from the scenario's patient expectations (empty: as
+    expected). The call's own rules (action items, transfer, ...) are `scenario.checks`."""
     tz = settings.tz
+    names = Names(
+        providers={p.id: p.name for p in await store.list_providers()},
+        visit_types={v.id: v.name for v in await store.list_visit_types()},
+    )
     problems: list[str] = []
     for rule in scenario.expect:
         appointments = await store.list_appointments(phone=rule.phone, status="booked")
-        problems.extend(rule.check(appointments, tz))
+        patient = await store.get_patient(rule.phone)
+        problems.extend(rule.check(appointments, tz, patient, names))
     return problems
