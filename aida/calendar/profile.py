@@ -118,6 +118,18 @@ def _merged(periods: list[OpenPeriod]) -> list[OpenPeriod]:
     return out
 
 
+def _without(period: OpenPeriod, lo: dt.time, hi: dt.time) -> list[OpenPeriod]:
+    """`period` with [lo, hi) taken out: nothing, one piece, or two."""
+    if hi <= period.open or lo >= period.close:
+        return [period]
+    pieces = []
+    if lo > period.open:
+        pieces.append(OpenPeriod(open=period.open, close=lo))
+    if hi < period.close:
+        pieces.append(OpenPeriod(open=hi, close=period.close))
+    return pieces
+
+
 class ProfileEdits(BaseModel):
     """What staff set; every field left out (None, or absent) keeps the configured default."""
 
@@ -212,11 +224,19 @@ class ClinicProfile(BaseModel):
     facts: dict[str, str] = Field(default_factory=dict)
 
     def open_on(self, day: dt.date) -> list[OpenPeriod]:
-        """The periods the clinic is open on that local date: its weekday's hours, none on a
-        whole-day holiday (a closure of some hours only is `closure_on` that day)."""
-        if any(h.all_day and h.first_day <= day <= h.last_day for h in self.holidays):
-            return []
-        return list(self.hours[DAYS[day.weekday()]])
+        """The periods the clinic is open on that local date: its weekday's hours less the
+        closures that day (none on a whole-day holiday); `closure_on` says why."""
+        periods = list(self.hours[DAYS[day.weekday()]])
+        for h in self.holidays:
+            if not h.first_day <= day <= h.last_day:
+                continue
+            if h.all_day:
+                return []
+            # the part of the day the closure covers, in wall-clock times
+            lo = h.start.time() if h.start.date() == day else dt.time(0)
+            hi = h.end.time() if h.end.date() == day else dt.time.max
+            periods = [piece for p in periods for piece in _without(p, lo, hi)]
+        return periods
 
     def closure_on(self, day: dt.date) -> Holiday | None:
         return next((h for h in self.holidays if h.first_day <= day <= h.last_day), None)

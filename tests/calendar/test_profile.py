@@ -143,6 +143,22 @@ def test_closures_are_the_holidays() -> None:
     assert profile.closure_on(dt.date(2026, 11, 26)) == day
 
 
+def test_a_closure_of_some_hours_leaves_the_rest_of_the_day_open() -> None:
+    training = Closure(
+        id="c2",
+        start_time=dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC),  # 1 PM in New York
+        end_time=dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC),  # 3 PM
+        reason="Training",
+    )
+    profile = build_profile(settings(), ProfileEdits(), closures=[training])
+    assert profile.open_on(dt.date(2026, 12, 4)) == [
+        period("09:00", "13:00"),
+        period("15:00", "17:00"),
+    ]
+    assert profile.closure_on(dt.date(2026, 12, 4)) is not None
+    assert profile.open_on(dt.date(2026, 12, 5)) == []  # a Saturday: closed anyway
+
+
 async def test_profile_for_call_reads_the_store(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "p.db")
     await store.migrate()
