@@ -392,7 +392,10 @@ def _script(raw: Any, n_lines: int, where: str) -> Script | None:
     at = f"{where}: scripted"
     if isinstance(raw, list):
         raw = {"turns": raw}
-    if not isinstance(raw, dict) or set(raw) - {"turns"} or "turns" not in raw:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{at}: expected {{turns: [...]}} or a list of turns")
+    only(raw, {"turns"}, at)
+    if "turns" not in raw:
         raise ScenarioError(f"{at}: expected {{turns: [...]}} or a list of turns")
     raw_turns = raw["turns"]
     if not isinstance(raw_turns, list) or len(raw_turns) != n_lines:
@@ -416,8 +419,9 @@ def _script(raw: Any, n_lines: int, where: str) -> Script | None:
 
 
 def _call(raw: Any, where: str) -> ScriptedCall:
-    if not isinstance(raw, dict) or "call" not in raw or set(raw) - {"call", "args"}:
+    if not isinstance(raw, dict) or "call" not in raw:
         raise ScenarioError(f"{where}: expected {{call: tool_name, args: {{...}}}}")
+    only(raw, {"call", "args"}, where)
     args = raw.get("args") or {}
     if not isinstance(args, dict):
         raise ScenarioError(f"{where}: args must be a mapping")
@@ -427,9 +431,11 @@ def _call(raw: Any, where: str) -> ScriptedCall:
 def _step(raw: Any, where: str) -> ScriptedStep:
     if isinstance(raw, str):
         return ScriptedStep(say=fields.text(raw, where))
-    if isinstance(raw, dict) and set(raw) == {"say"}:
+    if isinstance(raw, dict) and "say" in raw:
+        only(raw, {"say"}, where)
         return ScriptedStep(say=fields.text(raw["say"], where))
-    if isinstance(raw, dict) and set(raw) == {"calls"}:
+    if isinstance(raw, dict) and "calls" in raw:
+        only(raw, {"calls"}, where)
         if not isinstance(raw["calls"], list) or not raw["calls"]:
             raise ScenarioError(f"{where}: calls must be a non-empty list")
         return ScriptedStep(

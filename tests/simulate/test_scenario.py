@@ -264,7 +264,9 @@ def test_caller_none_web_phone_and_dates_of_birth() -> None:
         ({"scripted": {"turns": [["Hi."]]}}, r"one turn per line \(2\); found 1"),
         ({"scripted": [["Hi.", "Again."], ["Yes."]]}, "a reply ends the turn"),
         ({"scripted": [[{"tool": "x"}, "Hi."], ["Yes."]]}, "a step is reply text"),
-        ({"scripted": {"greeting": "Hi", "turns": [[], []]}}, "expected"),
+        ({"scripted": {"greeting": "Hi", "turns": [[], []]}}, "scripted: unknown key 'greeting'"),
+        ({"scripted": [[{"call": "x", "arg": {}}], []]}, r"turns\[0\]\[0\]: unknown key 'arg'"),
+        ({"scripted": [[{"say": "Hi.", "pause": 1}], []]}, "unknown key 'pause'"),
     ],
 )
 def test_bad_checks_and_scripts_say_what_is_wrong(change: dict, message: str) -> None:
