@@ -124,7 +124,7 @@ def test_profile_set_and_show(tmp_path) -> None:
         assert done.returncode == 0, done.stderr
     profile = json.loads(aida("clinic", "profile", "show", tmp_path=tmp_path).stdout)
     assert profile["address"] == "12 Main St"
-    assert profile["hours"]["sat"] == [{"open": "09:00:00", "close": "12:00:00"}]
+    assert profile["hours"]["sat"] == [{"open": "09:00", "close": "12:00"}]
     edits = json.loads(aida("clinic", "profile", "show", "--edits", tmp_path=tmp_path).stdout)
     assert edits == {"address": "12 Main St", "hours": {"sat": "09:00-12:00"}}
     wrong = aida("clinic", "profile", "set", "adress", "x", tmp_path=tmp_path)

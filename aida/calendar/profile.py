@@ -14,9 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from aida.calendar.closures import local_days, spoken_closure
 from aida.config import Settings
@@ -36,11 +44,23 @@ _FACT_NAME = re.compile(r"^[a-z0-9][a-z0-9_ -]{0,39}$")
 CLOSED = "closed"
 
 
+# A wall-clock time in JSON as staff write it, "09:00" (JSON Schema's "time" format would want
+# an offset, which a clinic's opening hour does not have).
+WallTime = Annotated[
+    dt.time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "examples": ["09:00"]},
+        mode="serialization",
+    ),
+]
+
+
 class OpenPeriod(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    open: dt.time
-    close: dt.time
+    open: WallTime
+    close: WallTime
 
     def text(self) -> str:
         return f"{self.open:%H:%M}-{self.close:%H:%M}"

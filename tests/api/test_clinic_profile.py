@@ -18,7 +18,7 @@ async def test_default_then_set_and_read_back(client, staff, store) -> None:
     assert body["edits"] == {k: None for k in body["edits"]}
     profile = body["profile"]
     assert profile["address"] is None and profile["insurance_accepted"] == []
-    assert profile["hours"]["mon"] == [{"open": "09:00:00", "close": "17:00:00"}]
+    assert profile["hours"]["mon"] == [{"open": "09:00", "close": "17:00"}]
 
     await client.post(
         "/api/closures", json={"date": "2026-11-26", "reason": "Thanksgiving"}, headers=staff
@@ -33,7 +33,7 @@ async def test_default_then_set_and_read_back(client, staff, store) -> None:
     assert put.status_code == 200, put.text
     profile = put.json()["profile"]
     assert profile["address"] == "12 Main St"
-    assert profile["hours"]["sat"] == [{"open": "09:00:00", "close": "12:00:00"}]
+    assert profile["hours"]["sat"] == [{"open": "09:00", "close": "12:00"}]
     assert [h["reason"] for h in profile["holidays"]] == ["Thanksgiving"]
     again = (await client.get("/api/clinic/profile", headers=staff)).json()
     assert again["profile"] == profile
