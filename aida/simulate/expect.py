@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from aida.scheduling.phones import mask_phone
@@ -24,7 +24,8 @@ from aida.store.models import Appointment, Patient
 PATIENT_RULES = ("booked", "count", "on_date", "not_at", "preferences", "registered")
 CALL_RULES = ("action_items", "transferred", "ended_by", "emergency")
 NONE = "none"
-Registered = Literal["yes", "no", "pending"]
+Registered = Literal["yes", "no", "pending", "confirmed"]  # what a rule asks
+Registration = Literal["no", "pending", "confirmed"]  # what the store holds
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class PatientExpectation:
             problems += self._preferences(patient, who)
         if self.registered is not None:
             state = registration(patient)
-            if state != self.registered:
+            wanted = ("pending", "confirmed") if self.registered == "yes" else (self.registered,)
+            if state not in wanted:
                 problems.append(f"{who}: expected registered: {self.registered}; found {state}")
         return problems
 
@@ -119,12 +121,12 @@ class PatientExpectation:
         return problems
 
 
-def registration(patient: Patient | None) -> Registered:
-    """ "no" without a record; "pending" for a registration staff have not confirmed yet (the
-    store's `registration_pending`, issue 20); "yes" otherwise."""
+def registration(patient: Patient | None) -> Registration:
+    """What the store holds: "no" record, "pending" (a registration staff have not confirmed
+    yet: the store's `registration_pending`, issue 20), or "confirmed"."""
     if patient is None:
         return "no"
-    return "pending" if getattr(patient, "registration_pending", False) else "yes"
+    return "pending" if getattr(patient, "registration_pending", False) else "confirmed"
 
 
 def _with(rule: Booked, appt: Appointment, who: str, names: Names, shown: str) -> list[str]:
@@ -279,13 +281,15 @@ def _preferences(raw: Any, where: str) -> dict[str, tuple[Any, ...] | None]:
 
 
 def _registered(raw: Any, where: str) -> Registered:
+    """true: a record, pending or confirmed; pending / confirmed: that one; false: none."""
     if raw is True or str(raw).strip().lower() == "yes":
         return "yes"
     if raw is False or str(raw).strip().lower() == "no":
         return "no"
-    if str(raw).strip().lower() == "pending":
-        return "pending"
-    raise ScenarioError(f"{where}: expected true, false or pending")
+    value = str(raw).strip().lower()
+    if value in ("pending", "confirmed"):
+        return cast(Registered, value)
+    raise ScenarioError(f"{where}: expected true, false, pending or confirmed")
 
 
 def _call_rule(key: str, raw: Any, where: str) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,6 +23,7 @@ from aida.simulate.text import TextResult, TextSimulator
 from aida.store.factory import open_store
 
 JANE = "+12025550143"
+NY = ZoneInfo("America/New_York")
 NEW = "+12025550199"
 IDENTIFY = {
     "call": "identify_caller",
@@ -273,14 +275,41 @@ async def test_registered(base_settings: Settings, tmp_path: Path) -> None:
     result = await play(with_expect(data, {"registered": True}), base_settings, tmp_path)
     assert result.ok, result.problems + result.transcript
     failed = await play(with_expect(data, {"registered": False}), base_settings, tmp_path / "a")
-    assert failed.problems == ["expect: +1•••••••0199: expected registered: no; found yes"]
+    # confirmed, or pending staff confirmation where the store keeps pending registrations
+    (problem,) = failed.problems
+    assert problem in (
+        "expect: +1•••••••0199: expected registered: no; found confirmed",
+        "expect: +1•••••••0199: expected registered: no; found pending",
+    )
 
     silent = call(["Hello?"], [["Hello, how can I help?"]], caller=NEW, patients=[])
     assert (await play(with_expect(silent, {"registered": "no"}), base_settings, tmp_path / "b")).ok
-    pending = await play(
-        with_expect(silent, {"registered": "pending"}), base_settings, tmp_path / "c"
-    )
-    assert pending.problems == ["expect: +1•••••••0199: expected registered: pending; found no"]
+    for state in ("pending", "confirmed", True):
+        missing = await play(
+            with_expect(silent, {"registered": state}), base_settings, tmp_path / f"c{state}"
+        )
+        shown = "yes" if state is True else state
+        assert missing.problems == [
+            f"expect: +1•••••••0199: expected registered: {shown}; found no"
+        ]
+
+
+def test_registered_reads_pending_from_the_patient_record() -> None:
+    from aida.simulate.expect import PatientExpectation, registration
+    from aida.store.models import Patient
+
+    class Pending(Patient):
+        registration_pending: bool = True  # the field issue 20 adds to the store's patients
+
+    file = Pending(phone=NEW, name="Ann Newman")
+    assert registration(file) == "pending" and registration(None) == "no"
+    assert registration(Patient(phone=NEW, name="Ann")) == "confirmed"
+    rule = PatientExpectation(phone=NEW, registered="confirmed")
+    assert rule.check([], NY, file) == [
+        "+1•••••••0199: expected registered: confirmed; found pending"
+    ]
+    assert PatientExpectation(phone=NEW, registered="yes").check([], NY, file) == []
+    assert PatientExpectation(phone=NEW, registered="pending").check([], NY, file) == []
 
 
 # --- forbidden_tools on the resolved instant ----------------------------------------------------
@@ -429,7 +458,7 @@ def test_an_unknown_key_on_a_line_is_named() -> None:
             },
             "'Dr. X' is not in `providers`",
         ),
-        ({"expect": [{"registered": "maybe"}]}, "true, false or pending"),
+        ({"expect": [{"registered": "maybe"}]}, "true, false, pending or confirmed"),
         ({"expect": [{"ended_by": "nobody"}]}, "caller or aida"),
         ({"expect": [{"transferred": "yes"}]}, "true, false or attempted"),
         ({"expect": [{"emergency": "fire"}]}, "medical, self_harm or none"),
