@@ -96,8 +96,8 @@ class PatientExpectation:
             problems += self._preferences(patient, who)
         if self.registered is not None:
             state = registration(patient)
-            wanted = ("pending", "confirmed") if self.registered == "yes" else (self.registered,)
-            if state not in wanted:
+            accepted = ("pending", "confirmed") if self.registered == "yes" else (self.registered,)
+            if state not in accepted:
                 problems.append(f"{who}: expected registered: {self.registered}; found {state}")
         return problems
 
