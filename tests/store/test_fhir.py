@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from aida.config import Settings
-from aida.errors import SlotTaken
+from aida.errors import SlotTaken, StoreUnavailable
 from aida.store.factory import open_store
 from aida.store.fhir import FhirCalendar
 from aida.store.fhir import resources as fr
@@ -169,3 +169,19 @@ def test_db_migrate_reports_what_it_found(
     assert "calendar: FHIR R4 (4.0.1)" in out
     assert "calendar: If-Match on update: honoured" in out
     assert "one at a time per clinic" in out
+
+
+async def test_an_ehr_that_does_not_answer_is_the_store_unavailable(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    calendar = FhirCalendar(f"http://127.0.0.1:{port}/fhir", lock_dir=tmp_path)
+    with pytest.raises(StoreUnavailable):
+        await calendar.ping()
+    with pytest.raises(StoreUnavailable):
+        await calendar.get_patient(ANN)
+    with pytest.raises(StoreUnavailable):
+        await calendar.book(ANN, T0, T0 + SLOT)
+    await calendar.close()

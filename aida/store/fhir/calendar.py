@@ -22,7 +22,13 @@ from aida.scheduling.working_hours import normalize_hours
 from aida.store import failures
 from aida.store.fhir import resources as fr
 from aida.store.fhir.auth import SmartBackendServices, StaticToken, TokenSource
-from aida.store.fhir.client import FhirClient, FhirError, Resource, VersionConflict, version_of
+from aida.store.fhir.client import (
+    FhirClient,
+    FhirMisconfigured,
+    Resource,
+    VersionConflict,
+    version_of,
+)
 from aida.store.fhir.writer import WriterLock, lock_path
 from aida.store.models import (
     Appointment,
@@ -102,7 +108,9 @@ class FhirCalendar:
         statement = await self.client.metadata()
         version = str(statement.get("fhirVersion", ""))
         if not version.startswith("4.0"):
-            raise FhirError(f"the server speaks FHIR {version or '?'}, Aida needs R4 (4.0.x)")
+            raise FhirMisconfigured(
+                f"the server speaks FHIR {version or '?'}, Aida needs R4 (4.0.x)"
+            )
         offered = {
             r.get("type")
             for rest in statement.get("rest") or []
@@ -112,7 +120,7 @@ class FhirCalendar:
         needed |= {"HealthcareService", "Location"}
         missing = sorted(needed - offered)
         if missing:
-            raise FhirError(f"the server does not offer {', '.join(missing)}")
+            raise FhirMisconfigured(f"the server does not offer {', '.join(missing)}")
         async with self.writer.held():
             schedule = await self._clinic_schedule()
             honoured = await self._honours_if_match(schedule)
@@ -330,10 +338,7 @@ class FhirCalendar:
         return [r for r in found if fr.times(r)[1] > start and fr.times(r)[0] < end]
 
     async def get_appointment(self, appointment_id: str) -> Appointment | None:
-        try:
-            found = await self.client.read("Appointment", appointment_id)
-        except FhirError:
-            return None
+        found = await self.client.read("Appointment", appointment_id)
         if found is None or not found.get("start"):
             return None
         return fr.appointment_from(found, await self._phone_of(found))
@@ -490,10 +495,7 @@ class FhirCalendar:
         return BookingResult(appointment=fr.appointment_from(made, phone), created=True)
 
     async def _owned(self, appointment_id: str, phone: str) -> Resource:
-        try:
-            found = await self.client.read("Appointment", appointment_id)
-        except FhirError:
-            found = None
+        found = await self.client.read("Appointment", appointment_id)
         if found is None or not found.get("start"):
             raise failures.appointment_not_found()
         if await self._phone_of(found) != phone:
@@ -600,10 +602,7 @@ class FhirCalendar:
 
     async def remove_closure(self, closure_id: str) -> Closure | None:
         async with self.writer.held():
-            try:
-                found = await self.client.read("Slot", closure_id)
-            except FhirError:
-                return None
+            found = await self.client.read("Slot", closure_id)
             clinic = await self._schedule_id(None)
             if (
                 found is None

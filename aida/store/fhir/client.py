@@ -31,8 +31,19 @@ class VersionConflict(Exception):
     """The server refused a write made against an older version (HTTP 412 on If-Match)."""
 
 
-class FhirError(Exception):
-    """The server answered a request with an error Aida cannot act on."""
+class FhirError(StoreUnavailable):
+    """The server answered a request with an error Aida cannot act on. To a caller it is the
+    appointment book being unavailable; `detail` (the server's words, which may quote patient
+    data) is for the exception chain, not for logs at INFO."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(failures.unavailable().message)
+        self.detail = detail
+
+
+class FhirMisconfigured(RuntimeError):
+    """The server is not one Aida can use (not R4, resources missing): said by `aida db
+    migrate`."""
 
 
 def version_of(resource: Mapping[str, Any]) -> str | None:
@@ -86,7 +97,10 @@ class FhirClient:
         raise AssertionError("unreachable")
 
     async def metadata(self) -> Resource:
-        found = await self._execute("metadata", "get")
+        try:
+            found = await self._execute("metadata", "get")
+        except BaseFHIRError as exc:
+            raise FhirError(str(exc)[:300]) from exc
         if not isinstance(found, dict):
             raise FhirError("the server's /metadata is not a CapabilityStatement")
         return found
