@@ -384,12 +384,16 @@ class FhirCalendar:
         end: dt.datetime,
         provider_id: str | None,
         ignore: str | None = None,
+        appointments: list[Resource] | None = None,
     ) -> Resource | None:
         """Refuse a closed or taken time; return the open Slot the EHR published for exactly
-        this time on this calendar, if there is one."""
+        this time on this calendar, if there is one. `appointments`: those overlapping the time,
+        when the caller has already searched them."""
         if await self._closures(start, end):
             raise failures.clinic_closed()
-        for resource in await self._appointments(start, end, None):
+        if appointments is None:
+            appointments = await self._appointments(start, end, None)
+        for resource in appointments:
             if resource["id"] == ignore or resource.get("status") not in fr.HOLDING:
                 continue
             if fr.actor_id(resource, "Practitioner") == provider_id:
@@ -483,12 +487,17 @@ class FhirCalendar:
                 raise failures.patient_not_found()
             visit_type = await self._check_refs(provider, visit)
             ids = [p["id"] for p in patients]
-            for resource in await self._appointments(start, start + dt.timedelta(seconds=1), ids):
-                if resource.get("status") in fr.HOLDING and fr.times(resource)[0] == start:
+            around = await self._appointments(start, end, None)
+            for resource in around:
+                if (
+                    resource.get("status") in fr.HOLDING
+                    and fr.times(resource)[0] == start
+                    and fr.actor_id(resource, "Patient") in ids
+                ):
                     return BookingResult(
                         appointment=fr.appointment_from(resource, phone), created=False
                     )
-            open_slot = await self._check_free(start, end, provider)
+            open_slot = await self._check_free(start, end, provider, appointments=around)
             made = await self._write_appointment(
                 ids[0], start, end, dict(meta or {}), provider, visit_type, open_slot
             )
