@@ -16,7 +16,16 @@ from tests.fhir import FhirServer
 pytestmark = pytest.mark.fhir
 
 
-@pytest.mark.parametrize("name", ["reschedule", "cancel_which_one", "reschedule_into_taken"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reschedule",
+        "cancel_which_one",
+        "reschedule_into_taken",
+        "provider_physical",
+        "closed_for_training",
+    ],
+)
 async def test_a_scenario_ends_as_expected_in_the_ehr(
     name: str, fhir_server: FhirServer, base_settings: Settings, tmp_path: Path
 ) -> None:
