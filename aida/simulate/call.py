@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from pathlib import Path
 
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.session import initial_caller
 from aida.agent.state import CallState
 from aida.agent.timeline import Timeline
+from aida.config import Settings
 from aida.simulate.scenario import Scenario
 from aida.tools.base import ClinicContext
 
@@ -56,3 +58,11 @@ def caller_line(scenario: Scenario) -> str:
     if source == "token":
         return "web session claiming a phone (a hint, not proof)"
     return "no caller ID"
+
+
+def simulation_settings(scenario: Scenario, base: Settings, database: Path) -> Settings:
+    """The scenario's clinic on its own SQLite file, with the outbox beside it: a record the
+    database did not take is retried into that file, never into the configured one."""
+    return scenario.settings(
+        base, database_url=f"sqlite:///{database}", outbox_dir=database.parent / "outbox"
+    )
