@@ -60,7 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--db",
         type=Path,
         default=None,
-        help="a SQLite file to run against (default: a fresh one per scenario)",
+        help=(
+            "a SQLite file to run against, where the call's record is stored too (default: a "
+            "fresh calendar per scenario, and the record in the configured database, where the "
+            "dashboard shows it)"
+        ),
     )
     p.add_argument(
         "--wideband",
@@ -102,6 +106,9 @@ async def _simulate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = base.model_copy(update={"providers": args.providers})
+    # Recorded as the worker records a call: without --db, in the configured database (and its
+    # outbox), so `aida simulate` leaves its calls on the dashboard.
+    record_to = base if args.db is None else None
     # one simulator for the whole run, so the models load once
     if args.text:
         from aida.simulate.text import TextSimulator
@@ -110,13 +117,15 @@ async def _simulate(args: argparse.Namespace) -> int:
             # the transcript is the output; INFO lines would interleave with it (-v keeps them)
             logging.getLogger().setLevel(logging.WARNING)
 
-        text = TextSimulator(settings, scripted=args.scripted)
+        text = TextSimulator(settings, scripted=args.scripted, record_to=record_to)
         if not args.scripted:
             print("loading the LLM ...", flush=True)
     else:
         from aida.simulate.runner import Options, Simulator
 
-        voice = Simulator(settings, options=Options(phone_band=not args.wideband))
+        voice = Simulator(
+            settings, options=Options(phone_band=not args.wideband), record_to=record_to
+        )
     failed = []
     for scenario in scenarios:
         ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))
@@ -139,9 +148,15 @@ def _verdict(name: str, problems: list[str], what: str) -> bool:
     return False
 
 
+def _record_line(args: argparse.Namespace) -> str:
+    where = args.db if args.db is not None else "the configured database (the dashboard's)"
+    return f"    call record: stored in {where}"
+
+
 async def _text(simulator: TextSimulator, scenario: Scenario, args: argparse.Namespace) -> bool:
     result = await simulator.run(scenario, database=args.db)
     print(f"    {len(result.turns)} turns in {result.seconds:.1f} s")
+    print(_record_line(args))
     return _verdict(scenario.name, result.problems, "every check passed")
 
 
@@ -168,4 +183,5 @@ async def _voice(simulator: Simulator, scenario: Scenario, args: argparse.Namesp
         f"call audio: {out / 'call.wav'} (left: caller, right: Aida); timeline, transcript, "
         f"latency in {out}"
     )
+    print(_record_line(args).strip())
     return _verdict(scenario.name, result.problems, "the calendar and the conversation as expected")

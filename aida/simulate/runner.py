@@ -11,8 +11,9 @@ the latencies are those a caller hears. The call is then judged like a text one:
 Each run writes to its folder: `call.wav` (left: caller, right: Aida), `timeline.json`,
 `transcript.txt`, `latency.json`, `result.json` and, unless another database was named, the
 call's SQLite database `aida.db`. At hang-up the call is recorded by the worker's own end-of-call
-hook (`call_end_hook`: record, cost, summary, the outbox next to the database), so a simulated
-call is on the dashboard of the database it ran against.
+hook (`call_end_hook`: record, cost, summary): in the call's database (the outbox beside it), or
+where `record_to` keeps records (`aida simulate` without `--db`: the configured database, so the
+call is on the dashboard).
 """
 
 from __future__ import annotations
@@ -33,10 +34,15 @@ from livekit.plugins import silero  # plugins register on the main thread, so im
 from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, warm_llm
 from aida.agent.session import LiveCall, new_session
-from aida.calls.finalize import call_end_hook
 from aida.config import Settings
 from aida.simulate import audio
-from aida.simulate.call import ScenarioClock, caller_line, new_call_state, simulation_settings
+from aida.simulate.call import (
+    ScenarioClock,
+    caller_line,
+    new_call_state,
+    record_hook,
+    simulation_settings,
+)
 from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.latency import LatencyProbe, TurnLatency, with_answer
@@ -106,6 +112,7 @@ class Simulator:
         printer: Printer = _print,
         summary_llms: Models = None,
         on_line: Callable[[int, str], None] | None = None,
+        record_to: Settings | None = None,
     ) -> None:
         self.settings = settings
         self.options = options or Options()
@@ -116,6 +123,8 @@ class Simulator:
         # told (turn number, the line's text) just before the caller says each line: a stand-in
         # for a remote STT or LLM (bench/concurrent_calls.py) follows the script with it
         self.on_line = on_line
+        # where the call record goes (aida.simulate.call.record_hook); None: the call's database
+        self.record_to = record_to
         self._voice: Any = None  # the TTS that speaks the caller's lines
 
     @property
@@ -226,7 +235,7 @@ class Simulator:
             publisher=None,
             store=store,
             owns_store=False,
-            on_end=[call_end_hook(settings, llms=self.summary_llms)],
+            on_end=[record_hook(settings, self.record_to, self.summary_llms)],
         )
         session.input.audio = line
         session.output.audio = ear

@@ -10,8 +10,9 @@ With `scripted=True` the LLM is the scenario's `scripted:` block, played turn by
 whose model is asked more or fewer times than its script has steps fails as `script`, which is
 how a turn that Aida's code must answer without the model (an emergency) is checked.
 
-At hang-up the worker's end-of-call hook records the call in the scenario's database, with the
-timeline's summary (no summary model: a text run costs only the conversation).
+At hang-up the worker's end-of-call hook records the call (in the scenario's database unless
+`record_to` says otherwise), with the timeline's summary (no summary model: a text run costs only
+the conversation).
 """
 
 from __future__ import annotations
@@ -26,9 +27,14 @@ from typing import Any
 from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, local_builder, warm_llm
 from aida.agent.session import LiveCall, new_session
-from aida.calls.finalize import call_end_hook
 from aida.config import Settings
-from aida.simulate.call import ScenarioClock, caller_line, new_call_state, simulation_settings
+from aida.simulate.call import (
+    ScenarioClock,
+    caller_line,
+    new_call_state,
+    record_hook,
+    simulation_settings,
+)
 from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.scenario import Scenario, check_end_state, seed
@@ -84,12 +90,15 @@ class TextSimulator:
         llm: Any = None,
         printer: Printer = _print,
         turn_timeout: float = TURN_TIMEOUT,
+        record_to: Settings | None = None,
     ) -> None:
         self.settings = settings
         self.scripted = scripted
         self.llm = llm
         self.print = printer
         self.turn_timeout = turn_timeout
+        # where the call record goes (aida.simulate.call.record_hook); None: the call's database
+        self.record_to = record_to
 
     def prepare(self) -> Any:
         """The model every unscripted scenario talks to, its weights loaded (blocking)."""
@@ -160,7 +169,7 @@ class TextSimulator:
             publisher=None,
             store=store,
             owns_store=False,
-            on_end=[call_end_hook(settings, llms=[])],
+            on_end=[record_hook(settings, self.record_to, [])],
         )
         state.timeline.record(
             "call_started",

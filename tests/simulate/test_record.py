@@ -1,5 +1,6 @@
-"""A simulated call is recorded by the worker's end-of-call hook in the database it ran against, so
-`aida simulate ... --db data/aida.db` (what scripts/run.sh runs) puts its call on the dashboard."""
+"""A simulated call is recorded by the worker's end-of-call hook: with `--db`, in that file (where
+the call ran); without it, in the configured database, where the dashboard reads (as the demo
+call of scripts/run.sh is)."""
 
 from __future__ import annotations
 
@@ -13,20 +14,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_a_simulated_call_leaves_its_call_summaries_row_in_db(tmp_path: Path) -> None:
-    db = tmp_path / "aida.db"
+def aida(cwd: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ALLOW_FICTIONAL_NUMBERS": "true", "PROVIDERS": "local"}
     for var in ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_KEY", "OUTBOX_DIR"):
         env.pop(var, None)
     done = subprocess.run(
-        [sys.executable, "-m", "aida", "simulate", "--text", "--scripted", "book", "--db", str(db)],
-        cwd=tmp_path,  # no .env here: the settings a fresh machine has
-        env=env,
+        [sys.executable, "-m", "aida", *args],
+        cwd=cwd,  # no .env here: the settings a fresh machine has
+        env={**env, **env_vars},
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_a_simulated_call_leaves_its_call_summaries_row_in_db(tmp_path: Path) -> None:
+    db = tmp_path / "aida.db"
+    done = aida(tmp_path, "simulate", "--text", "--scripted", "book", "--db", str(db))
     assert "PASS book" in done.stdout
 
     with sqlite3.connect(db) as conn:
@@ -47,3 +53,17 @@ def test_a_simulated_call_leaves_its_call_summaries_row_in_db(tmp_path: Path) ->
     # delivered, so nothing waits in the outbox beside the database
     outbox = tmp_path / "outbox"
     assert not outbox.exists() or not any(outbox.glob("*.json"))
+
+
+def test_without_db_the_record_goes_to_the_configured_database(tmp_path: Path) -> None:
+    dashboard = tmp_path / "dashboard.db"
+    url = f"sqlite:///{dashboard}"
+    aida(tmp_path, "db", "migrate", DATABASE_URL=url)
+    done = aida(tmp_path, "simulate", "--text", "--scripted", "book", DATABASE_URL=url)
+    assert "PASS book" in done.stdout
+    with sqlite3.connect(dashboard) as conn:
+        calls = conn.execute("select user_phone, status from call_summaries").fetchall()
+        # the call's calendar was a fresh one of its own: the dashboard's is untouched
+        appointments = conn.execute("select count(*) from appointments").fetchone()[0]
+    assert [phone for phone, _status in calls] == ["+12025550143"]
+    assert appointments == 0
