@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import re
 import uuid
@@ -192,7 +193,10 @@ def new_session(
     wire_timeline(session, state)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
-        wire_prefill(session, prefill, getattr(providers.llm, "hold_prefill", None))
+        hold = getattr(providers.llm, "hold_prefill", None)
+        # one model can serve several calls: each session holds and releases only its own hold
+        owned = functools.partial(hold, owner=session) if callable(hold) else None
+        wire_prefill(session, prefill, owned)
     return session
 
 
