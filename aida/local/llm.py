@@ -219,8 +219,9 @@ class LlamaLLM(llm.LLM):
         if self._state_dir is not None:
             disk_key = llm_state.state_key(self._model_path, self._n_ctx, head)
             saved = llm_state.state_path(self._state_dir, disk_key)
-            if llm_state.load(llama, saved, disk_key) == len(head_ids):
-                self._remember_snapshot(key, len(head_ids), llama.save_state())
+            restored = llm_state.load(llama, saved, disk_key)
+            if restored is not None and restored.n_tokens == len(head_ids):
+                self._remember_snapshot(key, len(head_ids), restored)
                 logger.info(
                     "restored the %d-token system prompt from %s in %.2f s",
                     len(head_ids),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from llama_cpp import Llama
+    from llama_cpp import Llama, LlamaState
 
 logger = logging.getLogger("aida.local.llm")
 
@@ -68,36 +68,36 @@ def save(llama: Llama, path: Path, key: str) -> None:
         logger.warning("could not save the evaluated instructions: %s", exc)
 
 
-def load(llama: Llama, path: Path, key: str) -> int:
-    """Restore a saved state into `llama`; returns the tokens restored, 0 when there is none
+def load(llama: Llama, path: Path, key: str) -> LlamaState | None:
+    """Restore a saved state into `llama` and return it (to keep as the in-memory snapshot:
+    its logits are one row, not the context's hundreds of megabytes); None when there is none
     that fits (the caller then evaluates the head)."""
     if not path.is_file():
-        return 0
+        return None
     from llama_cpp import LlamaState
 
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta.get("key") != key:
-                return 0
+                return None
             input_ids = np.array(data["input_ids"], dtype=np.intc)
             blob = data["llama_state"].tobytes()
         if input_ids.shape[0] != llama.n_ctx():
-            return 0
-        llama.load_state(
-            LlamaState(
-                input_ids=input_ids,
-                # logits of the head are never sampled from: every request evaluates its own
-                # words after the head before it samples
-                scores=np.zeros((1, llama.n_vocab()), dtype=np.single),
-                n_tokens=int(meta["n_tokens"]),
-                llama_state=blob,
-                llama_state_size=len(blob),
-                seed=int(meta["seed"]),
-            )
+            return None
+        state = LlamaState(
+            input_ids=input_ids,
+            # logits of the head are never sampled from: every request evaluates its own
+            # words after the head before it samples
+            scores=np.zeros((1, llama.n_vocab()), dtype=np.single),
+            n_tokens=int(meta["n_tokens"]),
+            llama_state=blob,
+            llama_state_size=len(blob),
+            seed=int(meta["seed"]),
         )
+        llama.load_state(state)
     except Exception as exc:
         logger.warning("saved instructions state %s unusable (%s); evaluating", path.name, exc)
         llama.reset()
-        return 0
-    return int(meta["n_tokens"])
+        return None
+    return state
