@@ -166,6 +166,11 @@ def import_plugins(settings: Settings) -> list[str]:
     return imported
 
 
+# On SIGTERM `agent.py start` takes no new calls and waits this long for the calls in progress
+# (LiveKit's default is an hour); deploy/ gives the container a little longer than this.
+DRAIN_SECONDS = 1800
+
+
 def server_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for `AgentServer` beyond the entrypoint: the executor, the idle jobs
     kept ready, the load LiveKit dispatches by, and the metrics port."""
@@ -173,6 +178,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
     executor = job_executor(settings)
     options: dict[str, Any] = {
+        "drain_timeout": DRAIN_SECONDS,
         "job_executor_type": (
             JobExecutorType.THREAD if executor == "thread" else JobExecutorType.PROCESS
         ),
