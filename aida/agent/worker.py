@@ -231,7 +231,7 @@ def console_logging(argv: list[str], log_file: Path = CONSOLE_LOG) -> list[str]:
     if not verbose:
         terminal = _console_log_handler()
         if terminal is not None:
-            terminal.setLevel(logging.WARNING)
+            terminal.setLevel(logging.ERROR)
     print(
         f"aida: logs go to {log_file}{'' if verbose else ' (--verbose shows them here too)'}",
         file=sys.stderr,

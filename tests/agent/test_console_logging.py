@@ -47,7 +47,7 @@ def test_console_sends_info_logs_to_a_file_and_keeps_the_terminal_quiet(
     argv = console_logging(["agent.py", "console", "--text"], log_file=log_file)
     assert argv == ["agent.py", "console", "--text"]
     terminal = _console_log_handler()
-    assert terminal is not None and terminal.level == logging.WARNING
+    assert terminal is not None and terminal.level == logging.ERROR
     written = _emit(log_file)
     assert "call started: caller id sip" in written
     assert "received user transcript" not in written  # DEBUG stays out of the file
