@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import logging
 import re
+import threading
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -196,7 +197,17 @@ def new_session(
         hold = getattr(providers.llm, "hold_prefill", None)
         # one model can serve several calls: each session holds and releases only its own hold
         owned = functools.partial(hold, owner=session) if callable(hold) else None
-        wire_prefill(session, prefill, owned)
+        # and a call that has ended stops its prefill and lets go of its hold, so the model is
+        # free for the calls still in progress
+        ended = threading.Event()
+
+        @session.on("close")
+        def _stop_prefill(_ev: CloseEvent) -> None:
+            ended.set()
+            if owned is not None:
+                owned(False)
+
+        wire_prefill(session, functools.partial(prefill, stop=ended), owned)
     return session
 
 

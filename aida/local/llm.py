@@ -305,13 +305,18 @@ class LlamaLLM(llm.LLM):
                 return _Outcome()
             return self._generate_locked(req)
 
-    def prefill(self, chat_ctx: llm.ChatContext, tools: list[llm.Tool]) -> int:
+    def prefill(
+        self,
+        chat_ctx: llm.ChatContext,
+        tools: list[llm.Tool],
+        stop: threading.Event | None = None,
+    ) -> int:
         """Blocking: evaluate the conversation so far, while the caller listens and answers, so
         the next request evaluates only the caller's new words. Aida's tools speak for
         themselves and ask the model for no reply, so without this a turn's tool call, result
         and spoken sentence would all be evaluated at the start of the next turn, on the
-        critical path. Gives way at once (between small chunks) to a real request; returns the
-        tokens evaluated."""
+        critical path. Gives way at once (between small chunks) to a real request, and stops
+        when `stop` is set (the call has ended); returns the tokens evaluated."""
         if self._held.is_set() or not self._run_lock.acquire(blocking=False):
             return 0  # the caller is speaking, or a request is running and evaluates it itself
         try:
@@ -327,6 +332,8 @@ class LlamaLLM(llm.LLM):
             started = time.perf_counter()
             waited = 0.0
             while done < len(ids) and not self._wanted.is_set() and not self._held.is_set():
+                if stop is not None and stop.is_set():
+                    break
                 if self._speech_busy():
                     # speech for a call is on the critical path; the prefill is a bet
                     time.sleep(_YIELD_POLL)
