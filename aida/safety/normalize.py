@@ -35,6 +35,9 @@ _SPELLING_TABLE = (
     # STT writes "breath" for "breathe" about as often as not.
     (r"breathe", "breath"),
     (r"epi ?pens?", "epipen"),
+    # What the local Whisper writes at 8 kHz for sign words (bench/emergency_stt_forms.py).
+    (r"chess", "chest"),
+    (r"(?:(?<=cant )|(?<=not )|(?<=to ))(?:breed|breeve|brief|bree)", "breath"),
     # "would like" is a wish, not the filler "like"; keep its meaning before fillers go.
     (r"(?:(?:i|we|he|she|they|you) ?)?(?:would|d) like", "want"),
 )

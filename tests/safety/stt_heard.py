@@ -1,0 +1,3 @@
+"""placeholder"""
+
+HEARD: tuple[tuple[str, str, str], ...] = ()
