@@ -5,7 +5,9 @@
 Two sets, reported apart:
 - tuned: tests/safety/cases.py (the table the signs were tuned on) plus what the local Whisper
   wrote for its emergencies at 8 kHz (tests/safety/stt_heard.py, bench/emergency_stt_forms.py);
-- unseen: tests/safety/unseen_cases.py, written before the tuning of issue 19 and never edited.
+- unseen: tests/safety/unseen_cases.py, written before the tuning of issue 19 and never edited;
+- the caller lines of every shipped scenario that is not an emergency (routine calls written for
+  other features, by other hands): each one that fires is a false alarm.
 
 An emergency counts as found when either tier fires (the caller hears the emergency message or
 the safety-net sentence); the category is reported apart, because the timeline records it. A
@@ -27,12 +29,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/emergency_phrases.py`
 
 from aida.safety import EmergencyMatch, detect_emergency
+from aida.simulate.scenario import load_scenario, shipped_scenarios
 from tests.safety.cases import CASES
 from tests.safety.stt_heard import HEARD
 from tests.safety.unseen_cases import UNSEEN
 
 Cases = Sequence[tuple[str, str | None]]
 TUNED: tuple[tuple[str, str | None], ...] = CASES + tuple((heard, c) for _, heard, c in HEARD)
+
+
+def scenario_turns() -> tuple[tuple[str, str | None], ...]:
+    """What callers say in the shipped scenarios that are not about an emergency."""
+    return tuple(
+        (line.text, None)
+        for name in shipped_scenarios()
+        if not name.startswith("emergency_")
+        for line in load_scenario(name).lines
+        if line.text
+    )
 
 
 def crisis_line_said(match: EmergencyMatch) -> bool:
@@ -135,6 +149,7 @@ def report(name: str, cases: Cases) -> None:
 def main() -> None:
     report("tuned (tests/safety/cases.py + Whisper's forms)", TUNED)
     report("unseen (tests/safety/unseen_cases.py)", UNSEEN)
+    report("routine scenario lines (scenarios/*.yaml but emergency_*)", scenario_turns())
     median, p99 = microseconds_per_check(TUNED + UNSEEN)
     print(f"\ntime per caller turn: median {median:.0f} µs, 99th percentile {p99:.0f} µs")
 

@@ -415,8 +415,8 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:black|tarry|bloody) (?:poo|poop|stools?|diarrh\w*)|"
         r"(?:poo|poop|stools?) (?:is |are |s )?"
         r"(?:\w+ )?(?:black|tarry|full of blood)",
-        r"(?:cut|sliced|stabbed|gashed) (?:\w+ ){0,3}?(?:really |very |so )?deep",
-        r"deep (?:cut|wound|gash)|stab(?:bed| wound)|(?:been|got|was) shot",
+        r"(?:cut|sliced|stabbed|stab|gashed) (?:\w+ ){0,3}?(?:really |very |so )?deep",
+        r"deep (?:cut|wound|gash)|stab(?:bed|bing| wound)?|(?:been|got|was) shot",
     ),
     _sign(
         "bleeding",
@@ -697,7 +697,7 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:going to|gonna|will|plan to|planning to|decided to|made up my mind) (?:\w+ ){0,2}?"
         r"(?:do it|end it|end things|end everything|take them all|take all of them|finish it)",
         r"(?:end it|do it) (?:tonight|today|tomorrow|this weekend)",
-        r"(?:pills|tablets|meds) (?:\w+ )?(?:saved|stockpiled|saved up|collected|stashed)|"
+        r"(?:pills?|tablets?|meds) (?:\w+ )?(?:saved|stockpiled|saved up|collected|stashed)|"
         r"(?:saving|saved|stockpiling|stockpiled|collecting|hoarding) (?:up )?(?:\w+ ){0,2}?"
         r"(?:pills|tablets|meds)",
         r"(?:got|have|bought|found|holding|with|loaded) (?:\w+ ){0,3}?(?:gun|pistol|rifle) "
