@@ -19,6 +19,7 @@ from aida.store.models import (
     CallSummary,
     Closure,
     ClosureAdded,
+    IdentityCount,
     Patient,
     Provider,
     VisitType,
@@ -128,10 +129,40 @@ class Store(Protocol):
         """One failed identity check for `phone` at `at` (aware)."""
 
     async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
-        """Failures for `phone` at or after `since`; the caller picks the window (expiry)."""
+        """Failures (summed weights) for `phone` at or after `since`; the caller picks the
+        window (expiry)."""
 
     async def clear_identity_failures(self, phone: str) -> None:
         """Forget every failure for `phone`, after it verified successfully."""
+
+    # --- identity guard: attempts reserved and counted in one step, pending registrations ---
+    async def reserve_identity_attempt(
+        self,
+        attempt: str,
+        keys: Sequence[str],
+        at: dt.datetime,
+        since: dt.datetime,
+        weight: int = 1,
+    ) -> list[IdentityCount]:
+        """In one atomic step: what each key (a patient's phone, an origin) had failed at or
+        after `since` (summed weights, last time), then this attempt counted against every key
+        with `weight` (the distinct guesses it held). Parallel attempts are counted one after
+        another, so no check can slip between another's count and its insert."""
+
+    async def release_identity_attempt(self, attempt: str) -> None:
+        """The attempt succeeded: it is no failure of anybody's."""
+
+    async def register_pending_patient(
+        self, phone: str, name: str, date_of_birth: dt.date
+    ) -> Patient | None:
+        """Create a patient staff must confirm (registered from an unproven hint); None, and
+        nothing changed, when any row exists for `phone` already."""
+
+    async def confirm_patient(self, phone: str) -> Patient:
+        """Staff confirmed a pending registration; raises `PatientNotFound`."""
+
+    async def list_pending_patients(self) -> list[Patient]:
+        """Registrations waiting for staff, by phone."""
 
     # --- audit trail ---
     async def record_audit(self, entry: AuditEntry) -> None:
