@@ -168,7 +168,9 @@ def claim_in_arguments(
 ) -> Claim:
     """What `identify_caller`'s arguments claim. Raises `InvalidRequest` (a sentence to say,
     never a failed attempt) when no date of birth can be read at all."""
-    name = " ".join((full_name or "").split())
+    spelled = spelled_words(full_name)
+    name = " ".join(_SPELLED.sub(" ", full_name or "").split()) if spelled else ""
+    name = name or " ".join((full_name or "").split())
     names: tuple[str, ...] = ()
     if name:
         parts = [p for p in _SEVERAL.split(name) if p and p.strip()]
@@ -177,4 +179,4 @@ def claim_in_arguments(
     dates = tuple(dates_of_birth_in(date_of_birth, today, day_first=day_first))
     if not dates:
         dates = (parse_date_of_birth(date_of_birth, today, day_first=day_first),)
-    return Claim(names=names, dates=dates)
+    return Claim(names=names, dates=dates, spelled=spelled)

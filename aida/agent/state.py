@@ -72,6 +72,8 @@ class CallState:
     # Identity checks of one call run one at a time (a turn's tool calls run concurrently).
     identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_refusal: str | None = None
+    refused_at_turn: int = 0  # len(caller_lines) when last_refusal was said
+    asked_again: int = 0  # how many ways of asking again were used (each is used once)
     incomplete_file_reported: bool = False
     guessing_reported: bool = False
     # Read-backs waiting for the caller's yes, and the writes done (see aida.agent.confirmation).

@@ -175,7 +175,8 @@ async def _verify_arguments(
     claim = claim_in_arguments(
         full_name, date_of_birth, today, day_first=settings.phone_region != "US"
     )
-    spelled = _spelled(state.caller_lines[-1]) if state.caller_lines else ()
+    heard = _spelled(state.caller_lines[-1]) if state.caller_lines else ()
+    spelled = tuple(dict.fromkeys([*claim.spelled, *heard]))
     return await _attempt(state, target, Claim(claim.names, claim.dates, spelled))
 
 
@@ -220,8 +221,10 @@ def _refusal_reason(
 
 
 def _ask_again(state: CallState, *, with_number: bool) -> str:
+    """The next way of asking: each refusal of the call asks differently, then offers staff."""
     sentences = ASK_AGAIN_WITH_NUMBER if with_number else ASK_AGAIN
-    turn = max(0, state.identify_failures - 1)
+    turn = state.asked_again
+    state.asked_again += 1
     return sentences[turn] if turn < len(sentences) else LOCKED
 
 
@@ -240,9 +243,13 @@ async def _attempt(
         raise ToolError(NO_NAME)  # nothing to check yet: not an attempt
     said = (target, " ".join(sorted(claim.names)).lower(), claim.dates)
     if said in state.tried_claims:
-        # The same details again (heard from the words after identify_caller refused them):
-        # the same answer, not a second count.
-        raise ToolError(state.last_refusal or _ask_again(state, with_number=with_number))
+        # The same details again: not a second count. Heard from the words of the turn that
+        # identify_caller just refused, the same answer; said again later, asked differently.
+        if state.last_refusal is not None and state.refused_at_turn == len(state.caller_lines):
+            raise ToolError(state.last_refusal)
+        state.last_refusal = _ask_again(state, with_number=with_number)
+        state.refused_at_turn = len(state.caller_lines)
+        raise ToolError(state.last_refusal)
     # Every distinct date tried counts once; a corrected name with a date tried already is
     # a new attempt, of one guess.
     new_dates = [d for d in claim.dates if (target, d) not in state.tried_identities]
@@ -317,6 +324,7 @@ async def _attempt(
     else:
         refusal = _ask_again(state, with_number=with_number)
     state.last_refusal = refusal
+    state.refused_at_turn = len(state.caller_lines)
     raise ToolError(refusal)
 
 
@@ -372,21 +380,26 @@ def _phones_said(state: CallState, words: str) -> list[str]:
 
 
 async def _verify_from_words(state: CallState) -> str | None:
-    """One attempt from what the caller said in their latest turn: one name (in that turn, or
-    the one name they introduced themselves with earlier) and the one date of birth in it, for
+    """One attempt from what the caller said in their latest turn with a date of birth: one name
+    (in that turn, or the one name they introduced themselves with before) and the date in it, for
     the phone on the line or the one they said. Returns the refusal to give instead of asking
     for the details again, or None when the turn holds no attempt."""
     if not state.caller_lines:
         return None
     tools = state.tools
     settings = tools.settings
-    line = state.caller_lines[-1]
     today = tools.now().astimezone(tools.clinic_hours.tz).date()
-    claim = claim_in_words(line, today, day_first=settings.phone_region != "US")
+    day_first = settings.phone_region != "US"
+    # The latest turn that said a date of birth ("this is Jane Doe, born ...", then "book me
+    # Wednesday" after the emergency check): one turn, one attempt.
+    at, claim = len(state.caller_lines), Claim()
+    while at > 0 and not claim.dates:
+        at -= 1
+        claim = claim_in_words(state.caller_lines[at], today, day_first=day_first)
     if not claim.dates:
         return None
     if not claim.names:
-        earlier = {n for said in state.caller_lines[:-1] for n in names_in_words(said)}
+        earlier = {n for said in state.caller_lines[:at] for n in names_in_words(said)}
         if len(earlier) != 1:
             return None  # identify_caller asks for the name
         claim = Claim(tuple(earlier), claim.dates, claim.spelled)

@@ -74,6 +74,12 @@ _CONNECTION_ERRORS = (
     asyncpg.exceptions.TooManyConnectionsError,
 )
 _SUMMARY_TIME_FIELDS = ("started_at", "ended_at")
+
+
+class DatabaseError(RuntimeError):
+    """An unexpected database error, without the driver's message (which can hold PHI)."""
+
+
 _PATIENT_COLUMNS = "phone, name, preferences, date_of_birth, registration_pending"
 
 
@@ -145,7 +151,13 @@ class PostgresStore:
                 if mapped is None and exc.connection_invalidated:
                     mapped = failures.unavailable()
                 if mapped is None:
-                    raise
+                    # A bug to surface, but not its message: PostgreSQL and asyncpg echo the
+                    # offending value ("invalid input ...: '+1202...'") whatever hide_parameters
+                    # says, and the traceback of an ERROR log would print it. The SQLSTATE and
+                    # the statement (placeholders only) say what failed.
+                    raise DatabaseError(
+                        f"PostgreSQL error {code or type(exc.orig).__name__} in: {exc.statement}"
+                    ) from None
                 raise mapped from exc
             except _CONNECTION_ERRORS as exc:
                 raise failures.unavailable() from exc

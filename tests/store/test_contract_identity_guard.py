@@ -94,3 +94,31 @@ async def test_a_call_record_never_creates_a_patient(store: Store) -> None:
     await store.save_call_summary(proven)
     again = await store.get_call_summary(proven.id)
     assert again is not None and again.user_phone == BOB and again.caller_verified is True
+
+
+# --- where patient data must not leak: file modes, error messages ---
+
+
+async def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from aida.store.sqlite import SqliteStore
+
+    path = tmp_path / "private.db"
+    store = SqliteStore(path)
+    try:
+        await store.migrate()
+        await store.upsert_patient(ANN, "Ann Lee", dt.date(1980, 4, 2))
+        for file in [path, *tmp_path.glob("private.db-*")]:
+            assert file.stat().st_mode & 0o777 == 0o600, file.name
+    finally:
+        await store.close()
+
+
+@pytest.mark.postgres
+async def test_postgres_errors_carry_no_bound_parameters(pg_store) -> None:  # type: ignore[no-untyped-def]
+    """A failing statement's error (what an ERROR log line would print) names no phone."""
+    with pytest.raises(Exception) as caught:
+        await pg_store._rows("select cast(:phone as integer)", {"phone": ANN})
+    import traceback
+
+    printed = "".join(traceback.format_exception(caught.value))  # what logger.exception writes
+    assert ANN not in printed and "cast($1 as integer)" in printed
