@@ -7,10 +7,11 @@ import argparse
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aida.config import get_settings
+from aida.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from aida.simulate.runner import Simulator
@@ -63,6 +64,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a SQLite file to run against (default: a fresh one per scenario)",
     )
     p.add_argument(
+        "--calendar",
+        choices=("store", "fhir"),
+        default="store",
+        help=(
+            "where patients and appointments live: the SQLite file (default), or a throwaway "
+            "FHIR R4 server (sekmet-fhir, dev group) on 127.0.0.1, emptied before each scenario"
+        ),
+    )
+    p.add_argument(
         "--wideband",
         action="store_true",
         help="send the caller's voice at 24 kHz instead of the 8 kHz phone band",
@@ -102,6 +112,43 @@ async def _simulate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = base.model_copy(update={"providers": args.providers})
+    if args.calendar == "fhir":
+        return await _on_fhir(settings, scenarios, args)
+    return await _run_all(settings, scenarios, args)
+
+
+async def _on_fhir(settings: Settings, scenarios: list[Scenario], args: argparse.Namespace) -> int:
+    """The same scenarios with the calendar in a FHIR server Aida talks to as to an EHR."""
+    import tempfile
+
+    from aida.store.fhir.sandbox import FhirUnavailable, start_server
+
+    try:
+        server = start_server()
+    except FhirUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"calendar: FHIR R4 at {server.base_url}", flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="aida-fhir-lock-") as lock_dir:
+            on_fhir = settings.model_copy(
+                update={
+                    "calendar_backend": "fhir",
+                    "fhir_base_url": server.base_url,
+                    "fhir_lock_dir": Path(lock_dir),
+                }
+            )
+            return await _run_all(on_fhir, scenarios, args, before_each=server.reset)
+    finally:
+        server.stop()
+
+
+async def _run_all(
+    settings: Settings,
+    scenarios: list[Scenario],
+    args: argparse.Namespace,
+    before_each: Callable[[], None] | None = None,
+) -> int:
     # one simulator for the whole run, so the models load once
     if args.text:
         from aida.simulate.text import TextSimulator
@@ -119,6 +166,8 @@ async def _simulate(args: argparse.Namespace) -> int:
         voice = Simulator(settings, options=Options(phone_band=not args.wideband))
     failed = []
     for scenario in scenarios:
+        if before_each is not None:
+            before_each()
         ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))
         if not ok:
             failed.append(scenario.name)

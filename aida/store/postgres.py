@@ -362,7 +362,9 @@ class PostgresStore:
 
     # --- call summaries ---
 
-    async def save_call_summary(self, summary: CallSummary) -> None:
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
         key = summary_id(summary)
         values: dict[str, Any] = summary.model_dump()
         values["id"] = key
@@ -394,7 +396,13 @@ class PostgresStore:
         )
 
         async def work(conn: AsyncConnection) -> None:
-            if summary.user_phone:
+            if summary.user_phone and patient_on_file:
+                # The patient is the calendar half's: this row is only the foreign key's.
+                await conn.execute(
+                    text("insert into public.users (phone) values (:phone) on conflict do nothing"),
+                    {"phone": summary.user_phone},
+                )
+            elif summary.user_phone:
                 # A call record never creates a patient (a nameless file would go to whoever
                 # claims it first): the number stays on the record as the one presented.
                 known = await conn.execute(

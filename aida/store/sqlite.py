@@ -351,7 +351,9 @@ class SqliteStore:
 
     # --- call summaries ---
 
-    async def save_call_summary(self, summary: CallSummary) -> None:
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
         values: dict[str, Any] = summary.model_dump()
         values["id"] = summary_id(summary)
         as_json = summary.model_dump(mode="json", include=set(SUMMARY_JSON_FIELDS))
@@ -374,7 +376,13 @@ class SqliteStore:
         )
 
         def body(conn: sqlite3.Connection) -> None:
-            if summary.user_phone and not _one(
+            if summary.user_phone and patient_on_file:
+                # The patient is the calendar half's: this row is only the foreign key's.
+                conn.execute(
+                    "insert into users (phone) values (?) on conflict (phone) do nothing",
+                    (summary.user_phone,),
+                )
+            elif summary.user_phone and not _one(
                 conn, "select 1 as ok from users where phone = ?", (summary.user_phone,)
             ):
                 # A call record never creates a patient (a nameless file would go to whoever

@@ -540,7 +540,9 @@ class SupabaseStore:
 
     # --- call summaries ---
 
-    async def save_call_summary(self, summary: CallSummary) -> None:
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
         row = summary.model_dump(mode="json")
         row["id"] = summary_id(summary)
         for name in ("created_at", "started_at", "ended_at"):
@@ -548,7 +550,21 @@ class SupabaseStore:
             row[name] = _iso(value) if value is not None else None
         if row["created_at"] is None:
             del row["created_at"]  # the column default stamps new rows; a replace keeps it
-        if summary.user_phone and await self.get_patient(summary.user_phone) is None:
+        if summary.user_phone and patient_on_file:
+            # The patient is the calendar half's: this row is only the foreign key's.
+            await self._run(
+                lambda c: (
+                    c.table("users")
+                    .upsert(
+                        {"phone": summary.user_phone},
+                        on_conflict="phone",
+                        ignore_duplicates=True,
+                        returning=ReturnMethod.minimal,
+                    )
+                    .execute()
+                )
+            )
+        elif summary.user_phone and await self.get_patient(summary.user_phone) is None:
             # A call record never creates a patient (a nameless file would go to whoever claims
             # it first): the number stays on the record as the one presented (as in SQL).
             row["presented_phone"] = row.get("presented_phone") or summary.user_phone
