@@ -277,6 +277,7 @@ async def _attempt(
         state.timeline.record("identity_refused", reason=reason, **via_kw)
         await audit(state, "identity_locked", target, reason=reason)
         state.last_refusal = LOCKED
+        state.refused_at_turn = len(state.caller_lines)
         raise ToolError(LOCKED)
     state.tried_identities.update((target, d) for d in new_dates)
     state.tried_claims.add(said)
