@@ -194,6 +194,15 @@ class Settings(BaseSettings):
     llm_base_model: str = "qwen2.5:1.5b"
     model_cache_dir: Path = Path.home() / ".cache" / "aida" / "models"
     turn_detection: Literal["auto", "vad"] = "auto"
+    # How the worker runs its calls (aida/agent/worker.py): `thread` runs every call of a worker
+    # in its one process, sharing one set of local models; `process` gives each call a process of
+    # its own (LiveKit's default), each loading its own models; `auto` is `thread` when a local
+    # model is a primary provider, else `process`.
+    job_executor: Literal["auto", "thread", "process"] = "auto"
+    # Calls one worker takes before it reports itself full to LiveKit (0: by CPU load only).
+    worker_max_calls: int = Field(0, ge=0)
+    # Port of the worker's Prometheus metrics (lk_agents_worker_load, for autoscaling); 0: off.
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
 
     # --- after the call (ours) ---
     outbox_dir: Path = Path("data/outbox")
