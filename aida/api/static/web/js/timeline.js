@@ -30,13 +30,20 @@ const TRANSFER = {
 function describe(event) {
   switch (event.type) {
     case 'call_started':
-      return ['Call started', event.identified ? 'Caller recognised by caller ID' : null];
+      return [
+        'Call started',
+        event.verified ? 'Caller proven by the portal' : event.identified ? 'Number presented (unverified)' : null,
+      ];
     case 'call_ended':
       return ['Call ended', event.reason ? humanize(event.reason) : null];
     case 'caller_identified':
       return [
         'Caller identified',
-        [event.source ? `from ${event.source}` : null, event.new_patient ? 'new patient' : null]
+        [
+          event.source ? `from ${event.source}` : null,
+          event.new_patient ? 'new patient' : null,
+          event.pending ? 'registration pending staff confirmation' : null,
+        ]
           .filter(Boolean)
           .join(', '),
       ];

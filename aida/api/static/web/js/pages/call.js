@@ -17,7 +17,9 @@ function section(title, id, ...children) {
 /** One action item, with the checkbox staff tick when it is done (who and when is kept). */
 function actionItem(callId, { item, index, state }, tz) {
   const text =
-    typeof item === 'string' ? item : item.text || item.summary || item.description || JSON.stringify(item);
+    typeof item === 'string'
+      ? item
+      : item.text || item.summary || item.description || item.reason || JSON.stringify(item);
   const kind = typeof item === 'string' ? null : item.kind || item.type;
   const urgent = typeof item !== 'string' && item.urgent;
   const id = `item-done-${index}`;
@@ -35,6 +37,7 @@ function actionItem(callId, { item, index, state }, tz) {
     ' ',
     h('span', { class: 'item-text', id: `${id}-text` }, text),
     h('span', { class: 'item-done' }, box, h('label', { for: id }, 'Done')),
+    kind === 'confirm_registration' && item.patient_phone ? confirmButton(item.patient_phone) : null,
     by,
   );
   function show(s) {
@@ -62,6 +65,29 @@ function actionItem(callId, { item, index, state }, tz) {
     }
   });
   return li;
+}
+
+/** A new patient registered from a number that proves nothing: staff confirm them here. */
+function confirmButton(phone) {
+  const button = h('button', { type: 'button', class: 'confirm-patient' }, `Confirm patient ${phone}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api(`/patients/${encodeURIComponent(phone)}/confirm`, { method: 'POST', staff: true });
+      button.textContent = 'Patient confirmed';
+    } catch (err) {
+      button.disabled = false;
+      button.textContent = `Confirm patient ${phone} (${err.message})`;
+    }
+  });
+  return button;
+}
+
+/** Who called: the patient when proven, else the number presented, marked unverified. */
+export function callerLabel(call) {
+  if (call.user_phone && call.caller_verified !== false) return call.user_phone;
+  if (call.presented_phone) return `${call.presented_phone} (unverified caller)`;
+  return null;
 }
 
 // Urgent items (a possible emergency) come first, whatever order the record holds them in; each
@@ -315,7 +341,7 @@ export async function renderCall(main, id) {
 
   append(main, [
     back,
-    h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${call.user_phone || 'an unknown caller'}`),
+    h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${callerLabel(call) || 'an unknown caller'}`),
     h('p', { class: 'lead' }, `${fmtDateTime(started, tz)} (${tzName(tz, started || undefined)})`),
     emergencyBanner(call),
     h(
