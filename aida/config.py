@@ -26,6 +26,14 @@ DEFAULT_SQLITE_URL = "sqlite:///data/aida.db"
 _STAFF_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,39}")
 
 
+# HS256 keys and bearer keys shorter than this can be guessed or brute-forced offline.
+MIN_SECRET_BYTES = 32
+
+
+def _bytes(secret: SecretStr) -> int:
+    return len(secret.get_secret_value().encode("utf-8"))
+
+
 @dataclass(frozen=True)
 class StaffKey:
     label: str
@@ -155,8 +163,16 @@ class Settings(BaseSettings):
     # Failed identity checks per phone, counted across calls over the lockout window.
     identity_max_failures: int = Field(3, ge=1, le=100)
     identity_lockout_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
-    # Shared with the clinic's patient portal, which signs who a signed-in patient is (HS256).
+    # Past IDENTITY_MAX_FAILURES a file is not locked but slowed: the next attempt on it waits
+    # this long, doubling with each further failure (capped by the window).
+    identity_backoff_seconds: int = Field(60, ge=1, le=24 * 3600)
+    # Shared with the clinic's patient portal, which signs who a signed-in patient is (HS256);
+    # at least 32 bytes.
     portal_identity_secret: SecretStr | None = None
+    # A call ends after this many minutes, and after this many seconds with the caller silent
+    # (Aida says why first), so no line or worker is held by an abandoned or abusive call.
+    max_call_minutes: int = Field(30, ge=1, le=24 * 60)
+    idle_hangup_seconds: float = Field(90.0, ge=5)
 
     # --- API (brief: CORS; ours: staff credential, rate limit) ---
     backend_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -164,6 +180,11 @@ class Settings(BaseSettings):
     # the key holder in the audit log. See aida/api/security.py.
     staff_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     session_rate_limit_per_minute: int = Field(30, ge=1)
+    # Wrong staff keys per client address per minute before the address must wait.
+    staff_auth_failures_per_minute: int = Field(10, ge=1)
+    # The proxies whose X-Forwarded-For is believed (uvicorn reads the same variable, and its
+    # --forwarded-allow-ips flag); unset: a forwarded header is never trusted for rate limits.
+    forwarded_allow_ips: str | None = None
 
     # --- offline stack (ours) ---
     providers: Literal["auto", "local", "cloud"] = "auto"
@@ -173,6 +194,15 @@ class Settings(BaseSettings):
     llm_base_model: str = "qwen2.5:1.5b"
     model_cache_dir: Path = Path.home() / ".cache" / "aida" / "models"
     turn_detection: Literal["auto", "vad"] = "auto"
+    # How the worker runs its calls (aida/agent/worker.py): `thread` runs every call of a worker
+    # in its one process, sharing one set of local models; `process` gives each call a process of
+    # its own (LiveKit's default), each loading its own models; `auto` is `thread` when a local
+    # model is a primary provider, else `process`.
+    job_executor: Literal["auto", "thread", "process"] = "auto"
+    # Calls one worker takes before it reports itself full to LiveKit (0: by CPU load only).
+    worker_max_calls: int = Field(0, ge=0)
+    # Port of the worker's Prometheus metrics (lk_agents_worker_load, for autoscaling); 0: off.
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
 
     # --- after the call (ours) ---
     outbox_dir: Path = Path("data/outbox")
@@ -194,6 +224,30 @@ class Settings(BaseSettings):
         if repeated:
             # The audit log could not tell the holders apart.
             raise ValueError(f"STAFF_API_KEYS uses a label twice: {', '.join(repeated)}")
+        return value
+
+    @field_validator("staff_api_keys")
+    @classmethod
+    def _check_staff_key_length(cls, value: list[SecretStr]) -> list[SecretStr]:
+        short = [k.label for k in parse_staff_keys(value) if 0 < _bytes(k.key) < MIN_SECRET_BYTES]
+        if short:
+            # Labels only: a key never goes into an error message.
+            raise ValueError(
+                f"STAFF_API_KEYS: each key needs at least {MIN_SECRET_BYTES} bytes (e.g. "
+                f"`openssl rand -hex 32`); too short: {', '.join(short)}"
+            )
+        return value
+
+    @field_validator("portal_identity_secret")
+    @classmethod
+    def _check_portal_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if _bytes(value) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"PORTAL_IDENTITY_SECRET needs at least {MIN_SECRET_BYTES} bytes (e.g. "
+                "`openssl rand -hex 32`)"
+            )
         return value
 
     @field_validator("clinic_days")

@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "LIVEKIT_API_KEY": "APIbenchkey",
         "LIVEKIT_API_SECRET": "bench-secret-" + "x" * 40,
         "SESSION_RATE_LIMIT_PER_MINUTE": str(10**9),
-        "STAFF_API_KEYS": "bench-staff-key",
+        "STAFF_API_KEYS": "bench-staff-key-0123456789abcdef0123456789",
         "BACKEND_CORS_ORIGINS": "",
         "LOG_LEVEL": "WARNING",
     }

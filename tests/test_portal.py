@@ -15,7 +15,9 @@ from aida.portal import (
     NOT_VERIFIED,
     PortalIdentity,
     sign_patient_assertion,
+    sign_room_marker,
     verify_patient_assertion,
+    verify_room_marker,
 )
 
 SECRET = "portal-secret-that-is-long-enough-for-hs256-0123456789"
@@ -28,7 +30,8 @@ def claims(**overrides: object) -> dict[str, object]:
         "sub": PHONE,
         "aud": "aida",
         "iat": int(NOW.timestamp()),
-        "exp": int((NOW + dt.timedelta(minutes=10)).timestamp()),
+        "exp": int((NOW + dt.timedelta(minutes=5)).timestamp()),
+        "jti": "assertion-0001",
     }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
@@ -48,18 +51,20 @@ def refused(token: str, *, now: dt.datetime = NOW) -> InvalidAssertion:
 
 def test_round_trip() -> None:
     token = sign_patient_assertion(PHONE, SECRET, now=NOW, name="  Jordan   Lee ")
-    assert verify_patient_assertion(token, SECRET, now=NOW) == PortalIdentity(PHONE, "Jordan Lee")
+    identity = verify_patient_assertion(token, SECRET, now=NOW)
+    assert (identity.phone, identity.name) == (PHONE, "Jordan Lee")
     raw = jwt.decode(
         token, SECRET, algorithms=["HS256"], audience="aida", options={"verify_exp": False}
     )
     assert (raw["sub"], raw["aud"]) == (PHONE, "aida")
-    assert raw["exp"] - raw["iat"] == 600
+    assert raw["exp"] - raw["iat"] == 300  # five minutes at most
+    assert identity.jti == raw["jti"] and len(raw["jti"]) >= 16
 
 
 def test_the_phone_is_normalised_in_the_clinics_region() -> None:
     token = sign_patient_assertion("(212) 555-0143", SECRET, now=NOW)
     identity = verify_patient_assertion(token, SECRET, now=NOW, region="US")
-    assert identity == PortalIdentity(PHONE, None)
+    assert (identity.phone, identity.name) == (PHONE, None)
 
 
 def test_valid_until_expiry_plus_leeway_then_expired() -> None:
@@ -97,9 +102,10 @@ def test_valid_until_expiry_plus_leeway_then_expired() -> None:
             forge(exp=int((NOW + dt.timedelta(days=30)).timestamp())), id="lives-too-long"
         ),
         pytest.param(
-            forge(iat=None, exp=int((NOW + dt.timedelta(days=30)).timestamp())),
-            id="lives-too-long-without-iat",
+            forge(exp=int((NOW + dt.timedelta(minutes=20)).timestamp())), id="over-five-minutes"
         ),
+        pytest.param(forge(jti=None), id="no-jti"),
+        pytest.param(forge(iat=None), id="no-issued-at"),
         pytest.param("not.a.jwt", id="garbage"),
         pytest.param("", id="empty"),
     ],
@@ -130,3 +136,24 @@ def test_misuse_is_a_programming_error_not_a_refusal() -> None:
         verify_patient_assertion(forge(), "", now=NOW)
     with pytest.raises(ValueError):
         verify_patient_assertion(forge(), SECRET, now=dt.datetime(2026, 3, 2, 14, 0))
+
+
+def test_a_room_marker_holds_for_its_room_only() -> None:
+    """What the API forwards to the worker instead of the assertion: bound to one room."""
+    identity = PortalIdentity(PHONE, "Jordan Lee")
+    ttl = dt.timedelta(minutes=10)
+    marker = sign_room_marker(identity, SECRET, room="aida-1", lifetime=ttl, now=NOW)
+    back = verify_room_marker(marker, SECRET, room="aida-1", now=NOW)
+    assert (back.phone, back.name) == (PHONE, "Jordan Lee")
+    for bad in (
+        lambda: verify_room_marker(marker, SECRET, room="aida-2", now=NOW),
+        lambda: verify_room_marker(marker, SECRET + "x", room="aida-1", now=NOW),
+        lambda: verify_room_marker(marker, SECRET, room="aida-1", now=NOW + ttl + LEEWAY * 2),
+        # an assertion is no marker, nor the other way round
+        lambda: verify_room_marker(
+            sign_patient_assertion(PHONE, SECRET, now=NOW), SECRET, room="aida-1", now=NOW
+        ),
+        lambda: verify_patient_assertion(marker, SECRET, now=NOW),
+    ):
+        with pytest.raises(InvalidAssertion):
+            bad()

@@ -81,16 +81,24 @@ async def end_call(session: Any, state: CallState, settings: Settings) -> ToolRe
     """Say goodbye, wait until it has been heard, hang up the room (phone callers too), and
     close the session; the usual end of call (the record, `write_call_record`) follows from the
     session's close."""
+    await hang_up(session, state, settings, goodbye(state, settings), by="aida")
+    return ToolResult(say="", data={"ending": True})
+
+
+async def hang_up(
+    session: Any, state: CallState, settings: Settings, sentence: str, by: str
+) -> None:
+    """Say `sentence`, wait until it has been heard, hang up the room and close the session;
+    once per call (end_call, the idle and the length limits: aida.agent.limits)."""
     if state.closing:
-        return ToolResult(say="", data={"ending": True})
+        return
     state.closing = True
-    goodbye_said = session.say(goodbye(state, settings), allow_interruptions=False)
-    state.timeline.record("call_closing", by="aida")
-    logger.info("aida is ending the call")
-    await goodbye_said.wait_for_playout()
+    said = session.say(sentence, allow_interruptions=False)
+    state.timeline.record("call_closing", by=by)
+    logger.info("ending the call (%s)", by)
+    await said.wait_for_playout()
     await _delete_room(state, settings)
     session.shutdown(drain=True)
-    return ToolResult(say="", data={"ending": True})
 
 
 async def _delete_room(state: CallState, settings: Settings) -> None:

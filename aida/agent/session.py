@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import re
+import threading
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -30,8 +32,10 @@ from livekit.agents.voice.events import (
 from livekit.agents.voice.report import SessionReport
 
 from aida.agent.aida import Aida
-from aida.agent.identity import CallerId, caller_id_of, is_sip_participant
+from aida.agent.identity import CallerId, caller_id_of, is_sip_participant, origins_of
+from aida.agent.limits import wire_call_limits
 from aida.agent.providers import Providers, build_providers
+from aida.agent.room_events import caller_safe
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
 from aida.agent.turns import turn_handling
@@ -188,11 +192,26 @@ def new_session(
         tts=providers.tts if providers.tts is not None else _not_given(),
         vad=providers.vad,
         turn_handling=turn_handling(settings, providers.vad),
+        # "away" after this much silence on both sides; aida.agent.limits hangs up then.
+        user_away_timeout=settings.idle_hangup_seconds,
     )
     wire_timeline(session, state)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
-        wire_prefill(session, prefill, getattr(providers.llm, "hold_prefill", None))
+        hold = getattr(providers.llm, "hold_prefill", None)
+        # one model can serve several calls: each session holds and releases only its own hold
+        owned = functools.partial(hold, owner=session) if callable(hold) else None
+        # and a call that has ended stops its prefill and lets go of its hold, so the model is
+        # free for the calls still in progress
+        ended = threading.Event()
+
+        @session.on("close")
+        def _stop_prefill(_ev: CloseEvent) -> None:
+            ended.set()
+            if owned is not None:
+                owned(False)
+
+        wire_prefill(session, functools.partial(prefill, stop=ended), owned)
     return session
 
 
@@ -266,6 +285,7 @@ async def run_call(
         ctx.job.metadata,
         settings.phone_region,
         portal_secret=secret.get_secret_value() if secret is not None else None,
+        room=ctx.job.room.name or ctx.room.name,
     )
 
     owns_store = store is None
@@ -283,10 +303,12 @@ async def run_call(
         room_name=ctx.room.name,
         participant_identity=participant.identity,
         sip_call=is_sip_participant(participant),
+        origins=origins_of(caller_id, participant, ctx.job.metadata),
     )
     state.caller = await initial_caller(tools, caller_id)
 
-    publisher = TimelinePublisher(timeline, ctx.room.local_participant)
+    # The room is the caller's side: it sees only caller-safe events (aida.agent.room_events).
+    publisher = TimelinePublisher(timeline, ctx.room.local_participant, view=caller_safe)
     publisher.start()
 
     if providers is None:
@@ -294,6 +316,7 @@ async def run_call(
             settings, vad=ctx.proc.userdata.get("vad"), cache=ctx.proc.userdata
         )
     session = new_session(state, providers, settings)
+    wire_call_limits(session, state, settings)
     call = LiveCall(
         session=session,
         state=state,

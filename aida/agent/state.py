@@ -63,8 +63,19 @@ class CallState:
     emergency: EmergencyMatch | None = None
     screened_messages: set[str] = field(default_factory=set)  # caller message ids checked
     caller_lines: list[str] = field(default_factory=list)  # what the caller said (never logged)
-    # (phone, date of birth) pairs already counted as failed checks from the caller's words
+    # (phone, date of birth) pairs already counted as failed checks (see aida.agent.verification)
     tried_identities: set[tuple[str, dt.date]] = field(default_factory=set)
+    tried_claims: set[tuple[str, str, tuple[dt.date, ...]]] = field(default_factory=set)
+    # Where identity attempts of this call come from, counted apart from the file they aim at:
+    # "sip:<caller id>", "ip:<client address digest>", "lk:<participant identity>".
+    origins: tuple[str, ...] = ()
+    # Identity checks of one call run one at a time (a turn's tool calls run concurrently).
+    identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_refusal: str | None = None
+    refused_at_turn: int = 0  # len(caller_lines) when last_refusal was said
+    asked_again: int = 0  # how many ways of asking again were used (each is used once)
+    incomplete_file_reported: bool = False
+    guessing_reported: bool = False
     # Read-backs waiting for the caller's yes, and the writes done (see aida.agent.confirmation).
     confirmations: Confirmations = field(default_factory=Confirmations)
     # One write at a time per call, held across cancellation (see aida.agent.aida).

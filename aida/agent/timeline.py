@@ -90,9 +90,16 @@ class TimelinePublisher:
     """Sends a call's timeline events to the room, in order, from one background task."""
 
     def __init__(
-        self, timeline: Timeline, participant: DataPublisher, *, topic: str = TIMELINE_TOPIC
+        self,
+        timeline: Timeline,
+        participant: DataPublisher,
+        *,
+        topic: str = TIMELINE_TOPIC,
+        view: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None,
     ) -> None:
         self._participant = participant
+        # What the room may see of an event (None: nothing); see aida.agent.room_events.
+        self._view = view
         self._topic = topic
         self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -106,8 +113,11 @@ class TimelinePublisher:
             self._task = asyncio.create_task(self._run(), name="aida-timeline-publisher")
 
     def _enqueue(self, event: dict[str, Any]) -> None:
-        if not self._closed:
-            self._queue.put_nowait(event)
+        if self._closed:
+            return
+        shown = self._view(event) if self._view is not None else event
+        if shown is not None:
+            self._queue.put_nowait(shown)
 
     async def _run(self) -> None:
         while True:

@@ -1,36 +1,40 @@
-"""Who the caller proves to be: full name and date of birth against the file, before any patient
-data is revealed or changed.
+"""Who the caller proves to be: one full name and one date of birth against the file, before any
+patient data is revealed or changed.
 
 Caller ID and the web form's phone only point at a file; both are easy to fake or to know (family,
 colleagues). So, as clinics do, a caller is verified by two identifiers the line cannot supply:
-the full name and the date of birth on file. Failures are counted per phone number in the store,
-across calls, and a number with too many recent failures is locked for self-service (staff call
-back). Nothing said before verification tells whether a number or a name is on file: a wrong
-name and a wrong date of birth get the same answer, and so does a number that is not on file at
-all, except that a new number is registered (which is what a new patient needs).
+the full name and the date of birth on file (the name as speech-to-text writes it, the date
+exact). Each attempt holds one name and one date (`aida.agent.claims`): several in one attempt
+are a failure, one guess per distinct date. An attempt is reserved and counted in one step in the
+store, against the file (the target) and against where it came from (the origins: caller ID,
+client address, LiveKit identity), and identity checks of one call run one at a time. The file
+backs off after `IDENTITY_MAX_FAILURES` (it is never locked for an hour by strangers) and staff
+get an action item; an origin is locked for the window. Nothing said before verification tells
+whether a file exists or what it lacks: a wrong name, a wrong date and a file that cannot be
+claimed over the phone get the same answers, which change from one failed attempt to the next.
+A number with no file at all registers a new patient, pending until staff confirm it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import difflib
 import logging
 import re
+import uuid
 from typing import Any
 
 from livekit.agents.llm import ToolError
 
+from aida.agent.claims import Claim, claim_in_arguments, claim_in_words, names_in_words
+from aida.agent.claims import spelled_words as _spelled
 from aida.agent.identity import names_match
 from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
-from aida.agent.understand import NOT_SHARED, introduced_name
+from aida.agent.understand import NOT_SHARED
 from aida.config import Settings
 from aida.errors import InvalidPhone
-from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth, unglue_born
 from aida.scheduling.phones import normalize_phone
-from aida.store.models import AuditEntry
+from aida.store.models import AuditEntry, IdentityCount
 from aida.tools.base import ToolResult
-from aida.tools.register_patient import clean_name
 
 logger = logging.getLogger("aida.verification")
 
@@ -42,23 +46,43 @@ NOT_IDENTIFIED = (
     "Before I can look at or change appointments, I need the phone number on your file, your "
     "full name and your date of birth."
 )
-NO_MATCH = (
-    "I couldn't confirm those details. Could you say your full name and your date of birth again?"
+# After each failed attempt a different question, so a caller misheard twice is not asked the
+# same thing a third time; the same whatever the file holds (or lacks).
+ASK_AGAIN = (
+    "I couldn't confirm those details. Could you spell your last name for me, letter by letter, "
+    "and say your date of birth again?",
+    "I still couldn't confirm them. Please say your first and last name, then your date of "
+    "birth as the month, the day and the year, like March 3rd, 1985.",
 )
-NO_MATCH_WITH_NUMBER = (
-    "I couldn't confirm those details. Could you say the phone number on your file, your full "
-    "name and your date of birth again?"
+ASK_AGAIN_WITH_NUMBER = (
+    "I couldn't confirm those details. Could you say the phone number on your file, spell your "
+    "last name, and say your date of birth again?",
+    "I still couldn't confirm them. Please say the phone number on your file, your first and "
+    "last name, and your date of birth as the month, the day and the year.",
 )
+NO_MATCH = ASK_AGAIN[0]
+NO_MATCH_WITH_NUMBER = ASK_AGAIN_WITH_NUMBER[0]
+NO_NAME = "Could you tell me your first and last name, please?"
 # An offer, not a promise: transfer_to_staff says what it could do (transfer or callback).
 LOCKED = (
     "I can't confirm your identity over the phone right now. I can put you through to a member "
     "of our staff, or ask them to call you back. Would you like that?"
 )
-NEEDS_STAFF = (
-    "Thank you. I can't confirm your identity over the phone yet, so I've asked the clinic staff "
-    "to call you back to confirm your details. I can still tell you which times are free."
-)
 OTHER_PATIENT = NOT_SHARED  # one sentence, whether code or a tool refuses
+REGISTERED = "Thank you, {name}. I've noted your name and date of birth."
+# Staff, in the record only: never said to the caller.
+NEEDS_STAFF_REASON = (
+    "A caller gave a name and date of birth for a file that has no name or no date of birth on "
+    "record. Confirm the patient's identity and complete the file."
+)
+GUESSED_REASON = (
+    "Several wrong names or dates of birth were given for this patient's file (in this call or "
+    "recent ones). Check with the patient; self-service for the file is slowed down meanwhile."
+)
+PENDING_REASON = (
+    "A new patient registered by phone or web from a number that proves nothing. Confirm the "
+    "registration (dashboard: Confirm patient) once you have checked who they are."
+)
 
 
 def audit_actor(state: CallState) -> str:
@@ -90,23 +114,25 @@ def require_verified(state: CallState) -> Caller:
 
 
 async def ensure_verified(state: CallState) -> Caller:
-    """The verified caller; one who already said their full name and date of birth on this
-    call is verified from their own words first, so a small model that goes straight to the
-    booking tool ("this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10") does not
-    make the caller say it all again."""
+    """The verified caller; one who said their full name and date of birth in this turn is
+    verified from their own words first, so a small model that goes straight to the booking
+    tool ("this is Jane Doe, born March 3rd 1985, I'd like Wednesday at 10") does not make the
+    caller say it all again."""
     if state.verified_caller is None:
-        refusal = await _verify_from_words(state)
+        async with state.identity_lock:
+            refusal = await _verify_from_words(state)
         if refusal is not None and state.verified_caller is None:
             raise ToolError(refusal)
     return require_verified(state)
 
 
-def _staff_callback(state: CallState, reason: str) -> None:
+def _action_item(state: CallState, kind: str, reason: str, **extra: Any) -> None:
     item = {
-        "kind": "callback",
+        "kind": kind,
         "reason": reason,
         "identified": False,
         "ts": state.tools.now().isoformat(),
+        **extra,
     }
     state.timeline.record("action_item", item=item)
 
@@ -118,15 +144,21 @@ async def verify_caller(
     date_of_birth: str,
     phone: str | None,
 ) -> ToolResult:
+    """identify_caller: one attempt with the name and date the model passed on."""
+    async with state.identity_lock:
+        return await _verify_arguments(state, settings, full_name, date_of_birth, phone)
+
+
+async def _verify_arguments(
+    state: CallState,
+    settings: Settings,
+    full_name: str,
+    date_of_birth: str,
+    phone: str | None,
+) -> ToolResult:
     tools = state.tools
-    store = tools.store
-    now = tools.now()
-    name = clean_name(full_name)
-    today = now.astimezone(tools.clinic_hours.tz).date()
-    born = parse_date_of_birth(date_of_birth, today, day_first=settings.phone_region != "US")
     given = normalize_phone(phone, settings.phone_region) if phone else None
     current = state.caller
-
     if current is not None and current.verified:
         if given is not None and given != current.phone:
             state.timeline.record("identity_refused", reason="different_phone")
@@ -138,50 +170,184 @@ async def verify_caller(
     target = given or (current.phone if current is not None else None)
     if target is None:
         raise ToolError("What's the phone number on your patient file?")
+    today = tools.now().astimezone(tools.clinic_hours.tz).date()
+    # Unreadable: asked again, never counted (mishearing is not an attack).
+    claim = claim_in_arguments(
+        full_name, date_of_birth, today, day_first=settings.phone_region != "US"
+    )
+    heard = _spelled(state.caller_lines[-1]) if state.caller_lines else ()
+    spelled = tuple(dict.fromkeys([*claim.spelled, *heard]))
+    return await _attempt(state, target, Claim(claim.names, claim.dates, spelled))
 
-    window = dt.timedelta(minutes=settings.identity_lockout_minutes)
-    recent = await store.count_identity_failures(target, now - window)
-    if recent >= settings.identity_max_failures or state.identify_failures >= MAX_IDENTIFY_ATTEMPTS:
-        state.timeline.record("identity_refused", reason="locked")
-        await audit(state, "identity_locked", target)
+
+def _source(state: CallState, phone: str) -> Any:
+    caller = state.caller
+    return caller.source if caller is not None and caller.phone == phone else "spoken"
+
+
+def _origins(state: CallState, target: str) -> list[str]:
+    # Caller ID that is the target's own number is the target, not a separate origin: counting
+    # it apart would let anyone who spoofs Jane's number lock Jane's own phone.
+    return [o for o in state.origins if o and o != f"sip:{target}"]
+
+
+def _backoff(settings: Settings, failures: int) -> dt.timedelta:
+    over = max(0, failures - settings.identity_max_failures)
+    seconds = settings.identity_backoff_seconds * (2 ** min(over, 16))
+    return min(
+        dt.timedelta(seconds=seconds), dt.timedelta(minutes=settings.identity_lockout_minutes)
+    )
+
+
+def _refusal_reason(
+    settings: Settings,
+    target: IdentityCount,
+    origins: list[IdentityCount],
+    now: dt.datetime,
+) -> str | None:
+    """Why this attempt may not be checked at all, or None."""
+    limit = settings.identity_max_failures
+    if any(o.failures >= limit for o in origins):
+        return "origin_locked"  # whoever has been guessing from here: locked for the window
+    # The file itself only backs off: the patient can still get in, the guesser slowly.
+    last = target.last_failed_at
+    if (
+        target.failures >= limit
+        and last is not None
+        and now - last < _backoff(settings, target.failures)
+    ):
+        return "target_backoff"
+    return None
+
+
+def _ask_again(state: CallState, *, with_number: bool) -> str:
+    """The next way of asking: each refusal of the call asks differently, then offers staff."""
+    sentences = ASK_AGAIN_WITH_NUMBER if with_number else ASK_AGAIN
+    turn = state.asked_again
+    state.asked_again += 1
+    return sentences[turn] if turn < len(sentences) else LOCKED
+
+
+async def _attempt(
+    state: CallState, target: str, claim: Claim, *, via: str | None = None, register: bool = True
+) -> ToolResult:
+    """One attempt at `target`'s file: reserved and counted first, then checked; returns the
+    confirmation or registration, raises the refusal. The sentence depends only on how many
+    attempts failed in this call, never on what the file holds."""
+    tools, settings = state.tools, state.tools.settings
+    store = tools.store
+    now = tools.now()
+    via_kw = {"via": via} if via else {}
+    with_number = state.caller is None
+    if not claim.names:
+        raise ToolError(NO_NAME)  # nothing to check yet: not an attempt
+    said = (target, " ".join(sorted(claim.names)).lower(), claim.dates)
+    if said in state.tried_claims:
+        # The same details again: not a second count. Heard from the words of the turn that
+        # identify_caller just refused, the same answer; said again later, asked differently.
+        if state.last_refusal is not None and state.refused_at_turn == len(state.caller_lines):
+            raise ToolError(state.last_refusal)
+        state.last_refusal = _ask_again(state, with_number=with_number)
+        state.refused_at_turn = len(state.caller_lines)
+        raise ToolError(state.last_refusal)
+    # Every distinct date tried counts once; a corrected name with a date tried already is
+    # a new attempt, of one guess.
+    new_dates = [d for d in claim.dates if (target, d) not in state.tried_identities]
+    guesses = max(1, len(new_dates))
+    if state.identify_failures >= MAX_IDENTIFY_ATTEMPTS:
+        state.timeline.record("identity_refused", reason="call_limit", **via_kw)
         raise ToolError(LOCKED)
 
-    patient = await store.get_patient(target)
-    source = current.source if current is not None and current.phone == target else "spoken"
+    attempt = uuid.uuid4().hex
+    origins = _origins(state, target)
+    window = dt.timedelta(minutes=settings.identity_lockout_minutes)
+    counts = {
+        c.subject: c
+        for c in await store.reserve_identity_attempt(
+            attempt, [target, *origins], now, now - window, weight=guesses
+        )
+    }
+    before = counts.get(target) or IdentityCount(subject=target, failures=0)
+    reason = _refusal_reason(settings, before, [counts[o] for o in origins if o in counts], now)
+    if reason is not None:
+        # Not checked, so not a guess at the file; the origin keeps counting.
+        await store.release_identity_attempt(attempt)
+        for origin in origins:
+            await store.record_identity_failure(origin, now)
+        state.timeline.record("identity_refused", reason=reason, **via_kw)
+        await audit(state, "identity_locked", target, reason=reason)
+        state.last_refusal = LOCKED
+        state.refused_at_turn = len(state.caller_lines)
+        raise ToolError(LOCKED)
+    state.tried_identities.update((target, d) for d in new_dates)
+    state.tried_claims.add(said)
 
-    if patient is None or (patient.name is None and patient.date_of_birth is None):
-        # A new patient: name and date of birth are recorded, not verified (there is nothing to
-        # verify against); the record is theirs from now on.
-        patient = await store.upsert_patient(target, name, date_of_birth=born)
-        state.caller = Caller(
-            phone=target, name=patient.name, source=source, on_file=True, new_patient=True,
-            verified=True,
-        )  # fmt: skip
-        state.timeline.record("caller_identified", source=source, new_patient=True, verified=True)
-        await audit(state, "patient_registered", target)
+    patient = await store.get_patient(target)
+    if patient is None and register and not claim.spray:
+        registered = await _register(state, target, claim)
+        if registered is not None:
+            await store.release_identity_attempt(attempt)
+            return registered
+        patient = await store.get_patient(target)  # somebody registered it meanwhile
+
+    outcome = "no_match"
+    if claim.spray:
+        outcome = "several_names_or_dates"
+    elif patient is None or not patient.name or patient.date_of_birth is None:
+        # Any row is on file: one with nothing to check against (from before dates of birth
+        # were kept, or made by a call record) is for staff to confirm, never for a caller to
+        # claim; the caller hears what any failed attempt hears.
+        outcome = "file_incomplete"
+        if not state.incomplete_file_reported:
+            state.incomplete_file_reported = True
+            _action_item(state, "callback", NEEDS_STAFF_REASON)
+    elif (
+        claim.name is not None
+        and claim.date == patient.date_of_birth
+        and names_match(claim.name, patient.name, claim.spelled)
+    ):
+        await store.release_identity_attempt(attempt)
+        await _confirm(state, target, patient.name, _source(state, target), **via_kw)
         return ToolResult(
-            say=f"Thank you, {patient.name}. I've noted your name and date of birth.",
-            data={"verified": True},
+            say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
         )
 
-    if patient.date_of_birth is None:
-        # On file from before dates of birth were kept: nothing to check the caller against over
-        # the phone, so staff confirm it by calling back. Not a failure of the caller's.
-        state.timeline.record("identity_refused", reason="no_date_of_birth_on_file")
-        _staff_callback(state, "Confirm the patient's identity and record their date of birth.")
-        await audit(state, "identity_needs_staff", target)
-        return ToolResult(say=NEEDS_STAFF, data={"verified": False, "callback_requested": True})
+    state.identify_failures += 1
+    failures = before.failures + guesses
+    state.timeline.record("identity_refused", reason=outcome, **via_kw)
+    await audit(state, "identity_failed", target, guesses=guesses, **via_kw)
+    if failures >= settings.identity_max_failures and not state.guessing_reported:
+        state.guessing_reported = True
+        _action_item(state, "identity_alert", GUESSED_REASON, urgent=True, patient_phone=target)
+        await audit(state, "identity_alert", target, failures=failures)
+    if failures >= settings.identity_max_failures:
+        refusal = LOCKED
+    else:
+        refusal = _ask_again(state, with_number=with_number)
+    state.last_refusal = refusal
+    state.refused_at_turn = len(state.caller_lines)
+    raise ToolError(refusal)
 
-    if not (patient.name and names_match(name, patient.name)) or patient.date_of_birth != born:
-        if await _count_failure(state, target, born):
-            recent += 1
-        state.timeline.record("identity_refused", reason="no_match")
-        if recent >= settings.identity_max_failures:
-            raise ToolError(LOCKED)
-        raise ToolError(NO_MATCH)
 
-    await _confirm(state, target, patient.name, source)
-    return ToolResult(say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True})
+async def _register(state: CallState, phone: str, claim: Claim) -> ToolResult | None:
+    """A number with no file: the new patient is registered, pending until staff confirm it
+    (the number proves nothing); None when a file appeared meanwhile."""
+    assert claim.name is not None and claim.date is not None
+    name = " ".join(w.capitalize() if w.islower() else w for w in claim.name.split())
+    patient = await state.tools.store.register_pending_patient(phone, name, claim.date)
+    if patient is None:
+        return None
+    source = _source(state, phone)
+    state.caller = Caller(
+        phone=phone, name=patient.name, source=source, on_file=True, new_patient=True,
+        verified=True,
+    )  # fmt: skip
+    state.timeline.record(
+        "caller_identified", source=source, new_patient=True, verified=True, pending=True
+    )
+    _action_item(state, "confirm_registration", PENDING_REASON, patient_phone=phone)
+    await audit(state, "patient_registered", phone, pending=True)
+    return ToolResult(say=REGISTERED.format(name=patient.name), data={"verified": True})
 
 
 async def _confirm(state: CallState, phone: str, name: str | None, source: Any, **via: str) -> None:
@@ -194,18 +360,6 @@ async def _confirm(state: CallState, phone: str, name: str | None, source: Any, 
     await audit(state, "identity_verified", phone, **via)
 
 
-async def _count_failure(state: CallState, phone: str, born: dt.date, **via: str) -> bool:
-    """Count a wrong date of birth against the number, once per call for the same answer (it
-    may be heard again from the caller's words after identify_caller refused it)."""
-    if (phone, born) in state.tried_identities:
-        return False
-    state.tried_identities.add((phone, born))
-    state.identify_failures += 1
-    await state.tools.store.record_identity_failure(phone, state.tools.now())
-    await audit(state, "identity_failed", phone, **via)
-    return True
-
-
 _PHONE_IN_WORDS = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
 # A number the caller said that speech-to-text garbled ("202-550143", "2.025.55.0. 143.1")
 _DIGIT_RUN = re.compile(r"(?:\d[\s.,()-]*){7,}")
@@ -216,74 +370,54 @@ _SPOKEN_PHONE = re.compile(
 )
 
 
-def _name_said(words: str, on_file: str) -> bool:
-    """The first and the last word of the name on file were both said (STT drops punctuation
-    and case; a middle name may be left out). The surname may be heard a little off ("Doe"
-    as "Do" in "Jane Dobern") when the first name is exact: the date of birth must still match
-    exactly."""
-    said = set(re.findall(r"[a-z0-9]+", unglue_born(words).lower().replace("'", "")))
-    tokens = re.findall(r"[a-z0-9]+", on_file.lower().replace("'", ""))
-    if not tokens or tokens[0] not in said:
-        return False
-    last = tokens[-1]
-    return last in said or any(
-        len(w) >= 2 and difflib.SequenceMatcher(None, w, last).ratio() >= 0.75 for w in said
-    )
+def _phones_said(state: CallState, words: str) -> list[str]:
+    found: list[str] = []
+    for raw in [*_PHONE_IN_WORDS.findall(words), *_SPOKEN_PHONE.findall(words)]:
+        try:
+            found.append(normalize_phone(raw, state.tools.settings.phone_region))
+        except InvalidPhone:
+            continue
+    return list(dict.fromkeys(found))
 
 
 async def _verify_from_words(state: CallState) -> str | None:
-    """Verify against what the caller said this call: the phone on the line (or one they said),
-    their full name and a date of birth. A date of birth that does not match counts as a failed
-    check, once per number and date, exactly as identify_caller's would, and gets the same
-    answer (returned: the refusal to give instead of asking for the details again)."""
+    """One attempt from what the caller said in their latest turn with a date of birth: one name
+    (in that turn, or the one name they introduced themselves with before) and the date in it, for
+    the phone on the line or the one they said. Returns the refusal to give instead of asking
+    for the details again, or None when the turn holds no attempt."""
+    if not state.caller_lines:
+        return None
     tools = state.tools
     settings = tools.settings
-    words = " ".join(state.caller_lines)
     today = tools.now().astimezone(tools.clinic_hours.tz).date()
-    born = dates_of_birth_in(words, today, day_first=settings.phone_region != "US")
-    if not born:
+    day_first = settings.phone_region != "US"
+    # The latest turn that said a date of birth ("this is Jane Doe, born ...", then "book me
+    # Wednesday" after the emergency check): one turn, one attempt.
+    at, claim = len(state.caller_lines), Claim()
+    while at > 0 and not claim.dates:
+        at -= 1
+        claim = claim_in_words(state.caller_lines[at], today, day_first=day_first)
+    if not claim.dates:
         return None
-    phones = [state.caller.phone] if state.caller is not None else []
-    for raw in [*_PHONE_IN_WORDS.findall(words), *_SPOKEN_PHONE.findall(words)]:
-        try:
-            phones.append(normalize_phone(raw, settings.phone_region))
-        except InvalidPhone:
-            continue
-    store = tools.store
-    now = tools.now()
-    window = dt.timedelta(minutes=settings.identity_lockout_minutes)
-    if state.caller is not None and len(born) == 1:
-        on_file = await store.get_patient(state.caller.phone)
-        name = introduced_name(words)
-        if name and (on_file is None or (on_file.name is None and on_file.date_of_birth is None)):
-            # A new patient on the line's number who said who they are: registered, exactly as
-            # identify_caller would do with the same words.
-            with contextlib.suppress(ToolError):
-                await verify_caller(state, settings, name, born[0].isoformat(), None)
-            return None
-    for phone in dict.fromkeys(phones):
-        patient = await store.get_patient(phone)
-        if patient is None or not patient.name or patient.date_of_birth is None:
-            continue  # registering or staff verification go through identify_caller
-        if not _name_said(words, patient.name):
-            continue
-        if (
-            await store.count_identity_failures(phone, now - window)
-            >= settings.identity_max_failures
-        ):
-            return LOCKED
-        if patient.date_of_birth in born:
-            source = (
-                state.caller.source if state.caller and state.caller.phone == phone else "spoken"
-            )
-            await _confirm(state, phone, patient.name, source, via="words")
-            return None
-        for date in born:
-            if await _count_failure(state, phone, date, via="words"):
-                state.timeline.record("identity_refused", reason="no_match", via="words")
-        return NO_MATCH
-    if state.caller is None and (phones or _DIGIT_RUN.search(words)):
-        # No caller ID, and the number, name and date of birth heard match no file (often a
-        # digit misheard): asked again, without saying which of them did not match.
-        return NO_MATCH_WITH_NUMBER
+    if not claim.names:
+        earlier = {n for said in state.caller_lines[:at] for n in names_in_words(said)}
+        if len(earlier) != 1:
+            return None  # identify_caller asks for the name
+        claim = Claim(tuple(earlier), claim.dates, claim.spelled)
+    if state.caller is not None:
+        target = state.caller.phone
+    else:
+        words = " ".join(state.caller_lines)
+        phones = _phones_said(state, words)
+        if len(phones) != 1:
+            # No caller ID, and no single number heard (often a digit misheard): asked again,
+            # without saying which part did not match.
+            return NO_MATCH_WITH_NUMBER if phones or _DIGIT_RUN.search(words) else None
+        target = phones[0]
+    try:
+        # A number heard in the words with no file behind it is most often misheard: asked
+        # again, never registered (a new patient registers through identify_caller).
+        await _attempt(state, target, claim, via="words", register=state.caller is not None)
+    except ToolError as refusal:
+        return refusal.message
     return None

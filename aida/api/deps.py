@@ -72,12 +72,39 @@ _api_key = APIKeyHeader(
 
 
 async def require_staff(
-    settings: SettingsDep,
+    request: Request,
+    state: StateDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> str:
-    """The label of the staff key presented (e.g. "frontdesk"), for the audit log."""
-    return check_staff(settings.staff_keys, bearer.credentials if bearer else None, api_key)
+    """The label of the staff key presented (e.g. "frontdesk"), for the audit log. Wrong keys
+    are counted per client address: past STAFF_AUTH_FAILURES_PER_MINUTE the address waits (429),
+    so keys cannot be guessed at network speed."""
+    address = client_address(request)
+    limiter = state.staff_failures
+    wait = limiter.waiting(address)
+    if wait is not None:
+        raise _too_many(wait, "wrong staff keys", limiter.limit)
+    try:
+        return check_staff(
+            state.settings.staff_keys, bearer.credentials if bearer else None, api_key
+        )
+    except ApiError as exc:
+        if exc.status_code == 401 and (bearer is not None or api_key):
+            limiter.hit(address)
+        raise
+
+
+def _too_many(wait: float, what: str, limit: int) -> ApiError:
+    seconds = max(1, int(wait + 0.999))
+    return ApiError(
+        429,
+        "rate_limited",
+        f"Too many {what} from this address: the limit is {limit} per minute. Try again in "
+        f"{seconds} seconds.",
+        {"Retry-After": str(seconds)},
+        retry_after_seconds=seconds,
+    )
 
 
 # On a router: refuses anyone without a staff key. As a parameter (`staff: StaffLabel`): the same
@@ -86,14 +113,26 @@ StaffDep = Depends(require_staff)
 StaffLabel = Annotated[str, Depends(require_staff)]
 # What a staff route can answer besides its own responses, for /docs.
 STAFF_ERRORS: dict[int | str, dict[str, object]] = {
+    429: {"model": ErrorBody, "description": "Too many wrong staff keys from this address."},
     401: {"model": ErrorBody, "description": "No or wrong staff credential; the body says how."},
     503: {"model": ErrorBody, "description": "Staff keys not configured, or the store is down."},
 }
 
 
+# Every request that carries a forwarded header nobody configured us to trust shares this key.
+UNTRUSTED_FORWARDED = "forwarded-untrusted"
+
+
 def client_address(request: Request) -> str:
-    # Behind a proxy, run uvicorn with --proxy-headers/--forwarded-allow-ips so this is the
-    # real client; trusting X-Forwarded-For here would let anyone pick their own bucket.
+    """The client's address, for rate limits and origins. uvicorn believes X-Forwarded-For from
+    127.0.0.1 by default, so a careless local proxy would let anyone pick their own bucket: unless
+    FORWARDED_ALLOW_IPS names the proxy (uvicorn reads the same variable), a request that
+    carries the header is counted under one shared key instead (docs/security.md)."""
+    state: AppState = request.app.state.aida
+    if not state.settings.forwarded_allow_ips and (
+        "x-forwarded-for" in request.headers or "forwarded" in request.headers
+    ):
+        return UNTRUSTED_FORWARDED
     return request.client.host if request.client else "unknown"
 
 
@@ -103,15 +142,7 @@ async def rate_limit_session(request: Request) -> None:
     state: AppState = request.app.state.aida
     wait = state.limiter.hit(client_address(request))
     if wait is not None:
-        seconds = max(1, int(wait + 0.999))
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many session requests from this address: the limit is "
-            f"{state.limiter.limit} per minute. Try again in {seconds} seconds.",
-            {"Retry-After": str(seconds)},
-            retry_after_seconds=seconds,
-        )
+        raise _too_many(wait, "session requests", state.limiter.limit)
 
 
 SessionRateLimit = Depends(rate_limit_session)

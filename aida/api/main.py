@@ -20,12 +20,14 @@ from aida.api.routes import (
     audit,
     clinic_profile,
     health,
+    patients,
     session,
     slots,
     staff_appointments,
     summaries,
 )
 from aida.api.routes import closures as closure_routes
+from aida.api.security import NoStoreMiddleware
 from aida.api.state import AppState
 from aida.api.static import mount_web
 from aida.config import Settings, get_settings
@@ -45,7 +47,8 @@ Aida's API for the web client.
   `DELETE /api/closures/{id}`, `GET|PUT /api/clinic/profile`; and staff actions:
   `POST /api/appointments` (book),
   `POST /api/appointments/{id}/reschedule`, `POST /api/appointments/{id}/cancel`,
-  `PUT`/`DELETE /api/summaries/{id}/action-items/{index}/done`. Send `Authorization: Bearer <key>`
+  `PUT`/`DELETE /api/summaries/{id}/action-items/{index}/done`, `GET /api/patients/pending`,
+  `POST /api/patients/{phone}/confirm`. Send `Authorization: Bearer <key>`
   or `X-API-Key: <key>` with a key from `STAFF_API_KEYS`; every read of patient data and every
   change is recorded in the audit log under that key's label.
 
@@ -101,10 +104,11 @@ def create_app(
         app.include_router(module.router, prefix="/api")
     app.include_router(closure_routes.router, prefix="/api")
     app.include_router(clinic_profile.router, prefix="/api")
-    for module in (staff_appointments, action_items):  # staff actions
+    for module in (staff_appointments, action_items, patients):  # staff actions
         app.include_router(module.router, prefix="/api")
     install_error_handlers(app)
     app.add_middleware(CatchAllMiddleware)
+    app.add_middleware(NoStoreMiddleware)
     if settings.backend_cors_origins:
         # Staff auth is a header, not a cookie: no credentials mode, so "*" stays safe.
         app.add_middleware(

@@ -48,6 +48,19 @@ class SlidingWindowLimiter:
         hits.append(now)
         return None
 
+    def waiting(self, key: str) -> float | None:
+        """The seconds `key` must wait before its next hit is allowed, without counting one."""
+        now = self._clock()
+        hits = self._hits.get(key)
+        if not hits:
+            return None
+        cutoff = now - self.window
+        while hits and hits[0] <= cutoff:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return max(hits[0] + self.window - now, 0.001)
+        return None
+
     def _forget_idle(self, now: float) -> None:
         cutoff = now - self.window
         for key in [k for k, h in self._hits.items() if not h or h[-1] <= cutoff]:

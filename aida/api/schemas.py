@@ -298,7 +298,15 @@ class SummaryItem(BaseModel):
 
     model_config = _examples(_SUMMARY_EXAMPLE)
     id: str
-    user_phone: str | None = None
+    user_phone: str | None = Field(
+        None, description="The patient's phone, only when the caller proved to be them."
+    )
+    presented_phone: str | None = Field(
+        None, description="The number the line or web form presented (a hint, not proof)."
+    )
+    caller_verified: bool | None = Field(
+        None, description="Whether the caller proved who they are (false: unverified caller)."
+    )
     summary_text: str | None = None
     status: str | None = None
     room_name: str | None = None
@@ -436,3 +444,12 @@ class ClosureCreated(BaseModel):
 class ClosuresPage(BaseModel):
     timezone: str
     items: list[ClosureOut]
+
+
+class PendingPatient(BaseModel):
+    """A patient registered from an unproven number, waiting for staff (or just confirmed)."""
+
+    phone: str
+    name: str | None = None
+    date_of_birth: dt.date | None = None
+    pending: bool = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -72,3 +73,27 @@ def check_staff(keys: list[StaffKey], bearer: str | None, api_key: str | None) -
             {"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'},
         )
     return label
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every /api/ answer: patient data (and session tokens) must
+    not stay in a browser's or a proxy's cache. Pure ASGI, so streaming is left alone."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or not str(scope.get("path", "")).startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message.get("type") == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
+                headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)

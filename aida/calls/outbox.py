@@ -57,7 +57,7 @@ class Outbox:
         self.dir = Path(directory)
 
     def ensure(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def path(self, call_id: str) -> Path:
         if not _SAFE_ID.match(call_id):

@@ -50,6 +50,15 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def caller_proven(events: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the caller proved who they are in the call (portal, name and date of birth) or
+    registered as a new patient in it."""
+    return any(
+        e.get("type") in ("call_started", "caller_identified") and e.get("verified") is True
+        for e in events
+    )
+
+
 def build_record(
     *,
     call_id: str,
@@ -67,9 +76,14 @@ def build_record(
     ended = _aware(ended_at) or dt.datetime.now(dt.UTC)
     duration = max(0.0, (ended - started).total_seconds()) if started else None
     preferences = preferences_stated(events)
+    verified = caller_proven(events)
     return CallSummary(
         id=call_id,
-        user_phone=caller_phone,
+        # Filed under the patient only when the caller proved to be them (or registered in the
+        # call); the number presented is kept either way, marked unverified.
+        user_phone=caller_phone if verified else None,
+        presented_phone=caller_phone,
+        caller_verified=verified if caller_phone else None,
         preferences=preferences or None,
         appointments_in_call=appointments_in_call(events),
         timeline=events,

@@ -61,7 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--db",
         type=Path,
         default=None,
-        help="a SQLite file to run against (default: a fresh one per scenario)",
+        help=(
+            "a SQLite file to run against, where the call's record is stored too (default: a "
+            "fresh calendar per scenario, and the record in the configured database, where the "
+            "dashboard shows it)"
+        ),
     )
     p.add_argument(
         "--calendar",
@@ -112,12 +116,20 @@ async def _simulate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = base.model_copy(update={"providers": args.providers})
+    # Recorded as the worker records a call: without --db, in the configured database (and its
+    # outbox), so `aida simulate` leaves its calls on the dashboard.
+    record_to = base if args.db is None else None
     if args.calendar == "fhir":
-        return await _on_fhir(settings, scenarios, args)
-    return await _run_all(settings, scenarios, args)
+        return await _on_fhir(settings, scenarios, args, record_to)
+    return await _run_all(settings, scenarios, args, record_to=record_to)
 
 
-async def _on_fhir(settings: Settings, scenarios: list[Scenario], args: argparse.Namespace) -> int:
+async def _on_fhir(
+    settings: Settings,
+    scenarios: list[Scenario],
+    args: argparse.Namespace,
+    record_to: Settings | None,
+) -> int:
     """The same scenarios with the calendar in a FHIR server Aida talks to as to an EHR."""
     import tempfile
 
@@ -138,7 +150,9 @@ async def _on_fhir(settings: Settings, scenarios: list[Scenario], args: argparse
                     "fhir_lock_dir": Path(lock_dir),
                 }
             )
-            return await _run_all(on_fhir, scenarios, args, before_each=server.reset)
+            return await _run_all(
+                on_fhir, scenarios, args, before_each=server.reset, record_to=record_to
+            )
     finally:
         server.stop()
 
@@ -148,6 +162,7 @@ async def _run_all(
     scenarios: list[Scenario],
     args: argparse.Namespace,
     before_each: Callable[[], None] | None = None,
+    record_to: Settings | None = None,
 ) -> int:
     # one simulator for the whole run, so the models load once
     if args.text:
@@ -157,13 +172,15 @@ async def _run_all(
             # the transcript is the output; INFO lines would interleave with it (-v keeps them)
             logging.getLogger().setLevel(logging.WARNING)
 
-        text = TextSimulator(settings, scripted=args.scripted)
+        text = TextSimulator(settings, scripted=args.scripted, record_to=record_to)
         if not args.scripted:
             print("loading the LLM ...", flush=True)
     else:
         from aida.simulate.runner import Options, Simulator
 
-        voice = Simulator(settings, options=Options(phone_band=not args.wideband))
+        voice = Simulator(
+            settings, options=Options(phone_band=not args.wideband), record_to=record_to
+        )
     failed = []
     for scenario in scenarios:
         if before_each is not None:
@@ -188,9 +205,15 @@ def _verdict(name: str, problems: list[str], what: str) -> bool:
     return False
 
 
+def _record_line(args: argparse.Namespace) -> str:
+    where = args.db if args.db is not None else "the configured database (the dashboard's)"
+    return f"    call record: stored in {where}"
+
+
 async def _text(simulator: TextSimulator, scenario: Scenario, args: argparse.Namespace) -> bool:
     result = await simulator.run(scenario, database=args.db)
     print(f"    {len(result.turns)} turns in {result.seconds:.1f} s")
+    print(_record_line(args))
     return _verdict(scenario.name, result.problems, "every check passed")
 
 
@@ -217,4 +240,5 @@ async def _voice(simulator: Simulator, scenario: Scenario, args: argparse.Namesp
         f"call audio: {out / 'call.wav'} (left: caller, right: Aida); timeline, transcript, "
         f"latency in {out}"
     )
+    print(_record_line(args).strip())
     return _verdict(scenario.name, result.problems, "the calendar and the conversation as expected")

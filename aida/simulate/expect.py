@@ -123,10 +123,10 @@ class PatientExpectation:
 
 def registration(patient: Patient | None) -> Registration:
     """What the store holds: "no" record, "pending" (a registration staff have not confirmed
-    yet: the store's `registration_pending`, issue 20), or "confirmed"."""
+    yet: `registration_pending`), or "confirmed"."""
     if patient is None:
         return "no"
-    return "pending" if getattr(patient, "registration_pending", False) else "confirmed"
+    return "pending" if patient.registration_pending else "confirmed"
 
 
 def _with(rule: Booked, appt: Appointment, who: str, names: Names, shown: str) -> list[str]:

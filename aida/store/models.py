@@ -22,6 +22,8 @@ class Patient(BaseModel):
     # must not be able to replace it and then "verify" against their own answer); only staff
     # change it afterwards, through `set_date_of_birth`.
     date_of_birth: dt.date | None = None
+    # Registered from an unproven hint (caller ID, the web form) and not yet confirmed by staff.
+    registration_pending: bool = False
 
 
 class Appointment(BaseModel):
@@ -63,6 +65,10 @@ class CallSummary(BaseModel):
     ended_at: dt.datetime | None = None
     duration_seconds: float | None = None
     end_reason: str | None = None
+    # The number the line or web form presented (a hint), and whether the caller proved to be
+    # that patient; `user_phone` is set only for a caller who did (or registered in the call).
+    presented_phone: str | None = None
+    caller_verified: bool | None = None
 
 
 class AuditEntry(BaseModel):
@@ -125,3 +131,12 @@ class ClosureAdded(BaseModel):
     # Booked appointments inside the new closure: they stay booked (nobody's appointment is
     # cancelled behind their back) and staff are shown them to move.
     affected: list[Appointment] = Field(default_factory=list)
+
+
+class IdentityCount(BaseModel):
+    """What one key (a patient's phone or an origin) had failed in the window, before the
+    attempt that was just reserved against it."""
+
+    subject: str
+    failures: int
+    last_failed_at: dt.datetime | None = None

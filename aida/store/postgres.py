@@ -30,6 +30,7 @@ from aida.store.models import (
     CallSummary,
     Closure,
     ClosureAdded,
+    IdentityCount,
     Patient,
     Provider,
     VisitType,
@@ -73,7 +74,13 @@ _CONNECTION_ERRORS = (
     asyncpg.exceptions.TooManyConnectionsError,
 )
 _SUMMARY_TIME_FIELDS = ("started_at", "ended_at")
-_PATIENT_COLUMNS = "phone, name, preferences, date_of_birth"
+
+
+class DatabaseError(RuntimeError):
+    """An unexpected database error, without the driver's message (which can hold PHI)."""
+
+
+_PATIENT_COLUMNS = "phone, name, preferences, date_of_birth, registration_pending"
 
 
 def asyncpg_url(url: str) -> str:
@@ -100,6 +107,8 @@ class PostgresStore:
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=connect_timeout * 2,
+            # Bound parameters are phone numbers, names and dates of birth: never in an error.
+            hide_parameters=True,
             connect_args={
                 "timeout": connect_timeout,
                 "command_timeout": command_timeout,
@@ -142,7 +151,13 @@ class PostgresStore:
                 if mapped is None and exc.connection_invalidated:
                     mapped = failures.unavailable()
                 if mapped is None:
-                    raise
+                    # A bug to surface, but not its message: PostgreSQL and asyncpg echo the
+                    # offending value ("invalid input ...: '+1202...'") whatever hide_parameters
+                    # says, and the traceback of an ERROR log would print it. The SQLSTATE and
+                    # the statement (placeholders only) say what failed.
+                    raise DatabaseError(
+                        f"PostgreSQL error {code or type(exc.orig).__name__} in: {exc.statement}"
+                    ) from None
                 raise mapped from exc
             except _CONNECTION_ERRORS as exc:
                 raise failures.unavailable() from exc
@@ -347,7 +362,9 @@ class PostgresStore:
 
     # --- call summaries ---
 
-    async def save_call_summary(self, summary: CallSummary) -> None:
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
         key = summary_id(summary)
         values: dict[str, Any] = summary.model_dump()
         values["id"] = key
@@ -379,13 +396,22 @@ class PostgresStore:
         )
 
         async def work(conn: AsyncConnection) -> None:
-            if summary.user_phone:
-                # An unknown caller still gets a record: their number becomes a (nameless) user
-                # rather than the foreign key throwing the summary away.
+            if summary.user_phone and patient_on_file:
+                # The patient is the calendar half's: this row is only the foreign key's.
                 await conn.execute(
                     text("insert into public.users (phone) values (:phone) on conflict do nothing"),
                     {"phone": summary.user_phone},
                 )
+            elif summary.user_phone:
+                # A call record never creates a patient (a nameless file would go to whoever
+                # claims it first): the number stays on the record as the one presented.
+                known = await conn.execute(
+                    text("select 1 from public.users where phone = :phone"),
+                    {"phone": summary.user_phone},
+                )
+                if known.first() is None:
+                    values["presented_phone"] = values.get("presented_phone") or summary.user_phone
+                    values["user_phone"] = None
             await conn.execute(text(sql), values)
 
         await self._tx(work)
@@ -469,7 +495,7 @@ class PostgresStore:
 
     async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
         rows = await self._rows(
-            "select count(*) as n from public.identity_failures"
+            "select coalesce(sum(weight), 0) as n from public.identity_failures"
             " where phone = :phone and failed_at >= :since",
             {"phone": phone, "since": utc(since)},
         )
@@ -480,6 +506,59 @@ class PostgresStore:
             "delete from public.identity_failures where phone = :phone",
             {"phone": phone},
         )
+
+    # --- identity guard: attempts reserved and counted in one step, pending registrations ---
+
+    async def reserve_identity_attempt(
+        self,
+        attempt: str,
+        keys: Sequence[str],
+        at: dt.datetime,
+        since: dt.datetime,
+        weight: int = 1,
+    ) -> list[IdentityCount]:
+        subjects = sorted({k for k in keys if k})
+        if not subjects or weight < 1:
+            raise InvalidRequest("An identity attempt needs a key and a positive weight.")
+        rows = await self._value(
+            "select public.reserve_identity_attempt("
+            ":attempt, cast(:keys as text[]), :at, :since, :weight)",
+            {"attempt": attempt, "keys": subjects, "at": utc(at), "since": utc(since),
+             "weight": weight},
+        )  # fmt: skip
+        return [IdentityCount(**r) for r in rows]
+
+    async def release_identity_attempt(self, attempt: str) -> None:
+        await self._execute(
+            "delete from public.identity_failures where attempt = :attempt", {"attempt": attempt}
+        )
+
+    async def register_pending_patient(
+        self, phone: str, name: str, date_of_birth: dt.date
+    ) -> Patient | None:
+        rows = await self._rows(
+            "insert into public.users (phone, name, date_of_birth, registration_pending)"
+            " values (:phone, :name, cast(:dob as date), true) on conflict (phone) do nothing"
+            f" returning {_PATIENT_COLUMNS}",
+            {"phone": phone, "name": clean_name(name), "dob": check_date_of_birth(date_of_birth)},
+        )
+        return patient_from_row(rows[0]) if rows else None
+
+    async def confirm_patient(self, phone: str) -> Patient:
+        rows = await self._rows(
+            "update public.users set registration_pending = false where phone = :phone"
+            f" returning {_PATIENT_COLUMNS}",
+            {"phone": phone},
+        )
+        if not rows:
+            raise failures.patient_not_found()
+        return patient_from_row(rows[0])
+
+    async def list_pending_patients(self) -> list[Patient]:
+        rows = await self._rows(
+            f"select {_PATIENT_COLUMNS} from public.users where registration_pending order by phone"
+        )
+        return [patient_from_row(r) for r in rows]
 
     # --- audit trail ---
 

@@ -25,6 +25,7 @@ from aida.store.models import (
     CallSummary,
     Closure,
     ClosureAdded,
+    IdentityCount,
     Patient,
     Provider,
     VisitType,
@@ -147,8 +148,13 @@ class AidaStore(Backend, Protocol):
     the clinic profile staff set for her to tell callers."""
 
     # --- call summaries ---
-    async def save_call_summary(self, summary: CallSummary) -> None:
-        """Insert or replace by id: retrying the same record never makes a second row."""
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
+        """Insert or replace by id: retrying the same record never makes a second row. A
+        record never creates a patient: a `user_phone` with no patient row is kept as
+        `presented_phone` instead, unless `patient_on_file` says the calendar half holds the
+        patient (a split store), when the row the foreign key needs is made."""
 
     async def get_call_summary(self, summary_id: str) -> CallSummary | None: ...
 
@@ -182,10 +188,28 @@ class AidaStore(Backend, Protocol):
         """One failed identity check for `phone` at `at` (aware)."""
 
     async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
-        """Failures for `phone` at or after `since`; the caller picks the window (expiry)."""
+        """Failures (summed weights) for `phone` at or after `since`; the caller picks the
+        window (expiry)."""
 
     async def clear_identity_failures(self, phone: str) -> None:
         """Forget every failure for `phone`, after it verified successfully."""
+
+    # --- identity guard: attempts reserved and counted in one step ---
+    async def reserve_identity_attempt(
+        self,
+        attempt: str,
+        keys: Sequence[str],
+        at: dt.datetime,
+        since: dt.datetime,
+        weight: int = 1,
+    ) -> list[IdentityCount]:
+        """In one atomic step: what each key (a patient's phone, an origin) had failed at or
+        after `since` (summed weights, last time), then this attempt counted against every key
+        with `weight` (the distinct guesses it held). Parallel attempts are counted one after
+        another, so no check can slip between another's count and its insert."""
+
+    async def release_identity_attempt(self, attempt: str) -> None:
+        """The attempt succeeded: it is no failure of anybody's."""
 
     # --- audit trail ---
     async def record_audit(self, entry: AuditEntry) -> None:
@@ -211,6 +235,23 @@ class AidaStore(Backend, Protocol):
 
 
 @runtime_checkable
-class Store(CalendarStore, AidaStore, Protocol):
+class PendingRegistrations(Protocol):
+    """New patients registered from an unproven hint, for staff to confirm (docs/security.md).
+    The SQL backends keep them on `users`; a split store asks its calendar half if it can."""
+
+    async def register_pending_patient(
+        self, phone: str, name: str, date_of_birth: dt.date
+    ) -> Patient | None:
+        """Create a patient staff must confirm (registered from an unproven hint); None, and
+        nothing changed, when any row exists for `phone` already."""
+
+    async def confirm_patient(self, phone: str) -> Patient:
+        """Staff confirmed a pending registration; raises `PatientNotFound`."""
+
+    async def list_pending_patients(self) -> list[Patient]:
+        """Registrations waiting for staff, by phone."""
+
+
+class Store(CalendarStore, AidaStore, PendingRegistrations, Protocol):
     """Both halves in one backend (SQLite, PostgreSQL, Supabase), or a calendar backend and an
     Aida backend put together (`SplitStore`); what every caller takes."""

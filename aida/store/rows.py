@@ -48,6 +48,8 @@ SUMMARY_FIELDS = (
     "ended_at",
     "duration_seconds",
     "end_reason",
+    "presented_phone",
+    "caller_verified",
 )
 
 
@@ -112,6 +114,7 @@ def patient_from_row(row: Mapping[str, Any]) -> Patient:
         name=row.get("name"),
         preferences=parse_json(row.get("preferences")) or {},
         date_of_birth=parse_date(row.get("date_of_birth")),
+        registration_pending=bool(row.get("registration_pending") or False),
     )
 
 

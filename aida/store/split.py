@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from aida.store.failures import patient_not_found
 from aida.store.models import (
     ActionItemDone,
     Appointment,
@@ -19,11 +20,12 @@ from aida.store.models import (
     CallSummary,
     Closure,
     ClosureAdded,
+    IdentityCount,
     Patient,
     Provider,
     VisitType,
 )
-from aida.store.protocol import AidaStore, CalendarStore
+from aida.store.protocol import AidaStore, CalendarStore, PendingRegistrations
 
 
 class SplitStore:
@@ -128,8 +130,14 @@ class SplitStore:
         return await self.calendar.list_visit_types()
 
     # --- Aida's half ---
-    async def save_call_summary(self, summary: CallSummary) -> None:
-        await self.aida.save_call_summary(summary)
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
+        phone = summary.user_phone
+        on_file = patient_on_file or (
+            phone is not None and await self.calendar.get_patient(phone) is not None
+        )
+        await self.aida.save_call_summary(summary, patient_on_file=on_file)
 
     async def get_call_summary(self, summary_id: str) -> CallSummary | None:
         return await self.aida.get_call_summary(summary_id)
@@ -165,6 +173,19 @@ class SplitStore:
     async def clear_identity_failures(self, phone: str) -> None:
         await self.aida.clear_identity_failures(phone)
 
+    async def reserve_identity_attempt(
+        self,
+        attempt: str,
+        keys: Sequence[str],
+        at: dt.datetime,
+        since: dt.datetime,
+        weight: int = 1,
+    ) -> list[IdentityCount]:
+        return await self.aida.reserve_identity_attempt(attempt, keys, at, since, weight)
+
+    async def release_identity_attempt(self, attempt: str) -> None:
+        await self.aida.release_identity_attempt(attempt)
+
     async def record_audit(self, entry: AuditEntry) -> None:
         await self.aida.record_audit(entry)
 
@@ -178,6 +199,35 @@ class SplitStore:
         offset: int = 0,
     ) -> list[AuditEntry]:
         return await self.aida.list_audit(since, until, phone, actor, limit, offset)
+
+    # --- pending registrations: the calendar half's, where it keeps them ---
+    def _pending(self) -> PendingRegistrations | None:
+        return self.calendar if isinstance(self.calendar, PendingRegistrations) else None
+
+    async def register_pending_patient(
+        self, phone: str, name: str, date_of_birth: dt.date
+    ) -> Patient | None:
+        pending = self._pending()
+        if pending is not None:
+            return await pending.register_pending_patient(phone, name, date_of_birth)
+        # A calendar (an EHR) with no notion of pending: the patient is registered there as
+        # any other, and the call's action item still asks staff to confirm it.
+        if await self.calendar.get_patient(phone) is not None:
+            return None
+        return await self.calendar.upsert_patient(phone, name, date_of_birth)
+
+    async def confirm_patient(self, phone: str) -> Patient:
+        pending = self._pending()
+        if pending is not None:
+            return await pending.confirm_patient(phone)
+        patient = await self.calendar.get_patient(phone)
+        if patient is None:
+            raise patient_not_found()
+        return patient
+
+    async def list_pending_patients(self) -> list[Patient]:
+        pending = self._pending()
+        return await pending.list_pending_patients() if pending is not None else []
 
     async def get_clinic_profile(self) -> dict[str, Any] | None:
         return await self.aida.get_clinic_profile()

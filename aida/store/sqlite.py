@@ -33,6 +33,7 @@ from aida.store.models import (
     CallSummary,
     Closure,
     ClosureAdded,
+    IdentityCount,
     Patient,
     Provider,
     VisitType,
@@ -53,6 +54,7 @@ from aida.store.rows import (
     clean_reason,
     closure_from_row,
     parse_json,
+    parse_time,
     patient_from_row,
     provider_from_row,
     required_name,
@@ -350,7 +352,9 @@ class SqliteStore:
 
     # --- call summaries ---
 
-    async def save_call_summary(self, summary: CallSummary) -> None:
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
         values: dict[str, Any] = summary.model_dump()
         values["id"] = summary_id(summary)
         as_json = summary.model_dump(mode="json", include=set(SUMMARY_JSON_FIELDS))
@@ -373,13 +377,19 @@ class SqliteStore:
         )
 
         def body(conn: sqlite3.Connection) -> None:
-            if summary.user_phone:
-                # An unknown caller still gets a record: their number becomes a (nameless) user
-                # rather than the foreign key throwing the summary away.
+            if summary.user_phone and patient_on_file:
+                # The patient is the calendar half's: this row is only the foreign key's.
                 conn.execute(
                     "insert into users (phone) values (?) on conflict (phone) do nothing",
                     (summary.user_phone,),
                 )
+            elif summary.user_phone and not _one(
+                conn, "select 1 as ok from users where phone = ?", (summary.user_phone,)
+            ):
+                # A call record never creates a patient (a nameless file would go to whoever
+                # claims it first): the number stays on the record as the one presented.
+                values["presented_phone"] = values.get("presented_phone") or summary.user_phone
+                values["user_phone"] = None
             conn.execute(sql, values)
 
         await self._write(body)
@@ -485,7 +495,8 @@ class SqliteStore:
 
     async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
         rows = await self._read(
-            "select count(*) as n from identity_failures where phone = ? and failed_at >= ?",
+            "select coalesce(sum(weight), 0) as n from identity_failures"
+            " where phone = ? and failed_at >= ?",
             (phone, to_db_time(since)),
         )
         return int(rows[0]["n"])
@@ -495,6 +506,83 @@ class SqliteStore:
             conn.execute("delete from identity_failures where phone = ?", (phone,))
 
         await self._write(body)
+
+    # --- identity guard: attempts reserved and counted in one step, pending registrations ---
+
+    async def reserve_identity_attempt(
+        self,
+        attempt: str,
+        keys: Sequence[str],
+        at: dt.datetime,
+        since: dt.datetime,
+        weight: int = 1,
+    ) -> list[IdentityCount]:
+        subjects = sorted({k for k in keys if k})
+        if not subjects or weight < 1:
+            raise InvalidRequest("An identity attempt needs a key and a positive weight.")
+        stamp, lower = to_db_time(at), to_db_time(since)
+
+        def body(conn: sqlite3.Connection) -> list[IdentityCount]:
+            # One writer under BEGIN IMMEDIATE: the counts and the insert are one step.
+            out = []
+            for key in subjects:
+                row = _one(
+                    conn,
+                    "select coalesce(sum(weight), 0) as n, max(failed_at) as last"
+                    " from identity_failures where phone = ? and failed_at >= ?",
+                    (key, lower),
+                )
+                assert row is not None
+                last = parse_time(row["last"]) if row["last"] else None
+                out.append(IdentityCount(subject=key, failures=int(row["n"]), last_failed_at=last))
+            conn.executemany(
+                "insert into identity_failures (phone, failed_at, attempt, weight)"
+                " values (?, ?, ?, ?)",
+                [(key, stamp, attempt, weight) for key in subjects],
+            )
+            return out
+
+        return await self._write(body)
+
+    async def release_identity_attempt(self, attempt: str) -> None:
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("delete from identity_failures where attempt = ?", (attempt,))
+
+        await self._write(body)
+
+    async def register_pending_patient(
+        self, phone: str, name: str, date_of_birth: dt.date
+    ) -> Patient | None:
+        dob = check_date_of_birth(date_of_birth)
+
+        def body(conn: sqlite3.Connection) -> Row | None:
+            cursor = conn.execute(
+                "insert into users (phone, name, date_of_birth, registration_pending)"
+                " values (?, ?, ?, 1) on conflict (phone) do nothing",
+                (phone, clean_name(name), dob.isoformat() if dob else None),
+            )
+            if cursor.rowcount == 0:
+                return None
+            return _one(conn, "select * from users where phone = ?", (phone,))
+
+        row = await self._write(body)
+        return patient_from_row(row) if row is not None else None
+
+    async def confirm_patient(self, phone: str) -> Patient:
+        def body(conn: sqlite3.Connection) -> Row:
+            conn.execute("update users set registration_pending = 0 where phone = ?", (phone,))
+            row = _one(conn, "select * from users where phone = ?", (phone,))
+            if row is None:
+                raise failures.patient_not_found()
+            return row
+
+        return patient_from_row(await self._write(body))
+
+    async def list_pending_patients(self) -> list[Patient]:
+        rows = await self._read(
+            "select * from users where registration_pending = 1 order by phone", ()
+        )
+        return [patient_from_row(r) for r in rows]
 
     # --- audit trail ---
 

@@ -8,6 +8,7 @@ else touches that connection, which is what "one writer connection" means.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -48,6 +49,11 @@ class SqliteThread:
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if str(self.path) != ":memory:":
+            # Patient data: readable by this user only. SQLite gives its -wal and -shm files the
+            # database file's mode, so setting it on the file covers them.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
         # isolation_level=None: the sqlite3 module must not open transactions behind our back;
         # the store says BEGIN IMMEDIATE itself.
         conn = sqlite3.connect(self.path, isolation_level=None)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 from postgrest.exceptions import APIError
-from postgrest.types import CountMethod, ReturnMethod
+from postgrest.types import ReturnMethod
 
 from aida.config import Settings
 from aida.errors import (
@@ -42,6 +42,7 @@ from aida.store.models import (
     CallSummary,
     Closure,
     ClosureAdded,
+    IdentityCount,
     Patient,
     Provider,
     VisitType,
@@ -78,10 +79,10 @@ T = TypeVar("T")
 
 MIGRATIONS_DIR = "supabase/migrations/"
 
-USER_COLUMNS = "phone,name,preferences,date_of_birth"
+USER_COLUMNS = "phone,name,preferences,date_of_birth,registration_pending"
 APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
 SUMMARY_COLUMNS = ",".join(SUMMARY_FIELDS)
-IDENTITY_FAILURE_COLUMNS = "id,phone,failed_at"
+IDENTITY_FAILURE_COLUMNS = "id,phone,failed_at,attempt,weight"
 AUDIT_COLUMNS = "id,at,actor,action,patient_phone,detail"
 CLOSURE_COLUMNS = "id,start_time,end_time,reason,all_day,created_at"
 PROVIDER_COLUMNS = "id,name,hours"
@@ -298,6 +299,14 @@ class SupabaseStore:
             },
             "cancel_appointment": {"p_appointment_id": _NIL_UUID, "p_user_phone": _PROBE_PHONE},
             "merge_user_preferences": {"p_phone": _PROBE_PHONE, "p_preferences": {}},
+            # Refused before it writes: no key, weight 0.
+            "reserve_identity_attempt": {
+                "p_attempt": "probe",
+                "p_keys": [],
+                "p_at": window["p_start"],
+                "p_since": window["p_start"],
+                "p_weight": 0,
+            },
             "mark_action_item_done": {
                 "p_call_id": _NIL_UUID,
                 "p_item_index": 0,
@@ -534,7 +543,9 @@ class SupabaseStore:
 
     # --- call summaries ---
 
-    async def save_call_summary(self, summary: CallSummary) -> None:
+    async def save_call_summary(
+        self, summary: CallSummary, *, patient_on_file: bool = False
+    ) -> None:
         row = summary.model_dump(mode="json")
         row["id"] = summary_id(summary)
         for name in ("created_at", "started_at", "ended_at"):
@@ -542,9 +553,8 @@ class SupabaseStore:
             row[name] = _iso(value) if value is not None else None
         if row["created_at"] is None:
             del row["created_at"]  # the column default stamps new rows; a replace keeps it
-        if summary.user_phone:
-            # An unknown caller still gets a record: their number becomes a nameless patient
-            # rather than the foreign key throwing the summary away (as the SQL backends do).
+        if summary.user_phone and patient_on_file:
+            # The patient is the calendar half's: this row is only the foreign key's.
             await self._run(
                 lambda c: (
                     c.table("users")
@@ -557,6 +567,11 @@ class SupabaseStore:
                     .execute()
                 )
             )
+        elif summary.user_phone and await self.get_patient(summary.user_phone) is None:
+            # A call record never creates a patient (a nameless file would go to whoever claims
+            # it first): the number stays on the record as the one presented (as in SQL).
+            row["presented_phone"] = row.get("presented_phone") or summary.user_phone
+            row["user_phone"] = None
         # Transcripts are large: no need to have the row echoed back.
         await self._run(
             lambda c: (
@@ -679,17 +694,14 @@ class SupabaseStore:
         response = await self._run(
             lambda c: (
                 c.table("identity_failures")
-                .select("id", count=CountMethod.exact, head=True)
+                .select("weight")
                 .eq("phone", phone)
                 .gte("failed_at", lower)
                 .execute()
             ),
             read=True,
         )
-        if response.count is None:
-            log.warning("supabase: no row count in the identity failures answer")
-            raise failures.unavailable()
-        return response.count
+        return sum(int(r.get("weight") or 1) for r in _rows(response))
 
     async def clear_identity_failures(self, phone: str) -> None:
         await self._run(
@@ -700,6 +712,80 @@ class SupabaseStore:
                 .execute()
             )
         )
+
+    # --- identity guard: attempts reserved and counted in one step, pending registrations ---
+
+    async def reserve_identity_attempt(
+        self,
+        attempt: str,
+        keys: Sequence[str],
+        at: dt.datetime,
+        since: dt.datetime,
+        weight: int = 1,
+    ) -> list[IdentityCount]:
+        subjects = sorted({k for k in keys if k})
+        if not subjects or weight < 1:
+            raise InvalidRequest("An identity attempt needs a key and a positive weight.")
+        data = await self._rpc(
+            "reserve_identity_attempt",
+            {"p_attempt": attempt, "p_keys": subjects, "p_at": _iso(at), "p_since": _iso(since),
+             "p_weight": weight},
+        )  # fmt: skip
+        return [IdentityCount(**r) for r in (data or [])]
+
+    async def release_identity_attempt(self, attempt: str) -> None:
+        await self._run(
+            lambda c: (
+                c.table("identity_failures")
+                .delete(returning=ReturnMethod.minimal)
+                .eq("attempt", attempt)
+                .execute()
+            )
+        )
+
+    async def register_pending_patient(
+        self, phone: str, name: str, date_of_birth: dt.date
+    ) -> Patient | None:
+        dob = check_date_of_birth(date_of_birth)
+        row: dict[str, Any] = {
+            "phone": phone,
+            "name": clean_name(name),
+            "date_of_birth": dob.isoformat() if dob else None,
+            "registration_pending": True,
+        }
+        # ignore-duplicates: an existing file is left as it is and nothing comes back.
+        response = await self._run(
+            lambda c: (
+                c.table("users").upsert(row, on_conflict="phone", ignore_duplicates=True).execute()
+            )
+        )
+        return patient_from_row(_rows(response)[0]) if response.data else None
+
+    async def confirm_patient(self, phone: str) -> Patient:
+        response = await self._run(
+            lambda c: (
+                c.table("users")
+                .update({"registration_pending": False})
+                .eq("phone", phone)
+                .execute()
+            )
+        )
+        if not response.data:
+            raise failures.patient_not_found()
+        return patient_from_row(_rows(response)[0])
+
+    async def list_pending_patients(self) -> list[Patient]:
+        response = await self._run(
+            lambda c: (
+                c.table("users")
+                .select(USER_COLUMNS)
+                .eq("registration_pending", True)
+                .order("phone")
+                .execute()
+            ),
+            read=True,
+        )
+        return [patient_from_row(r) for r in _rows(response)]
 
     # --- audit trail ---
 

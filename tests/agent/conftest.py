@@ -88,9 +88,15 @@ async def wife(store: Store) -> str:
     return booking.appointment.id
 
 
-def make_state(tools: ClinicContext, caller: Caller | None) -> CallState:
+def make_state(
+    tools: ClinicContext, caller: Caller | None, origins: tuple[str, ...] = ()
+) -> CallState:
     return CallState(
-        call_id="test-call", tools=tools, timeline=Timeline("test-call"), caller=caller
+        call_id="test-call",
+        tools=tools,
+        timeline=Timeline("test-call"),
+        caller=caller,
+        origins=origins,
     )
 
 
@@ -100,10 +106,10 @@ def aida_session(tools: ClinicContext, settings: Settings):  # type: ignore[no-u
 
     @asynccontextmanager
     async def factory(
-        script: list, caller: Caller | None = None
+        script: list, caller: Caller | None = None, origins: tuple[str, ...] = ()
     ) -> AsyncIterator[tuple[AgentSession[CallState], ScriptedLLM]]:
         llm = ScriptedLLM(script)
-        state = make_state(tools, caller)
+        state = make_state(tools, caller, origins)
         async with AgentSession[CallState](llm=llm, userdata=state) as session:
             wire_timeline(session, state)
             await session.start(Aida(settings, caller=caller, greet=False))

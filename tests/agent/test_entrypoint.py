@@ -17,6 +17,7 @@ from livekit.agents.testing import fake_job_context
 from pydantic import SecretStr
 
 from aida.agent.providers import Providers
+from aida.agent.room_events import caller_safe
 from aida.agent.session import LiveCall, loggable_room, run_call, write_call_record
 from aida.agent.timeline import TIMELINE_TOPIC
 from aida.calls.appointments import appointments_in_call, callback_requests
@@ -136,8 +137,14 @@ async def test_sip_call_books_and_streams_the_timeline(
     await live.aclose()
 
     events = published(room)
-    assert events == state.timeline.events  # everything recorded reached the room, as is
-    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    # what the room may see of everything recorded, in order (aida.agent.room_events)
+    shown = [e for e in map(caller_safe, state.timeline.events) if e is not None]
+    assert events == shown
+    assert {e["type"] for e in state.timeline.events} - {e["type"] for e in events} == {
+        "caller_identified"
+    }
+    assert all("on_file" not in e and "verified" not in e for e in events)
+    events = state.timeline.events  # the record keeps them all
     assert {e["call_id"] for e in events} == {state.call_id}
     assert all(e["v"] == 1 and e["ts"] and isinstance(e["t_ms"], int) for e in events)
     types = [e["type"] for e in events]
@@ -221,7 +228,8 @@ async def test_no_caller_id_means_aida_asks(settings: Settings, store: Store, cl
     assert "no caller ID" in llm.requests[0].instructions
     await live.session.aclose()
     await live.aclose()
-    assert published(room)[0]["caller_id"] == "none"
+    assert "caller_id" not in published(room)[0]  # the room is told nothing about the line
+    assert live.state.timeline.events[0]["caller_id"] == "none"
 
 
 async def test_a_failed_publish_does_not_stop_the_stream(
@@ -345,15 +353,13 @@ def test_a_room_named_after_a_number_is_logged_masked(name: str, logged: str) ->
 async def test_portal_assertion_verifies_a_web_caller(
     settings: Settings, store: Store, clock: Any, jane: str
 ) -> None:
-    from aida.portal import sign_patient_assertion
-
     secret = "portal-secret-for-tests-0123456789abcdef"
     settings = settings.model_copy(update={"portal_identity_secret": SecretStr(secret)})
-    signed = sign_patient_assertion(CALLER, secret, name="Jane Doe")
+    signed = marker(secret)
     room = mock_room()
     live, llm = await start(
         room, settings, store, clock, [say("How can I help?")],
-        job_metadata=json.dumps({"phone": CALLER, "assertion": signed}),
+        job_metadata=json.dumps({"phone": CALLER, "portal": signed}),
     )  # fmt: skip
     assert first_said(live) == (
         "Hello Jane, this is Aida at Riverside Family Clinic. How can I help you today?"
@@ -364,11 +370,29 @@ async def test_portal_assertion_verifies_a_web_caller(
     assert "confirmed as the patient Jane Doe" in llm.requests[0].instructions
     await live.session.aclose()
     await live.aclose()
-    assert published(room)[0]["verified"] is True
+    assert "verified" not in published(room)[0]
+    assert live.state.timeline.events[0]["verified"] is True
 
 
-@pytest.mark.parametrize("which", ["forged", "expired", "no secret configured"])
-async def test_a_bad_portal_assertion_leaves_the_phone_a_hint(
+def marker(secret: str, room: str = "call-room", **kw: Any) -> str:
+    """The room marker the API hands the worker for a patient the portal vouched for."""
+    import datetime as dt
+
+    from aida.portal import PortalIdentity, sign_room_marker
+
+    return sign_room_marker(
+        PortalIdentity(CALLER, "Jane Doe"),
+        secret,
+        room=room,
+        lifetime=kw.get("lifetime", dt.timedelta(minutes=10)),
+        now=kw.get("now"),
+    )
+
+
+@pytest.mark.parametrize(
+    "which", ["forged", "expired", "another room", "a raw assertion", "no secret configured"]
+)
+async def test_a_bad_portal_marker_leaves_the_phone_a_hint(
     settings: Settings, store: Store, clock: Any, jane: str, which: str
 ) -> None:
     import datetime as dt
@@ -377,18 +401,19 @@ async def test_a_bad_portal_assertion_leaves_the_phone_a_hint(
 
     secret = "portal-secret-for-tests-0123456789abcdef"
     signed = {
-        "forged": lambda: sign_patient_assertion(CALLER, "another-secret-0123456789abcdefgh"),
-        "expired": lambda: sign_patient_assertion(
-            CALLER, secret, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
-        ),
-        "no secret configured": lambda: sign_patient_assertion(CALLER, secret),
+        "forged": lambda: marker("another-secret-0123456789abcdefgh"),
+        "expired": lambda: marker(secret, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)),
+        "another room": lambda: marker(secret, room="aida-someone-elses"),
+        # the portal's own assertion is no longer forwarded, nor believed if it is
+        "a raw assertion": lambda: sign_patient_assertion(CALLER, secret),
+        "no secret configured": lambda: marker(secret),
     }[which]()
     if which != "no secret configured":
         settings = settings.model_copy(update={"portal_identity_secret": SecretStr(secret)})
     room = mock_room()
     live, _ = await start(
         room, settings, store, clock, [],
-        job_metadata=json.dumps({"phone": CALLER, "assertion": signed}),
+        job_metadata=json.dumps({"phone": CALLER, "portal": signed, "assertion": signed}),
     )  # fmt: skip
     caller = live.state.caller
     assert caller is not None and caller.source == "token" and not caller.verified

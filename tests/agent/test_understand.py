@@ -22,6 +22,7 @@ from aida.agent.understand import (
     understand,
     without_identity,
 )
+from aida.agent.verification import NO_MATCH_WITH_NUMBER
 from aida.config import Settings
 from aida.store.protocol import Store
 from aida.tools.base import ClinicContext
@@ -440,10 +441,7 @@ async def test_a_misheard_number_without_caller_id_is_asked_again(
             "1985."
         )
         # nothing says whether the number, the name or the date was wrong
-        assert said(second) == [
-            "I couldn't confirm those details. Could you say the phone number on your file, your "
-            "full name and your date of birth again?"
-        ]
+        assert said(second) == [NO_MATCH_WITH_NUMBER]
         state: CallState = session.userdata
         assert state.verified_caller is None
     assert llm.requests == []

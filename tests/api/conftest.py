@@ -23,7 +23,7 @@ from aida.store.protocol import Store
 
 LIVEKIT_KEY = "APIaidaTestKey"
 LIVEKIT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
-STAFF_KEYS = ("staff-key-alpha-123456", "staff-key-beta-654321")
+STAFF_KEYS = ("staff-key-alpha-0123456789abcdef0123456", "staff-key-beta-6543210987654321fedcba9")
 # Monday 2 March 2026, 9:00 AM in New York (EST, UTC-5): the clinic has just opened.
 NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 

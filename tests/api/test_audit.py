@@ -18,7 +18,7 @@ from aida.errors import StoreUnavailable
 from aida.store.models import AuditEntry, CallSummary
 from tests.api.conftest import NOW, STAFF_KEYS, client_for, make_settings, sqlite_only
 
-FRONT, BILLING = "front-desk-key-0123456789", "billing-key-9876543210"
+FRONT, BILLING = "front-desk-key-0123456789abcdef01234567", "billing-key-9876543210fedcba9876543210"
 ALICE = "+12125550143"
 BOB = "+14155550132"
 NY = ZoneInfo("America/New_York")
@@ -52,20 +52,31 @@ def test_both_forms_of_staff_api_keys() -> None:
     assert parsed("not a label:abc") == [("key1", "not a label:abc")]
 
 
+ABC, DEF = "abc" * 11, "def" * 11  # keys of 33 bytes
+
+
 def test_settings_parse_labels_and_drop_empty_keys(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, staff_api_keys="frontdesk:abc, orphan:, ,legacy")
+    settings = make_settings(tmp_path, staff_api_keys=f"frontdesk:{ABC}, orphan:, ,{DEF}")
     assert [(k.label, k.key.get_secret_value()) for k in settings.staff_keys] == [
-        ("frontdesk", "abc"),
-        ("key3", "legacy"),
+        ("frontdesk", ABC),
+        ("key3", DEF),
     ]
 
 
 def test_a_label_used_twice_is_refused_at_startup(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="label twice: frontdesk"):
-        make_settings(tmp_path, staff_api_keys="frontdesk:abc,frontdesk:def")
+        make_settings(tmp_path, staff_api_keys=f"frontdesk:{ABC},frontdesk:{DEF}")
     with pytest.raises(ValidationError) as caught:
-        make_settings(tmp_path, staff_api_keys="key2:abc,def")  # "def" is key2 by position
-    assert "abc" not in str(caught.value)  # the keys themselves never appear
+        make_settings(tmp_path, staff_api_keys=f"key2:{ABC},{DEF}")  # the 2nd is key2 by position
+    assert ABC not in str(caught.value)  # the keys themselves never appear
+
+
+def test_short_staff_keys_and_portal_secrets_are_refused_at_startup(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_settings(tmp_path, staff_api_keys="frontdesk:a")
+    assert "at least 32 bytes" in str(caught.value) and "frontdesk" in str(caught.value)
+    with pytest.raises(ValidationError, match="PORTAL_IDENTITY_SECRET needs at least 32 bytes"):
+        make_settings(tmp_path, portal_identity_secret="x")
 
 
 def test_check_staff_returns_the_matching_label() -> None:
@@ -88,6 +99,7 @@ async def call(store) -> CallSummary:
         transcript=[{"role": "user", "text": SECRET_WORDS}],
         timeline=[{"type": "tool_call", "name": "book_appointment"}],
     )
+    await store.upsert_patient(ALICE, None, dt.date(1980, 1, 1))
     await store.save_call_summary(summary)
     return summary
 

@@ -1,5 +1,6 @@
-"""POST /api/session with a patient assertion from the clinic's portal: verified here, its phone
-used, and the token passed on to the worker to verify again."""
+"""POST /api/session with a patient assertion from the clinic's portal: verified here and taken
+once, its phone used, and a room marker signed here (never the assertion) passed on to the
+worker to verify."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import jwt
 import pytest
 from livekit.api import TokenVerifier
 
 from aida.api.main import create_app
-from aida.portal import sign_patient_assertion, verify_patient_assertion
+from aida.errors import InvalidAssertion
+from aida.portal import sign_patient_assertion, verify_room_marker
 from tests.api.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, NOW, client_for, make_settings
 
 PORTAL_SECRET = "portal-secret-that-is-long-enough-for-hs256-0123456789"
@@ -33,6 +36,8 @@ def metadata_of(token: str) -> dict:
     claims = TokenVerifier(LIVEKIT_KEY, LIVEKIT_SECRET).verify(token)
     agent_copy = json.loads(next(iter(claims.room_config.agents)).metadata)
     assert json.loads(claims.metadata) == agent_copy
+    client = agent_copy.pop("client")  # the client address, as a digest
+    assert len(client) == 24 and "127.0.0.1" not in client
     return agent_copy
 
 
@@ -41,10 +46,25 @@ async def test_a_valid_assertion_proves_the_phone(client) -> None:
     resp = await client.post("/api/session", json={"patient_assertion": assertion})
     assert resp.status_code == 200, resp.text
     metadata = metadata_of(resp.json()["token"])
-    assert metadata == {"phone": PHONE, "name": "Jordan Lee", "assertion": assertion}
-    # what the worker will do with it: verify it again on its own
-    again = verify_patient_assertion(metadata["assertion"], PORTAL_SECRET, now=NOW)
-    assert again.phone == PHONE
+    marker = metadata.pop("portal")
+    assert metadata == {"phone": PHONE, "name": "Jordan Lee"}
+    assert assertion not in json.dumps(metadata) and marker != assertion
+    # what the worker will do with it: verify the marker for this room, and no other
+    proven = verify_room_marker(marker, PORTAL_SECRET, room=resp.json()["room"], now=NOW)
+    assert (proven.phone, proven.name) == (PHONE, "Jordan Lee")
+    with pytest.raises(InvalidAssertion):
+        verify_room_marker(marker, PORTAL_SECRET, room="aida-another-room", now=NOW)
+
+
+async def test_one_assertion_starts_one_session(client) -> None:
+    """The replay: one assertion used to mint three sessions."""
+    assertion = sign_patient_assertion(PHONE, PORTAL_SECRET, now=NOW)
+    first = await client.post("/api/session", json={"patient_assertion": assertion})
+    assert first.status_code == 200
+    for _ in range(2):
+        again = await client.post("/api/session", json={"patient_assertion": assertion})
+        assert again.status_code == 401 and again.json()["error"] == "assertion_replayed"
+        assert "token" not in again.json()
 
 
 async def test_the_same_phone_in_the_form_is_fine(client) -> None:
@@ -54,11 +74,8 @@ async def test_the_same_phone_in_the_form_is_fine(client) -> None:
         json={"phone": "212.555.0143", "name": "Jo", "patient_assertion": assertion},
     )
     assert resp.status_code == 200, resp.text
-    assert metadata_of(resp.json()["token"]) == {
-        "phone": PHONE,
-        "name": "Jo",
-        "assertion": assertion,
-    }
+    metadata = metadata_of(resp.json()["token"])
+    assert metadata.pop("portal") and metadata == {"phone": PHONE, "name": "Jo"}
 
 
 async def test_a_different_phone_in_the_form_is_422(client) -> None:
@@ -82,6 +99,20 @@ async def test_a_different_phone_in_the_form_is_422(client) -> None:
         pytest.param(
             sign_patient_assertion(PHONE, PORTAL_SECRET, now=NOW - dt.timedelta(minutes=30)),
             id="expired",
+        ),
+        pytest.param(
+            jwt.encode(
+                {
+                    "sub": PHONE,
+                    "aud": "aida",
+                    "iat": int(NOW.timestamp()),
+                    "exp": int(NOW.timestamp()) + 3600,
+                    "jti": "a-long-lived-one",
+                },
+                PORTAL_SECRET,
+                algorithm="HS256",
+            ),
+            id="an-hour-long",
         ),
         pytest.param("not-a-jwt", id="garbage"),
     ],

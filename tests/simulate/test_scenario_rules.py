@@ -298,10 +298,7 @@ def test_registered_reads_pending_from_the_patient_record() -> None:
     from aida.simulate.expect import PatientExpectation, registration
     from aida.store.models import Patient
 
-    class Pending(Patient):
-        registration_pending: bool = True  # the field issue 20 adds to the store's patients
-
-    file = Pending(phone=NEW, name="Ann Newman")
+    file = Patient(phone=NEW, name="Ann Newman", registration_pending=True)
     assert registration(file) == "pending" and registration(None) == "no"
     assert registration(Patient(phone=NEW, name="Ann")) == "confirmed"
     rule = PatientExpectation(phone=NEW, registered="confirmed")

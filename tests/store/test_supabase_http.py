@@ -76,7 +76,7 @@ TABLES = (
 SUMMARY_COLUMNS = (
     "id,user_phone,summary_text,preferences,appointments_in_call,cost_breakdown,timeline,"
     "transcript,action_items,created_at,status,room_name,started_at,ended_at,duration_seconds,"
-    "end_reason"
+    "end_reason,presented_phone,caller_verified"
 )
 
 
@@ -150,7 +150,8 @@ async def test_get_patient_request_and_row(fake: FakePostgrest, store: SupabaseS
     req = only(fake)
     assert (req.method, req.path) == ("GET", "/rest/v1/users")
     assert req.query == (
-        "select=phone,name,preferences,date_of_birth&phone=eq.%2B15551234567&limit=1"
+        "select=phone,name,preferences,date_of_birth,registration_pending"
+        "&phone=eq.%2B15551234567&limit=1"
     )
     assert req.body == b""
     assert_service_headers(req)
@@ -490,8 +491,8 @@ async def test_list_appointments_reads_every_page(
 
 
 async def test_save_call_summary_upserts_on_id(fake: FakePostgrest, store: SupabaseStore) -> None:
+    fake.reply(200, [{**USER_ROW}])  # the caller is a patient
     fake.reply(201)  # return=minimal: no body
-    fake.reply(201)
     summary = CallSummary(
         id=SUMMARY_ID,
         user_phone=PHONE,
@@ -503,11 +504,9 @@ async def test_save_call_summary_upserts_on_id(fake: FakePostgrest, store: Supab
     )
     await store.save_call_summary(summary)
     assert len(fake.requests) == 2
-    # first the caller's number, as a nameless patient unless already one (DO NOTHING)
+    # first whether the caller's number is a patient's: a call record never creates one
     user = fake.requests[0]
-    assert (user.method, user.path, user.query) == ("POST", "/rest/v1/users", "on_conflict=phone")
-    assert user.headers["prefer"] == "return=minimal,resolution=ignore-duplicates"
-    assert user.body == b'{"phone":"+15551234567"}'
+    assert (user.method, user.path) == ("GET", "/rest/v1/users")
     assert_service_headers(user)
     req = fake.requests[1]
     assert (req.method, req.path, req.query) == (
@@ -612,7 +611,7 @@ async def test_migrate_checks_tables_and_functions_without_changing_anything(
             assert await conn.fetchval(f"select count(*) from public.{table}") == 0, table
     finally:
         await conn.close()
-    calls = [(r.method, r.path) for r in postgrest.requests[:11]]
+    calls = [(r.method, r.path) for r in postgrest.requests[:11]]  # mark_action_item_done next
     assert calls == [
         ("GET", "/rest/v1/users"),
         ("GET", "/rest/v1/appointments"),
@@ -624,10 +623,12 @@ async def test_migrate_checks_tables_and_functions_without_changing_anything(
         ("POST", "/rest/v1/rpc/reschedule_appointment"),
         ("POST", "/rest/v1/rpc/cancel_appointment"),
         ("POST", "/rest/v1/rpc/merge_user_preferences"),
-        ("POST", "/rest/v1/rpc/mark_action_item_done"),
+        ("POST", "/rest/v1/rpc/reserve_identity_attempt"),
     ]
     # the additive columns are part of what is checked
-    assert postgrest.requests[0].query == "select=phone,name,preferences,date_of_birth&limit=1"
+    assert postgrest.requests[0].query == (
+        "select=phone,name,preferences,date_of_birth,registration_pending&limit=1"
+    )
     assert postgrest.requests[2].query == f"select={SUMMARY_COLUMNS}&limit=1"
 
 
@@ -785,28 +786,20 @@ async def test_upsert_leaves_a_recorded_date_of_birth_alone(
     assert only(fake).json() == {"phone": PHONE}
 
 
-async def test_count_identity_failures_asks_for_a_count_only(
+async def test_count_identity_failures_sums_the_guesses(
     fake: FakePostgrest, store: SupabaseStore
 ) -> None:
-    fake.reply(200, None, headers={"Content-Range": "*/4"})
+    """An attempt with several dates (a spray) is one row weighing one guess per date."""
+    fake.reply(200, [{"weight": 1}, {"weight": 365}])
     since = dt.datetime(2026, 12, 1, 9, 0, tzinfo=NY)
-    assert await store.count_identity_failures(PHONE, since) == 4
+    assert await store.count_identity_failures(PHONE, since) == 366
     req = only(fake)
-    assert (req.method, req.path) == ("HEAD", "/rest/v1/identity_failures")
+    assert (req.method, req.path) == ("GET", "/rest/v1/identity_failures")
     assert req.params == [
-        ("select", "id"),
+        ("select", "weight"),
         ("phone", f"eq.{PHONE}"),
         ("failed_at", "gte.2026-12-01T14:00:00+00:00"),
     ]
-    assert "count=exact" in req.headers["prefer"]
-
-
-async def test_a_count_without_content_range_is_unavailable(
-    fake: FakePostgrest, store: SupabaseStore
-) -> None:
-    fake.reply(200, None)
-    with pytest.raises(StoreUnavailable):
-        await store.count_identity_failures(PHONE, START)
 
 
 @pytest.mark.postgres

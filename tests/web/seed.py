@@ -18,7 +18,7 @@ from aida.store.models import CallSummary
 
 CLINIC_TZ = "America/Denver"
 BROWSER_TZ = "Asia/Tokyo"
-STAFF_KEY = "staff-web-key-0123456789"
+STAFF_KEY = "staff-web-key-0123456789abcdef0123456789"
 # Monday 2 March 2026, 9:00 AM in Denver.
 NOW = dt.datetime(2026, 3, 2, 16, 0, tzinfo=dt.UTC)
 

@@ -30,13 +30,20 @@ const TRANSFER = {
 function describe(event) {
   switch (event.type) {
     case 'call_started':
-      return ['Call started', event.identified ? 'Caller recognised by caller ID' : null];
+      return [
+        'Call started',
+        event.verified ? 'Caller proven by the portal' : event.identified ? 'Number presented (unverified)' : null,
+      ];
     case 'call_ended':
       return ['Call ended', event.reason ? humanize(event.reason) : null];
     case 'caller_identified':
       return [
         'Caller identified',
-        [event.source ? `from ${event.source}` : null, event.new_patient ? 'new patient' : null]
+        [
+          event.source ? `from ${event.source}` : null,
+          event.new_patient ? 'new patient' : null,
+          event.pending ? 'registration pending staff confirmation' : null,
+        ]
           .filter(Boolean)
           .join(', '),
       ];
@@ -44,6 +51,9 @@ function describe(event) {
       return ['Identity check refused', event.reason ? humanize(event.reason) : null];
     case 'emergency':
       return ['Possible emergency', event.category ? humanize(event.category) : null];
+    case 'emergency_possible':
+      // a weak or past sign: Aida said the safety-net sentence and the call went on
+      return ['Possible emergency sign (safety net said)', event.category ? humanize(event.category) : null];
     case 'emergency_cleared':
       return ['Caller said it is not an emergency', null];
     case 'emergency_again':

@@ -1,7 +1,7 @@
 // One call: summary, action items, appointment changes, cost, timeline and transcript.
 
 import { api, clinicTimezone } from '../api.js';
-import { facts, h } from '../dom.js';
+import { append, facts, h } from '../dom.js';
 import { fmtDateTime, fmtDuration, fmtTime, fmtUsd, humanize, tzName } from '../format.js';
 import { TimelineView } from '../timeline.js';
 
@@ -17,7 +17,9 @@ function section(title, id, ...children) {
 /** One action item, with the checkbox staff tick when it is done (who and when is kept). */
 function actionItem(callId, { item, index, state }, tz) {
   const text =
-    typeof item === 'string' ? item : item.text || item.summary || item.description || JSON.stringify(item);
+    typeof item === 'string'
+      ? item
+      : item.text || item.summary || item.description || item.reason || JSON.stringify(item);
   const kind = typeof item === 'string' ? null : item.kind || item.type;
   const urgent = typeof item !== 'string' && item.urgent;
   const id = `item-done-${index}`;
@@ -35,6 +37,7 @@ function actionItem(callId, { item, index, state }, tz) {
     ' ',
     h('span', { class: 'item-text', id: `${id}-text` }, text),
     h('span', { class: 'item-done' }, box, h('label', { for: id }, 'Done')),
+    kind === 'confirm_registration' && item.patient_phone ? confirmButton(item.patient_phone) : null,
     by,
   );
   function show(s) {
@@ -62,6 +65,29 @@ function actionItem(callId, { item, index, state }, tz) {
     }
   });
   return li;
+}
+
+/** A new patient registered from a number that proves nothing: staff confirm them here. */
+function confirmButton(phone) {
+  const button = h('button', { type: 'button', class: 'confirm-patient' }, `Confirm patient ${phone}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api(`/patients/${encodeURIComponent(phone)}/confirm`, { method: 'POST', staff: true });
+      button.textContent = 'Patient confirmed';
+    } catch (err) {
+      button.disabled = false;
+      button.textContent = `Confirm patient ${phone} (${err.message})`;
+    }
+  });
+  return button;
+}
+
+/** Who called: the patient when proven, else the number presented, marked unverified. */
+export function callerLabel(call) {
+  if (call.user_phone && call.caller_verified !== false) return call.user_phone;
+  if (call.presented_phone) return `${call.presented_phone} (unverified caller)`;
+  return null;
 }
 
 // Urgent items (a possible emergency) come first, whatever order the record holds them in; each
@@ -293,11 +319,11 @@ export async function renderCall(main, id) {
   try {
     call = await api(`/summaries/${encodeURIComponent(id)}`, { staff: true });
   } catch (err) {
-    main.append(
+    append(main, [
       back,
       h('h1', { id: 'page-title', tabindex: '-1' }, 'Call not found'),
       h('p', { class: 'alert error', role: 'alert' }, err.message),
-    );
+    ]);
     return;
   }
   const started = call.started_at || call.created_at;
@@ -313,9 +339,9 @@ export async function renderCall(main, id) {
     timeline.setHideTypes(showStates.checked ? [] : ['agent_state']),
   );
 
-  main.append(
+  append(main, [
     back,
-    h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${call.user_phone || 'an unknown caller'}`),
+    h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${callerLabel(call) || 'an unknown caller'}`),
     h('p', { class: 'lead' }, `${fmtDateTime(started, tz)} (${tzName(tz, started || undefined)})`),
     emergencyBanner(call),
     h(
@@ -373,5 +399,5 @@ export async function renderCall(main, id) {
       timeline.el,
     ),
     section('Transcript', 'sec-transcript', transcriptList(call.transcript, tz)),
-  );
+  ]);
 }

@@ -2,8 +2,9 @@
 // newest first; filtered by caller phone and date, paged by the API's offsets.
 
 import { api, clinicTimezone } from '../api.js';
-import { field, h } from '../dom.js';
+import { append, field, h } from '../dom.js';
 import { fmtDateTime, fmtDuration, humanize, isDayKey, tzName } from '../format.js';
+import { callerLabel } from './call.js';
 
 const PAGE = 20;
 // Kept for the tab's life (not in the URL: a phone number is patient data).
@@ -140,7 +141,7 @@ export async function renderCalls(main) {
     );
   }
 
-  main.append(
+  append(main, [
     h('h1', { id: 'page-title', tabindex: '-1' }, 'Calls'),
     h(
       'p',
@@ -151,7 +152,7 @@ export async function renderCalls(main) {
     status,
     results,
     pager,
-  );
+  ]);
   await load();
 }
 
@@ -185,7 +186,7 @@ function table(items, tz) {
               fmtDateTime(item.started_at || item.created_at, tz) || 'Open call',
             ),
           ),
-          h('td', { 'data-label': 'Caller' }, item.user_phone || 'Unknown caller'),
+          h('td', { 'data-label': 'Caller' }, callerLabel(item) || 'Unknown caller'),
           h('td', { 'data-label': 'Summary', class: 'summary-cell' }, item.summary_text || '—'),
           h(
             'td',
