@@ -32,6 +32,7 @@ from livekit.agents.voice.report import SessionReport
 from aida.agent.aida import Aida
 from aida.agent.identity import CallerId, caller_id_of, is_sip_participant
 from aida.agent.providers import Providers, build_providers
+from aida.agent.served import wire_served
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
 from aida.agent.turns import turn_handling
@@ -190,6 +191,7 @@ def new_session(
         turn_handling=turn_handling(settings, providers.vad),
     )
     wire_timeline(session, state)
+    wire_served(providers, state.timeline)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
         wire_prefill(session, prefill, getattr(providers.llm, "hold_prefill", None))

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from aida.config import get_settings
 
 if TYPE_CHECKING:
+    from aida.config import Settings
+    from aida.simulate.cloud_doubles import CloudDoubles
     from aida.simulate.runner import Simulator
     from aida.simulate.scenario import Scenario
     from aida.simulate.text import TextSimulator
@@ -71,7 +73,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--providers",
         choices=("local", "auto", "cloud"),
         default="local",
-        help="Aida's speech and language providers (default: local, fully offline)",
+        help=(
+            "Aida's speech and language providers (default: local, fully offline); with "
+            "AIDA_CLOUD_DOUBLES=1, cloud runs against local doubles of Deepgram, OpenAI, "
+            "Anthropic and Cartesia playing the scenario's scripted block (a test mode)"
+        ),
     )
     p.set_defaults(func=_simulate)
 
@@ -102,6 +108,31 @@ async def _simulate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = base.model_copy(update={"providers": args.providers})
+    doubles: CloudDoubles | None = None
+    if args.providers == "cloud" and base.aida_cloud_doubles:
+        if args.text and not args.scripted:
+            print(
+                "error: the cloud doubles play each scenario's scripted block; add --scripted",
+                file=sys.stderr,
+            )
+            return 2
+        from aida.simulate.cloud_doubles import CloudDoubles
+
+        doubles = await CloudDoubles(settings=settings).start()
+        print("cloud doubles (a test mode, AIDA_CLOUD_DOUBLES=1):", doubles.describe())
+    try:
+        return await _run_all(args, settings, scenarios, doubles)
+    finally:
+        if doubles is not None:
+            await doubles.aclose()
+
+
+async def _run_all(
+    args: argparse.Namespace,
+    settings: Settings,
+    scenarios: list[Scenario],
+    doubles: CloudDoubles | None,
+) -> int:
     # one simulator for the whole run, so the models load once
     if args.text:
         from aida.simulate.text import TextSimulator
@@ -110,13 +141,17 @@ async def _simulate(args: argparse.Namespace) -> int:
             # the transcript is the output; INFO lines would interleave with it (-v keeps them)
             logging.getLogger().setLevel(logging.WARNING)
 
-        text = TextSimulator(settings, scripted=args.scripted)
+        text = TextSimulator(settings, scripted=args.scripted, doubles=doubles)
         if not args.scripted:
             print("loading the LLM ...", flush=True)
     else:
         from aida.simulate.runner import Options, Simulator
 
-        voice = Simulator(settings, options=Options(phone_band=not args.wideband))
+        voice = Simulator(
+            doubles.settings(settings) if doubles is not None else settings,
+            options=Options(phone_band=not args.wideband),
+            script=doubles.llm_script if doubles is not None else None,
+        )
     failed = []
     for scenario in scenarios:
         ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))

@@ -37,6 +37,7 @@ from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.latency import LatencyProbe, TurnLatency, with_answer
 from aida.simulate.scenario import Scenario, check_end_state, seed
+from aida.simulate.script import compile_turn
 from aida.store.factory import open_store
 from aida.tools.base import ClinicContext
 
@@ -97,10 +98,14 @@ class Simulator:
         options: Options | None = None,
         providers: Providers | None = None,
         printer: Printer = _print,
+        script: Any = None,
     ) -> None:
         self.settings = settings
         self.options = options or Options()
         self.providers = providers
+        # what plays each scenario's `scripted:` block for the LLM (the cloud doubles' shared
+        # script); None: the LLM is a real model
+        self.script = script
         self.print = printer
         self._voice: Any = None  # the TTS that speaks the caller's lines
 
@@ -217,6 +222,10 @@ class Simulator:
             if await self._wait_for_aida(session, ear, after=started):
                 greeting_after = ear.segment_starts[0] - started
             for index, (spec, pcm) in enumerate(zip(scenario.lines, lines, strict=True), 1):
+                if self.script is not None and scenario.scripted is not None:
+                    # this turn's steps only: a turn Aida's code answered leaves its steps unused
+                    self.script.script.clear()
+                    self.script.extend(compile_turn(scenario.scripted.turns[index - 1]))
                 await asyncio.sleep(spec.pause)
                 say(f"[{time.time() - started:6.1f}s] caller: {spec.label}")
                 t_start, t_end = await line.say(pcm)
