@@ -205,6 +205,19 @@ def _cloud(choice: ProviderChoice, settings: Settings) -> Any:
     raise ConfigError(f"unknown provider {choice.provider!r}")
 
 
+def import_plugins(settings: Settings) -> None:
+    """Import the cloud plugins the plan uses. LiveKit registers a plugin when its module is
+    first imported and refuses to outside the main thread, so a caller that builds providers in
+    a worker thread (the simulator) calls this on the main thread first."""
+    import importlib
+
+    plan = plan_providers(settings)
+    for role in ROLES:
+        for choice in plan.chain(role):
+            if choice.provider != "local":
+                importlib.import_module(f"livekit.plugins.{choice.provider}")
+
+
 @dataclass
 class Providers:
     """What an `AgentSession` is built with. Tests pass their own (e.g. only a scripted LLM)."""

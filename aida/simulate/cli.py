@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import logging
 import sys
@@ -119,6 +120,8 @@ async def _simulate(args: argparse.Namespace) -> int:
         from aida.simulate.cloud_doubles import CloudDoubles
 
         doubles = await CloudDoubles(settings=settings).start()
+        if not args.text:
+            await asyncio.to_thread(doubles.load_speech)
         print("cloud doubles (a test mode, AIDA_CLOUD_DOUBLES=1):", doubles.describe())
     try:
         return await _run_all(args, settings, scenarios, doubles)

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from livekit.agents.utils import http_context
 from livekit.plugins import silero  # plugins register on the main thread, so import it here
 
 from aida.agent.aida import Aida
-from aida.agent.providers import Providers, build_providers, warm_llm
+from aida.agent.providers import Providers, build_providers, import_plugins, warm_llm
 from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
 from aida.simulate import audio
@@ -153,6 +154,8 @@ class Simulator:
         out_dir.mkdir(parents=True, exist_ok=True)
         db = database or out_dir / "aida.db"
         settings = scenario.settings(self.settings, database_url=f"sqlite:///{db}")
+        if self.providers is None:
+            import_plugins(self.settings)  # on the main thread, before `prepare` builds them
         providers = await asyncio.to_thread(self.prepare)
         # What the worker's prewarm does before any call: the first caller turn must not pay for
         # evaluating Aida's constant prompt head (tens of seconds on 2 cores).
@@ -162,7 +165,9 @@ class Simulator:
         store = await open_store(settings)
         try:
             await seed(store, scenario, settings)
-            result = await self._call(scenario, settings, store, providers, lines, out_dir)
+            # the HTTP session a worker's job gives the cloud plugins (websockets, requests)
+            async with http_context.open():
+                result = await self._call(scenario, settings, store, providers, lines, out_dir)
             failures = [
                 Failure("expect", p) for p in await check_end_state(store, scenario, settings)
             ]

@@ -19,7 +19,6 @@ from aida.config import Settings
 from aida.simulate.cloud_doubles import CloudDoubles
 
 RATE = 16_000
-WORDS = "I'd like to book a check-up."
 
 
 def _frames(seconds: float, voiced: bool) -> list[rtc.AudioFrame]:
@@ -44,8 +43,9 @@ async def doubles_heard(base_settings: Settings) -> AsyncIterator[CloudDoubles]:
     heard: list[int] = []
 
     def transcribe(pcm: np.ndarray) -> str:
+        """A stand-in for Whisper: names each piece of audio it is given."""
         heard.append(pcm.size)
-        return WORDS
+        return f"piece{len(heard)}"
 
     def synthesize(text: str) -> list[np.ndarray]:
         return [np.full(int(0.3 * 24_000), 0.2, np.float32)]
@@ -53,6 +53,7 @@ async def doubles_heard(base_settings: Settings) -> AsyncIterator[CloudDoubles]:
     async with CloudDoubles(
         settings=base_settings, transcriber=transcribe, synthesizer=synthesize
     ) as started:
+        started.deepgram.interim_every = 1.0  # an interim within the short test utterance
         yield started
 
 
@@ -64,7 +65,9 @@ async def test_deepgram_stream_events(
         api_key="dg-test", base_url=double.base_url, http_session=http, utterance_end_ms=1000
     )
     stream = model.stream()
-    for frame in _frames(0.3, False) + _frames(1.6, True) + _frames(1.5, False):
+    # speech, a pause between words (shorter than the endpoint), more speech, then silence
+    audio = _frames(0.3, False) + _frames(1.2, True) + _frames(0.1, False) + _frames(0.5, True)
+    for frame in audio + _frames(1.5, False):
         stream.push_frame(frame)
     await asyncio.sleep(0.5)  # the socket open a moment, as in a call: the plugin's keep-alive
     stream.end_input()
@@ -80,15 +83,18 @@ async def test_deepgram_stream_events(
     assert kinds.index(S.INTERIM_TRANSCRIPT) < kinds.index(S.FINAL_TRANSCRIPT)
     assert kinds.count(S.FINAL_TRANSCRIPT) == 1
     assert kinds.index(S.END_OF_SPEECH) > kinds.index(S.FINAL_TRANSCRIPT)
+    # the interim said the utterance so far; the final says all of it
+    interim = next(e for e in events if e.type == S.INTERIM_TRANSCRIPT)
     final = next(e for e in events if e.type == S.FINAL_TRANSCRIPT)
-    assert final.alternatives[0].text == WORDS
+    assert interim.alternatives[0].text == "piece1"
+    assert final.alternatives[0].text == "piece1 piece2"
     words = final.alternatives[0].words
-    assert words and str(words[0]) == "I'd"
+    assert words and [str(w) for w in words] == ["piece1", "piece2"]
     types = [m["type"] for m in double.sent]
     assert types[0] == "SpeechStarted" and "UtteranceEnd" in types
     final_msg = next(m for m in double.sent if m["type"] == "Results" and m["is_final"])
     assert final_msg["speech_final"] is True
-    assert 1.5 <= final_msg["duration"] <= 1.8
+    assert 1.8 <= final_msg["duration"] <= 2.1  # the voice and the endpointing silence
     assert double.keepalives >= 1
     # Deepgram's unit: seconds of audio received; the plugin's usage report says the same
     billed = sum(u["audio_seconds"] for u in double.usage)
@@ -97,7 +103,7 @@ async def test_deepgram_stream_events(
         for e in events
         if e.type == S.RECOGNITION_USAGE and e.recognition_usage is not None
     )
-    assert billed == pytest.approx(3.4, abs=0.05)
+    assert billed == pytest.approx(3.6, abs=0.05)
     assert reported >= billed - 0.05  # the plugin adds the socket's idle lifetime on top
 
 

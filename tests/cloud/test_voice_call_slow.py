@@ -5,6 +5,7 @@ the local voice, back to the caller. Slow: real-time audio and two local speech 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ def _results(doubles: CloudDoubles, final: bool) -> list[dict[str, Any]]:
 
 async def _call(name: str, settings: Settings, doubles: CloudDoubles, out: Path) -> Any:
     simulator = Simulator(doubles.settings(settings), script=doubles.llm_script, printer=print)
+    await asyncio.to_thread(doubles.load_speech)
     return await simulator.run(load_scenario(name), out)
 
 

@@ -58,37 +58,44 @@ def doubles_enabled(env: dict[str, str] | None = None) -> bool:
     )
 
 
-def whisper_transcriber(settings: Settings) -> Transcriber:
+class WhisperTranscriber:
     """The Deepgram double's ears: the local Whisper model (the one the local STT uses), loaded
-    when the first audio arrives, so a text-only call never loads it."""
-    model: Any = None
+    by `load` or on the first audio, so a text-only call never loads it."""
 
-    def transcribe(pcm16k: Any) -> str:
-        nonlocal model
-        if model is None:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._model: Any = None
+
+    def load(self) -> None:
+        if self._model is None:
             from aida.local import build_stt
 
-            model = build_stt(settings)
-        text, _confidence = model.transcribe(pcm16k)
+            self._model = build_stt(self._settings)
+        self._model.load()
+
+    def __call__(self, pcm16k: Any) -> str:
+        self.load()
+        text, _confidence = self._model.transcribe(pcm16k)
         return str(text)
 
-    return transcribe
 
+class HibariSynthesizer:
+    """The Cartesia double's voice: its own instance of the local voice, so its work is never
+    counted as the local TTS's; loaded by `load` or on first use."""
 
-def hibari_synthesizer() -> Synthesizer:
-    """The Cartesia double's voice: its own instance of the local voice (loaded on first use), so
-    its work is never counted as the local TTS's."""
-    voice: Any = None
+    def __init__(self) -> None:
+        self._voice: Any = None
 
-    def synthesize(text: str) -> Any:
-        nonlocal voice
-        if voice is None:
+    def load(self) -> None:
+        if self._voice is None:
             from aida.local.tts import HibariTTS
 
-            voice = HibariTTS()
-        return voice.sentences(text)
+            self._voice = HibariTTS()
+        self._voice.load()
 
-    return synthesize
+    def __call__(self, text: str) -> Any:
+        self.load()
+        return self._voice.sentences(text)
 
 
 class CloudDoubles:
@@ -108,8 +115,15 @@ class CloudDoubles:
         self.openai = OpenAIDouble(self.llm_script, self.delays)
         self.anthropic = AnthropicDouble(self.llm_script, self.delays)
         base = settings or Settings(_env_file=None)
-        self.deepgram = DeepgramDouble(transcriber or whisper_transcriber(base), self.delays)
-        self.cartesia = CartesiaDouble(synthesizer or hibari_synthesizer(), self.delays)
+        self.deepgram = DeepgramDouble(transcriber or WhisperTranscriber(base), self.delays)
+        self.cartesia = CartesiaDouble(synthesizer or HibariSynthesizer(), self.delays)
+
+    def load_speech(self) -> None:
+        """Load the speech doubles' models now (blocking, seconds), not during the first turn."""
+        for model in (self.deepgram.transcribe, self.cartesia.synthesize):
+            load = getattr(model, "load", None)
+            if callable(load):
+                load()
 
     @property
     def servers(self) -> list[DoubleServer]:

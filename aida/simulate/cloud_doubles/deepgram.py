@@ -8,10 +8,14 @@ The socket takes the query the plugin sends (`encoding=linear16`, `sample_rate`,
 (`is_final` and `speech_final`) once they stop for the endpointing silence, `UtteranceEnd` after
 `utterance_end_ms` of silence when asked for, and `Metadata` (the audio duration) on close.
 
-The words are real: each result is Whisper's transcript (the local model) of the audio received so
-far in the utterance, so what the agent hears is what the caller's audio says. Where it is simpler
-than Deepgram: speech is found by the audio's energy, not a model; word timings are spread evenly
-over the utterance; and an utterance is never split into several finals before its endpoint.
+The words are real: Whisper (the local model) transcribes the caller's audio, so what the agent
+hears is what the caller said. As Deepgram does, an interim result says the whole utterance so
+far; to keep up in real time on a CPU the double transcribes each piece of audio once, cut at a
+pause between words about every `interim_every` seconds, and an utterance's text is its pieces'
+texts joined. Where it is simpler than Deepgram: speech is found by the audio's energy, not a
+model; word timings are spread evenly over the utterance; the endpoint is at least 0.2 s of
+silence (the plugin asks for 25 ms, which would end an utterance inside a sentence's commas);
+and an interim result is never revised except by adding words.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ Transcriber = Callable[[np.ndarray], str]
 
 WHISPER_RATE = 16_000
 VOICED_RMS = 300.0  # int16 RMS of a 10 ms window that counts as speech (the line is silent else)
-MIN_ENDPOINT_S = 0.1  # the plugin asks for 25 ms; a tenth of a second keeps words together
+MIN_ENDPOINT_S = 0.2  # the plugin asks for 25 ms; a fifth of a second keeps a sentence together
 MODEL_INFO = {"name": "general-nova-3", "version": "double", "arch": "nova-3"}
 
 
@@ -75,8 +79,15 @@ class _Utterance:
     samples: list[np.ndarray] = field(default_factory=list)
     last_voiced_s: float = 0.0
     last_voiced_wall: float = 0.0
-    interim_at_s: float = 0.0
-    interim_pcm: np.ndarray | None = None  # the latest audio an interim result waits to read
+    cut: int = 0  # samples of the utterance already handed to a piece
+    texts: list[str] = field(default_factory=list)  # the pieces' transcripts, in order
+
+    @property
+    def size(self) -> int:
+        return sum(c.size for c in self.samples)
+
+    def piece(self, start: int, end: int) -> np.ndarray:
+        return np.concatenate(self.samples)[start:end]
 
 
 class DeepgramDouble(DoubleServer):
@@ -87,7 +98,7 @@ class DeepgramDouble(DoubleServer):
         transcribe: Transcriber,
         delays: Delays | None = None,
         *,
-        interim_every: float = 1.0,
+        interim_every: float = 2.0,
     ) -> None:
         super().__init__(delays)
         self.transcribe = transcribe
@@ -205,7 +216,6 @@ class _Session:
             if voiced:
                 if u is None:
                     u = self.utterance = _Utterance(start_s=self.now_s - chunk.size / self.rate)
-                    u.interim_at_s = u.start_s + self.double.interim_every
                     if self.vad_events:
                         self._queue(
                             {"type": "SpeechStarted", "channel": [0], "timestamp": u.start_s}
@@ -214,11 +224,12 @@ class _Session:
                 u.last_voiced_wall = time.time()
             if u is not None:
                 u.samples.append(chunk)
-                if self.interim and voiced and self.now_s >= u.interim_at_s:
-                    u.interim_at_s = self.now_s + self.double.interim_every
-                    if u.interim_pcm is None:  # else the waiting interim reads the newer audio
-                        self._queue(("interim", u))
-                    u.interim_pcm = np.concatenate(u.samples)
+                size = u.size
+                pending_s = (size - u.cut) / self.rate
+                if self.interim and not voiced and pending_s >= self.double.interim_every:
+                    # a pause between words: the audio up to here is a piece of its own
+                    self._queue(("interim", u, u.cut, size))
+                    u.cut = size
                 if not voiced and self.now_s - u.last_voiced_s >= self.endpoint_s:
                     self._endpoint(from_finalize=False)
             elif (
@@ -236,7 +247,7 @@ class _Session:
         if u is None:
             return
         self.last_word_end = u.last_voiced_s
-        self._queue(("final", u, np.concatenate(u.samples), from_finalize))
+        self._queue(("final", u, u.cut, u.size, from_finalize))
 
     def _queue(self, item: Any) -> None:
         self.results.put_nowait(item)
@@ -249,25 +260,24 @@ class _Session:
             if isinstance(item, dict):
                 await self._send(item)
                 continue
-            kind, u = item[0], item[1]
-            if kind == "interim":
-                pcm, u.interim_pcm = u.interim_pcm, None
-                if pcm is None:
-                    continue
-            else:
-                pcm = item[2]
+            kind, u, start, end = item[0], item[1], item[2], item[3]
             if kind == "final":
                 fault = self.double.faults.take("final result", ("drop", "stall", "429", "500"))
                 if fault is not None:
                     await self._fail(fault)
                     return
-            audio = _resample_to_16k(pcm, self.rate)
+            audio = _resample_to_16k(u.piece(start, end), self.rate)
             try:
-                text = await asyncio.to_thread(self.double.transcribe, audio)
+                piece = (
+                    await asyncio.to_thread(self.double.transcribe, audio) if end > start else ""
+                )
             except Exception:
                 logger.exception("deepgram double: transcription failed")
-                text = ""
-            end_s = u.start_s + pcm.size / self.rate
+                piece = ""
+            if piece.strip():
+                u.texts.append(piece.strip())
+            text = " ".join(u.texts)
+            end_s = u.start_s + end / self.rate
             if kind == "final":
                 # the provider's own latency, counted from the end of the caller's voice
                 due = u.last_voiced_wall + self.double.delays.stt_final
@@ -278,7 +288,7 @@ class _Session:
                     u.start_s,
                     end_s,
                     is_final=kind == "final",
-                    from_finalize=kind == "final" and bool(item[3]),
+                    from_finalize=kind == "final" and bool(item[4]),
                 )
             )
 
