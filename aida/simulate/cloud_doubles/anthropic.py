@@ -56,6 +56,15 @@ class AnthropicDouble(DoubleServer):
         app.router.add_post("/v1/messages", self._messages)
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._messages_unguarded(request)
+        except ConnectionResetError:
+            # the client went away mid-stream (LiveKit cancels a preemptive generation it no
+            # longer needs), as it may with the real API: nothing more to send
+            prepared: web.StreamResponse | None = request.get("stream")
+            return prepared if prepared is not None else web.Response(status=499)
+
+    async def _messages_unguarded(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         fault = self.faults.take("messages request", ("429", "500"))
         if fault is not None:
@@ -78,6 +87,7 @@ class AnthropicDouble(DoubleServer):
             headers={"Content-Type": "text/event-stream; charset=utf-8", "request-id": f"req_{n}"}
         )
         await response.prepare(request)
+        request["stream"] = response
         await asyncio.sleep(self.delays.llm_first_token)
         await response.write(
             _event(

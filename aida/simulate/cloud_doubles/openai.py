@@ -68,6 +68,15 @@ class OpenAIDouble(DoubleServer):
         )
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._chat_unguarded(request)
+        except ConnectionResetError:
+            # the client went away mid-stream (LiveKit cancels a preemptive generation it no
+            # longer needs), as it may with the real API: nothing more to send
+            prepared: web.StreamResponse | None = request.get("stream")
+            return prepared if prepared is not None else web.Response(status=499)
+
+    async def _chat_unguarded(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         fault = self.faults.take("chat request", ("429", "500"))
         if fault is not None:
@@ -115,6 +124,7 @@ class OpenAIDouble(DoubleServer):
             headers={"Content-Type": "text/event-stream; charset=utf-8", "x-request-id": f"req_{n}"}
         )
         await response.prepare(request)
+        request["stream"] = response
         await asyncio.sleep(self.delays.llm_first_token)
 
         calls = calls_of(reply)
