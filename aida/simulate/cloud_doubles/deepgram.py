@@ -9,13 +9,15 @@ The socket takes the query the plugin sends (`encoding=linear16`, `sample_rate`,
 `utterance_end_ms` of silence when asked for, and `Metadata` (the audio duration) on close.
 
 The words are real: Whisper (the local model) transcribes the caller's audio, so what the agent
-hears is what the caller said. As Deepgram does, an interim result says the whole utterance so
-far; to keep up in real time on a CPU the double transcribes each piece of audio once, cut at a
-pause between words about every `interim_every` seconds, and an utterance's text is its pieces'
-texts joined. Where it is simpler than Deepgram: speech is found by the audio's energy, not a
-model; word timings are spread evenly over the utterance; the endpoint is at least 0.2 s of
-silence (the plugin asks for 25 ms, which would end an utterance inside a sentence's commas);
-and an interim result is never revised except by adding words.
+hears is what the caller said. As Deepgram does, an interim result says the utterance so far and
+the final all of it; to keep up in real time on a CPU (Whisper encodes a whole 30 s window for
+any input, so every transcription costs the same) the double transcribes each piece of audio
+once: the first `interim_every` seconds, cut at a pause between words, for the one interim
+result, and the rest for the final, which joins the two texts. Where it is simpler than
+Deepgram: speech is found by the audio's energy, not a model; one interim result per utterance;
+word timings are spread evenly over the utterance; the endpoint is at least 0.2 s of silence
+(the plugin asks for 25 ms, which would end an utterance inside a sentence's commas); and an
+interim result is never revised except by adding words.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class _Utterance:
     last_voiced_s: float = 0.0
     last_voiced_wall: float = 0.0
     cut: int = 0  # samples of the utterance already handed to a piece
+    texts_queued: bool = False  # its one interim piece is queued
     texts: list[str] = field(default_factory=list)  # the pieces' transcripts, in order
 
     @property
@@ -98,7 +101,7 @@ class DeepgramDouble(DoubleServer):
         transcribe: Transcriber,
         delays: Delays | None = None,
         *,
-        interim_every: float = 2.0,
+        interim_every: float = 1.5,
     ) -> None:
         super().__init__(delays)
         self.transcribe = transcribe
@@ -226,10 +229,16 @@ class _Session:
                 u.samples.append(chunk)
                 size = u.size
                 pending_s = (size - u.cut) / self.rate
-                if self.interim and not voiced and pending_s >= self.double.interim_every:
+                if (
+                    self.interim
+                    and not voiced
+                    and not u.texts_queued
+                    and pending_s >= self.double.interim_every
+                ):
                     # a pause between words: the audio up to here is a piece of its own
                     self._queue(("interim", u, u.cut, size))
                     u.cut = size
+                    u.texts_queued = True
                 if not voiced and self.now_s - u.last_voiced_s >= self.endpoint_s:
                     self._endpoint(from_finalize=False)
             elif (
