@@ -15,9 +15,9 @@ any input, so every transcription costs the same) the double transcribes each pi
 once: the first `interim_every` seconds, cut at a pause between words, for the one interim
 result, and the rest for the final, which joins the two texts. Where it is simpler than
 Deepgram: speech is found by the audio's energy, not a model; one interim result per utterance;
-word timings are spread evenly over the utterance; the endpoint is at least 0.2 s of silence
-(the plugin asks for 25 ms, which would end an utterance inside a sentence's commas); and an
-interim result is never revised except by adding words.
+word timings are spread evenly over the utterance; the endpoint is at least 0.4 s of silence
+(the plugin asks for 25 ms; see MIN_ENDPOINT_S); and an interim result is never revised except
+by adding words.
 """
 
 from __future__ import annotations
@@ -46,7 +46,11 @@ Transcriber = Callable[[np.ndarray], str]
 
 WHISPER_RATE = 16_000
 VOICED_RMS = 300.0  # int16 RMS of a 10 ms window that counts as speech (the line is silent else)
-MIN_ENDPOINT_S = 0.2  # the plugin asks for 25 ms; a fifth of a second keeps a sentence together
+# The plugin asks for 25 ms. Real Deepgram would then end utterances at every sentence break and
+# answer each within milliseconds; Whisper on a CPU cannot, so the double ends an utterance only
+# after a pause longer than the simulated caller's breath between sentences (0.25 s) and shorter
+# than the session's VAD silence (0.55 s): one caller line, one utterance.
+MIN_ENDPOINT_S = 0.4
 MODEL_INFO = {"name": "general-nova-3", "version": "double", "arch": "nova-3"}
 
 
