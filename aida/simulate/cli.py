@@ -8,13 +8,13 @@ import asyncio
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aida.config import get_settings
+from aida.config import Settings, get_settings
 
 if TYPE_CHECKING:
-    from aida.config import Settings
     from aida.simulate.cloud_doubles import CloudDoubles
     from aida.simulate.runner import Simulator
     from aida.simulate.scenario import Scenario
@@ -64,6 +64,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         help="a SQLite file to run against (default: a fresh one per scenario)",
+    )
+    p.add_argument(
+        "--calendar",
+        choices=("store", "fhir"),
+        default="store",
+        help=(
+            "where patients and appointments live: the SQLite file (default), or a throwaway "
+            "FHIR R4 server (sekmet-fhir, dev group) on 127.0.0.1, emptied before each scenario"
+        ),
     )
     p.add_argument(
         "--wideband",
@@ -124,17 +133,53 @@ async def _simulate(args: argparse.Namespace) -> int:
             await asyncio.to_thread(doubles.load_speech)
         print("cloud doubles (a test mode, AIDA_CLOUD_DOUBLES=1):", doubles.describe())
     try:
-        return await _run_all(args, settings, scenarios, doubles)
+        if args.calendar == "fhir":
+            return await _on_fhir(settings, scenarios, args, doubles)
+        return await _run_all(settings, scenarios, args, doubles=doubles)
     finally:
         if doubles is not None:
             await doubles.aclose()
 
 
-async def _run_all(
-    args: argparse.Namespace,
+async def _on_fhir(
     settings: Settings,
     scenarios: list[Scenario],
-    doubles: CloudDoubles | None,
+    args: argparse.Namespace,
+    doubles: CloudDoubles | None = None,
+) -> int:
+    """The same scenarios with the calendar in a FHIR server Aida talks to as to an EHR."""
+    import tempfile
+
+    from aida.store.fhir.sandbox import FhirUnavailable, start_server
+
+    try:
+        server = start_server()
+    except FhirUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"calendar: FHIR R4 at {server.base_url}", flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="aida-fhir-lock-") as lock_dir:
+            on_fhir = settings.model_copy(
+                update={
+                    "calendar_backend": "fhir",
+                    "fhir_base_url": server.base_url,
+                    "fhir_lock_dir": Path(lock_dir),
+                }
+            )
+            return await _run_all(
+                on_fhir, scenarios, args, before_each=server.reset, doubles=doubles
+            )
+    finally:
+        server.stop()
+
+
+async def _run_all(
+    settings: Settings,
+    scenarios: list[Scenario],
+    args: argparse.Namespace,
+    before_each: Callable[[], None] | None = None,
+    doubles: CloudDoubles | None = None,
 ) -> int:
     # one simulator for the whole run, so the models load once
     if args.text:
@@ -157,6 +202,8 @@ async def _run_all(
         )
     failed = []
     for scenario in scenarios:
+        if before_each is not None:
+            before_each()
         ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))
         if not ok:
             failed.append(scenario.name)
