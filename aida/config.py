@@ -106,6 +106,16 @@ class Settings(BaseSettings):
     cartesia_tts_model: str = "sonic-2"
     cartesia_voice_id: str | None = None
 
+    # --- provider endpoints (ours): unset means each provider's public API. Set them for a
+    # proxy, a regional endpoint, or the local doubles of `AIDA_CLOUD_DOUBLES=1` (tests).
+    openai_base_url: str | None = None
+    anthropic_base_url: str | None = None
+    deepgram_base_url: str | None = None
+    cartesia_base_url: str | None = None
+    # `aida simulate --providers cloud` against local doubles of the four providers (a test
+    # mode: aida/simulate/cloud_doubles, docs/providers.md); never used by the worker.
+    aida_cloud_doubles: bool = False
+
     # --- storage (brief: Supabase; ours: DATABASE_URL) ---
     supabase_url: str | None = None
     supabase_key: SecretStr | None = None
