@@ -61,8 +61,10 @@ def claims(timeline: list[dict[str, Any]]) -> list[str]:
     found = []
     for event in timeline:
         kind = event.get("type")
-        if kind == "tool_result" and event.get("ok"):
-            data = event.get("result") or {}
+        if kind == "tool_result":
+            # a refusal names times too ("You have appointments on ... Which one?")
+            results.append(event.get("error") or {})
+            data = (event.get("result") or {}) if event.get("ok") else {}
             results.append(data)
             if any(k in data for k in ("booked", "moved_to", "cancelled", "preferences")):
                 wrote.add(_WRITES.get(str(event.get("name")), "other"))

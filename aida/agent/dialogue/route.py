@@ -122,7 +122,8 @@ def known_for(state: CallState) -> Known:
         if events[i].get("type") == "transcript" and events[i].get("role") == "user":
             since = i
             break
-    results = [e.get("result") for e in events if e.get("type") == "tool_result" and e.get("ok")]
+    # a refusal names times too ("You have appointments on ... Which one do you mean?")
+    results = [e.get("result") or e.get("error") for e in events if e.get("type") == "tool_result"]
     now = state.tools.now().astimezone(state.tools.clinic_hours.tz).replace(tzinfo=None)
     wrote = set()
     verified_now = False

@@ -72,6 +72,7 @@ class Span:
     text: str  # the phrase in normalised words, for the tools
     has_day: bool  # names a day: weekday, date, today/tomorrow, "next week"
     has_clock: bool  # names a clock time: "10", "2:30", "noon"
+    asap: bool = False  # only "first available", "whenever": no day or time of its own
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ class Times:
 
     @property
     def one(self) -> Span | None:
-        """The only phrase, or None when there is none, several, or an unreadable one."""
-        return self.spans[0] if len(self.spans) == 1 and not self.unreadable else None
+        """The only phrase, or None when there is none, several, or an unreadable one. "whenever"
+        beside a day ("whenever Dr. Kim is free on Thursday") is no second phrase."""
+        spans = [s for s in self.spans if not s.asap] or list(self.spans)
+        return spans[0] if len(spans) == 1 and not self.unreadable else None
 
 
 # "the one", "the Friday one": a pronoun, not the number 1 the grammar would read
@@ -136,7 +139,7 @@ def find_times(text: str) -> Times:
         i = last + 1
     spans: list[Span] = []
     for first, last in groups:
-        if _changed(tokens, first, last):
+        if _changed(tokens, taken, first, last):
             return Times(unreadable=True)
         words = [t[2] for t in tokens[first : last + 1]]
         if first > 0 and tokens[first - 1][2] == "that":
@@ -148,7 +151,8 @@ def find_times(text: str) -> Times:
         has_day, has_clock = own.has_day, bool(own.times)
         if not (has_day or has_clock or own.ranges or own.day_parts):
             continue  # "may" the verb, taken and dropped by the grammar
-        spans.append(Span(phrase, has_day, has_clock))
+        asap = own.asap and not (own.rel_days or own.weekdays or own.dates or own.times)
+        spans.append(Span(phrase, has_day, has_clock, asap))
     leftover = [w for w in parts.text.split() if w not in FILLER]
     if not spans:
         if len(leftover) == 1 and _BARE_HOUR.match(leftover[0]):
@@ -160,17 +164,20 @@ def find_times(text: str) -> Times:
     return Times(tuple(spans))
 
 
-def _changed(tokens: list[tuple[int, int, str]], first: int, last: int) -> bool:
-    """A word next to the phrase (past any joiners) that changes what it means."""
-    for step, start in ((-1, first - 1), (1, last + 1)):
-        k = start
-        while 0 <= k < len(tokens) and tokens[k][2] in JOINERS:
-            k += step
-        if 0 <= k < len(tokens):
-            word = tokens[k][2]
-            if word in _CHANGES or any(c.isdigit() for c in word):
-                return True
-    return False
+def _changed(
+    tokens: list[tuple[int, int, str]], taken: list[bool], first: int, last: int, reach: int = 4
+) -> bool:
+    """A word near the phrase (within `reach` words, not part of another phrase) that changes
+    what it means: "Tuesday at 9, or a bit later", "a week from Thursday", "not in the
+    morning"."""
+    near = [
+        *range(max(0, first - reach), first),
+        *range(last + 1, min(len(tokens), last + 1 + reach)),
+    ]
+    return any(
+        not taken[k] and (tokens[k][2] in _CHANGES or any(c.isdigit() for c in tokens[k][2]))
+        for k in near
+    )
 
 
 def time_span(text: str) -> Span | None:
