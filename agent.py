@@ -1,6 +1,7 @@
-"""Aida's LiveKit worker: `python agent.py dev | start | console | download-files`.
+"""Aida's LiveKit worker: `python agent.py dev | start | console [--text] [--verbose]`.
 
-One worker per container; LiveKit dispatches each call (agent name "aida") to a job process.
+One worker per container; LiveKit dispatches each call (agent name "aida") to a job, which runs
+as a thread sharing the host's local models or as a process of its own (aida.agent.worker).
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ if __name__ == "__main__":
 
 from livekit.agents import AgentServer, JobContext, cli
 
-# Plugins register on the main thread only, and `console` runs prewarm in a job thread.
-from livekit.plugins import silero  # noqa: F401
-
 from aida.agent.session import run_call, write_call_record
-from aida.agent.worker import prewarm, startup_log
+from aida.agent.worker import (
+    console_logging,
+    import_plugins,
+    prewarm,
+    server_options,
+    startup_log,
+)
 from aida.calls.finalize import RECORD_BUDGET_SECONDS, call_end_hook
+from aida.config import get_settings
+
+# Plugins register on the main thread only, and calls (and `console`) run on job threads.
+import_plugins(get_settings())
 
 server = AgentServer(
+    **server_options(get_settings()),
     # local models can take longer than LiveKit's 10 s default to load in prewarm
     initialize_process_timeout=120.0,
     # `write_call_record` writes the call record within its own budget (the outbox keeps the
@@ -39,5 +48,6 @@ async def aida_call(ctx: JobContext) -> None:
 
 
 if __name__ == "__main__":
+    sys.argv = console_logging(sys.argv)
     startup_log()
     cli.run_app(server)

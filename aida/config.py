@@ -103,6 +103,29 @@ class Settings(BaseSettings):
     supabase_key: SecretStr | None = None
     database_url: str | None = None
 
+    # --- the clinic's calendar (ours): "store" keeps patients and appointments in the store
+    # above; "fhir" reads and writes them in the clinic's EHR over FHIR R4 (docs/fhir.md), and
+    # the store keeps only Aida's own records (calls, action items, identity failures, audit).
+    calendar_backend: Literal["store", "fhir"] = "store"
+    fhir_base_url: str | None = None  # e.g. https://ehr.example.org/fhir/r4
+    fhir_token: SecretStr | None = None  # a bearer token, when the EHR hands out a static one
+    # SMART backend services (client credentials): the token URL is discovered from
+    # .well-known/smart-configuration unless given; a private key (RS384) or a client secret.
+    fhir_client_id: str | None = None
+    fhir_client_secret: SecretStr | None = None
+    fhir_private_key_path: Path | None = None
+    fhir_token_url: str | None = None
+    fhir_scope: str = (
+        "system/Patient.rs system/Patient.u system/Patient.c system/Practitioner.rs"
+        " system/Practitioner.c system/Practitioner.u system/Schedule.rs system/Schedule.c"
+        " system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs system/Appointment.c"
+        " system/Appointment.u system/HealthcareService.rs system/HealthcareService.c"
+        " system/HealthcareService.u system/Location.rs system/Location.c"
+    )
+    # Aida books into the EHR one writer at a time per clinic: a lock file every worker process
+    # on this host shares (see docs/fhir.md for why a version check alone is not enough).
+    fhir_lock_dir: Path = Path("data")
+
     # --- clinic (brief: timezone; ours: the rest) ---
     default_timezone: str = "America/New_York"
     clinic_name: str = "Riverside Family Clinic"
@@ -150,6 +173,15 @@ class Settings(BaseSettings):
     llm_base_model: str = "qwen2.5:1.5b"
     model_cache_dir: Path = Path.home() / ".cache" / "aida" / "models"
     turn_detection: Literal["auto", "vad"] = "auto"
+    # How the worker runs its calls (aida/agent/worker.py): `thread` runs every call of a worker
+    # in its one process, sharing one set of local models; `process` gives each call a process of
+    # its own (LiveKit's default), each loading its own models; `auto` is `thread` when a local
+    # model is a primary provider, else `process`.
+    job_executor: Literal["auto", "thread", "process"] = "auto"
+    # Calls one worker takes before it reports itself full to LiveKit (0: by CPU load only).
+    worker_max_calls: int = Field(0, ge=0)
+    # Port of the worker's Prometheus metrics (lk_agents_worker_load, for autoscaling); 0: off.
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
 
     # --- after the call (ours) ---
     outbox_dir: Path = Path("data/outbox")
@@ -249,6 +281,15 @@ class Settings(BaseSettings):
         if self.supabase_url and self.supabase_key:
             return "supabase"
         return "sqlite"
+
+    @field_validator("fhir_base_url")
+    @classmethod
+    def _check_fhir_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("FHIR_BASE_URL must be an http(s):// URL")
+        return value.strip().rstrip("/")
 
     @property
     def sqlite_url(self) -> str:

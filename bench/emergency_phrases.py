@@ -1,12 +1,19 @@
-"""Emergency detector: precision and recall over the phrase table, and the cost of one check.
+"""Emergency detector: recall and false alarms per category and tier, and the cost of one check.
 
     .venv/bin/python bench/emergency_phrases.py
 
-The table (tests/safety/cases.py) is the detector's spec: caller turns as speech-to-text writes
-them, each with the category it must raise or none. A positive counts as found when any emergency
-is raised (the caller hears the warning either way); the category is reported apart, because the
-timeline records it. The check runs on every caller turn before the LLM, so its time per turn is
-printed too.
+Two sets, reported apart:
+- tuned: tests/safety/cases.py (the table the signs were tuned on) plus what the local Whisper
+  wrote for its emergencies at 8 kHz (tests/safety/stt_heard.py, bench/emergency_stt_forms.py);
+- unseen: tests/safety/unseen_cases.py, written before the tuning of issue 19 and never edited;
+- the caller lines of every shipped scenario that is not an emergency (routine calls written for
+  other features, by other hands): each one that fires is a false alarm.
+
+An emergency counts as found when either tier fires (the caller hears the emergency message or
+the safety-net sentence); the category is reported apart, because the timeline records it. A
+routine turn that fires is a false alarm: definite ones block the call, possible ones cost one
+sentence. Self-harm turns must get the crisis line. The check runs on every caller turn before
+the LLM, so its time per turn is printed too.
 """
 
 from __future__ import annotations
@@ -14,86 +21,137 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/emergency_phrases.py`
 
-from aida.safety import detect_emergency
+from aida.safety import EmergencyMatch, detect_emergency
+from aida.simulate.scenario import load_scenario, shipped_scenarios
 from tests.safety.cases import CASES
+from tests.safety.stt_heard import HEARD
+from tests.safety.unseen_cases import UNSEEN
+
+Cases = Sequence[tuple[str, str | None]]
+TUNED: tuple[tuple[str, str | None], ...] = CASES + tuple((heard, c) for _, heard, c in HEARD)
+
+
+def scenario_turns() -> tuple[tuple[str, str | None], ...]:
+    """What callers say in the shipped scenarios that are not about an emergency."""
+    return tuple(
+        (line.text, None)
+        for name in shipped_scenarios()
+        if not name.startswith("emergency_")
+        for line in load_scenario(name).lines
+        if line.text
+    )
+
+
+def crisis_line_said(match: EmergencyMatch) -> bool:
+    return match.kind == "self_harm" or match.crisis
 
 
 @dataclass
 class Score:
-    true_positives: int = 0
-    false_positives: int = 0
-    false_negatives: int = 0
-    true_negatives: int = 0
-    right_category: int = 0
+    # category -> [definite, possible, missed]
+    found: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    routine: int = 0
+    definite_alarms: list[str] = field(default_factory=list)
+    possible_alarms: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+    wrong_category: list[str] = field(default_factory=list)
+    self_harm_without_crisis_line: list[str] = field(default_factory=list)
 
     @property
-    def precision(self) -> float:
-        raised = self.true_positives + self.false_positives
-        return self.true_positives / raised if raised else 1.0
+    def emergencies(self) -> int:
+        return sum(sum(v) for v in self.found.values())
+
+    @property
+    def caught(self) -> int:
+        return sum(d + p for d, p, _ in self.found.values())
 
     @property
     def recall(self) -> float:
-        expected = self.true_positives + self.false_negatives
-        return self.true_positives / expected if expected else 1.0
+        return self.caught / self.emergencies if self.emergencies else 1.0
 
     @property
-    def category_accuracy(self) -> float:
-        return self.right_category / self.true_positives if self.true_positives else 1.0
+    def definite_false_alarm_rate(self) -> float:
+        return len(self.definite_alarms) / self.routine if self.routine else 0.0
 
 
-def score(cases: tuple[tuple[str, str | None], ...] = CASES) -> Score:
+def score(cases: Cases = CASES) -> Score:
     s = Score()
     for text, expected in cases:
         match = detect_emergency(text)
-        got = match.category if match else None
         if expected is None:
-            if match is None:
-                s.true_negatives += 1
-            else:
-                s.false_positives += 1
-                s.misses.append(f"false alarm {got}: {text!r}")
+            s.routine += 1
+            if match is not None:
+                alarms = s.definite_alarms if match.tier == "definite" else s.possible_alarms
+                alarms.append(f"{match.category}: {text!r}")
             continue
+        tally = s.found[expected]
         if match is None:
-            s.false_negatives += 1
-            s.misses.append(f"missed {expected}: {text!r}")
+            tally[2] += 1
+            s.misses.append(f"{expected}: {text!r}")
             continue
-        s.true_positives += 1
-        if got == expected:
-            s.right_category += 1
-        else:
-            s.misses.append(f"category {got} instead of {expected}: {text!r}")
+        tally[0 if match.tier == "definite" else 1] += 1
+        if match.category != expected:
+            s.wrong_category.append(f"{match.category} for {expected}: {text!r}")
+        if expected == "self_harm" and not crisis_line_said(match):
+            s.self_harm_without_crisis_line.append(text)
     return s
 
 
-def microseconds_per_check(rounds: int = 50) -> tuple[float, float]:
-    """Median and 99th-percentile per-turn time over the table, in microseconds (the maximum
-    measures the scheduler of a shared machine more than the check)."""
+def microseconds_per_check(cases: Cases, rounds: int = 20) -> tuple[float, float]:
+    """Median and 99th-percentile per-turn time, in microseconds (the maximum measures the
+    scheduler of a shared machine more than the check)."""
     per_turn = []
     for _ in range(rounds):
-        for text, _expected in CASES:
+        for text, _expected in cases:
             start = time.perf_counter()
             detect_emergency(text)
             per_turn.append((time.perf_counter() - start) * 1e6)
     return statistics.median(per_turn), statistics.quantiles(per_turn, n=100)[98]
 
 
+def report(name: str, cases: Cases) -> None:
+    s = score(cases)
+    print(f"\n== {name}: {len(cases)} turns ({s.emergencies} emergencies, {s.routine} routine)")
+    print(f"recall (either tier): {s.caught}/{s.emergencies} = {s.recall:.1%}")
+    definite = sum(d for d, _, _ in s.found.values())
+    print(f"  of which definite: {definite}, possible: {s.caught - definite}")
+    print(
+        f"false alarms: definite {len(s.definite_alarms)}/{s.routine} = "
+        f"{s.definite_false_alarm_rate:.1%}, possible {len(s.possible_alarms)}/{s.routine}"
+    )
+    harm = s.found.get("self_harm", [0, 0, 0])
+    with_line = sum(harm[:2]) - len(s.self_harm_without_crisis_line)
+    print(f"self-harm with the crisis line: {with_line}/{sum(harm)}")
+    print(f"category right: {s.caught - len(s.wrong_category)}/{s.caught}")
+    print(f"  {'category':<20} definite possible missed")
+    for category, (d, p, m) in sorted(s.found.items()):
+        print(f"  {category:<20} {d:>8} {p:>8} {m:>6}")
+    for title, lines in (
+        ("missed", s.misses),
+        ("definite false alarms", s.definite_alarms),
+        ("possible false alarms", s.possible_alarms),
+        ("self-harm without the crisis line", s.self_harm_without_crisis_line),
+        ("other category", s.wrong_category),
+    ):
+        if lines:
+            print(f"  {title}:")
+            for line in lines:
+                print(f"    {line}")
+
+
 def main() -> None:
-    s = score()
-    positives = s.true_positives + s.false_negatives
-    negatives = s.true_negatives + s.false_positives
-    print(f"phrases: {len(CASES)} ({positives} emergencies, {negatives} routine)")
-    print(f"precision: {s.precision:.1%}  recall: {s.recall:.1%}")
-    print(f"category right: {s.category_accuracy:.1%} of emergencies found")
-    median, p99 = microseconds_per_check()
-    print(f"time per caller turn: median {median:.0f} µs, 99th percentile {p99:.0f} µs")
-    for line in s.misses:
-        print("  " + line)
+    report("tuned (tests/safety/cases.py + Whisper's forms)", TUNED)
+    report("unseen (tests/safety/unseen_cases.py)", UNSEEN)
+    report("routine scenario lines (scenarios/*.yaml but emergency_*)", scenario_turns())
+    median, p99 = microseconds_per_check(TUNED + UNSEEN)
+    print(f"\ntime per caller turn: median {median:.0f} µs, 99th percentile {p99:.0f} µs")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
-"""Store benchmark: find + book at 1 and 8 concurrent callers, on SQLite and PostgreSQL.
+"""Store benchmark: find + book at 1 and 8 concurrent callers, on SQLite and PostgreSQL, and with
+`--calendar fhir` on a FHIR R4 server as a clinic's EHR too.
 
     .venv/bin/python bench/store.py                     # both backends, under a minute
     .venv/bin/python bench/store.py --backends sqlite --seconds 10
     .venv/bin/python bench/store.py --pg-url postgresql://user@host/scratch_db
+    .venv/bin/python bench/store.py --calendar fhir     # + the calendar in sekmet-fhir
 
 One operation pair is what a caller's turn costs the store: "find" lists the week of bookings
 around a time (what `find_available_slots` reads), "book" books a free slot in that week. The
 calendar is preloaded with bookings (one slot in three taken). PostgreSQL is a private cluster
 started through tests/pg.py with its durability defaults (fsync on), unless --pg-url names a
 scratch database (the benchmark writes rows to it). SQLite is a file in a temporary folder.
+The FHIR row is sekmet-fhir (FastAPI + SQLite, one Python process) on 127.0.0.1 holding the
+calendar, SQLite Aida's half; it is preloaded with fewer bookings (--fhir-preload), each one a
+few HTTP requests made one writer at a time.
 """
 
 from __future__ import annotations
@@ -29,8 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/store.py`
 
+from aida.store.fhir import FhirCalendar
+from aida.store.fhir.sandbox import start_server
 from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
+from aida.store.split import SplitStore
 from aida.store.sqlite import SqliteStore
 from tests import pg
 
@@ -113,12 +121,15 @@ async def measure(store: Store, run: Run, seconds: float, counter: itertools.cou
     run.cpu_seconds = time.process_time() - cpu
 
 
-async def bench(name: str, store: Store, args: argparse.Namespace) -> list[Run]:
+async def bench(
+    name: str, store: Store, args: argparse.Namespace, rows: int | None = None
+) -> list[Run]:
+    rows = args.preload if rows is None else rows
     await store.migrate()
     t0 = time.perf_counter()
-    await preload(store, args.preload)
+    await preload(store, rows)
     print(
-        f"{name}: preloaded {args.preload} bookings in {time.perf_counter() - t0:.1f} s",
+        f"{name}: preloaded {rows} bookings in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
     counter = itertools.count()
@@ -154,6 +165,18 @@ async def main(args: argparse.Namespace) -> None:
             if server is not None:
                 server.stop()
         notes.append("PostgreSQL " + ("at --pg-url" if args.pg_url else "15, local, fsync on"))
+    if args.calendar == "fhir":
+        fhir = start_server()
+        try:
+            with tempfile.TemporaryDirectory(prefix="aida-bench-") as folder:
+                store = SplitStore(
+                    FhirCalendar(fhir.base_url, lock_dir=folder),
+                    SqliteStore(Path(folder) / "aida.db"),
+                )
+                runs += await bench("fhir", store, args, rows=args.fhir_preload)
+        finally:
+            fhir.stop()
+        notes.append(f"FHIR: sekmet-fhir on 127.0.0.1, {args.fhir_preload} bookings preloaded")
 
     # Latency on a shared machine follows its load; the client's CPU per operation does not.
     notes.append(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
@@ -178,6 +201,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--callers", default="1,8", type=lambda s: [int(c) for c in s.split(",")])
     parser.add_argument("--seconds", type=float, default=4.0, help="measured time per row")
     parser.add_argument("--preload", type=int, default=2000, help="bookings already there")
+    parser.add_argument(
+        "--calendar",
+        choices=("store", "fhir"),
+        default="store",
+        help="fhir: also the calendar in a FHIR server (sekmet-fhir), beside the databases",
+    )
+    parser.add_argument("--fhir-preload", type=int, default=300, help="bookings in the EHR")
     parser.add_argument("--pg-url", help="a scratch PostgreSQL database instead of a private one")
     return parser.parse_args(argv)
 

@@ -4,6 +4,9 @@
   CI or with AIDA_REQUIRE_POSTGRES=1.
 - `pg_url`: a fresh database with Aida's schema; `pg_empty_url`: a fresh empty one.
 - `sqlite_store`, `pg_store`: migrated stores on a fresh database; `store`: both, parametrized.
+- `fhir_server` (session): a `tests.fhir.FhirServer` (sekmet-fhir on 127.0.0.1); skipped locally
+  without it, a failure in CI or with AIDA_REQUIRE_FHIR=1. `fhir_calendar`: the EHR calendar on
+  it, emptied first; `fhir_store`: that calendar with Aida's half on a fresh SQLite file.
 
 Tests use the fictional 555 area code ("+15551234567"), which production refuses: allowed here for
 every test and every process a test starts, before any Settings is built.
@@ -17,10 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from aida.store.fhir import FhirCalendar
 from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
+from aida.store.split import SplitStore
 from aida.store.sqlite import SqliteStore
-from tests import pg
+from tests import fhir, pg
 
 os.environ["ALLOW_FICTIONAL_NUMBERS"] = "true"
 
@@ -37,6 +42,41 @@ def pg_server() -> Iterator[pg.PgServer]:
         pytest.skip(f"!!! NO POSTGRESQL: PostgreSQL tests SKIPPED ({exc})")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def fhir_server() -> Iterator[fhir.FhirServer]:
+    try:
+        server = fhir.start_server()
+    except fhir.FhirUnavailable as exc:
+        if fhir.fhir_required():
+            pytest.fail(
+                f"The FHIR server is required here (CI or AIDA_REQUIRE_FHIR=1): {exc}",
+                pytrace=False,
+            )
+        pytest.skip(f"!!! NO FHIR SERVER: FHIR tests SKIPPED ({exc})")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def fhir_calendar(
+    fhir_server: fhir.FhirServer, tmp_path: Path
+) -> AsyncIterator[FhirCalendar]:
+    fhir_server.reset()
+    calendar = FhirCalendar(fhir_server.base_url, lock_dir=tmp_path)
+    await calendar.migrate()
+    yield calendar
+    await calendar.close()
+
+
+@pytest.fixture
+async def fhir_store(fhir_calendar: FhirCalendar, tmp_path: Path) -> AsyncIterator[SplitStore]:
+    aida = SqliteStore(tmp_path / "aida.db")
+    store = SplitStore(fhir_calendar, aida)
+    await aida.migrate()
+    yield store
+    await aida.close()
 
 
 @pytest.fixture

@@ -37,7 +37,13 @@ from aida.agent.toolcall import run_tool
 from aida.agent.verification import ensure_verified, verify_caller
 from aida.config import Settings
 from aida.errors import InvalidPhone
-from aida.safety import detect_emergency, emergency_message, emergency_reminder, is_all_clear
+from aida.safety import (
+    EmergencyMatch,
+    detect_emergency,
+    emergency_reminder,
+    is_all_clear,
+    safety_message,
+)
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
@@ -107,6 +113,8 @@ class Aida(Agent):
         self._greeting = greeting(settings, caller)
         self._fillers = -1
         self._shadow: Reading | None = None  # what the code reader would have done this turn
+        # The safety-net sentence of a possible emergency, said before this turn's answer.
+        self._safety_net: str | None = None
 
     async def on_enter(self) -> None:
         if self._greet:
@@ -138,11 +146,13 @@ class Aida(Agent):
             confirmations.caller_spoke(text)
             state.caller_lines.append(text)
         match = detect_emergency(text)
-        if match is None:
+        if match is None or match.tier == "possible":
             if state.emergency is not None and is_all_clear(text):
                 state.emergency = None
                 state.timeline.record("emergency_cleared")
                 logger.info("emergency called off by the caller")
+            elif match is not None and state.emergency is None:
+                self._safety_net = self._possible(state, match)
             return None
         if state.emergency is None:
             state.timeline.record("emergency", kind=match.kind, category=match.category)
@@ -163,11 +173,43 @@ class Aida(Agent):
         state.emergency = match
         logger.warning("emergency guard: %s (%s)", match.category, match.kind)
         settings = self._settings
-        return emergency_message(match.kind, settings.emergency_number, settings.crisis_line)
+        return safety_message(match, settings.emergency_number, settings.crisis_line)
+
+    def _possible(self, state: CallState, match: EmergencyMatch) -> str | None:
+        """A possible emergency (one weak sign, a past or mild mention): on the timeline and in
+        the record; the safety-net sentence is said once per call and kind, and the turn goes on."""
+        said_before = any(
+            e["kind"] == match.kind for e in state.timeline.of_type("emergency_possible")
+        )
+        state.timeline.record(
+            "emergency_possible", kind=match.kind, category=match.category, tier=match.tier
+        )
+        logger.warning("emergency guard, possible: %s (%s)", match.category, match.kind)
+        if said_before:
+            return None
+        state.timeline.record(
+            "action_item",
+            item={
+                "kind": "emergency_possible",
+                # self-harm at any tier is for staff to follow up first
+                "urgent": match.kind == "self_harm" or match.crisis,
+                "reason": "The caller mentioned a possible emergency sign "
+                f"({match.category.replace('_', ' ')}); Aida said to hang up and call emergency "
+                "services if it is one, and the call went on. Check on the patient.",
+                "identified": state.verified_caller is not None,
+                "ts": state.tools.now().isoformat(),
+            },
+        )
+        settings = self._settings
+        return safety_message(match, settings.emergency_number, settings.crisis_line)
 
     async def on_user_turn_completed(self, turn_ctx: ChatContext, new_message: ChatMessage) -> None:
         message = self._screen(new_message)
         if message is None:
+            if self._safety_net is not None:
+                # Said at once, before the answer to this turn, which goes on as usual.
+                self.session.say(self._safety_net, allow_interruptions=False)
+                self._safety_net = None
             return
         with contextlib.suppress(RuntimeError):
             # Drop what the model may have started on this turn already (preemptive generation).
@@ -186,6 +228,11 @@ class Aida(Agent):
         if message is not None:
             yield message
             return
+        if self._safety_net is not None:
+            # A possible emergency in a typed turn: the safety-net sentence, then the answer.
+            yield self._safety_net + " "
+            yield FlushSentinel()
+            self._safety_net = None
         state: CallState = self.session.userdata
         if state.emergency is not None:
             # Still an emergency (not called off): the same short reminder, never the model.

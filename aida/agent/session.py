@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import re
+import threading
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -192,7 +194,20 @@ def new_session(
     wire_timeline(session, state)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
-        wire_prefill(session, prefill, getattr(providers.llm, "hold_prefill", None))
+        hold = getattr(providers.llm, "hold_prefill", None)
+        # one model can serve several calls: each session holds and releases only its own hold
+        owned = functools.partial(hold, owner=session) if callable(hold) else None
+        # and a call that has ended stops its prefill and lets go of its hold, so the model is
+        # free for the calls still in progress
+        ended = threading.Event()
+
+        @session.on("close")
+        def _stop_prefill(_ev: CloseEvent) -> None:
+            ended.set()
+            if owned is not None:
+                owned(False)
+
+        wire_prefill(session, functools.partial(prefill, stop=ended), owned)
     return session
 
 

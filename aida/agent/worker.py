@@ -1,16 +1,30 @@
-"""What `agent.py` needs around LiveKit's CLI: the start-up checks and the per-process prewarm."""
+"""What `agent.py` needs around LiveKit's CLI: the start-up checks, how the worker runs its calls,
+the per-process prewarm, and the console's logging.
+
+With local models a worker runs its calls as threads of one process (`JOB_EXECUTOR=auto`): the
+models are loaded and Aida's instructions evaluated once for the host, and each further call costs
+its session only. LiveKit's own default, a process per call, would load a copy of every model
+(about 2.4 GB) per idle process.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from aida.agent.providers import ConfigError, describe_providers, plan_providers, prewarm_local
+from aida.agent.providers import (
+    ROLES,
+    ConfigError,
+    describe_providers,
+    plan_providers,
+    prewarm_local,
+)
 from aida.agent.turns import describe as describe_turns
 from aida.agent.turns import turn_handling
 from aida.calls.background import start_outbox_thread
@@ -104,3 +118,132 @@ def startup_log(settings: Settings | None = None) -> dict[str, Any]:
     description = describe_providers(settings or get_settings())
     logger.info("providers: %s", description)
     return description
+
+
+def job_executor(settings: Settings) -> str:
+    """ "thread" or "process": JOB_EXECUTOR, with `auto` sharing the models when a call's primary
+    provider of any role is a local model."""
+    if settings.job_executor != "auto":
+        return settings.job_executor
+    try:
+        plan = plan_providers(settings)
+    except ConfigError:
+        return "process"  # preflight reports the problem
+    local_first = any(chain and chain[0].provider == "local" for chain in map(plan.chain, ROLES))
+    return "thread" if local_first else "process"
+
+
+_PLUGINS = {
+    "deepgram": "livekit.plugins.deepgram",
+    "openai": "livekit.plugins.openai",
+    "anthropic": "livekit.plugins.anthropic",
+    "cartesia": "livekit.plugins.cartesia",
+}
+
+
+def import_plugins(settings: Settings) -> list[str]:
+    """Import, on the main thread, the LiveKit plugins the provider plan builds: LiveKit
+    registers a plugin only on the main thread, and a call on a job thread would otherwise
+    import it there and fail. Returns the modules imported."""
+    import importlib
+
+    modules = ["livekit.plugins.silero"]
+    try:
+        plan = plan_providers(settings)
+    except ConfigError:
+        plan = None  # preflight reports the problem
+    if plan is not None:
+        for role in ROLES:
+            modules += [_PLUGINS[c.provider] for c in plan.chain(role) if c.provider in _PLUGINS]
+    if settings.llm_base_url:  # the "local" LLM served over the OpenAI API (aida.local.build_llm)
+        modules.append(_PLUGINS["openai"])
+    if settings.openai_api_key is not None or settings.anthropic_api_key is not None:
+        # the call record's summary models (aida.calls.summary_models)
+        modules += [_PLUGINS["openai"], _PLUGINS["anthropic"]]
+    imported = list(dict.fromkeys(modules))
+    for module in imported:
+        importlib.import_module(module)
+    return imported
+
+
+# On SIGTERM `agent.py start` takes no new calls and waits this long for the calls in progress
+# (LiveKit's default is an hour); deploy/ gives the container a little longer than this.
+DRAIN_SECONDS = 1800
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for `AgentServer` beyond the entrypoint: the executor, the idle jobs
+    kept ready, the load LiveKit dispatches by, and the metrics port."""
+    from livekit.agents import JobExecutorType
+
+    executor = job_executor(settings)
+    options: dict[str, Any] = {
+        "drain_timeout": DRAIN_SECONDS,
+        "job_executor_type": (
+            JobExecutorType.THREAD if executor == "thread" else JobExecutorType.PROCESS
+        ),
+        "load_fnc": worker_load(settings.worker_max_calls),
+    }
+    if executor == "thread":
+        # an idle job is a thread over the shared models: one ready is enough to answer at once
+        options["num_idle_processes"] = 1
+    if settings.worker_metrics_port:
+        options["prometheus_port"] = settings.worker_metrics_port
+    return options
+
+
+def worker_load(max_calls: int) -> Callable[[Any], float]:
+    """LiveKit's CPU load, or the share of WORKER_MAX_CALLS in progress when that is higher: on 2
+    cores a local call is idle between turns, so CPU alone would let a worker take more calls
+    than it can answer in time."""
+
+    def load(server: Any) -> float:
+        from livekit.agents.worker import _DefaultLoadCalc
+
+        cpu = _DefaultLoadCalc.get_load(server)
+        if max_calls <= 0:
+            return cpu
+        return max(cpu, min(1.0, len(server.active_jobs) / max_calls))
+
+    return load
+
+
+# --- console ---------------------------------------------------------------------------------
+
+CONSOLE_LOG = Path("data/logs/console.log")
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def console_logging(argv: list[str], log_file: Path = CONSOLE_LOG) -> list[str]:
+    """For `agent.py console`: the terminal shows the conversation and the log lines go to
+    `log_file` at INFO; `--verbose` (taken out of argv here) shows them in the terminal as well,
+    at DEBUG, as LiveKit's console does by default. Other commands are left alone."""
+    if len(argv) < 2 or argv[1] != "console":
+        return argv
+    verbose = "--verbose" in argv
+    argv = [a for a in argv if a != "--verbose"]
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # the plain format prints no `extra` fields, where LiveKit puts transcripts (lk.pii.*)
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    logging.getLogger().addHandler(handler)
+    if not verbose:
+        terminal = _console_log_handler()
+        if terminal is not None:
+            terminal.setLevel(logging.ERROR)
+    print(
+        f"aida: logs go to {log_file}{'' if verbose else ' (--verbose shows them here too)'}",
+        file=sys.stderr,
+    )
+    return argv
+
+
+def _console_log_handler() -> logging.Handler | None:
+    """The handler LiveKit's console prints log records with (one per process)."""
+    try:
+        from livekit.agents.cli._legacy import AgentsConsole
+    except ImportError:  # another CLI: nothing to quiet
+        return None
+    handler = getattr(AgentsConsole.get_instance(), "_log_handler", None)
+    return handler if isinstance(handler, logging.Handler) else None

@@ -2,15 +2,18 @@
 
 `build_stt`, `build_llm` and `build_tts` return LiveKit plugin objects whose weights come from
 installed packages (never a model hub). Building is cheap; each model loads on first use (or on
-`prewarm()`) and is shared by every session in the process. `describe_local` reports what would
-run without loading anything, for health checks and the worker's start-up log.
+`prewarm()`). There is one instance per model and configuration in the process, shared by every
+call the process serves: a worker runs its calls as threads of one process when the models are
+local (aida.agent.worker), so one set of models serves the host. `describe_local` reports what
+would run without loading anything, for health checks and the worker's start-up log.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aida.local import weights
 
@@ -19,7 +22,28 @@ if TYPE_CHECKING:
 
     from aida.config import Settings
 
-__all__ = ["build_llm", "build_stt", "build_tts", "describe_local"]
+__all__ = ["build_llm", "build_stt", "build_tts", "describe_local", "shared_models", "speech_busy"]
+
+T = TypeVar("T")
+
+# The host's model instances by configuration. A lock, not functools.lru_cache: two calls
+# starting at once in two job threads must get the same instance, not build two.
+_SHARED: dict[Hashable, Any] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared(key: Hashable, build: Callable[[], T]) -> T:
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = build()
+        instance: T = _SHARED[key]
+        return instance
+
+
+def shared_models() -> dict[Hashable, Any]:
+    """A copy of the process's model instances (for tests and the benchmark)."""
+    with _SHARED_LOCK:
+        return dict(_SHARED)
 
 
 def build_stt(settings: Settings) -> stt.STT:
@@ -34,7 +58,8 @@ def build_tts(settings: Settings) -> tts.TTS:
 
 
 def build_llm(settings: Settings) -> llm.LLM:
-    """An OpenAI-compatible server when LLM_BASE_URL is set, else llama.cpp in this process."""
+    """An OpenAI-compatible server when LLM_BASE_URL is set, else llama.cpp in this process,
+    with its evaluated instructions kept under MODEL_CACHE_DIR/states (`aida models prepare`)."""
     if settings.llm_base_url:
         from livekit.plugins import openai
 
@@ -42,29 +67,46 @@ def build_llm(settings: Settings) -> llm.LLM:
             base_url=settings.llm_base_url, model=settings.llm_base_model, api_key="local"
         )
     path = weights.resolve_gguf(settings.local_llm_model_path, settings.model_cache_dir)
-    return _llama(str(path))
+    return _llama(str(path), str(state_dir(settings)))
 
 
-# One instance per process and configuration: a second session must not load the weights again.
-@lru_cache(maxsize=2)
+def state_dir(settings: Settings) -> Path:
+    return Path(settings.model_cache_dir).expanduser() / "states"
+
+
 def _whisper(model_dir: str, model_name: str) -> stt.STT:
-    from aida.local.stt import WhisperSTT
+    def build() -> stt.STT:
+        from aida.local.stt import WhisperSTT
 
-    return WhisperSTT(Path(model_dir), model_name=model_name)
+        return WhisperSTT(Path(model_dir), model_name=model_name)
+
+    return _shared(("stt", model_dir, model_name), build)
 
 
-@lru_cache(maxsize=1)
 def _hibari() -> tts.TTS:
-    from aida.local.tts import HibariTTS
+    def build() -> tts.TTS:
+        from aida.local.tts import HibariTTS
 
-    return HibariTTS()
+        return HibariTTS()
+
+    return _shared(("tts",), build)
 
 
-@lru_cache(maxsize=2)
-def _llama(model_path: str) -> llm.LLM:
-    from aida.local.llm import LlamaLLM
+def _llama(model_path: str, states: str) -> llm.LLM:
+    def build() -> llm.LLM:
+        from aida.local.llm import LlamaLLM
 
-    return LlamaLLM(Path(model_path))
+        return LlamaLLM(Path(model_path), state_dir=Path(states), yield_to=speech_busy)
+
+    return _shared(("llm", model_path, states), build)
+
+
+def speech_busy() -> bool:
+    """True while any of the host's speech models is recognising or synthesising."""
+    for key, model in shared_models().items():
+        if key[0] in ("stt", "tts") and getattr(model, "busy", False):  # type: ignore[index]
+            return True
+    return False
 
 
 def describe_local(settings: Settings) -> dict[str, Any]:

@@ -5,7 +5,12 @@ and streams each token to the event loop as it is sampled, because time to first
 a voice turn's latency on a CPU. Prompt evaluation (~50 tok/s on 2 cores) is the other big cost,
 so the prompt is laid out for llama.cpp's prefix reuse: the system message and tool block come
 first and never change, and a snapshot of their evaluated state is kept to restore when another
-conversation used the context in between.
+conversation used the context in between. With `state_dir` that snapshot is also kept on disk
+(`llm_state.py`, written by `aida models prepare`), so a fresh process restores it in a second
+instead of evaluating it for tens of seconds.
+
+A worker host has one `LlamaLLM` (`aida.local.build_llm`), shared by every call it serves; code
+that needs the llama.cpp object itself takes it from `LlamaLLM.load()` and holds `run_lock`.
 
 Tool calls use Qwen2.5's native `<tool_call>` format (see `toolcall.py`). The model decides freely
 whether to call a tool; once it opens a call, the JSON is sampled under a grammar built from the
@@ -36,7 +41,7 @@ from livekit.agents.types import (
     NotGivenOr,
 )
 
-from aida.local import toolcall
+from aida.local import llm_state, toolcall
 
 if TYPE_CHECKING:
     from llama_cpp import Llama, LlamaGrammar, LlamaState
@@ -46,6 +51,7 @@ logger = logging.getLogger("aida.local.llm")
 _SNAPSHOTS = 2  # system heads kept evaluated (e.g. the agent's, and a test judge's)
 # Tokens per prefill step: a request waits at most one step (about half a second on 2 cores).
 _PREFILL_CHUNK = 8
+_YIELD_POLL = 0.02  # seconds a prefill waits between looks at the speech models
 
 
 @dataclass
@@ -94,9 +100,15 @@ class LlamaLLM(llm.LLM):
         n_threads: int = 2,
         sampling: Sampling | None = None,
         seed: int | None = None,
+        state_dir: Path | None = None,
+        yield_to: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__()
         self._model_path = Path(model_path)
+        self._state_dir = state_dir
+        # True while speech is being recognised or synthesised for any call on this host: a
+        # prefill waits then, because the next turn of every call needs that CPU first
+        self._yield_to = yield_to
         self._n_ctx = n_ctx
         self._n_threads = n_threads
         self._sampling = sampling or Sampling()
@@ -108,11 +120,14 @@ class LlamaLLM(llm.LLM):
         # The caller is speaking (or being transcribed): prefill waits, leaving both cores to
         # the VAD and the speech-to-text on the path of every turn (see hold_prefill).
         self._held = threading.Event()
+        self._holders: set[int] = set()  # the sessions whose caller is speaking
+        self._holders_lock = threading.Lock()
         self._snapshots: OrderedDict[str, tuple[int, LlamaState]] = OrderedDict()
         self._grammars: dict[str, LlamaGrammar] = {}
         # the exact JSON text each call was sampled as, to replay it token for token next turn
         self._raw_calls: dict[str, str] = {}
         self.last_outcome: _Outcome | None = None
+        self.prefill_yielded = 0.0  # seconds prefills waited for speech (bench/concurrent_calls)
 
     @property
     def model(self) -> str:
@@ -200,17 +215,36 @@ class LlamaLLM(llm.LLM):
             llama.load_state(self._snapshots[key][1])
             return len(head_ids)
         started = time.perf_counter()
+        saved = None
+        if self._state_dir is not None:
+            disk_key = llm_state.state_key(self._model_path, self._n_ctx, head)
+            saved = llm_state.state_path(self._state_dir, disk_key)
+            restored = llm_state.load(llama, saved, disk_key)
+            if restored is not None and restored.n_tokens == len(head_ids):
+                self._remember_snapshot(key, len(head_ids), restored)
+                logger.info(
+                    "restored the %d-token system prompt from %s in %.2f s",
+                    len(head_ids),
+                    saved.name,
+                    time.perf_counter() - started,
+                )
+                return len(head_ids)
         llama.reset()
         llama.eval(head_ids)
-        self._snapshots[key] = (len(head_ids), llama.save_state())
-        while len(self._snapshots) > _SNAPSHOTS:
-            self._snapshots.popitem(last=False)
+        if saved is not None:
+            llm_state.save(llama, saved, disk_key)
+        self._remember_snapshot(key, len(head_ids), llama.save_state())
         logger.info(
             "evaluated a %d-token system prompt in %.2f s",
             len(head_ids),
             time.perf_counter() - started,
         )
         return 0
+
+    def _remember_snapshot(self, key: str, n_tokens: int, state: LlamaState) -> None:
+        self._snapshots[key] = (n_tokens, state)
+        while len(self._snapshots) > _SNAPSHOTS:
+            self._snapshots.popitem(last=False)
 
     def _grammar(self, function: dict[str, Any]) -> LlamaGrammar:
         from llama_cpp import LlamaGrammar
@@ -240,13 +274,27 @@ class LlamaLLM(llm.LLM):
             while lead + drop < len(messages) - 1 and messages[lead + drop].get("role") == "tool":
                 drop += 1
 
-    def hold_prefill(self, held: bool) -> None:
-        """While held, a prefill stops at its next chunk and none starts; what it evaluated
-        stays in the cache, and the next one goes on from there."""
-        if held:
-            self._held.set()
-        else:
-            self._held.clear()
+    @property
+    def run_lock(self) -> threading.Lock:
+        """Held while the context is in use (a request, a prefill, warming)."""
+        return self._run_lock
+
+    def hold_prefill(self, held: bool, owner: object = None) -> None:
+        """While any session holds it, a prefill stops at its next chunk and none starts; what
+        it evaluated stays in the cache, and the next one goes on from there. `owner` (the
+        session) keeps one call's release from lifting another's hold on a shared model."""
+        with self._holders_lock:
+            if held:
+                self._holders.add(id(owner))
+            else:
+                self._holders.discard(id(owner))
+            if self._holders:
+                self._held.set()
+            else:
+                self._held.clear()
+
+    def _speech_busy(self) -> bool:
+        return self._yield_to is not None and self._yield_to()
 
     def generate(self, req: _Request) -> _Outcome:
         """Blocking: run one completion, streaming text pieces through `req.emit`."""
@@ -257,13 +305,18 @@ class LlamaLLM(llm.LLM):
                 return _Outcome()
             return self._generate_locked(req)
 
-    def prefill(self, chat_ctx: llm.ChatContext, tools: list[llm.Tool]) -> int:
+    def prefill(
+        self,
+        chat_ctx: llm.ChatContext,
+        tools: list[llm.Tool],
+        stop: threading.Event | None = None,
+    ) -> int:
         """Blocking: evaluate the conversation so far, while the caller listens and answers, so
         the next request evaluates only the caller's new words. Aida's tools speak for
         themselves and ask the model for no reply, so without this a turn's tool call, result
         and spoken sentence would all be evaluated at the start of the next turn, on the
-        critical path. Gives way at once (between small chunks) to a real request; returns the
-        tokens evaluated."""
+        critical path. Gives way at once (between small chunks) to a real request, and stops
+        when `stop` is set (the call has ended); returns the tokens evaluated."""
         if self._held.is_set() or not self._run_lock.acquire(blocking=False):
             return 0  # the caller is speaking, or a request is running and evaluates it itself
         try:
@@ -277,11 +330,20 @@ class LlamaLLM(llm.LLM):
             llama.n_tokens = min(llama.n_tokens, done)
             evaluated = 0
             started = time.perf_counter()
+            waited = 0.0
             while done < len(ids) and not self._wanted.is_set() and not self._held.is_set():
+                if stop is not None and stop.is_set():
+                    break
+                if self._speech_busy():
+                    # speech for a call is on the critical path; the prefill is a bet
+                    time.sleep(_YIELD_POLL)
+                    waited += _YIELD_POLL
+                    continue
                 chunk = ids[done : done + _PREFILL_CHUNK]
                 llama.eval(chunk)
                 done += len(chunk)
                 evaluated += len(chunk)
+            self.prefill_yielded += waited
             if evaluated:
                 logger.info(
                     "llm prefill: %d tokens evaluated ahead of the next turn in %.2f s%s",

@@ -113,6 +113,11 @@ class WhisperSTT(stt.STT):
     def prewarm(self) -> None:
         threading.Thread(target=self.load, name="whisper-load", daemon=True).start()
 
+    @property
+    def busy(self) -> bool:
+        """Recognising a caller's words right now (for `aida.local.speech_busy`)."""
+        return self._run_lock.locked()
+
     def transcribe(self, pcm16k: np.ndarray) -> tuple[str, float]:
         """Blocking: 16 kHz mono float32 -> (text, confidence in [0, 1])."""
         model = self.load()

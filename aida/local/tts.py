@@ -103,6 +103,11 @@ class HibariTTS(tts.TTS):
     def prewarm(self) -> None:
         threading.Thread(target=self.load, name="hibari-load", daemon=True).start()
 
+    @property
+    def busy(self) -> bool:
+        """Synthesising a sentence right now (for `aida.local.speech_busy`)."""
+        return self.run_lock.locked()
+
     def sentences(self, text: str) -> Iterator[np.ndarray]:
         """Blocking generator: one float32 24 kHz array per sentence of `text`."""
         engine = self.load()

@@ -4,18 +4,26 @@ from aida.safety.emergency import (
     CATEGORIES,
     EmergencyMatch,
     Kind,
+    Tier,
     detect_emergency,
     is_all_clear,
 )
-from aida.safety.messages import emergency_message, emergency_reminder, write_refusal
+from aida.safety.messages import (
+    emergency_message,
+    emergency_reminder,
+    safety_message,
+    write_refusal,
+)
 
 __all__ = [
     "CATEGORIES",
     "EmergencyMatch",
     "Kind",
+    "Tier",
     "detect_emergency",
     "emergency_message",
     "emergency_reminder",
     "is_all_clear",
+    "safety_message",
     "write_refusal",
 ]

@@ -8,31 +8,37 @@ installed; keyword engines (flashtext, pyahocorasick) match fixed strings only a
 "chest ... hurts" with words between; the nearest packaged "classifiers" do not read caller text
 (acs-triage-ai scores clinical measurements, ai-benchmarking evaluates LLMs). Compiled `re`
 patterns over a normalised transcript (`aida.safety.normalize`) are exact, reviewable line by line
-and cost about a tenth of a millisecond per turn (bench/emergency_phrases.py).
+and cost a fraction of a millisecond per turn (bench/emergency_phrases.py). The signs themselves,
+their sources and their tiers are in `aida.safety.signs`.
 
 How a match is decided:
 
 1. `normalize` lowercases, drops apostrophes ("can't" -> "cant") and fillers ("um", "like"), turns
-   sentence marks into a lone "," that no pattern crosses.
-2. Every sign pattern (`_SIGNS`) is searched. A sign names a category ("chest_pain", "stroke", ...)
-   and a kind ("medical" or "self_harm").
+   sentence marks into a lone "," that no pattern crosses, and reads the words speech-to-text
+   mishears ("chess pain") as said.
+2. Every sign pattern is searched (a sign with `needs` only when its context is in the turn).
 3. A hit is dropped when, in its clause (the text between commas and words like "but", "and",
    "so", "because"):
    - a negation comes shortly before it ("no chest pain", "I dont have trouble breathing"); "not
      sure" and "dont know" do not count, and "never ... like this" / "never ... before" is a
      warning, not a negation;
    - a distant-past cue is in the clause ("last year", "two years ago", "in 2019", "back in",
-     "when I was a kid", "history of").
+     "when I was a kid", "history of"); for self-harm the hit is kept as possible instead.
    It is also dropped when the caller says after it that it is over ("its fine now", "it went
    away"), and, for events that a caller also mentions as history ("had a stroke", "a seizure",
    "heart attack"), when the call is about follow-up care ("follow up", "checkup", "recovering")
-   without a recent-time cue ("just", "today", "this morning").
+   without a recent-time cue ("just", "today", "this morning"); self-harm history in a care
+   context is possible, never silent.
+   A definite hit becomes possible when its clause says it was a day or more ago ("yesterday",
+   "the other day") or that it is mild ("a bit", "a little", "sometimes"); a mild possible hit
+   is dropped.
    An ongoing cue anywhere ("getting worse", "again", "right now", "still hurts", "wont stop")
-   cancels the past, over and follow-up reasons, never a negation: "I had chest pain this morning
-   and its getting worse" fires.
-4. Of the hits left, a medical one wins over self-harm (an overdose needs the emergency number
-   first; the self-harm message names it too), "declared" ("its an emergency") loses to a specific
-   sign, then the earliest wins.
+   cancels the past, over, follow-up and mild reasons, never a negation.
+4. The tier: any definite hit makes the turn definite; else two possible hits of one kind (distinct
+   words, not overlapping: "sweating" and "my heart is racing") make it definite; else one makes it
+   possible. Of the hits of that tier, a medical one wins over self-harm (an overdose needs the
+   emergency number first), "declared" ("its an emergency") loses to a specific sign, then the
+   earliest wins. Any self-harm hit sets `crisis`, so the crisis line is said whichever sign won.
 
 Doubt resolves towards firing: a false alarm costs one sentence and a "no, I'm fine"
 (`is_all_clear`); a miss can cost a life.
@@ -42,24 +48,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from aida.safety.normalize import normalize
+from aida.safety.signs import CATEGORIES, SIGNS, Kind, Sign, Tier
 
-Kind = Literal["medical", "self_harm"]
-
-CATEGORIES = (
-    "chest_pain",
-    "breathing",
-    "stroke",
-    "bleeding",
-    "unconscious",
-    "overdose_poisoning",
-    "allergic_reaction",
-    "seizure",
-    "declared",
-    "self_harm",
-)
+__all__ = ["CATEGORIES", "EmergencyMatch", "Kind", "Tier", "detect_emergency", "is_all_clear"]
 
 
 @dataclass(frozen=True)
@@ -68,219 +61,14 @@ class EmergencyMatch:
     category: str
     # Normalised caller speech (PHI): fine for the call timeline, never for INFO logs.
     phrase: str
+    # "definite": the fixed emergency message and guard; "possible": one safety-net sentence and
+    # the call goes on.
+    tier: Tier = "definite"
+    # A self-harm sign was heard too, though a medical one won: the crisis line is said as well.
+    crisis: bool = False
 
 
-@dataclass(frozen=True)
-class _Sign:
-    category: str
-    kind: Kind
-    pattern: re.Pattern[str]
-    # Names an event callers also bring up as history ("my dad had a stroke"), so follow-up talk
-    # without a recent-time cue suppresses it.
-    event: bool
-    # Only a sign in this context: "cant swallow" is allergic only after a sting or a peanut.
-    needs: re.Pattern[str] | None
-
-
-def _words(*alternatives: str) -> str:
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-# Words that may sit between the parts of a sign without changing its meaning. No pattern uses a
-# free "\w+" gap, so "chest x ray for pain" cannot become "chest ... pain".
-_GAP = (
-    r"(?:(?:is|s|are|re|am|m|was|feels?|feeling|has|have|got|gets|getting|gone|went|goes|keeps?|"
-    r"been|started|starting|really|so|very|super|real|extremely|pretty|totally|all|kind|bad|badly|"
-    r"severe|sharp|sudden|suddenly|horrible|terrible|awful|crushing|heavy|intense|a|lot|of|some|"
-    r"just|now|too|still|and|this|that|way|hurting|painful|its|it) ){0,4}"
-)
 _WHOSE = r"(?:my|his|her|their|the|your|our)"
-_PERSON = (
-    r"(?:he|she|they|hes|shes|theyre|him|her|them|baby|mom|mum|dad|husband|wife|son|daughter|"
-    r"child|kid|father|mother|grandma|grandpa|grandmother|grandfather|friend|partner|boyfriend|"
-    r"girlfriend|brother|sister|someone|somebody|patient)"
-)
-_PILLS = (
-    r"(?:pills?|tablets?|meds|medications?|medicines?|capsules?|painkillers?|sleeping pills|"
-    r"tylenol|advil|aspirin|ibuprofen|acetaminophen|paracetamol|oxy\w*|xanax|insulin|opioids?|"
-    r"fentanyl|heroin|antidepressants?)"
-)
-_MANY = (
-    r"(?:too many|too much|a lot of|lots of|a bunch of|a handful of|handful of|so many|"
-    r"a whole (?:bottle|pack|box|packet) of|the whole (?:bottle|pack|box|packet)(?: of)?|"
-    r"(?:all|most) (?:of )?(?:my|his|her|their|the)|a bottle of|[1-9]\d+|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|a hundred|a dozen|dozens of|an entire bottle of)"
-)
-_ALLERGY_CONTEXT = re.compile(
-    r"\b(?:allerg\w*|stings?|stung|bees?|wasps?|hornets?|peanuts?|nuts?|shellfish|shrimp|"
-    r"epipen|reaction|hives|penicillin|anaphyla\w*)\b"
-)
-
-
-def _sign(
-    category: str,
-    *alternatives: str,
-    kind: Kind = "medical",
-    event: bool = False,
-    needs: re.Pattern[str] | None = None,
-) -> _Sign:
-    pattern = re.compile(r"\b" + _words(*alternatives) + r"\b")
-    return _Sign(category, kind, pattern, event, needs)
-
-
-_SIGNS: tuple[_Sign, ...] = (
-    _sign(
-        "chest_pain",
-        r"chest " + _GAP + r"(?:pains?|pressure|tight\w*|hurts?|hurting|heavy|heaviness|squeez\w*"
-        r"|crush\w*|aches?|aching|burning|killing me|on fire|caving in)",
-        r"(?:pains?|pressure|tightness|squeezing|heaviness|weight|crushing|burning|aching|ache|"
-        r"hurting|hurt) (?:in|on|across|around) " + _WHOSE + r" chest",
-        # "like" is a dropped filler: "my chest feels like an elephant is sitting on it".
-        r"chest (?:\w+ ){0,3}elephant|(?:elephant|something heavy|someone|a weight|a ton of bricks)"
-        r" (?:is )?(?:sitting|standing|pressing) on " + _WHOSE + r" chest",
-    ),
-    _sign("chest_pain", r"heart attack", event=True),
-    _sign(
-        "breathing",
-        r"(?:cant|couldnt|unable to|can barely|can hardly|could barely|barely|hardly) "
-        r"(?:breath|breathing|catch " + _WHOSE + r" breath|get (?:enough |any )?air)",
-        r"(?:trouble|difficulty|difficulties|problems?|struggling|a hard time|hard time|issues?) "
-        r"(?:with )?(?:breathing|to breath|getting air|catching " + _WHOSE + r" breath)",
-        r"(?:hard|difficult|impossible|painful) to breath",
-        r"short(?:ness)? of breath",
-        r"gasping|(?:struggling|fighting) for (?:air|breath)",
-        r"breathing (?:(?:is|s|really|very|so|all) )*(?:weird|funny|strange|shallow|labou?red|"
-        r"rattly|noisy)",
-        r"choking(?! hazard)",
-        r"(?:lips|face|skin|fingers) (?:is |are |s |re )?(?:blue|purple)",
-        r"(?:turning|turned|going|gone|went) (?:blue|purple)",
-    ),
-    _sign("breathing", r"asthma attack", event=True),
-    _sign(
-        "stroke",
-        r"(?:face|mouth|smile|lip|eye|eyelid) " + _GAP + r"(?:droop\w*|sagg\w*|lopsided|crooked|"
-        r"uneven|fell|fallen|dropped|numb)",
-        r"droop\w* (?:face|mouth|smile|eye)|droop\w* on one side",
-        r"slurr\w*",
-        r"(?:one|left|right) side (?:of " + _WHOSE + r" (?:body|face) )?" + _GAP + r"(?:numb|weak|"
-        r"paralyzed|paralysed|dead|limp|droop\w*|tingl\w*|wont move|cant move)",
-        r"(?:numb|weak|paralyzed|paralysed|numbness|weakness|tingling) (?:on|in|down) (?:one|the "
-        r"left|the right|my left|my right|his left|his right|her left|her right|half) (?:side|of)",
-        r"(?:arm|leg|arms|legs) " + _GAP + r"(?:numb|weak|limp|paralyzed|paralysed|dead|wont move"
-        r"|gave out)",
-        r"(?:cant|unable to|couldnt) (?:move|feel|lift|raise) " + _WHOSE + r" (?:left |right )?"
-        r"(?:arm|leg|arms|legs|face|side|hand)",
-        r"(?:sudden(?:ly)?|all of a sudden|out of nowhere) " + _GAP + r"(?:confus\w*|disoriented|"
-        r"cant speak|cant talk|cant see)",
-        r"(?:confused|confusion|disoriented) (?:all of a sudden|suddenly|out of nowhere)",
-        r"(?:cant|couldnt) see (?:out of |with )?(?:one|" + _WHOSE + r" (?:left|right)) eye|"
-        r"(?:lost|losing) (?:the )?(?:vision|sight) in (?:one|" + _WHOSE + r") eye",
-        r"worst headache (?:of|in) " + _WHOSE + r" (?:whole |entire )?life",
-        r"worst headache (?:i|he|she|they)(?:ve| have| has|s)? ever",
-        r"(?:sudden(?:ly)?|all of a sudden|out of nowhere|thunderclap) " + _GAP + r"(?:severe|"
-        r"really bad|terrible|horrible|awful|excruciating|splitting|massive|bad|blinding)? ?"
-        r"headache",
-        r"(?:cant|couldnt) get " + _WHOSE + r" words out",
-        r"(?:speech|words) " + _GAP + r"(?:garbled|jumbled|slurred|not making sense)",
-        r"(?:talking|speaking) (?:really |all )?(?:funny|weird|strange|gibberish)",
-    ),
-    _sign("stroke", r"an? (?:mini )?stroke(?! of)", event=True),
-    _sign(
-        "bleeding",
-        r"bleeding (?:(?:really|very|so|super|pretty|extremely) )*(?:a lot|heavily|heavy|badly|bad"
-        r"|profusely|everywhere|so much|like crazy|non ?stop|all over|out|uncontrollabl\w*|"
-        r"wont stop|that wont stop|through)",
-        r"(?:wont|cant|doesnt|isnt|not|hasnt|havent) stop(?:ping|ped)? (?:the )?bleeding",
-        r"(?:cant|couldnt) (?:get|make) (?:it|the bleeding|the blood) (?:to )?stop",
-        # "bleeding from his head and it wont stop": the stop may come a few words later.
-        r"bleeding (?:[a-z]+ ){0,5}?(?:wont|doesnt|isnt|hasnt|will not|keeps) (?:stop\w*|going|"
-        r"coming)",
-        r"(?:lots|lot|a lot|so much|tons|too much|pools?|puddles?|gallons) of blood",
-        r"blood " + _GAP + r"(?:everywhere|all over|wont stop|pouring|gushing|spurting|squirting)",
-        r"(?:gushing|pouring|spurting|squirting|losing) (?:a lot of |so much |lots of )?blood",
-        r"(?:heavy|severe|uncontrolled|massive|serious|major) bleeding",
-        r"ha?emorrhag\w*",
-        r"(?:coughing|throwing|vomiting|puking|spitting) (?:up )?blood",
-    ),
-    _sign(
-        "unconscious",
-        r"unconscious|unresponsive|(?:lost|losing) consciousness|passed out|passing out|"
-        r"blacked out|fainted|fainting|collapsed|knocked out|no pulse|cardiac arrest|"
-        r"(?:not|stopped|isnt|arent|wasnt) breathing|wont wake up|not waking up|isnt waking up|"
-        r"cant wake (?:him|her|them|" + _WHOSE + r" \w+|up)",
-        _PERSON + r" (?:is |s |just )?(?:not|isnt|wont|doesnt|arent|stopped) respond\w*",
-    ),
-    _sign(
-        "overdose_poisoning",
-        r"overdos\w*",
-        r"(?:took|taken|take|swallowed|ate|had|popped|downed|taking) " + _MANY + r" "
-        r"(?:[a-z]+ ){0,3}?" + _PILLS,
-        r"(?:swallowed|drank|ate|ingested|drinking|swallowing|eaten|drunk) (?:(?:some|a|the|of|bit"
-        r"|little|lot|whole|bottle|cup|glass|my|his|her|bunch) ){0,4}(?:bleach|poison|antifreeze|"
-        r"drain cleaner|rat poison|weed killer|pesticide|lye|ammonia|lighter fluid|gasoline|"
-        r"cleaning (?:fluid|product|stuff|supplies)|cleaner|detergent|laundry (?:pods?|detergent)|"
-        r"tide pods?|batter(?:y|ies)|button batter\w*|magnets?|windshield fluid)",
-        r"(?<!food )poison(?:ed|ing)",
-        r"carbon monoxide|poison control",
-    ),
-    _sign(
-        "allergic_reaction",
-        r"anaphyla\w*",
-        r"(?:throat|airway|windpipe) " + _GAP + r"(?:closing|tightening|tight|shut|swelling shut|"
-        r"swollen shut|closing up)",
-        r"(?:tongue|lips) " + _GAP + r"(?:swelling|swollen|swelled|blowing up|puffing up)",
-        r"(?:need|needs|needed|use|used|using|gave|give|giving|get|grab|where is|wheres|cant find)"
-        r" (?:an |my |his |her |their |the |a )?epipen(?! (?:prescription|refill|renewal|script))",
-        r"(?:having|going into|in) (?:an? )?(?:\w+ )?allergic reaction",
-    ),
-    _sign("allergic_reaction", r"(?:severe|serious) allergic reaction", event=True),
-    _sign(
-        "allergic_reaction",
-        r"(?:throat|face|mouth|eyes) " + _GAP + r"(?:swelling|swollen|swelled|puffy|puffing up|"
-        r"blowing up)",
-        r"(?:cant|trouble|hard to|difficulty|unable to|couldnt) swallow\w*",
-        r"hives (?:all over|everywhere)",
-        needs=_ALLERGY_CONTEXT,
-    ),
-    _sign(
-        "seizure",
-        r"seizing|convuls\w*|seizure " + _GAP + r"(?:wont stop|right now|isnt stopping|going on)",
-        r"(?:having|in the middle of) an? (?:\w+ )?seizure",
-    ),
-    _sign(
-        "seizure",
-        r"an? seizure(?! (?:disorder|medication|meds|clinic|history|plan|action plan|doctor|"
-        r"specialist|test|follow up))",
-        event=True,
-    ),
-    _sign(
-        "declared",
-        r"(?:its|this is|thats|that is|we have|i have|ive got|i got|we got|weve got|theres|there "
-        r"is|having|this could be|it could be|it might be|its like) an? (?:real |medical |actual |"
-        r"serious |life threatening |urgent |true )?emergency(?! (?:room|contact|department|"
-        r"appointment|visit|number|services|slot))",
-        r"medical emergency|life threatening",
-        r"(?:call|calling|get|send|need|needs|want|bring) (?:me |us |him |her )?(?:an ambulance|"
-        r"the ambulance|the paramedics|paramedics|emergency services|9 ?1 ?1|nine one one|"
-        r"nine eleven)",
-    ),
-    _sign(
-        "self_harm",
-        r"(?:kill|killing) (?:my ?self|myself)",
-        r"(?:end|ending|take|taking) (?:my|my own) life|end(?:ing)? it all",
-        r"suicid\w*",
-        r"self harm\w*|(?:cutting|harming|burning) myself",
-        r"(?:want|wanted|going|planning|plan|thinking|thought|think|urges?|feel|feeling|tempted|"
-        r"trying|tried) (?:(?:to|about|of|on|that|i|im|might|will|could|really|so|just|going) )"
-        r"{0,3}(?:hurt|hurting|harm|harming|cut|cutting) (?:my ?self|myself)",
-        r"(?:want|wanted|wish|wishing|going) to die(?! (?:my|his|her) hair)",
-        r"wish (?:i|id) (?:was|were|had) (?:dead|never been born)|better off dead",
-        r"(?:dont|no longer) want to (?:live|be alive|exist|wake up|be here anymore|go on)",
-        r"(?:no|dont see the|dont see any|cant see the|cant see any|whats the) (?:reason|point) "
-        r"(?:to|in|of) (?:live|living|going on|being alive|life)|not worth living",
-        kind="self_harm",
-    ),
-)
 
 _CLAUSE_BREAK = re.compile(
     r",|\b(?:but|and|so|though|although|however|because|then|plus|anyway|except|which)\b"
@@ -342,6 +130,28 @@ _RECENT = re.compile(
 )
 
 
+# A day or more ago, or mild: still worth the safety net, not the emergency message.
+_EARLIER = re.compile(
+    r"\b(?:yesterday|the other day|(?:a few|two|three|four|five|couple of|couple|several) days "
+    r"ago|over the weekend|last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
+_MILD = re.compile(
+    r"\b(?:a (?:little )?bit|a little|slightly|sometimes|occasionally|now and then|every now and|"
+    r"mild|minor|small|tiny|when i (?:jog|run|exercise|work out|climb|walk fast|stand up))\b"
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    sign: Sign
+    tier: Tier
+    start: int
+    end: int
+    phrase: str
+    # The sign was definite and its context made it possible (past, mild): it never pairs up.
+    downgraded: bool
+
+
 def _clause(t: str, start: int, end: int) -> tuple[int, int]:
     c_start = 0
     for m in _CLAUSE_BREAK.finditer(t, 0, start):
@@ -364,38 +174,80 @@ def _resolved_after(t: str, end: int) -> bool:
     return any(not _NOT_BEFORE_CUE.search(t[: m.start()]) for m in _RESOLVED.finditer(t, end))
 
 
-def _suppressed(t: str, sign: _Sign, start: int, end: int) -> bool:
+def _tier(t: str, sign: Sign, start: int, end: int, ongoing: bool) -> Tier | None:
+    """The tier this hit keeps in its context, or None when the context takes it back."""
     c_start, c_end = _clause(t, start, end)
     if _negated(t[c_start:start], t[end:c_end]):
-        return True
-    if _ONGOING.search(t):
-        return False
-    if _PAST.search(t, c_start, c_end) or _resolved_after(t, end):
-        return True
-    return sign.event and _FOLLOW_UP.search(t) is not None and _RECENT.search(t) is None
+        return None
+    if ongoing:
+        return sign.tier
+    self_harm = sign.kind == "self_harm"
+    if _PAST.search(t, c_start, c_end):
+        return "possible" if self_harm else None
+    if _resolved_after(t, end):
+        return None
+    if sign.event and _FOLLOW_UP.search(t) is not None and _RECENT.search(t) is None:
+        return "possible" if self_harm else None
+    if self_harm:
+        return sign.tier  # never softened: "sometimes I want to die" is not mild
+    if _MILD.search(t, c_start, c_end):
+        # a mild strong sign is worth the safety net; a mild weak cue is nothing
+        return "possible" if sign.tier == "definite" else None
+    if _EARLIER.search(t, c_start, c_end):
+        return "possible"
+    return sign.tier
 
 
-def _rank(kind: Kind, category: str, start: int) -> tuple[int, int, int]:
-    return (kind != "medical", category == "declared", start)
-
-
-def _detect(t: str) -> EmergencyMatch | None:
-    best: tuple[tuple[int, int, int], EmergencyMatch] | None = None
-    for sign in _SIGNS:
+def _hits(t: str) -> list[_Hit]:
+    ongoing = _ONGOING.search(t) is not None
+    hits: list[_Hit] = []
+    for sign in SIGNS:
         if sign.needs is not None and sign.needs.search(t) is None:
             continue
         for m in sign.pattern.finditer(t):
-            if _suppressed(t, sign, m.start(), m.end()):
+            tier = _tier(t, sign, m.start(), m.end(), ongoing)
+            if tier is None:
                 continue
-            rank = _rank(sign.kind, sign.category, m.start())
-            if best is None or rank < best[0]:
-                best = (rank, EmergencyMatch(sign.kind, sign.category, m.group()))
-            break
-    return best[1] if best else None
+            hits.append(_Hit(sign, tier, m.start(), m.end(), m.group(), tier != sign.tier))
+            if sign.tier == "definite":
+                break  # one definite hit per sign is enough; possible ones may pair up
+    return hits
+
+
+def _pair(hits: list[_Hit]) -> list[_Hit]:
+    """Two possible hits of one kind, different words and apart, make the turn definite."""
+    for kind in ("medical", "self_harm"):
+        weak = [
+            h for h in hits if h.sign.kind == kind and h.tier == "possible" and not h.downgraded
+        ]
+        for i, a in enumerate(weak):
+            for b in weak[i + 1 :]:
+                if a.phrase != b.phrase and (a.end <= b.start or b.end <= a.start):
+                    return [a, b]
+    return []
+
+
+def _rank(hit: _Hit) -> tuple[int, int, int, int]:
+    # A sign read in its context (vomiting after a blow to the head) names the emergency better
+    # than the bare word (vomiting); "infant" says who, not what, so it ranks as a bare word.
+    sign = hit.sign
+    bare = sign.needs is None or sign.category == "infant"
+    return (sign.kind != "medical", sign.category == "declared", bare, hit.start)
+
+
+def _detect(t: str) -> EmergencyMatch | None:
+    hits = _hits(t)
+    if not hits:
+        return None
+    definite = [h for h in hits if h.tier == "definite"] or _pair(hits)
+    tier: Tier = "definite" if definite else "possible"
+    best = min(definite or hits, key=_rank)
+    crisis = best.sign.kind != "self_harm" and any(h.sign.kind == "self_harm" for h in hits)
+    return EmergencyMatch(best.sign.kind, best.sign.category, best.phrase, tier, crisis)
 
 
 def detect_emergency(text: str) -> EmergencyMatch | None:
-    """The emergency this caller turn describes, or None. Deterministic, about 0.1 ms a turn."""
+    """The emergency this caller turn describes, or None. Deterministic, well under 1 ms a turn."""
     return _detect(normalize(text))
 
 
@@ -427,7 +279,8 @@ def is_all_clear(text: str) -> bool:
     checkup"; False when the same turn still describes an emergency, and for "im not ok" or "its
     not getting better"."""
     t = normalize(text)
-    if _detect(t) is not None:
+    match = _detect(t)
+    if match is not None and match.tier == "definite":
         return False
     for m in _ALL_CLEAR.finditer(t):
         c_start, _ = _clause(t, m.start(), m.end())

@@ -4,7 +4,7 @@ number stated plainly; the text-to-speech voice reads them as written."""
 
 from __future__ import annotations
 
-from aida.safety.emergency import Kind
+from aida.safety.emergency import EmergencyMatch, Kind
 
 _MEDICAL = (
     "This may be a medical emergency. Please hang up now and call {emergency_number}, "
@@ -25,6 +25,20 @@ _SELF_HARM_AGAIN = (
     "Please call or text {crisis_line} now; someone is there for you right now. If you are in "
     "immediate danger, call {emergency_number}."
 )
+# The possible tier: one sentence at once, and the call goes on (the turn is still answered).
+_SAFETY_NET = (
+    "If this is an emergency, please hang up and call {emergency_number}. "
+    "If not, I can help you with an appointment."
+)
+_SELF_HARM_NET = (
+    "If you are thinking about harming yourself, please call or text {crisis_line}, the suicide "
+    "and crisis line; someone is there for you right now. If you are in immediate danger, call "
+    "{emergency_number}."
+)
+# A medical emergency that also carries a self-harm sign ("I took all my pills, I want to die").
+_CRISIS_TOO = (
+    " If you are thinking about harming yourself, you can also call or text {crisis_line}."
+)
 _WRITE_REFUSAL = (
     "I can't book, move or cancel appointments while this may be an emergency. "
     "Please hang up and call {emergency_number} now."
@@ -38,6 +52,18 @@ def emergency_message(kind: Kind, emergency_number: str, crisis_line: str) -> st
     if kind == "medical":
         return _MEDICAL.format(emergency_number=emergency_number)
     raise ValueError(f"unknown emergency kind: {kind!r}")
+
+
+def safety_message(match: EmergencyMatch, emergency_number: str, crisis_line: str) -> str:
+    """What Aida says at once for a match of either tier: the emergency message (definite) or the
+    safety-net sentence (possible); the crisis line whenever a self-harm sign was heard."""
+    if match.tier == "possible":
+        template = _SELF_HARM_NET if match.kind == "self_harm" or match.crisis else _SAFETY_NET
+        return template.format(emergency_number=emergency_number, crisis_line=crisis_line)
+    text = emergency_message(match.kind, emergency_number, crisis_line)
+    if match.crisis and match.kind != "self_harm":
+        text += _CRISIS_TOO.format(crisis_line=crisis_line)
+    return text
 
 
 def emergency_reminder(kind: Kind, emergency_number: str, crisis_line: str) -> str:

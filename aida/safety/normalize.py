@@ -34,7 +34,16 @@ _SPELLING_TABLE = (
     (r"o k|okay|okey", "ok"),
     # STT writes "breath" for "breathe" about as often as not.
     (r"breathe", "breath"),
-    (r"epi ?pens?", "epipen"),
+    (r"epi ?p[ei]ns?", "epipen"),
+    # What the local Whisper writes at 8 kHz for sign words (bench/emergency_stt_forms.py,
+    # tests/safety/stt_heard.py): "chess pain", "flered speech", "she went wake up".
+    (r"chess", "chest"),
+    (r"(?:(?<=cant )|(?<=not )|(?<=to ))(?:breed|breeve|brief|bree)", "breath"),
+    (r"fler(?:ed|red)|flurr?ed|slured", "slurred"),
+    (r"flaring(?= (?:his|her|my|their) words)", "slurring"),
+    (r"drup(?:ing|ed|y)", "drooping"),
+    (r"gassing", "gasping"),
+    (r"(?:went|want)(?= (?:wake|stop|feed|move|respond|breath|open|eat|drink|work)\b)", "wont"),
     # "would like" is a wish, not the filler "like"; keep its meaning before fillers go.
     (r"(?:(?:i|we|he|she|they|you) ?)?(?:would|d) like", "want"),
 )

@@ -7,13 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.session import initial_caller
 from aida.agent.state import CallState
 from aida.agent.timeline import Timeline
+from aida.calls.deliver import default_store_factory
+from aida.calls.finalize import CallEndHook, call_end_hook
+from aida.config import Settings
 from aida.simulate.scenario import Scenario
 from aida.tools.base import ClinicContext
+
+if TYPE_CHECKING:
+    from aida.calls.deliver import Models
 
 
 class ScenarioClock:
@@ -56,3 +64,23 @@ def caller_line(scenario: Scenario) -> str:
     if source == "token":
         return "web session claiming a phone (a hint, not proof)"
     return "no caller ID"
+
+
+def simulation_settings(scenario: Scenario, base: Settings, database: Path) -> Settings:
+    """The scenario's clinic on its own SQLite file, with the outbox beside it: a record the
+    database did not take is retried into that file, never into the configured one."""
+    return scenario.settings(
+        base, database_url=f"sqlite:///{database}", outbox_dir=database.parent / "outbox"
+    )
+
+
+def record_hook(settings: Settings, record_to: Settings | None, llms: Models) -> CallEndHook:
+    """The worker's end-of-call hook for a simulated call. The record goes where `record_to`
+    keeps call records (its database and outbox): `aida simulate` without `--db` passes the
+    configured settings, so the call is on the dashboard; by default, the call's own database."""
+    target = record_to or settings
+    return call_end_hook(
+        settings.model_copy(update={"outbox_dir": target.outbox_dir}),
+        store_factory=default_store_factory(target),
+        llms=llms,
+    )

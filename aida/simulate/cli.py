@@ -7,10 +7,11 @@ import argparse
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aida.config import get_settings
+from aida.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from aida.simulate.runner import Simulator
@@ -60,7 +61,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--db",
         type=Path,
         default=None,
-        help="a SQLite file to run against (default: a fresh one per scenario)",
+        help=(
+            "a SQLite file to run against, where the call's record is stored too (default: a "
+            "fresh calendar per scenario, and the record in the configured database, where the "
+            "dashboard shows it)"
+        ),
+    )
+    p.add_argument(
+        "--calendar",
+        choices=("store", "fhir"),
+        default="store",
+        help=(
+            "where patients and appointments live: the SQLite file (default), or a throwaway "
+            "FHIR R4 server (sekmet-fhir, dev group) on 127.0.0.1, emptied before each scenario"
+        ),
     )
     p.add_argument(
         "--wideband",
@@ -102,6 +116,54 @@ async def _simulate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = base.model_copy(update={"providers": args.providers})
+    # Recorded as the worker records a call: without --db, in the configured database (and its
+    # outbox), so `aida simulate` leaves its calls on the dashboard.
+    record_to = base if args.db is None else None
+    if args.calendar == "fhir":
+        return await _on_fhir(settings, scenarios, args, record_to)
+    return await _run_all(settings, scenarios, args, record_to=record_to)
+
+
+async def _on_fhir(
+    settings: Settings,
+    scenarios: list[Scenario],
+    args: argparse.Namespace,
+    record_to: Settings | None,
+) -> int:
+    """The same scenarios with the calendar in a FHIR server Aida talks to as to an EHR."""
+    import tempfile
+
+    from aida.store.fhir.sandbox import FhirUnavailable, start_server
+
+    try:
+        server = start_server()
+    except FhirUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"calendar: FHIR R4 at {server.base_url}", flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="aida-fhir-lock-") as lock_dir:
+            on_fhir = settings.model_copy(
+                update={
+                    "calendar_backend": "fhir",
+                    "fhir_base_url": server.base_url,
+                    "fhir_lock_dir": Path(lock_dir),
+                }
+            )
+            return await _run_all(
+                on_fhir, scenarios, args, before_each=server.reset, record_to=record_to
+            )
+    finally:
+        server.stop()
+
+
+async def _run_all(
+    settings: Settings,
+    scenarios: list[Scenario],
+    args: argparse.Namespace,
+    before_each: Callable[[], None] | None = None,
+    record_to: Settings | None = None,
+) -> int:
     # one simulator for the whole run, so the models load once
     if args.text:
         from aida.simulate.text import TextSimulator
@@ -110,15 +172,19 @@ async def _simulate(args: argparse.Namespace) -> int:
             # the transcript is the output; INFO lines would interleave with it (-v keeps them)
             logging.getLogger().setLevel(logging.WARNING)
 
-        text = TextSimulator(settings, scripted=args.scripted)
+        text = TextSimulator(settings, scripted=args.scripted, record_to=record_to)
         if not args.scripted:
             print("loading the LLM ...", flush=True)
     else:
         from aida.simulate.runner import Options, Simulator
 
-        voice = Simulator(settings, options=Options(phone_band=not args.wideband))
+        voice = Simulator(
+            settings, options=Options(phone_band=not args.wideband), record_to=record_to
+        )
     failed = []
     for scenario in scenarios:
+        if before_each is not None:
+            before_each()
         ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))
         if not ok:
             failed.append(scenario.name)
@@ -139,9 +205,15 @@ def _verdict(name: str, problems: list[str], what: str) -> bool:
     return False
 
 
+def _record_line(args: argparse.Namespace) -> str:
+    where = args.db if args.db is not None else "the configured database (the dashboard's)"
+    return f"    call record: stored in {where}"
+
+
 async def _text(simulator: TextSimulator, scenario: Scenario, args: argparse.Namespace) -> bool:
     result = await simulator.run(scenario, database=args.db)
     print(f"    {len(result.turns)} turns in {result.seconds:.1f} s")
+    print(_record_line(args))
     return _verdict(scenario.name, result.problems, "every check passed")
 
 
@@ -168,4 +240,5 @@ async def _voice(simulator: Simulator, scenario: Scenario, args: argparse.Namesp
         f"call audio: {out / 'call.wav'} (left: caller, right: Aida); timeline, transcript, "
         f"latency in {out}"
     )
+    print(_record_line(args).strip())
     return _verdict(scenario.name, result.problems, "the calendar and the conversation as expected")

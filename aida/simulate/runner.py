@@ -10,7 +10,10 @@ the latencies are those a caller hears. The call is then judged like a text one:
 
 Each run writes to its folder: `call.wav` (left: caller, right: Aida), `timeline.json`,
 `transcript.txt`, `latency.json`, `result.json` and, unless another database was named, the
-call's SQLite database `aida.db`.
+call's SQLite database `aida.db`. At hang-up the call is recorded by the worker's own end-of-call
+hook (`call_end_hook`: record, cost, summary): in the call's database (the outbox beside it), or
+where `record_to` keeps records (`aida simulate` without `--db`: the configured database, so the
+call is on the dashboard).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from livekit.plugins import silero  # plugins register on the main thread, so import it here
@@ -32,13 +36,22 @@ from aida.agent.providers import Providers, build_providers, warm_llm
 from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
 from aida.simulate import audio
-from aida.simulate.call import ScenarioClock, caller_line, new_call_state
+from aida.simulate.call import (
+    ScenarioClock,
+    caller_line,
+    new_call_state,
+    record_hook,
+    simulation_settings,
+)
 from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.latency import LatencyProbe, TurnLatency, with_answer
 from aida.simulate.scenario import Scenario, check_end_state, seed
 from aida.store.factory import open_store
 from aida.tools.base import ClinicContext
+
+if TYPE_CHECKING:
+    from aida.calls.deliver import Models
 
 logger = logging.getLogger("aida.simulate")
 
@@ -97,11 +110,21 @@ class Simulator:
         options: Options | None = None,
         providers: Providers | None = None,
         printer: Printer = _print,
+        summary_llms: Models = None,
+        on_line: Callable[[int, str], None] | None = None,
+        record_to: Settings | None = None,
     ) -> None:
         self.settings = settings
         self.options = options or Options()
         self.providers = providers
         self.print = printer
+        # the call record's summary models; None: the worker's (build_summary_llms)
+        self.summary_llms = summary_llms
+        # told (turn number, the line's text) just before the caller says each line: a stand-in
+        # for a remote STT or LLM (bench/concurrent_calls.py) follows the script with it
+        self.on_line = on_line
+        # where the call record goes (aida.simulate.call.record_hook); None: the call's database
+        self.record_to = record_to
         self._voice: Any = None  # the TTS that speaks the caller's lines
 
     @property
@@ -143,20 +166,31 @@ class Simulator:
         return out
 
     async def run(
-        self, scenario: Scenario, out_dir: Path, *, database: Path | None = None
+        self,
+        scenario: Scenario,
+        out_dir: Path,
+        *,
+        database: Path | None = None,
+        lines: list[np.ndarray] | None = None,
+        ready: Callable[[], Awaitable[None]] | None = None,
     ) -> SimulationResult:
+        """One call. `lines`: the caller's audio, already rendered (`render`); `ready`: awaited
+        just before the call starts, after everything is loaded (several calls start at once)."""
         out_dir.mkdir(parents=True, exist_ok=True)
         db = database or out_dir / "aida.db"
-        settings = scenario.settings(self.settings, database_url=f"sqlite:///{db}")
+        settings = simulation_settings(scenario, self.settings, db)
         providers = await asyncio.to_thread(self.prepare)
         # What the worker's prewarm does before any call: the first caller turn must not pay for
         # evaluating Aida's constant prompt head (tens of seconds on 2 cores).
         await asyncio.to_thread(warm_llm, providers.llm, settings)
-        lines = await asyncio.to_thread(self.render, scenario)
+        if lines is None:
+            lines = await asyncio.to_thread(self.render, scenario)
 
         store = await open_store(settings)
         try:
             await seed(store, scenario, settings)
+            if ready is not None:
+                await ready()
             result = await self._call(scenario, settings, store, providers, lines, out_dir)
             failures = [
                 Failure("expect", p) for p in await check_end_state(store, scenario, settings)
@@ -195,7 +229,14 @@ class Simulator:
 
         session = new_session(state, providers, settings)
         probe.watch_session(session)
-        live = LiveCall(session=session, state=state, publisher=None, store=store, owns_store=False)
+        live = LiveCall(
+            session=session,
+            state=state,
+            publisher=None,
+            store=store,
+            owns_store=False,
+            on_end=[record_hook(settings, self.record_to, self.summary_llms)],
+        )
         session.input.audio = line
         session.output.audio = ear
         timeline.record(
@@ -219,6 +260,8 @@ class Simulator:
             for index, (spec, pcm) in enumerate(zip(scenario.lines, lines, strict=True), 1):
                 await asyncio.sleep(spec.pause)
                 say(f"[{time.time() - started:6.1f}s] caller: {spec.label}")
+                if self.on_line is not None:
+                    self.on_line(index, spec.text or "")
                 t_start, t_end = await line.say(pcm)
                 turn = CallerTurn(index, spec.label, t_start, t_end)
                 turns.append(turn)

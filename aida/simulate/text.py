@@ -9,6 +9,10 @@ minutes (the local model), by the same end-state and conversation checks as a vo
 With `scripted=True` the LLM is the scenario's `scripted:` block, played turn by turn: a turn
 whose model is asked more or fewer times than its script has steps fails as `script`, which is
 how a turn that Aida's code must answer without the model (an emergency) is checked.
+
+At hang-up the worker's end-of-call hook records the call (in the scenario's database unless
+`record_to` says otherwise), with the timeline's summary (no summary model: a text run costs only
+the conversation).
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, local_builder, warm_llm
 from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
-from aida.simulate.call import ScenarioClock, caller_line, new_call_state
+from aida.simulate.call import (
+    ScenarioClock,
+    caller_line,
+    new_call_state,
+    record_hook,
+    simulation_settings,
+)
 from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.scenario import Scenario, check_end_state, seed
@@ -80,12 +90,15 @@ class TextSimulator:
         llm: Any = None,
         printer: Printer = _print,
         turn_timeout: float = TURN_TIMEOUT,
+        record_to: Settings | None = None,
     ) -> None:
         self.settings = settings
         self.scripted = scripted
         self.llm = llm
         self.print = printer
         self.turn_timeout = turn_timeout
+        # where the call record goes (aida.simulate.call.record_hook); None: the call's database
+        self.record_to = record_to
 
     def prepare(self) -> Any:
         """The model every unscripted scenario talks to, its weights loaded (blocking)."""
@@ -114,7 +127,7 @@ class TextSimulator:
             return await self._run(scenario, Path(tmp) / "aida.db")
 
     async def _run(self, scenario: Scenario, database: Path) -> TextResult:
-        settings = scenario.settings(self.settings, database_url=f"sqlite:///{database}")
+        settings = simulation_settings(scenario, self.settings, database)
         if self.scripted:
             if scenario.scripted is None:
                 return TextResult(
@@ -150,7 +163,14 @@ class TextSimulator:
         state.timeline.subscribe(echo(say, started, user_label=None))
         providers = Providers(llm=model, description={"mode": "text", "llm": _describe(model)})
         session = new_session(state, providers, settings)
-        live = LiveCall(session=session, state=state, publisher=None, store=store, owns_store=False)
+        live = LiveCall(
+            session=session,
+            state=state,
+            publisher=None,
+            store=store,
+            owns_store=False,
+            on_end=[record_hook(settings, self.record_to, [])],
+        )
         state.timeline.record(
             "call_started",
             room=state.room_name,

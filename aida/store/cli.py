@@ -24,9 +24,12 @@ async def _migrate(args: argparse.Namespace) -> int:
     from aida.store.factory import open_store
 
     settings = get_settings()
-    store = await open_store(settings)  # open_store migrates
+    store = await open_store(settings)  # open_store migrates (and checks an EHR's FHIR server)
     await store.close()
     print(f"schema is up to date ({store.backend})")
+    # What the calendar backend found out about its server (FHIR: If-Match, the writer lock).
+    for note in getattr(getattr(store, "calendar", None), "notes", []):
+        print(f"  calendar: {note}")
     return 0
 
 

@@ -1,8 +1,14 @@
-"""The one interface every storage backend implements (SQLite, PostgreSQL, Supabase).
+"""The interfaces every storage backend implements, in two halves.
 
-The backend, not its callers, guarantees the calendar: overlapping booked appointments are
-rejected with `SlotTaken`, a repeated booking returns the existing row, and a reschedule holds the
-new slot before releasing the old one in a single transaction.
+`CalendarStore` is what the clinic owns, its system of record: patients, appointments,
+providers, visit types and closures. `AidaStore` is what Aida owns: call records, the action
+items staff work through, identity failures and the audit log. SQLite, PostgreSQL and Supabase
+serve both halves (`Store`, their union); a clinic with an EHR puts its FHIR server behind the
+calendar half and keeps one of them for Aida's own (`aida.store.split.SplitStore`).
+
+The calendar backend, not its callers, guarantees the calendar: overlapping booked appointments
+are rejected with `SlotTaken`, a repeated booking returns the existing row, and a reschedule holds
+the new slot before releasing the old one.
 """
 
 from __future__ import annotations
@@ -26,16 +32,23 @@ from aida.store.models import (
 
 
 @runtime_checkable
-class Store(Protocol):
-    backend: str  # "sqlite" | "postgres" | "supabase"
+class Backend(Protocol):
+    """What either half needs to be opened, checked and closed."""
+
+    backend: str  # "sqlite" | "postgres" | "supabase" | "fhir"
 
     async def migrate(self) -> None:
-        """Create or upgrade the schema; safe to run any number of times."""
+        """Create or upgrade the schema (or check the server); safe to run any number of times."""
 
     async def ping(self) -> None:
-        """Raise `StoreUnavailable` when the database cannot answer."""
+        """Raise `StoreUnavailable` when the backend cannot answer."""
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class CalendarStore(Backend, Protocol):
+    """The clinic's system of record: patients, appointments, providers, visit types, closures."""
 
     # --- patients ---
     async def get_patient(self, phone: str) -> Patient | None: ...
@@ -91,6 +104,46 @@ class Store(Protocol):
         status: str | None = "booked",
     ) -> list[Appointment]:
         """Appointments overlapping [start, end) (either bound optional), oldest first."""
+
+    # --- the calendar: closures, providers, visit types ---
+    async def add_closure(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        reason: str | None = None,
+        *,
+        all_day: bool = False,
+    ) -> ClosureAdded:
+        """Close [start, end) to new bookings, under the booking lock; returns the closure and
+        the booked appointments inside it (left booked, for staff to move)."""
+
+    async def list_closures(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Closure]:
+        """Closures overlapping [start, end) (either bound optional), earliest first."""
+
+    async def remove_closure(self, closure_id: str) -> Closure | None:
+        """Reopen: delete the closure; None when there is no such closure."""
+
+    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
+        """Create the provider, or set the hours of the one with that name (any case)."""
+
+    async def list_providers(self) -> list[Provider]:
+        """By name."""
+
+    async def save_visit_type(
+        self, name: str, minutes: int, provider_ids: list[str] | None = None
+    ) -> VisitType:
+        """Create the visit type, or update the one with that name (any case). Unknown provider
+        ids: `InvalidRequest`."""
+
+    async def list_visit_types(self) -> list[VisitType]:
+        """By name."""
+
+
+@runtime_checkable
+class AidaStore(Backend, Protocol):
+    """What Aida owns: call records, staff work on action items, identity failures, audit."""
 
     # --- call summaries ---
     async def save_call_summary(self, summary: CallSummary) -> None:
@@ -148,37 +201,8 @@ class Store(Protocol):
     ) -> list[AuditEntry]:
         """Entries in [since, until) (either bound optional), newest first."""
 
-    # --- the calendar: closures, providers, visit types ---
-    async def add_closure(
-        self,
-        start: dt.datetime,
-        end: dt.datetime,
-        reason: str | None = None,
-        *,
-        all_day: bool = False,
-    ) -> ClosureAdded:
-        """Close [start, end) to new bookings, under the booking lock; returns the closure and
-        the booked appointments inside it (left booked, for staff to move)."""
 
-    async def list_closures(
-        self, start: dt.datetime | None = None, end: dt.datetime | None = None
-    ) -> list[Closure]:
-        """Closures overlapping [start, end) (either bound optional), earliest first."""
-
-    async def remove_closure(self, closure_id: str) -> Closure | None:
-        """Reopen: delete the closure; None when there is no such closure."""
-
-    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
-        """Create the provider, or set the hours of the one with that name (any case)."""
-
-    async def list_providers(self) -> list[Provider]:
-        """By name."""
-
-    async def save_visit_type(
-        self, name: str, minutes: int, provider_ids: list[str] | None = None
-    ) -> VisitType:
-        """Create the visit type, or update the one with that name (any case). Unknown provider
-        ids: `InvalidRequest`."""
-
-    async def list_visit_types(self) -> list[VisitType]:
-        """By name."""
+@runtime_checkable
+class Store(CalendarStore, AidaStore, Protocol):
+    """Both halves in one backend (SQLite, PostgreSQL, Supabase), or a calendar backend and an
+    Aida backend put together (`SplitStore`); what every caller takes."""

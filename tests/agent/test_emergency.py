@@ -4,13 +4,44 @@ The scripted model is told to book anyway; the guard must keep it from being ask
 
 from __future__ import annotations
 
+import pytest
+
 from aida.agent.state import CallState
 from aida.calls.appointments import callback_requests
+from aida.safety import CATEGORIES
 from aida.store.protocol import Store
 from tests.agent.conftest import CALLER, booked, known_caller, local, said
 from tests.scripted_llm import call, say
 
 CHEST_PAIN = "I have crushing chest pain and my left arm is numb."
+SAFETY_NET = (
+    "If this is an emergency, please hang up and call 911. "
+    "If not, I can help you with an appointment."
+)
+# One caller turn per category of aida/safety/signs.py, as a caller would type or say it.
+EVERY_CATEGORY = {
+    "chest_pain": CHEST_PAIN,
+    "breathing": "I can't breathe.",
+    "choking": "My son is choking on a grape.",
+    "stroke": "My mom's face is drooping on one side.",
+    "bleeding": "I'm bleeding a lot and it won't stop.",
+    "unconscious": "My husband collapsed in the kitchen.",
+    "overdose_poisoning": "My toddler swallowed a button battery.",
+    "allergic_reaction": "My throat is closing up after I ate peanuts.",
+    "seizure": "My son is having a seizure.",
+    "head_injury": "He hit his head and now he's vomiting and confused.",
+    "burns": "My husband was electrocuted at work.",
+    "infant": "My three week old has a fever.",
+    "sepsis": "He has a fever and a rash that doesn't fade under a glass.",
+    "pregnancy": "I'm 32 weeks pregnant and the baby stopped moving.",
+    "declared": "This is an emergency.",
+    "self_harm": "I want to kill myself.",
+}
+
+
+def _words(result) -> str:  # type: ignore[no-untyped-def]
+    """What Aida said in one turn, as one line (a typed turn joins its segments)."""
+    return " ".join(" ".join(said(result)).split())
 
 
 def _said(session) -> list[str]:  # type: ignore[no-untyped-def]
@@ -126,3 +157,91 @@ async def test_the_call_record_lists_the_urgent_item_first(aida_session, jane: s
     assert [i["kind"] for i in items] == ["emergency", "callback"]
     assert items[0]["urgent"] is True
     assert "allergic" in items[0]["text"] or "breathing" in items[0]["text"]
+
+
+def test_every_category_is_tried_in_the_agent() -> None:
+    assert set(EVERY_CATEGORY) == set(CATEGORIES)
+
+
+@pytest.mark.parametrize(("category", "text"), sorted(EVERY_CATEGORY.items()))
+async def test_each_category_is_answered_by_code_and_nothing_is_booked(
+    aida_session, store: Store, jane: str, category: str, text: str
+) -> None:
+    # a model that ignores the safety rule and books
+    script = [call("book_appointment", start=local(2, 10).isoformat()), say("You're booked.")]
+    async with aida_session(script, caller=known_caller()) as (session, llm):
+        result = await session.run(user_input=f"{text} Can you book me in at 10?")
+        spoken = " ".join(said(result))
+        state: CallState = session.userdata
+    assert llm.requests == []
+    assert "911" in spoken
+    if category == "self_harm":
+        assert "988" in spoken
+    assert state.timeline.of_type("tool_call") == []
+    assert booked(await store.list_appointments(phone=CALLER)) == []
+    assert [e["category"] for e in state.timeline.of_type("emergency")] == [category]
+    assert state.emergency is not None
+
+
+async def test_a_possible_sign_gets_the_safety_net_and_the_booking_goes_on(
+    aida_session, store: Store, jane: str
+) -> None:
+    script = [call("book_appointment", start=local(4, 10).isoformat())]
+    async with aida_session(script, caller=known_caller()) as (session, llm):
+        first = await session.run(
+            user_input="I had some chest pain yesterday. Can you book me Wednesday at 10?"
+        )
+        assert _words(first) == f"{SAFETY_NET} Shall I book Wednesday, March 4 at 10 AM?"
+        second = await session.run(user_input="Yes.")
+        assert said(second) == ["You're booked for Wednesday, March 4 at 10 AM."]
+        state: CallState = session.userdata
+        assert llm.exhausted
+
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+    assert state.emergency is None and state.timeline.of_type("emergency") == []
+    possible = state.timeline.of_type("emergency_possible")
+    assert [(e["kind"], e["category"], e["tier"]) for e in possible] == [
+        ("medical", "chest_pain", "possible")
+    ]
+    items = callback_requests(state.timeline.events)
+    assert [(i["kind"], i.get("urgent", False)) for i in items] == [("emergency_possible", False)]
+
+
+async def test_the_safety_net_is_said_once_a_call(aida_session, jane: str) -> None:
+    script = [say("Of course. What day suits you?"), say("Let me look.")]
+    async with aida_session(script, caller=known_caller()) as (session, _):
+        first = await session.run(user_input="My heart was racing earlier, can I see someone?")
+        second = await session.run(
+            user_input="My heart was racing again last night. Any day is fine."
+        )
+        state: CallState = session.userdata
+    assert _words(first) == f"{SAFETY_NET} Of course. What day suits you?"
+    assert _words(second) == "Let me look."
+    assert len(state.timeline.of_type("emergency_possible")) == 2  # both on the timeline
+    assert len([i for i in callback_requests(state.timeline.events)]) == 1
+
+
+async def test_a_passive_wish_to_be_dead_gets_the_crisis_line_and_the_call_goes_on(
+    aida_session, settings, jane: str
+) -> None:
+    script = [say("I'm here to help. Which day would you like?")]
+    async with aida_session(script, caller=known_caller()) as (session, llm):
+        result = await session.run(
+            user_input="Honestly I'm so tired of being alive. Anyway, can I see the doctor?"
+        )
+        state: CallState = session.userdata
+    spoken = _words(result)
+    crisis, _, answer = spoken.partition("call 911. ")
+    assert settings.crisis_line in crisis and "suicide and crisis line" in crisis
+    assert answer == "I'm here to help. Which day would you like?"
+    assert len(llm.requests) == 1 and state.emergency is None
+    items = callback_requests(state.timeline.events)
+    assert items[0]["kind"] == "emergency_possible" and items[0]["urgent"] is True
+
+
+async def test_an_overdose_with_self_harm_names_both_numbers(aida_session, jane: str) -> None:
+    async with aida_session([say("unused")], caller=known_caller()) as (session, llm):
+        result = await session.run(user_input="I took all my pills because I want to die.")
+    spoken = " ".join(said(result))
+    assert "911" in spoken and "988" in spoken and spoken.index("911") < spoken.index("988")
+    assert llm.requests == []

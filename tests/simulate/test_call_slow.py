@@ -50,6 +50,10 @@ async def test_a_simulated_call_books_the_appointment_in_sqlite(
         for phone, start in rows
     }
     assert starts[scenario.caller].strftime("%Y-%m-%d %H:%M") == "2026-03-04 10:00"
+    # and the call is recorded there by the worker's end-of-call hook, for the dashboard
+    with sqlite3.connect(tmp_path / "aida.db") as db:
+        recorded = db.execute("select user_phone from call_summaries").fetchall()
+    assert recorded == [(scenario.caller,)]
 
     # Aida answered the caller's turns in speech, and the call went through the tools
     tool_names = [e["name"] for e in result.timeline if e["type"] == "tool_call"]

@@ -1,6 +1,11 @@
 """The store contract runs on three backends here: SQLite, PostgreSQL, and Supabase, whose
 PostgREST requests are answered by the real SQL functions and tables on the real PostgreSQL
-(`tests/store/postgrest_double/on_postgres.py`), so the booking rules are tested where they live."""
+(`tests/store/postgrest_double/on_postgres.py`), so the booking rules are tested where they live.
+
+The contract follows the protocol's split: modules marked `calendar` (the clinic's half:
+patients, appointments, providers, visit types, closures) also run on the FHIR server
+(`fhir_store`: the EHR's calendar with Aida's half on SQLite); the others are Aida's half and run
+on the three databases."""
 
 from __future__ import annotations
 
@@ -54,14 +59,35 @@ async def supabase_store(postgrest: FakePostgrest) -> AsyncIterator[SupabaseStor
     await store.close()
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-        pytest.param("supabase", marks=pytest.mark.postgres),
-    ]
-)
+DATABASES = [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("supabase", marks=pytest.mark.postgres),
+]
+FHIR = pytest.param("fhir", marks=pytest.mark.fhir)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`store` is every database, and the FHIR calendar too for tests marked `calendar`; a
+    test's own `@pytest.mark.parametrize("store", [...], indirect=True)` wins."""
+    if "store" not in metafunc.fixturenames:
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        if "store" in ([n.strip() for n in names.split(",")] if isinstance(names, str) else names):
+            return
+    calendar = metafunc.definition.get_closest_marker("calendar") is not None
+    metafunc.parametrize("store", [*DATABASES, *([FHIR] if calendar else [])], indirect=True)
+
+
+@pytest.fixture
 def store(request: pytest.FixtureRequest) -> Store:
-    """Every backend; `@pytest.mark.parametrize("store", ["sqlite"], indirect=True)` picks one."""
-    backend = {"sqlite": "sqlite", "postgres": "pg", "pg": "pg", "supabase": "supabase"}
+    """One backend per parameter (see `pytest_generate_tests`)."""
+    backend = {
+        "sqlite": "sqlite",
+        "postgres": "pg",
+        "pg": "pg",
+        "supabase": "supabase",
+        "fhir": "fhir",
+    }
     return request.getfixturevalue(f"{backend[request.param]}_store")

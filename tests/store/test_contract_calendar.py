@@ -1,5 +1,6 @@
-"""The Store contract for the clinic's calendar, on SQLite, a real PostgreSQL, and Supabase over
-PostgREST onto that PostgreSQL's own SQL functions (the `store` fixture, tests/store/conftest.py):
+"""The Store contract for the clinic's calendar, on SQLite, a real PostgreSQL, Supabase over
+PostgREST onto that PostgreSQL's own SQL functions, and the clinic's EHR over FHIR (the `store`
+fixture, tests/store/conftest.py):
 closures (the database refuses bookings into them), providers and visit types (configured by
 name), and the no-overlap rule per provider, with no provider keeping today's one shared
 calendar."""
@@ -19,6 +20,8 @@ T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in New York
 SLOT = dt.timedelta(minutes=30)
 DAY = dt.timedelta(days=1)
 ANN, BOB = "+15550000001", "+15550000002"
+
+pytestmark = pytest.mark.calendar
 
 
 def at(slots: float) -> dt.datetime:

@@ -2,7 +2,9 @@
 
 SQLite runs through several store instances on one file (each with its own writer connection,
 as separate processes would); PostgreSQL through one store with a connection per caller; Supabase
-through one store whose concurrent requests PostgREST answers from the real SQL functions.
+through one store whose concurrent requests PostgREST answers from the real SQL functions; the
+clinic's EHR through several FHIR calendars on one server (each with its own HTTP requests and
+its own open of the writer lock file, as separate worker processes would).
 """
 
 from __future__ import annotations
@@ -18,17 +20,25 @@ from typing import Any
 
 import pytest
 
+from aida.config import Settings
 from aida.errors import ClinicClosed, SlotTaken
+from aida.scheduling.clock import FixedClock
+from aida.store.fhir import FhirCalendar
 from aida.store.models import Appointment, BookingResult
 from aida.store.postgres import PostgresStore
 from aida.store.protocol import Store
+from aida.store.split import SplitStore
 from aida.store.sqlite import SqliteStore
+from aida.tools.base import ClinicContext, ToolResult
+from aida.tools.book_appointment import book_appointment
 from tests.store.postgrest_double import postgrest_on
 from tests.store.supabase_project import supabase_store_at
 
 T0 = dt.datetime(2030, 1, 7, 15, 0, tzinfo=dt.UTC)
 SLOT = dt.timedelta(minutes=30)
 ROUND_LIMIT_S = 10.0
+NEXT_TO_TEN = {"2030-01-07T09:30:00-05:00", "2030-01-07T10:30:00-05:00"}
+AN_HOUR_FROM_TEN = {"2030-01-07T09:00:00-05:00", "2030-01-07T11:00:00-05:00"}
 
 
 @pytest.fixture(
@@ -36,6 +46,7 @@ ROUND_LIMIT_S = 10.0
         "sqlite",
         pytest.param("postgres", marks=pytest.mark.postgres),
         pytest.param("supabase", marks=pytest.mark.postgres),
+        pytest.param("fhir", marks=pytest.mark.fhir),
     ]
 )
 async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list[Store]]:
@@ -48,6 +59,16 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
             db_url = request.getfixturevalue("supabase_db_url")
             postgrest = await stack.enter_async_context(postgrest_on(db_url))
             made = [supabase_store_at(postgrest.url)]
+        elif request.param == "fhir":
+            server = request.getfixturevalue("fhir_server")
+            server.reset()
+            made = [
+                SplitStore(
+                    FhirCalendar(server.base_url, lock_dir=tmp_path),
+                    SqliteStore(tmp_path / "aida.db"),
+                )
+                for _ in range(5)
+            ]
         else:
             url = request.getfixturevalue("pg_url")
             made = [PostgresStore(url, pool_size=50, max_overflow=0)]
@@ -214,4 +235,45 @@ async def test_a_closure_racing_bookings_leaves_none_inside_it_unlisted(
     wins = {r.appointment.id for r in results if isinstance(r, BookingResult)}
     assert {a.id for a in closure.affected} == wins
     assert {a.id for a in await stores[0].list_appointments()} == wins
+    assert elapsed < ROUND_LIMIT_S
+
+
+# --- what the racing callers hear ---
+
+
+async def test_thirty_callers_one_time_one_booking_and_29_hear_the_nearest_openings(
+    stores: list[Store], tmp_path: Path
+) -> None:
+    """Through the booking tool, as the agent books: the store lets one caller have 10:00; every
+    other caller is told it is taken and offered the free times nearest to it."""
+    settings = Settings(_env_file=None, default_timezone="America/New_York")
+    clock = FixedClock(T0 - dt.timedelta(days=3))  # the Friday before
+    contexts = [ClinicContext(store=s, settings=settings, clock=clock) for s in stores]
+    phones = [f"+1555800{i:04d}" for i in range(30)]
+    for phone in phones:
+        await stores[0].upsert_patient(phone, "Pat Racer")
+    wanted = T0.isoformat()
+
+    results, elapsed = await timed_gather(
+        [book_appointment(contexts[i % len(contexts)], p, wanted) for i, p in enumerate(phones)]
+    )
+
+    assert unexpected(results, ToolResult, SlotTaken) == []
+    wins = [r for r in results if isinstance(r, ToolResult)]
+    assert len(wins) == 1 and wins[0].data["created"] is True
+    booked = await stores[0].list_appointments(status=None)
+    assert len(booked) == 1 and booked[0].start_time == T0
+    refused = [r for r in results if isinstance(r, SlotTaken)]
+    assert len(refused) == 29
+    for refusal in refused:
+        starts = {a["start"] for a in refusal.alternatives}
+        # the free half hours either side of 10:00, and one an hour away (opening is 9:00)
+        assert (
+            len(starts) == 3 and {"2030-01-07T09:30:00-05:00", "2030-01-07T10:30:00-05:00"} < starts
+        )
+        assert starts - {"2030-01-07T09:30:00-05:00", "2030-01-07T10:30:00-05:00"} <= {
+            "2030-01-07T09:00:00-05:00",
+            "2030-01-07T11:00:00-05:00",
+        }
+        assert "The nearest openings are" in str(refusal)
     assert elapsed < ROUND_LIMIT_S

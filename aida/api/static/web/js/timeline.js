@@ -44,6 +44,9 @@ function describe(event) {
       return ['Identity check refused', event.reason ? humanize(event.reason) : null];
     case 'emergency':
       return ['Possible emergency', event.category ? humanize(event.category) : null];
+    case 'emergency_possible':
+      // a weak or past sign: Aida said the safety-net sentence and the call went on
+      return ['Possible emergency sign (safety net said)', event.category ? humanize(event.category) : null];
     case 'emergency_cleared':
       return ['Caller said it is not an emergency', null];
     case 'emergency_again':

@@ -2,7 +2,7 @@
 
 import { allPages, clinicTimezone } from '../api.js';
 import { bookingPanel, takeFlash } from '../bookings.js';
-import { field, h } from '../dom.js';
+import { append, field, h } from '../dom.js';
 import { addDays, dayKey, fmtDay, fmtLongDay, fmtTime, isDayKey, tzName, weekStart } from '../format.js';
 
 const state = { phone: '', showCancelled: false };
@@ -82,7 +82,7 @@ export async function renderCalendar(main, query) {
   const grid = h('div', { class: `calendar view-${view}`, 'aria-busy': 'true' });
   const flash = takeFlash();
   const actionSlot = h('div', { class: 'action-slot' });
-  main.append(
+  append(main, [
     h('h1', { id: 'page-title', tabindex: '-1' }, 'Calendar'),
     h('p', { class: 'lead' }, `${title}. Times in the clinic's timezone, ${tz} (${tzName(tz, `${date}T12:00:00Z`)}).`),
     flash,
@@ -91,7 +91,7 @@ export async function renderCalendar(main, query) {
     actionSlot,
     status,
     grid,
-  );
+  ]);
 
   let slots;
   let appts;

@@ -1,7 +1,7 @@
 // One call: summary, action items, appointment changes, cost, timeline and transcript.
 
 import { api, clinicTimezone } from '../api.js';
-import { facts, h } from '../dom.js';
+import { append, facts, h } from '../dom.js';
 import { fmtDateTime, fmtDuration, fmtTime, fmtUsd, humanize, tzName } from '../format.js';
 import { TimelineView } from '../timeline.js';
 
@@ -293,11 +293,11 @@ export async function renderCall(main, id) {
   try {
     call = await api(`/summaries/${encodeURIComponent(id)}`, { staff: true });
   } catch (err) {
-    main.append(
+    append(main, [
       back,
       h('h1', { id: 'page-title', tabindex: '-1' }, 'Call not found'),
       h('p', { class: 'alert error', role: 'alert' }, err.message),
-    );
+    ]);
     return;
   }
   const started = call.started_at || call.created_at;
@@ -313,7 +313,7 @@ export async function renderCall(main, id) {
     timeline.setHideTypes(showStates.checked ? [] : ['agent_state']),
   );
 
-  main.append(
+  append(main, [
     back,
     h('h1', { id: 'page-title', tabindex: '-1' }, `Call with ${call.user_phone || 'an unknown caller'}`),
     h('p', { class: 'lead' }, `${fmtDateTime(started, tz)} (${tzName(tz, started || undefined)})`),
@@ -373,5 +373,5 @@ export async function renderCall(main, id) {
       timeline.el,
     ),
     section('Transcript', 'sec-transcript', transcriptList(call.transcript, tz)),
-  );
+  ]);
 }

@@ -2,7 +2,7 @@
 // Aida's audio played, and her timeline (data topic "aida.timeline") drawn as it arrives.
 
 import { api } from '../api.js';
-import { field, h } from '../dom.js';
+import { append, field, h } from '../dom.js';
 import { TimelineView, decodeEvent } from '../timeline.js';
 
 export const TIMELINE_TOPIC = 'aida.timeline';
@@ -201,7 +201,7 @@ export function renderCallAida(main) {
     audioButton.hidden = room ? room.canPlaybackAudio : true;
   });
 
-  main.append(
+  append(main, [
     h('h1', { id: 'page-title', tabindex: '-1' }, 'Call Aida'),
     h('p', { class: 'lead' }, 'Talk to Aida from this browser, as a patient would on the phone. Your microphone is used once you start the call.'),
     notice,
@@ -212,7 +212,7 @@ export function renderCallAida(main) {
       h('section', { class: 'card', 'aria-labelledby': 'live-transcript' }, h('h2', { id: 'live-transcript' }, 'Transcript'), transcript.el),
       h('section', { class: 'card', 'aria-labelledby': 'live-timeline' }, h('h2', { id: 'live-timeline' }, 'Timeline'), timeline.el),
     ),
-  );
+  ]);
 
   // Say up front when calls cannot work, instead of after a click.
   api('/health')

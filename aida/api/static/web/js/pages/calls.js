@@ -2,7 +2,7 @@
 // newest first; filtered by caller phone and date, paged by the API's offsets.
 
 import { api, clinicTimezone } from '../api.js';
-import { field, h } from '../dom.js';
+import { append, field, h } from '../dom.js';
 import { fmtDateTime, fmtDuration, humanize, isDayKey, tzName } from '../format.js';
 
 const PAGE = 20;
@@ -140,7 +140,7 @@ export async function renderCalls(main) {
     );
   }
 
-  main.append(
+  append(main, [
     h('h1', { id: 'page-title', tabindex: '-1' }, 'Calls'),
     h(
       'p',
@@ -151,7 +151,7 @@ export async function renderCalls(main) {
     status,
     results,
     pager,
-  );
+  ]);
   await load();
 }
 

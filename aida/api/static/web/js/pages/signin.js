@@ -2,7 +2,7 @@
 
 import { api } from '../api.js';
 import { signIn } from '../auth.js';
-import { field, h } from '../dom.js';
+import { append, field, h } from '../dom.js';
 
 export function renderSignIn(main, { reason = '', heading = 'Staff sign-in' } = {}) {
   const [keyField, keyInput] = field(
@@ -46,7 +46,7 @@ export function renderSignIn(main, { reason = '', heading = 'Staff sign-in' } = 
       button.textContent = 'Sign in';
     }
   });
-  main.append(
+  append(main, [
     h('h1', { id: 'page-title', tabindex: '-1' }, heading),
     reason ? h('p', { class: 'alert info', role: 'status' }, reason) : null,
     h(
@@ -55,6 +55,6 @@ export function renderSignIn(main, { reason = '', heading = 'Staff sign-in' } = 
       'Calls and the calendar hold patient data. Sign in with a staff key to see them.',
     ),
     form,
-  );
+  ]);
   return { focus: keyInput };
 }

@@ -1,0 +1,180 @@
+"""A calendar backend and an Aida backend put together as one `Store`.
+
+A clinic whose EHR is the system of record for patients and appointments keeps Aida's own
+records (calls, action items, identity failures, audit) in SQLite, PostgreSQL or Supabase: this
+sends each method to the half that owns it, so callers keep taking one `Store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from aida.store.models import (
+    ActionItemDone,
+    Appointment,
+    AuditEntry,
+    BookingResult,
+    CallSummary,
+    Closure,
+    ClosureAdded,
+    Patient,
+    Provider,
+    VisitType,
+)
+from aida.store.protocol import AidaStore, CalendarStore
+
+
+class SplitStore:
+    def __init__(self, calendar: CalendarStore, aida: AidaStore) -> None:
+        self.calendar = calendar
+        self.aida = aida
+        self.backend = f"{calendar.backend}+{aida.backend}"
+
+    async def migrate(self) -> None:
+        await self.aida.migrate()
+        await self.calendar.migrate()
+
+    async def ping(self) -> None:
+        await self.aida.ping()
+        await self.calendar.ping()
+
+    async def close(self) -> None:
+        try:
+            await self.calendar.close()
+        finally:
+            await self.aida.close()
+
+    # --- the calendar half ---
+    async def get_patient(self, phone: str) -> Patient | None:
+        return await self.calendar.get_patient(phone)
+
+    async def upsert_patient(
+        self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        return await self.calendar.upsert_patient(phone, name, date_of_birth)
+
+    async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
+        return await self.calendar.set_date_of_birth(phone, date_of_birth)
+
+    async def merge_preferences(self, phone: str, preferences: dict[str, Any]) -> Patient:
+        return await self.calendar.merge_preferences(phone, preferences)
+
+    async def book(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        *,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> BookingResult:
+        return await self.calendar.book(
+            phone, start, end, meta, provider_id=provider_id, visit_type_id=visit_type_id
+        )
+
+    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+        return await self.calendar.cancel(appointment_id, phone)
+
+    async def reschedule(
+        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+    ) -> Appointment:
+        return await self.calendar.reschedule(appointment_id, phone, start, end)
+
+    async def get_appointment(self, appointment_id: str) -> Appointment | None:
+        return await self.calendar.get_appointment(appointment_id)
+
+    async def list_appointments(
+        self,
+        phone: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        status: str | None = "booked",
+    ) -> list[Appointment]:
+        return await self.calendar.list_appointments(phone, start, end, status)
+
+    async def add_closure(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        reason: str | None = None,
+        *,
+        all_day: bool = False,
+    ) -> ClosureAdded:
+        return await self.calendar.add_closure(start, end, reason, all_day=all_day)
+
+    async def list_closures(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Closure]:
+        return await self.calendar.list_closures(start, end)
+
+    async def remove_closure(self, closure_id: str) -> Closure | None:
+        return await self.calendar.remove_closure(closure_id)
+
+    async def save_provider(self, name: str, hours: str | None = None) -> Provider:
+        return await self.calendar.save_provider(name, hours)
+
+    async def list_providers(self) -> list[Provider]:
+        return await self.calendar.list_providers()
+
+    async def save_visit_type(
+        self, name: str, minutes: int, provider_ids: list[str] | None = None
+    ) -> VisitType:
+        return await self.calendar.save_visit_type(name, minutes, provider_ids)
+
+    async def list_visit_types(self) -> list[VisitType]:
+        return await self.calendar.list_visit_types()
+
+    # --- Aida's half ---
+    async def save_call_summary(self, summary: CallSummary) -> None:
+        await self.aida.save_call_summary(summary)
+
+    async def get_call_summary(self, summary_id: str) -> CallSummary | None:
+        return await self.aida.get_call_summary(summary_id)
+
+    async def list_call_summaries(
+        self,
+        phone: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        open_first: bool = False,
+    ) -> list[CallSummary]:
+        return await self.aida.list_call_summaries(phone, since, until, limit, offset, open_first)
+
+    async def mark_action_item_done(
+        self, call_id: str, index: int, done_by: str, at: dt.datetime
+    ) -> ActionItemDone:
+        return await self.aida.mark_action_item_done(call_id, index, done_by, at)
+
+    async def reopen_action_item(self, call_id: str, index: int) -> None:
+        await self.aida.reopen_action_item(call_id, index)
+
+    async def list_action_items_done(self, call_ids: Sequence[str]) -> list[ActionItemDone]:
+        return await self.aida.list_action_items_done(call_ids)
+
+    async def record_identity_failure(self, phone: str, at: dt.datetime) -> None:
+        await self.aida.record_identity_failure(phone, at)
+
+    async def count_identity_failures(self, phone: str, since: dt.datetime) -> int:
+        return await self.aida.count_identity_failures(phone, since)
+
+    async def clear_identity_failures(self, phone: str) -> None:
+        await self.aida.clear_identity_failures(phone)
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        await self.aida.record_audit(entry)
+
+    async def list_audit(
+        self,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        phone: str | None = None,
+        actor: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        return await self.aida.list_audit(since, until, phone, actor, limit, offset)
