@@ -160,7 +160,7 @@ class Settings(BaseSettings):
     emergency_number: str = "911"
     # Plain caller turns (book <a time>, cancel <one>, goodbye...) are read in code and answered
     # with the tools directly, without a model request (aida.agent.understand).
-    understand_in_code: bool = True
+    understand_in_code: bool | Literal["auto"] = "auto"
     # A short "One moment." as soon as a voice turn goes to the model, when the model is the
     # local one (seconds per request on a CPU): "auto" | "on" | "off".
     thinking_filler: Literal["auto", "on", "off"] = "auto"
