@@ -16,10 +16,10 @@ if __name__ == "__main__":
 
 from livekit.agents import AgentServer, JobContext, cli
 
+from aida.agent.providers import import_plugins
 from aida.agent.session import run_call, write_call_record
 from aida.agent.worker import (
     console_logging,
-    import_plugins,
     prewarm,
     server_options,
     startup_log,

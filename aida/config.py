@@ -106,6 +106,16 @@ class Settings(BaseSettings):
     cartesia_tts_model: str = "sonic-2"
     cartesia_voice_id: str | None = None
 
+    # --- provider endpoints (ours): unset means each provider's public API. Set them for a
+    # proxy, a regional endpoint, or the local doubles of `AIDA_CLOUD_DOUBLES=1` (tests).
+    openai_base_url: str | None = None
+    anthropic_base_url: str | None = None
+    deepgram_base_url: str | None = None
+    cartesia_base_url: str | None = None
+    # `aida simulate --providers cloud` against local doubles of the four providers (a test
+    # mode: aida/simulate/cloud_doubles, docs/providers.md); never used by the worker.
+    aida_cloud_doubles: bool = False
+
     # --- storage (brief: Supabase; ours: DATABASE_URL) ---
     supabase_url: str | None = None
     supabase_key: SecretStr | None = None
@@ -150,7 +160,7 @@ class Settings(BaseSettings):
     emergency_number: str = "911"
     # Plain caller turns (book <a time>, cancel <one>, goodbye...) are read in code and answered
     # with the tools directly, without a model request (aida.agent.understand).
-    understand_in_code: bool = True
+    understand_in_code: bool | Literal["auto"] = "auto"
     # A short "One moment." as soon as a voice turn goes to the model, when the model is the
     # local one (seconds per request on a CPU): "auto" | "on" | "off".
     thinking_filler: Literal["auto", "on", "off"] = "auto"

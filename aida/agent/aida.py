@@ -29,11 +29,12 @@ from livekit.agents import (
 from livekit.agents.llm import ChatContext, ChatMessage
 
 from aida.agent import handoff, writes
+from aida.agent.dialogue import route
+from aida.agent.dialogue.types import Reading
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
 from aida.agent.toolcall import run_tool
-from aida.agent.understand import TurnFacts, Understood, understand
-from aida.agent.verification import NOT_IDENTIFIED, NOT_VERIFIED, ensure_verified, verify_caller
+from aida.agent.verification import ensure_verified, verify_caller
 from aida.config import Settings
 from aida.errors import InvalidPhone
 from aida.safety import (
@@ -43,7 +44,6 @@ from aida.safety import (
     is_all_clear,
     safety_message,
 )
-from aida.scheduling.birthdates import dates_of_birth_in
 from aida.scheduling.phones import mask_phone, normalize_phone
 from aida.scheduling.speech import spoken_datetime
 from aida.tools.base import ToolResult
@@ -112,6 +112,7 @@ class Aida(Agent):
         self._greet = greet
         self._greeting = greeting(settings, caller)
         self._fillers = -1
+        self._shadow: Reading | None = None  # what the code reader would have done this turn
         # The safety-net sentence of a possible emergency, said before this turn's answer.
         self._safety_net: str | None = None
 
@@ -241,7 +242,17 @@ class Aida(Agent):
                 state.emergency.kind, settings.emergency_number, settings.crisis_line
             )
             return
-        confirmed = self.session.userdata.confirmations.confirmed_call()
+        after_tool = bool(chat_ctx.items) and chat_ctx.items[-1].type == "function_call_output"
+        if after_tool:
+            # A tool asked for a reply (identify_caller): the caller's turn was read already.
+            said = self._after_identity(chat_ctx.items[-1], last)
+            if said is not None:
+                yield said
+                return
+            async for chunk in self._model(chat_ctx, tools, model_settings, shadow=False):
+                yield chunk
+            return
+        confirmed = state.confirmations.confirmed_call()
         if confirmed is not None:
             # A plain "yes" to the read-back Aida just gave: the write tool is called again
             # with the same details by code, as the model would, without a model request
@@ -249,26 +260,84 @@ class Aida(Agent):
             logger.info("caller confirmed %s: repeating the call without the model", confirmed.tool)
             yield _tool_call_chunk(confirmed.tool, confirmed.args, "confirm")
             return
-        understood = self._understood(last)
-        if understood is not None:
-            # A plain turn read in code (aida.agent.understand): the same tool the model would
-            # call, or one fixed sentence, at once.
-            state.timeline.record("understood", rule=understood.why, tool=understood.tool)
-            logger.info("turn read in code: %s", understood.why)
-            if understood.tool is not None:
-                yield _tool_call_chunk(understood.tool, understood.args, "code")
+        reading = self._read(last)
+        if reading is not None:
+            # Read in code (aida.agent.dialogue): the same tool the model would call, or one
+            # fixed sentence, at once. What the reading changes in the frame is applied now.
+            state.timeline.record("understood", rule=reading.rule, tool=reading.tool)
+            logger.info("turn read in code: %s", reading.rule)
+            state.dialog.apply(reading.updates)
+            if reading.tool is not None:
+                yield _tool_call_chunk(reading.tool, reading.args, "code")
             else:
-                yield understood.say or ""
+                yield reading.say or ""
             return
+        if last is not None and not route.only_identity(state, last.text_content or ""):
+            state.dialog.apply({"model_request": True})
         filler = self._filler()
         if filler is not None:
             # Said at once, as its own segment (the flush), while the model works: the caller
             # hears within a second that they were heard. Not an answer: the timeline marks it.
-            self.session.userdata.timeline.record("filler", text=filler)
+            state.timeline.record("filler", text=filler)
             yield filler
             yield FlushSentinel()
-        async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+        async for chunk in self._model(chat_ctx, tools, model_settings, shadow=True):
             yield chunk
+
+    async def _model(
+        self,
+        chat_ctx: ChatContext,
+        tools: list[llm.Tool],
+        model_settings: ModelSettings,
+        *,
+        shadow: bool,
+    ) -> AsyncIterator[llm.ChatChunk | str | FlushSentinel]:
+        """The model's reply, every sentence of it through the claims guard."""
+        state: CallState = self.session.userdata
+        model_tools: list[str] = []
+        stream = Agent.default.llm_node(self, chat_ctx, tools, model_settings)
+        async for chunk in route.guarded(stream, state, model_tools):
+            yield chunk
+        if shadow and self._mode() == "strict":
+            route.record_shadow(state, self._shadow, model_tools)
+
+    def _after_identity(self, output: Any, last: ChatMessage | None) -> llm.ChatChunk | str | None:
+        """After identify_caller, code goes on, not a model's free text: the request made
+        before the caller said who they are is carried out at once; one made with their name
+        is read now; a turn with nothing else in it gets the tool's own sentence. A request
+        code cannot read is the model's (None)."""
+        if getattr(output, "name", "") != "identify_caller" or getattr(output, "is_error", True):
+            return None
+        state: CallState = self.session.userdata
+        waiting = state.dialog.awaiting_identity
+        if state.verified_caller is not None and waiting is not None:
+            tool, args = waiting
+            state.timeline.record("understood", rule="resumed", tool=tool)
+            logger.info("caller verified: carrying out the request that waited (%s)", tool)
+            return _tool_call_chunk(tool, args, "code")
+        text = (last.text_content or "") if last is not None else ""
+        if state.dialog.model_request or not route.only_identity(state, text):
+            # a request with the name, or an earlier one the model was reading: code reads it
+            # if it can, else the model goes on with it
+            if state.verified_caller is not None and self._mode() != "off":
+                reading, _ = route.read(state, self._settings, text, self._mode())
+                if reading is not None and reading.tool is not None:
+                    state.timeline.record("understood", rule=reading.rule, tool=reading.tool)
+                    state.dialog.apply(reading.updates)
+                    return _tool_call_chunk(reading.tool, reading.args, "code")
+            return None
+        try:
+            said = str(json.loads(output.output).get("say") or "")
+        except (ValueError, AttributeError):
+            return None
+        if not said:
+            return None
+        state.timeline.record("understood", rule="identity_said", tool=None)
+        follow = " What can I do for you today?" if state.verified_caller is not None else ""
+        return said + follow
+
+    def _mode(self) -> route.Mode:
+        return route.reader_mode(self._settings, self.session.llm)
 
     def _filler(self) -> str | None:
         mode = self._settings.thinking_filler
@@ -279,31 +348,15 @@ class Aida(Agent):
         self._fillers += 1
         return FILLERS[self._fillers % len(FILLERS)]
 
-    def _understood(self, last: ChatMessage | None) -> Understood | None:
+    def _read(self, last: ChatMessage | None) -> Reading | None:
         state: CallState = self.session.userdata
-        if not self._settings.understand_in_code or last is None or state.emergency is not None:
+        self._shadow = None
+        if last is None or state.emergency is not None:
             return None
-        tools = state.tools
-        today = tools.now().astimezone(tools.clinic_hours.tz).date()
-        said = dates_of_birth_in(
-            " ".join(state.caller_lines), today, day_first=self._settings.phone_region != "US"
+        reading, self._shadow = route.read(
+            state, self._settings, last.text_content or "", self._mode()
         )
-        proposal = state.confirmations.proposal
-        answering = (
-            proposal is not None
-            and proposal.tool
-            and (state.confirmations.caller_turns > proposal.turn)
-        )
-        verified = state.verified_caller
-        facts = TurnFacts(
-            verified=verified is not None,
-            said_birth_date=bool(said),
-            identity_question=NOT_VERIFIED if state.caller is not None else NOT_IDENTIFIED,
-            proposal_tool=proposal.tool if answering and proposal else None,
-            proposal_args=proposal.args if answering and proposal else None,
-            this_year=today.year,
-        )
-        return understand(last.text_content or "", state.dialog, facts)
+        return reading
 
     # --- tools -----------------------------------------------------------------------------
 

@@ -14,30 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Answer = Literal["yes", "no"] | None
+from aida.agent.dialogue.lexicon import answer_to_readback, plain_yes
+
 Step = Literal["propose", "repeat", "write", "declined", "done"]
-
-_YES = re.compile(
-    r"\b(yes|yeah|yep|yup|yea|ya|sure|ok|okay|correct|right|perfect|great|please|go ahead|"
-    r"do it|do that|book it|confirm|confirmed|sounds good|that works|works for me|fine|"
-    r"absolutely|definitely|of course|uh huh|mhm|alright|exactly|good|lovely|thanks|thank you)\b"
-)
-_NO = re.compile(
-    r"\b(no|nope|nah|not|dont|do not|wait|hold on|actually|instead|rather|change|different|"
-    r"another|wrong|never mind|nevermind|stop)\b"
-)
-
-
-def caller_answer(text: str) -> Answer:
-    """What a caller's turn says to a read-back: "yes", "no", or None when it is unclear
-    (both, or neither: "hmm, what about the afternoon?")."""
-    t = re.sub(r"[^\w\s]", "", (text or "").lower().replace("'", ""))
-    yes, no = _YES.search(t), _NO.search(t)
-    if yes and not no:
-        return "yes"
-    if no and not yes:
-        return "no"
-    return None
 
 
 @dataclass
@@ -53,81 +32,6 @@ _HOUR_WORDS = {
     1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
     9: "nine", 10: "ten", 11: "eleven", 12: "twelve",
 }  # fmt: skip
-
-# Every word of a plain yes comes from here; anything else (a day, a time, a question, "and")
-# goes to the model, which may be changing the request.
-_PLAIN_YES_WORDS = frozenset(
-    [
-        "yes",
-        "yeah",
-        "yep",
-        "yup",
-        "yea",
-        "ya",
-        "sure",
-        "ok",
-        "okay",
-        "correct",
-        "right",
-        "perfect",
-        "great",
-        "please",
-        "go",
-        "ahead",
-        "do",
-        "it",
-        "that",
-        "thats",
-        "is",
-        "sounds",
-        "good",
-        "works",
-        "fine",
-        "absolutely",
-        "definitely",
-        "of",
-        "course",
-        "uh",
-        "huh",
-        "mhm",
-        "alright",
-        "all",
-        "exactly",
-        "lovely",
-        "thanks",
-        "thank",
-        "you",
-        "book",
-        "cancel",
-        "move",
-        "confirm",
-        "confirmed",
-        "for",
-        "me",
-        "wonderful",
-        "excellent",
-        "awesome",
-        "cool",
-        "sir",
-        "maam",
-        "so",
-        "oh",
-    ]
-)
-PLAIN_YES_WORDS = 8
-
-
-def plain_yes(text: str) -> bool:
-    """A short yes and nothing else ("Yes, please book it."), which needs no model to
-    understand; "yes, and can I also...", "okay, Thursday at 2 then" or a question go to the
-    model."""
-    words = re.findall(r"[a-z]+", (text or "").lower().replace("'", ""))
-    return (
-        0 < len(words) <= PLAIN_YES_WORDS
-        and "?" not in (text or "")
-        and all(w in _PLAIN_YES_WORDS for w in words)
-        and caller_answer(text) == "yes"
-    )
 
 
 @dataclass
@@ -169,7 +73,7 @@ class Confirmations:
             return "propose"
         if self.caller_turns == proposal.turn:
             return "repeat"  # asked again in the same turn: the caller has not answered yet
-        answer = caller_answer(self.last_caller_words)
+        answer = answer_to_readback(self.last_caller_words)
         if answer == "yes":
             return "write"
         if answer == "no":

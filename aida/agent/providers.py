@@ -165,20 +165,33 @@ def _cloud(choice: ProviderChoice, settings: Settings) -> Any:
     def key(secret: Any) -> str:
         return secret.get_secret_value()
 
+    def endpoint(url: str | None) -> dict[str, Any]:
+        # each plugin's own base-URL setting; unset leaves the plugin's default (the public API)
+        return {"base_url": url.strip()} if url and url.strip() else {}
+
     if choice.provider == "deepgram":
         from livekit.plugins import deepgram
 
-        return deepgram.STT(model=choice.model or "nova-3", api_key=key(settings.deepgram_api_key))
+        return deepgram.STT(
+            model=choice.model or "nova-3",
+            api_key=key(settings.deepgram_api_key),
+            **endpoint(settings.deepgram_base_url),
+        )
     if choice.provider == "openai":
         from livekit.plugins import openai
 
-        return openai.LLM(model=choice.model or "gpt-4o-mini", api_key=key(settings.openai_api_key))
+        return openai.LLM(
+            model=choice.model or "gpt-4o-mini",
+            api_key=key(settings.openai_api_key),
+            **endpoint(settings.openai_base_url),
+        )
     if choice.provider == "anthropic":
         from livekit.plugins import anthropic
 
         return anthropic.LLM(
             model=choice.model or "claude-3-5-haiku-latest",
             api_key=key(settings.anthropic_api_key),
+            **endpoint(settings.anthropic_base_url),
         )
     if choice.provider == "cartesia":
         from livekit.plugins import cartesia
@@ -187,8 +200,42 @@ def _cloud(choice: ProviderChoice, settings: Settings) -> Any:
             model=choice.model or "sonic-2",
             voice=settings.cartesia_voice_id or "",
             api_key=key(settings.cartesia_api_key),
+            **endpoint(settings.cartesia_base_url),
         )
     raise ConfigError(f"unknown provider {choice.provider!r}")
+
+
+_PLUGINS = {
+    "deepgram": "livekit.plugins.deepgram",
+    "openai": "livekit.plugins.openai",
+    "anthropic": "livekit.plugins.anthropic",
+    "cartesia": "livekit.plugins.cartesia",
+}
+
+
+def import_plugins(settings: Settings) -> list[str]:
+    """Import, on the main thread, the LiveKit plugins the provider plan builds: LiveKit
+    registers a plugin only on the main thread, and a call on a job thread would otherwise
+    import it there and fail. Returns the modules imported."""
+    import importlib
+
+    modules = ["livekit.plugins.silero"]
+    try:
+        plan = plan_providers(settings)
+    except ConfigError:
+        plan = None  # preflight reports the problem
+    if plan is not None:
+        for role in ROLES:
+            modules += [_PLUGINS[c.provider] for c in plan.chain(role) if c.provider in _PLUGINS]
+    if settings.llm_base_url:  # the "local" LLM served over the OpenAI API (aida.local.build_llm)
+        modules.append(_PLUGINS["openai"])
+    if settings.openai_api_key is not None or settings.anthropic_api_key is not None:
+        # the call record's summary models (aida.calls.summary_models)
+        modules += [_PLUGINS["openai"], _PLUGINS["anthropic"]]
+    imported = list(dict.fromkeys(modules))
+    for module in imported:
+        importlib.import_module(module)
+    return imported
 
 
 @dataclass

@@ -36,6 +36,7 @@ from aida.agent.identity import CallerId, caller_id_of, is_sip_participant, orig
 from aida.agent.limits import wire_call_limits
 from aida.agent.providers import Providers, build_providers
 from aida.agent.room_events import caller_safe
+from aida.agent.served import wire_served
 from aida.agent.state import Caller, CallState
 from aida.agent.timeline import Timeline, TimelinePublisher
 from aida.agent.turns import turn_handling
@@ -196,6 +197,7 @@ def new_session(
         user_away_timeout=settings.idle_hangup_seconds,
     )
     wire_timeline(session, state)
+    wire_served(providers, state.timeline)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
         hold = getattr(providers.llm, "hold_prefill", None)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aida.agent.confirmation import Confirmations
+from aida.agent.dialogue.frame import Frame
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
-from aida.agent.understand import DialogMemory
 from aida.safety import EmergencyMatch
 from aida.tools.base import ClinicContext
 
@@ -81,8 +81,8 @@ class CallState:
     # One write at a time per call, held across cancellation (see aida.agent.aida).
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
-    # What earlier turns settled, for reading plain turns in code (see aida.agent.understand).
-    dialog: DialogMemory = field(default_factory=DialogMemory)
+    # What earlier turns settled, for reading plain turns in code (see aida.agent.dialogue).
+    dialog: Frame = field(default_factory=Frame)
 
     @property
     def caller_phone(self) -> str | None:

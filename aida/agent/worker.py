@@ -133,39 +133,6 @@ def job_executor(settings: Settings) -> str:
     return "thread" if local_first else "process"
 
 
-_PLUGINS = {
-    "deepgram": "livekit.plugins.deepgram",
-    "openai": "livekit.plugins.openai",
-    "anthropic": "livekit.plugins.anthropic",
-    "cartesia": "livekit.plugins.cartesia",
-}
-
-
-def import_plugins(settings: Settings) -> list[str]:
-    """Import, on the main thread, the LiveKit plugins the provider plan builds: LiveKit
-    registers a plugin only on the main thread, and a call on a job thread would otherwise
-    import it there and fail. Returns the modules imported."""
-    import importlib
-
-    modules = ["livekit.plugins.silero"]
-    try:
-        plan = plan_providers(settings)
-    except ConfigError:
-        plan = None  # preflight reports the problem
-    if plan is not None:
-        for role in ROLES:
-            modules += [_PLUGINS[c.provider] for c in plan.chain(role) if c.provider in _PLUGINS]
-    if settings.llm_base_url:  # the "local" LLM served over the OpenAI API (aida.local.build_llm)
-        modules.append(_PLUGINS["openai"])
-    if settings.openai_api_key is not None or settings.anthropic_api_key is not None:
-        # the call record's summary models (aida.calls.summary_models)
-        modules += [_PLUGINS["openai"], _PLUGINS["anthropic"]]
-    imported = list(dict.fromkeys(modules))
-    for module in imported:
-        importlib.import_module(module)
-    return imported
-
-
 # On SIGTERM `agent.py start` takes no new calls and waits this long for the calls in progress
 # (LiveKit's default is an hour); deploy/ gives the container a little longer than this.
 DRAIN_SECONDS = 1800

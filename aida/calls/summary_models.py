@@ -28,13 +28,27 @@ def build_summary_llms(settings: Settings, *, include_local: bool = True) -> lis
         return text or None
 
     if key := secret(settings.openai_api_key):
+        from livekit.agents.types import NOT_GIVEN
         from livekit.plugins import openai
 
-        models.append(openai.LLM(model=settings.openai_model, api_key=key))
+        models.append(
+            openai.LLM(
+                model=settings.openai_model,
+                api_key=key,
+                base_url=settings.openai_base_url or NOT_GIVEN,
+            )
+        )
     if key := secret(settings.anthropic_api_key):
+        from livekit.agents.types import NOT_GIVEN
         from livekit.plugins import anthropic
 
-        models.append(anthropic.LLM(model=settings.anthropic_model, api_key=key))
+        models.append(
+            anthropic.LLM(
+                model=settings.anthropic_model,
+                api_key=key,
+                base_url=settings.anthropic_base_url or NOT_GIVEN,
+            )
+        )
     if include_local and settings.providers != "cloud":
         try:
             from aida.local import build_llm

@@ -40,6 +40,10 @@ class Parts:
     )
     months: list[tuple[int, int | None]] = field(default_factory=list)
     asap: bool = False
+    # Where in the text each recognised part was, as (start, end) character offsets: the text is
+    # blanked, not shortened, as parts are taken, so a reader can find the time phrases in a
+    # whole sentence with this grammar instead of a second vocabulary (aida.agent.dialogue.times).
+    spans: list[tuple[int, int]] = field(default_factory=list)
     ambiguity_prefix: str = ""  # said before the readings: "The 5th is a Thursday, not ..."
 
     def take(self, pattern: str) -> list[re.Match[str]]:
@@ -47,7 +51,8 @@ class Parts:
         regex = re.compile(pattern)
         found = list(regex.finditer(self.text))
         if found:
-            self.text = regex.sub(" ", self.text)
+            self.text = regex.sub(lambda m: " " * len(m.group(0)), self.text)
+            self.spans.extend(m.span() for m in found)
         return found
 
     @property
@@ -206,6 +211,9 @@ def extract(text: str) -> Parts:
             raise InvalidRequest(NOT_UNDERSTOOD)
         p.times.append(_clock(int(lone), 0, None))
         leftovers.remove(lone)
+        at = re.search(rf"(?<!\S){re.escape(lone)}(?!\S)", p.text)
+        if at is not None:
+            p.spans.append(at.span())
     p.text = " ".join(leftovers)
     return p
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import logging
 import sys
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from aida.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    from aida.simulate.cloud_doubles import CloudDoubles
     from aida.simulate.runner import Simulator
     from aida.simulate.scenario import Scenario
     from aida.simulate.text import TextSimulator
@@ -85,7 +87,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--providers",
         choices=("local", "auto", "cloud"),
         default="local",
-        help="Aida's speech and language providers (default: local, fully offline)",
+        help=(
+            "Aida's speech and language providers (default: local, fully offline); with "
+            "AIDA_CLOUD_DOUBLES=1, cloud runs against local doubles of Deepgram, OpenAI, "
+            "Anthropic and Cartesia playing the scenario's scripted block (a test mode)"
+        ),
     )
     p.set_defaults(func=_simulate)
 
@@ -119,9 +125,27 @@ async def _simulate(args: argparse.Namespace) -> int:
     # Recorded as the worker records a call: without --db, in the configured database (and its
     # outbox), so `aida simulate` leaves its calls on the dashboard.
     record_to = base if args.db is None else None
-    if args.calendar == "fhir":
-        return await _on_fhir(settings, scenarios, args, record_to)
-    return await _run_all(settings, scenarios, args, record_to=record_to)
+    doubles: CloudDoubles | None = None
+    if args.providers == "cloud" and base.aida_cloud_doubles:
+        if args.text and not args.scripted:
+            print(
+                "error: the cloud doubles play each scenario's scripted block; add --scripted",
+                file=sys.stderr,
+            )
+            return 2
+        from aida.simulate.cloud_doubles import CloudDoubles
+
+        doubles = await CloudDoubles(settings=settings).start()
+        if not args.text:
+            await asyncio.to_thread(doubles.load_speech)
+        print("cloud doubles (a test mode, AIDA_CLOUD_DOUBLES=1):", doubles.describe())
+    try:
+        if args.calendar == "fhir":
+            return await _on_fhir(settings, scenarios, args, record_to, doubles)
+        return await _run_all(settings, scenarios, args, record_to=record_to, doubles=doubles)
+    finally:
+        if doubles is not None:
+            await doubles.aclose()
 
 
 async def _on_fhir(
@@ -129,6 +153,7 @@ async def _on_fhir(
     scenarios: list[Scenario],
     args: argparse.Namespace,
     record_to: Settings | None,
+    doubles: CloudDoubles | None = None,
 ) -> int:
     """The same scenarios with the calendar in a FHIR server Aida talks to as to an EHR."""
     import tempfile
@@ -151,7 +176,12 @@ async def _on_fhir(
                 }
             )
             return await _run_all(
-                on_fhir, scenarios, args, before_each=server.reset, record_to=record_to
+                on_fhir,
+                scenarios,
+                args,
+                before_each=server.reset,
+                record_to=record_to,
+                doubles=doubles,
             )
     finally:
         server.stop()
@@ -163,6 +193,7 @@ async def _run_all(
     args: argparse.Namespace,
     before_each: Callable[[], None] | None = None,
     record_to: Settings | None = None,
+    doubles: CloudDoubles | None = None,
 ) -> int:
     # one simulator for the whole run, so the models load once
     if args.text:
@@ -172,14 +203,17 @@ async def _run_all(
             # the transcript is the output; INFO lines would interleave with it (-v keeps them)
             logging.getLogger().setLevel(logging.WARNING)
 
-        text = TextSimulator(settings, scripted=args.scripted, record_to=record_to)
+        text = TextSimulator(settings, scripted=args.scripted, record_to=record_to, doubles=doubles)
         if not args.scripted:
             print("loading the LLM ...", flush=True)
     else:
         from aida.simulate.runner import Options, Simulator
 
         voice = Simulator(
-            settings, options=Options(phone_band=not args.wideband), record_to=record_to
+            doubles.settings(settings) if doubles is not None else settings,
+            options=Options(phone_band=not args.wideband),
+            record_to=record_to,
+            script=doubles.llm_script if doubles is not None else None,
         )
     failed = []
     for scenario in scenarios:

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from livekit.agents.utils import http_context
 from livekit.plugins import silero  # plugins register on the main thread, so import it here
 
 from aida.agent.aida import Aida
-from aida.agent.providers import Providers, build_providers, warm_llm
+from aida.agent.providers import Providers, build_providers, import_plugins, warm_llm
 from aida.agent.session import LiveCall, new_session
 from aida.config import Settings
 from aida.simulate import audio
@@ -47,6 +48,7 @@ from aida.simulate.checks import Failure
 from aida.simulate.echo import Printer, echo
 from aida.simulate.latency import LatencyProbe, TurnLatency, with_answer
 from aida.simulate.scenario import Scenario, check_end_state, seed
+from aida.simulate.script import compile_turn
 from aida.store.factory import open_store
 from aida.tools.base import ClinicContext
 
@@ -113,10 +115,14 @@ class Simulator:
         summary_llms: Models = None,
         on_line: Callable[[int, str], None] | None = None,
         record_to: Settings | None = None,
+        script: Any = None,
     ) -> None:
         self.settings = settings
         self.options = options or Options()
         self.providers = providers
+        # what plays each scenario's `scripted:` block for the LLM (the cloud doubles' shared
+        # script); None: the LLM is a real model
+        self.script = script
         self.print = printer
         # the call record's summary models; None: the worker's (build_summary_llms)
         self.summary_llms = summary_llms
@@ -179,6 +185,8 @@ class Simulator:
         out_dir.mkdir(parents=True, exist_ok=True)
         db = database or out_dir / "aida.db"
         settings = simulation_settings(scenario, self.settings, db)
+        if self.providers is None:
+            import_plugins(self.settings)  # on the main thread, before `prepare` builds them
         providers = await asyncio.to_thread(self.prepare)
         # What the worker's prewarm does before any call: the first caller turn must not pay for
         # evaluating Aida's constant prompt head (tens of seconds on 2 cores).
@@ -191,7 +199,9 @@ class Simulator:
             await seed(store, scenario, settings)
             if ready is not None:
                 await ready()
-            result = await self._call(scenario, settings, store, providers, lines, out_dir)
+            # the HTTP session a worker's job gives the cloud plugins (websockets, requests)
+            async with http_context.open():
+                result = await self._call(scenario, settings, store, providers, lines, out_dir)
             failures = [
                 Failure("expect", p) for p in await check_end_state(store, scenario, settings)
             ]
@@ -258,6 +268,10 @@ class Simulator:
             if await self._wait_for_aida(session, ear, after=started):
                 greeting_after = ear.segment_starts[0] - started
             for index, (spec, pcm) in enumerate(zip(scenario.lines, lines, strict=True), 1):
+                if self.script is not None and scenario.scripted is not None:
+                    # this turn's steps only: a turn Aida's code answered leaves its steps unused
+                    self.script.script.clear()
+                    self.script.extend(compile_turn(scenario.scripted.turns[index - 1]))
                 await asyncio.sleep(spec.pause)
                 say(f"[{time.time() - started:6.1f}s] caller: {spec.label}")
                 if self.on_line is not None:

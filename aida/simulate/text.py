@@ -8,7 +8,10 @@ minutes (the local model), by the same end-state and conversation checks as a vo
 
 With `scripted=True` the LLM is the scenario's `scripted:` block, played turn by turn: a turn
 whose model is asked more or fewer times than its script has steps fails as `script`, which is
-how a turn that Aida's code must answer without the model (an emergency) is checked.
+how a turn that Aida's code must answer without the model (an emergency) is checked. With
+`doubles` (`aida.simulate.cloud_doubles`) the same script is played by the local OpenAI and
+Anthropic doubles, and the session's LLM is the cloud chain `build_providers` makes of settings
+pointed at them: the real plugins, streaming, and LiveKit's fallback adapter.
 
 At hang-up the worker's end-of-call hook records the call (in the scenario's database unless
 `record_to` says otherwise), with the timeline's summary (no summary model: a text run costs only
@@ -22,7 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, local_builder, warm_llm
@@ -42,6 +45,9 @@ from aida.simulate.script import compile_turn
 from aida.simulate.scripted_llm import ScriptedLLM
 from aida.store.factory import open_store
 from aida.tools.base import ClinicContext
+
+if TYPE_CHECKING:
+    from aida.simulate.cloud_doubles import CloudDoubles
 
 TURN_TIMEOUT = 600.0  # a loaded 2-core machine has taken minutes on one local-model turn
 
@@ -91,9 +97,11 @@ class TextSimulator:
         printer: Printer = _print,
         turn_timeout: float = TURN_TIMEOUT,
         record_to: Settings | None = None,
+        doubles: CloudDoubles | None = None,
     ) -> None:
         self.settings = settings
         self.scripted = scripted
+        self.doubles = doubles
         self.llm = llm
         self.print = printer
         self.turn_timeout = turn_timeout
@@ -102,6 +110,10 @@ class TextSimulator:
 
     def prepare(self) -> Any:
         """The model every unscripted scenario talks to, its weights loaded (blocking)."""
+        if self.scripted and self.doubles is not None:
+            if self.llm is None:  # the cloud chain, pointed at the doubles
+                self.llm = build_providers(self.doubles.settings(self.settings)).llm
+            return self.llm
         if self.scripted:
             return None
         if self.llm is None:
@@ -128,6 +140,7 @@ class TextSimulator:
 
     async def _run(self, scenario: Scenario, database: Path) -> TextResult:
         settings = simulation_settings(scenario, self.settings, database)
+        script: Any = None
         if self.scripted:
             if scenario.scripted is None:
                 return TextResult(
@@ -137,7 +150,12 @@ class TextSimulator:
                     [],
                     0.0,
                 )
-            model: Any = ScriptedLLM(provider="scripted", model=scenario.name)
+            if self.doubles is not None:
+                model: Any = self.prepare()
+                script = self.doubles.llm_script
+                script.script.clear()
+            else:
+                model = script = ScriptedLLM(provider="scripted", model=scenario.name)
         else:
             model = await asyncio.to_thread(self.prepare)
             await asyncio.to_thread(self.warm, settings)
@@ -145,7 +163,7 @@ class TextSimulator:
         store = await open_store(settings)
         try:
             await seed(store, scenario, settings)
-            result = await self._converse(scenario, settings, store, model)
+            result = await self._converse(scenario, settings, store, model, script)
             ended = await check_end_state(store, scenario, settings)
         finally:
             await store.close()
@@ -154,8 +172,10 @@ class TextSimulator:
         return result
 
     async def _converse(
-        self, scenario: Scenario, settings: Settings, store: Any, model: Any
+        self, scenario: Scenario, settings: Settings, store: Any, model: Any, holder: Any
     ) -> TextResult:
+        """`model` is the session's LLM; `holder` plays the scenario's script (the scripted LLM
+        itself, or the doubles' shared script), None when unscripted."""
         say = self.print
         tools = ClinicContext(store=store, settings=settings, clock=ScenarioClock(scenario.now))
         state = await new_call_state(scenario, tools, mode="text")
@@ -185,7 +205,7 @@ class TextSimulator:
             f"LLM {_describe(model)}"
         )
 
-        script = scenario.scripted if self.scripted else None
+        script = scenario.scripted if holder is not None else None
         failures: list[Failure] = []
         turns: list[TextTurn] = []
         greeting_seconds: float | None = None
@@ -201,24 +221,24 @@ class TextSimulator:
                 if not text:
                     failures.append(Failure("error", f"turn {index}: a recording has no text"))
                     continue
-                asked_before = len(model.requests) if script is not None else 0
+                asked_before = len(holder.requests) if script is not None else 0
                 if script is not None:
-                    model.extend(compile_turn(script.turns[index - 1]))
+                    holder.extend(compile_turn(script.turns[index - 1]))
                 say(f"[{time.time() - started:6.1f}s] caller: {text}")
                 events_before = len(state.timeline.events)
                 t0 = time.perf_counter()
                 failed = await self._finish(session.run(user_input=text), f"turn {index}")
                 failures += failed
                 seconds = time.perf_counter() - t0
-                asked = len(model.requests) - asked_before if script is not None else -1
+                asked = len(holder.requests) - asked_before if script is not None else -1
                 if script is not None:
                     if asked == 0 and _read_in_code(state.timeline.events, events_before):
                         # Aida's code answered the turn (aida.agent.understand): the model was
                         # rightly not asked, and its script for the turn is not played later.
-                        model.script.clear()
+                        holder.script.clear()
                     else:
                         failures += _script_mismatch(
-                            model, index, len(script.turns[index - 1]), asked
+                            holder, index, len(script.turns[index - 1]), asked
                         )
                 in_code = _read_in_code(state.timeline.events, events_before)
                 turns.append(TextTurn(index, text, seconds, asked, in_code))
@@ -274,7 +294,7 @@ def _read_in_code(events: list[dict[str, Any]], since: int) -> bool:
     )
 
 
-def _script_mismatch(model: ScriptedLLM, index: int, steps: int, asked: int) -> list[Failure]:
+def _script_mismatch(model: Any, index: int, steps: int, asked: int) -> list[Failure]:
     failures = []
     if asked > steps:
         planned = f"{steps} step(s)" if steps else "none (Aida's code answers this turn)"

@@ -261,9 +261,9 @@ async def test_identify_by_number_name_and_birth_date_then_no_switching(
         call("list_appointments"),  # before identification: refused
         call("identify_caller", full_name="Mary Smith", date_of_birth=JANE_DOB, phone="2025550143"),
         call("identify_caller", full_name="jane doe", date_of_birth=JANE_DOB, phone="202 555 0143"),
-        # identify_caller leaves the next step to the model: it tries to switch patients
+        # once verified, the request that was refused is carried out by code (no model step);
+        # then the model tries to switch patients
         call("identify_caller", full_name="Mary Doe", date_of_birth="7/7/1980", phone=OTHER),
-        call("list_appointments"),
     ]
     async with aida_session(script, caller=None) as (session, _):
         first = await session.run(user_input="What appointments do I have?")
@@ -271,13 +271,13 @@ async def test_identify_by_number_name_and_birth_date_then_no_switching(
         wrong = await session.run(user_input="It's 202 555 0143, Mary Smith, March 3rd 1985.")
         # No caller ID: the number may be what was wrong, and nothing says which part was
         assert said(wrong) == [NO_MATCH_WITH_NUMBER]
-        right = await session.run(user_input="Sorry, Jane Doe. And check Mary Doe's too.")
-        assert said(right) == [
+        right = await session.run(user_input="Sorry, Jane Doe.")
+        assert said(right) == ["You have no upcoming appointments."]
+        other = await session.run(user_input="And check Mary Doe's too.")
+        assert said(other) == [
             "I can only help with the appointments of the patient on this call. The other person "
             "is welcome to call us themselves."
         ]
-        mine = await session.run(user_input="Okay, just mine then.")
-        assert said(mine) == ["You have no upcoming appointments."]
         state: CallState = session.userdata
 
     assert state.caller is not None and state.caller.phone == CALLER
@@ -317,19 +317,23 @@ def _awaiting(ctx) -> str:
     return last_output(ctx)["awaiting_confirmation"]
 
 
-async def test_a_yes_to_the_models_own_read_back_books_without_asking_twice(
+async def test_a_models_own_read_back_of_a_time_no_tool_gave_is_blocked(
     aida_session, store: Store, jane: str
 ) -> None:
-    """The model read the time back in its own words; the caller's yes is enough."""
+    """The model read a time back in its own words, before any tool looked at it: the claims
+    guard stops it (it may not be free, or not exist), and the tool's own read-back follows."""
     script = [
         say("I can book Wednesday, March 4, at 10 in the morning. Is that correct?"),
         call("book_appointment", start="Wednesday at 10am"),
     ]
     async with aida_session(script, caller=known_caller()) as (session, _):
-        await session.run(user_input="A check-up on Wednesday at ten, please.")
+        first = await session.run(user_input="A check-up on Wednesday at ten, please.")
         second = await session.run(user_input="Yes, please book it.")
-    assert said(second) == ["You're booked for Wednesday, March 4 at 10 AM."]
-    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+        state: CallState = session.userdata
+    assert "March 4" not in " ".join(said(first))
+    assert [e["rule"] for e in state.timeline.of_type("reply_blocked")] == ["time"]
+    assert said(second) == ["Shall I book Wednesday, March 4 at 10 AM?"]
+    assert booked(await store.list_appointments(phone=CALLER)) == []
 
 
 async def test_a_yes_to_some_other_question_still_gets_the_read_back(

@@ -21,8 +21,8 @@ import pytest
 from livekit.agents import AgentServer, JobContext, JobExecutorType
 
 import aida.local
-from aida.agent.providers import build_providers
-from aida.agent.worker import import_plugins, job_executor, prewarm, server_options
+from aida.agent.providers import build_providers, import_plugins
+from aida.agent.worker import job_executor, prewarm, server_options
 from aida.calls.background import stop_outbox_thread
 from aida.config import Settings, get_settings
 

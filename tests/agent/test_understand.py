@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from zoneinfo import ZoneInfo
 
 import pytest
 from livekit.agents import AgentSession
@@ -24,12 +25,29 @@ from aida.agent.understand import (
 )
 from aida.agent.verification import NO_MATCH_WITH_NUMBER
 from aida.config import Settings
+from aida.errors import AidaError
+from aida.scheduling.dates import resolve_when
+from aida.scheduling.hours import ClinicHours
 from aida.store.protocol import Store
 from aida.tools.base import ClinicContext
 from tests.agent.conftest import CALLER, booked, local, make_state, said
 from tests.scripted_llm import ScriptedLLM
 
 FACTS = TurnFacts(verified=True, said_birth_date=True, identity_question="Who is calling?")
+NOW = dt.datetime(2026, 3, 2, 8, 30, tzinfo=ZoneInfo("America/New_York"))
+HOURS = ClinicHours(tz=ZoneInfo("America/New_York"))
+
+
+def meaning(args: dict) -> dict:  # type: ignore[type-arg]
+    """The arguments as the tools read them: a time in words is what it resolves to, so the
+    reader may hand the tools "March 4th at 10" or "March fourth at ten" alike."""
+    out = dict(args)
+    for key in ("start", "new_start", "when", "which"):
+        value = out.get(key)
+        if isinstance(value, str):
+            with suppress(AidaError):
+                out[key] = resolve_when(value, NOW, HOURS).to_dict()
+    return out
 
 
 def read(text: str, memory: DialogMemory | None = None, facts: TurnFacts = FACTS):  # type: ignore[no-untyped-def]
@@ -88,11 +106,6 @@ def read(text: str, memory: DialogMemory | None = None, facts: TurnFacts = FACTS
             {"when": "wednesday march fourth at nine"},
         ),
         (
-            "can you note that i prefer morning appointments",
-            "remember_preference",
-            {"topic": "time_of_day", "preference": "mornings"},
-        ),
-        (
             "hi i got a bill for my last visit and i think i was charged twice",
             "request_callback",
             {"reason": "Question about billing"},
@@ -104,7 +117,7 @@ def test_plain_requests_become_the_tool_call_the_model_would_make(
 ) -> None:
     understood = read(text)
     assert understood is not None and understood.tool == tool
-    assert understood.args == args
+    assert meaning(understood.args) == meaning(args)
 
 
 @pytest.mark.parametrize(
@@ -163,10 +176,13 @@ def test_a_time_alone_continues_the_task_at_hand_with_its_day() -> None:
     )
     understood = read("the eleven thirty please", memory)
     assert understood is not None and understood.tool == "book_appointment"
-    assert understood.args["start"] == "Wednesday March 4 at eleven thirty"
-    assert read("what else is free that morning", memory).args == {
-        "when": "Wednesday March 4 morning"
-    }
+    assert (
+        meaning(understood.args)["start"]
+        == meaning({"start": "Wednesday March 4 at 11:30"})["start"]
+    )
+    assert meaning(read("what else is free that morning", memory).args) == meaning(
+        {"when": "Wednesday March 4 morning"}
+    )
 
 
 def test_the_day_alone_after_an_ambiguous_date_keeps_the_time() -> None:
@@ -175,7 +191,11 @@ def test_the_day_alone_after_an_ambiguous_date_keeps_the_time() -> None:
         "book_appointment", {"start": "friday the fifth at ten"}, False, {"error": "ambiguous_time"}
     )
     understood = read("Oh, the Friday. Friday March sixth.", memory)
-    assert understood is not None and understood.args["start"] == "friday friday march sixth at ten"
+    assert (
+        understood is not None
+        and meaning(understood.args)["start"]
+        == meaning({"start": "friday march sixth at ten"})["start"]
+    )
 
 
 def test_a_no_to_the_read_back_repeats_the_call_for_the_tool_to_drop_it() -> None:
@@ -188,7 +208,10 @@ def test_a_no_to_the_read_back_repeats_the_call_for_the_tool_to_drop_it() -> Non
     # a new time with the no is a new request
     memory = DialogMemory(task="book")
     changed = read("no, make it thursday at two", memory, facts)
-    assert changed is not None and changed.args["start"] == "thursday at two"
+    assert (
+        changed is not None
+        and meaning(changed.args)["start"] == meaning({"start": "thursday at two"})["start"]
+    )
 
 
 def test_an_unverified_caller_is_asked_who_they_are_and_the_request_waits() -> None:
@@ -198,10 +221,13 @@ def test_an_unverified_caller_is_asked_who_they_are_and_the_request_waits() -> N
         "Hi, I'd like to book a check-up on Thursday, March fifth, at nine.", memory, facts
     )
     assert first is not None and first.tool is None and first.say == "Who is calling?"
-    assert memory.awaiting_identity == (
-        "book_appointment",
-        {"start": "thursday march fifth at nine", "reason": "check-up", "visit_type": "check-up"},
+    # proposed, not done: the reading changes the frame only once the agent acts on it
+    assert memory.awaiting_identity is None
+    tool, args = first.updates["awaiting_identity"]
+    assert tool == "book_appointment" and meaning(args) == meaning(
+        {"start": "thursday march fifth at nine", "reason": "check-up", "visit_type": "check-up"}
     )
+    memory.apply(first.updates)
     facts = TurnFacts(verified=False, said_birth_date=True, identity_question="Who is calling?")
     then = read("It's Jane Doe, born March third, nineteen eighty-five.", memory, facts)
     assert then is not None and then.tool == "book_appointment"
@@ -214,7 +240,7 @@ def test_identity_words_are_not_times() -> None:
     )
     assert "march" not in rest and "two zero" not in rest
     span = time_span(rest)
-    assert span is not None and span.text == "friday at ten"
+    assert span is not None and span.text == "friday at 10"
     assert span.has_day and span.has_clock
 
 
@@ -379,7 +405,7 @@ def test_speech_to_text_forms_of_a_birth_date_are_not_times(
     facts = TurnFacts(True, True, "?", this_year=2026)
     understood = read(heard, facts=facts)
     assert understood is not None and understood.tool == tool
-    assert understood.args == args
+    assert meaning(understood.args) == meaning(args)
 
 
 async def test_a_surname_glued_to_born_still_verifies(
@@ -400,10 +426,16 @@ def test_voice_forms_of_times_and_a_weekday_after_its() -> None:
     facts = TurnFacts(True, True, "?", this_year=2026)
     # Whisper writes "11:30" as "1130"; the date of birth after it is not a time
     understood = read("The 1130, please. It's Jane Doe date of birth March 3, 1985.", memory, facts)
-    assert understood is not None and understood.args["start"] == "Wednesday March 4 at 11:30"
+    assert (
+        understood is not None
+        and meaning(understood.args)["start"]
+        == meaning({"start": "Wednesday March 4 at 11:30"})["start"]
+    )
     # "it's Wednesday" is a day, not somebody's name
     found = read("Hi, it's Wednesday, March 4th at 9 free.", facts=facts)
-    assert found is not None and found.args == {"when": "wednesday march 4th at 9"}
+    assert found is not None and meaning(found.args) == meaning(
+        {"when": "wednesday march 4th at 9"}
+    )
 
 
 def test_voice_forms_of_a_new_patient_and_a_goodbye() -> None:
@@ -413,11 +445,13 @@ def test_voice_forms_of_a_new_patient_and_a_goodbye() -> None:
         "checkup Tuesday, March 10th, at 11 in the morning?"
     )
     understood = read(heard, facts=facts)  # "I am" is not "a.m."
-    assert understood is not None and understood.args == {
-        "start": "tuesday march 10th at 11 in the morning",
-        "reason": "check-up",
-        "visit_type": "check-up",
-    }
+    assert understood is not None and meaning(understood.args) == meaning(
+        {
+            "start": "tuesday march 10th at 11 in the morning",
+            "reason": "check-up",
+            "visit_type": "check-up",
+        }
+    )
     bye = read("Forget it by.", facts=facts)
     assert bye is not None and bye.tool == "end_call"
 
@@ -428,7 +462,7 @@ def test_yes_book_it_while_the_request_waits_for_identity_repeats_it() -> None:
     facts = TurnFacts(verified=False, said_birth_date=True, identity_question="?")
     understood = read("Yes, please book it.", memory, facts)
     assert understood is not None and understood.tool == "book_appointment"
-    assert understood.args == {"start": "thursday at nine", "reason": None}
+    assert meaning(understood.args) == meaning({"start": "thursday at nine", "reason": None})
 
 
 async def test_a_misheard_number_without_caller_id_is_asked_again(
@@ -480,6 +514,7 @@ def test_the_answer_to_what_kind_of_visit_repeats_the_request_with_it() -> None:
     memory = DialogMemory()
     asked = {"start": "wednesday at ten", "reason": None}
     memory.after_tool("book_appointment", asked, False, {"error": "which_visit_type"})
+    memory.turn += 1  # the caller's next turn: the answer to "what kind of visit?"
     understood = read("a physical please", memory)
     assert understood is not None and understood.tool == "book_appointment"
     assert understood.args == {**asked, "visit_type": "a physical please"}

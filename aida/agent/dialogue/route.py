@@ -1,0 +1,200 @@
+"""Per turn, between the call's state and the dialogue: who reads the turn, what the guard knows,
+and the model's reply checked sentence by sentence.
+
+`UNDERSTAND_IN_CODE` ("auto" by default): with the local model (or the scripted one standing in
+for it) the whole code reader answers what it can; with a cloud model only the strict paths do
+(a plain yes or no to a read-back, a goodbye of closing words only, the caller's name and date
+of birth; the emergency guard is before all of this), and the reader runs in shadow: the
+timeline records what it would have done and whether the model chose the same tool, a labelled
+set that grows with real calls. `true` is the whole reader with any model, `false` none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any, Literal
+
+from livekit.agents import llm
+
+from aida.agent.dialogue.frame import plain
+from aida.agent.dialogue.guard import Known, check, sentences, tool_times
+from aida.agent.dialogue.identity_words import without_identity
+from aida.agent.dialogue.lexicon import CLOSING, words
+from aida.agent.dialogue.policy import decide
+from aida.agent.dialogue.types import Facts, Reading
+from aida.agent.state import CallState
+from aida.agent.verification import NOT_IDENTIFIED, NOT_VERIFIED
+from aida.config import Settings
+from aida.scheduling.birthdates import dates_of_birth_in
+
+logger = logging.getLogger("aida.agent")
+
+Mode = Literal["all", "strict", "off"]
+# What code answers whatever the model: no model reads these better than code, and each one a
+# model gets wrong costs a write, a hang-up, or the caller's identity.
+STRICT_RULES = frozenset({"answer_yes", "answer_no", "goodbye", "identity", "identified"})
+LOCAL_PROVIDERS = frozenset({"llama.cpp", "scripted"})
+_WRITES = {
+    "book_appointment": "book",
+    "reschedule_appointment": "move",
+    "cancel_appointment": "cancel",
+    "remember_preference": "note",
+}
+
+
+def reader_mode(settings: Settings, model: Any) -> Mode:
+    value = settings.understand_in_code
+    if value is False or str(value).lower() in ("false", "off", "0", "no"):
+        return "off"
+    if value is True or str(value).lower() in ("true", "on", "1", "yes"):
+        return "all"
+    return "all" if getattr(model, "provider", "") in LOCAL_PROVIDERS else "strict"
+
+
+def facts_for(state: CallState, settings: Settings, text: str) -> Facts:
+    tools = state.tools
+    today = tools.now().astimezone(tools.clinic_hours.tz).date()
+    day_first = settings.phone_region != "US"
+    said = dates_of_birth_in(" ".join(state.caller_lines), today, day_first=day_first)
+    here = dates_of_birth_in(text, today, day_first=day_first)
+    proposal = state.confirmations.proposal
+    answering = (
+        proposal is not None and bool(proposal.tool)
+        and state.confirmations.caller_turns > proposal.turn
+    )  # fmt: skip
+    return Facts(
+        verified=state.verified_caller is not None,
+        said_birth_date=bool(said),
+        identity_question=NOT_VERIFIED if state.caller is not None else NOT_IDENTIFIED,
+        proposal_tool=proposal.tool if answering and proposal else None,
+        proposal_args=proposal.args if answering and proposal else None,
+        this_year=today.year,
+        birth_date_here=here[0].isoformat() if len(here) == 1 else None,
+        number_known=state.caller is not None,
+    )
+
+
+def read(
+    state: CallState, settings: Settings, text: str, mode: Mode
+) -> tuple[Reading | None, Reading | None]:
+    """(the reading to act on, the reading the reader would have acted on)."""
+    state.dialog.turn = state.confirmations.caller_turns
+    if mode == "off":
+        return None, None
+    reading = decide(text, state.dialog, facts_for(state, settings, text))
+    if mode == "all" or (reading is not None and reading.rule in STRICT_RULES):
+        return reading, reading
+    return None, reading
+
+
+_GREETING_WORDS = CLOSING | frozenset(
+    {"hi", "hello", "hey", "its", "it", "this", "is", "my", "name", "and", "uh", "um", "sure",
+        "yes", "yeah", "here", "speaking", "calling"}
+)  # fmt: skip
+
+
+def only_identity(state: CallState, text: str) -> bool:
+    """The turn says who the caller is and nothing else ("sure, it's Jane Doe, March 3rd
+    1985"), or only closing words: nothing in it for a model to act on."""
+    rest = plain(without_identity(text, state.tools.now().year))
+    return all(w in _GREETING_WORDS for w in words(rest))
+
+
+def record_shadow(state: CallState, shadow: Reading | None, model_tools: list[str]) -> None:
+    """With a cloud model: what the code reader would have done, and whether the model agreed."""
+    model_tool = model_tools[0] if model_tools else None
+    state.timeline.record(
+        "reader_shadow",
+        rule=shadow.rule if shadow else "left",
+        tool=shadow.tool if shadow else None,
+        model_tool=model_tool,
+        agreed=None if shadow is None else shadow.tool == model_tool,
+    )
+
+
+def known_for(state: CallState) -> Known:
+    """What the tools said in this call, and what they did in this turn (since the caller's last
+    message), for the guard."""
+    events = state.timeline.events
+    since = 0
+    for i in range(len(events) - 1, -1, -1):
+        if events[i].get("type") == "transcript" and events[i].get("role") == "user":
+            since = i
+            break
+    # a refusal names times too ("You have appointments on ... Which one do you mean?")
+    results = [e.get("result") or e.get("error") for e in events if e.get("type") == "tool_result"]
+    now = state.tools.now().astimezone(state.tools.clinic_hours.tz).replace(tzinfo=None)
+    wrote = set()
+    verified_now = False
+    for e in events[since:]:
+        if e.get("type") == "caller_identified":
+            verified_now = True
+        if e.get("type") != "tool_result" or not e.get("ok"):
+            continue
+        data = e.get("result") or {}
+        done = any(k in data for k in ("booked", "moved_to", "cancelled", "preferences"))
+        if done and "awaiting_confirmation" not in data:
+            wrote.add(_WRITES.get(str(e.get("name")), "other"))
+    return Known(frozenset(tool_times(results) | {now}), frozenset(wrote), verified_now)
+
+
+async def guarded(
+    stream: AsyncIterable[Any], state: CallState, model_tools: list[str]
+) -> AsyncIterator[Any]:
+    """The model's reply with every sentence checked before it is said; tool calls pass at once
+    (their names are collected in `model_tools`). The first blocked sentence is replaced by a safe
+    one and the rest of the reply's text is dropped."""
+    buffer = ""
+    blocked = False
+    spoken = 0
+
+    def release(final: bool) -> list[str]:
+        nonlocal buffer, blocked, spoken
+        out: list[str] = []
+        parts = sentences(buffer)
+        if not parts:
+            return out
+        done, buffer = (parts, "") if final else (parts[:-1], parts[-1])
+        if not final and buffer and buffer[-1] in ".!?":
+            done, buffer = parts, ""
+        for sentence in done:
+            if blocked:
+                break
+            verdict = check(sentence, known_for(state))
+            gap = " " if spoken else ""
+            spoken += 1
+            if verdict.ok:
+                out.append(gap + sentence)
+                continue
+            blocked = True
+            state.timeline.record("reply_blocked", rule=verdict.rule)
+            logger.warning("model reply blocked by the claims guard: %s", verdict.rule)
+            out.append(gap + (verdict.safe or ""))
+        return out
+
+    async for chunk in stream:
+        text = None
+        if isinstance(chunk, str):
+            text = chunk
+        elif isinstance(chunk, llm.ChatChunk):
+            delta = chunk.delta
+            calls = list(delta.tool_calls) if delta is not None else []
+            model_tools.extend(call.name for call in calls)
+            if calls or chunk.usage is not None:
+                # tool calls and usage pass as they come; only the text waits for its check
+                yield llm.ChatChunk(
+                    id=chunk.id,
+                    delta=llm.ChoiceDelta(role="assistant", tool_calls=calls) if calls else None,
+                    usage=chunk.usage,
+                )
+            text = delta.content if delta is not None else None
+        else:
+            yield chunk
+            continue
+        if text and not blocked:
+            buffer += text
+            for piece in release(final=False):
+                yield piece
+    for piece in release(final=True):
+        yield piece

@@ -1,0 +1,333 @@
+"""The dialogue in code (aida.agent.dialogue): each phrase class of issue 21 read right or left
+to the model, the claims guard on a real session, and the request made before identity carried
+out after it with no model request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from livekit.agents import AgentSession
+
+from aida.agent.aida import Aida
+from aida.agent.dialogue import Facts, Frame, read_turn
+from aida.agent.dialogue.guard import SAFE, Known, check, check_reply
+from aida.agent.dialogue.lexicon import answer_to_readback, plain_answer, says_goodbye
+from aida.agent.dialogue.times import find_times
+from aida.agent.session import wire_timeline
+from aida.agent.state import Caller, CallState
+from aida.config import Settings
+from aida.store.protocol import Store
+from aida.tools.base import ClinicContext
+from tests.agent.conftest import CALLER, booked, known_caller, local, make_state, said
+from tests.scripted_llm import ScriptedLLM, call, say
+
+VERIFIED = Facts(verified=True, said_birth_date=True, identity_question="Who is calling?")
+BOOK_PENDING = Facts(
+    True, True, "?", proposal_tool="book_appointment", proposal_args={"start": "2026-03-04T10:00"}
+)
+
+
+def read(text: str, frame: Frame | None = None, facts: Facts = VERIFIED):  # type: ignore[no-untyped-def]
+    return read_turn(text, frame or Frame(turn=1), facts)
+
+
+# --- only a plain yes or no answers a read-back ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sure, what about Thursday?",
+        "ok let me check my calendar first",
+        "yes but make it the afternoon",
+        "sure, but could we do a bit later",
+        "okay, hang on, is that the Wednesday?",
+        "yeah maybe, let me ask my husband",
+    ],
+)
+def test_a_hedged_answer_to_a_read_back_is_no_answer(text: str) -> None:
+    reading = read(text, facts=BOOK_PENDING)
+    assert reading is None or reading.answer is None
+    assert plain_answer(text) is None
+    assert answer_to_readback(text) is None  # the write tool, called again, reads it back again
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("Yes, please book it.", "yes"),
+        ("mm-hmm", "yes"),
+        ("that's right", "yes"),
+        ("no, Wednesday is bad for me", "no"),
+        ("nope", "no"),
+        ("Yes, Thursday's right.", None),
+    ],
+)
+def test_a_plain_answer_is_read(text: str, answer: str | None) -> None:
+    assert plain_answer(text) == answer
+
+
+def test_yes_naming_the_read_backs_own_day_is_a_yes() -> None:
+    facts = Facts(
+        True, True, "?", proposal_tool="book_appointment",
+        proposal_args={"start": "2026-03-05T10:00:00-05:00"},
+    )  # fmt: skip
+    reading = read("Yes, Thursday's right.", facts=facts)
+    assert reading is not None and reading.answer == "yes"
+    assert read("Yes, Friday's right.", facts=facts) is None  # another day: the model's
+
+
+# --- goodbye only when the whole turn is closing words --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "closes"),
+    [
+        ("no that's all, thanks, bye", True),
+        ("alright, you have a good one", True),
+        ("that's it? that's all you have?", False),
+        ("ok I'll just stop by", False),
+        ("no that's it, oh wait, do you take blue cross?", False),
+        ("great, thank you", False),
+    ],
+)
+def test_goodbye_only_when_the_turn_is_closing_words(text: str, closes: bool) -> None:
+    assert says_goodbye(text) is closes
+    reading = read(text)
+    assert (reading is not None and reading.tool == "end_call") is closes
+
+
+def test_thanks_alone_is_not_a_goodbye() -> None:
+    reading = read("great, thank you")
+    assert reading is not None and reading.rule == "anything_else" and reading.tool is None
+
+
+# --- somebody else: only when their appointment is asked about ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I book with Dr. Kim, and what are his hours",
+        "my husband told me to call, can I book friday at 11",
+        "I'm booking for myself, my wife said you had openings tuesday",
+    ],
+)
+def test_a_third_party_mentioned_is_not_refused(text: str) -> None:
+    reading = read(text)
+    assert reading is None or reading.rule != "another_patient"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when is my husband's appointment",
+        "can I book my son in for friday",
+        "I'm calling for my mother, she wants her appointment moved",
+        "it's for my 3 year old, tuesday at 9",
+    ],
+)
+def test_a_third_partys_appointment_is_refused(text: str) -> None:
+    reading = read(text)
+    assert reading is not None and reading.rule == "another_patient"
+
+
+# --- negations, two requests, preferences ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd prefer not to come in the morning",
+        "tomorrow, just not in the morning",
+        "I can't make wednesday, could we do friday instead",
+        "I don't want mornings, afternoons only",
+    ],
+)
+def test_a_negation_goes_to_the_model(text: str) -> None:
+    assert read(text, Frame(turn=1, task="book")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you book me tuesday at 2 and also cancel the one on the 13th",
+        "cancel the one on the 13th, and what time is my wednesday one",
+        "book me thursday at 10 and what's your address",
+    ],
+)
+def test_two_requests_in_one_turn_go_to_the_model(text: str) -> None:
+    assert read(text) is None
+
+
+def test_a_preference_is_read_back_before_it_is_stored() -> None:
+    frame = Frame(turn=1)
+    asked = read("can you note that I prefer afternoons", frame)
+    assert asked is not None and asked.tool is None
+    assert asked.say == "Shall I note that you prefer afternoons?"
+    frame.apply(asked.updates)
+    frame.turn = 2
+    stored = read("yes please", frame)
+    assert stored is not None and stored.tool == "remember_preference"
+    assert stored.args == {"topic": "time_of_day", "preference": "afternoons"}
+    frame.turn = 3  # it lasts one turn: a later yes is not about it
+    assert read("yes please", frame) is None
+
+
+def test_the_provider_is_kept_on_a_slot_search() -> None:
+    reading = read("whenever dr kim is free on thursday")
+    assert reading is not None and reading.tool == "find_available_slots"
+    assert reading.args["provider"] == "Dr. Kim"
+
+
+# --- one time grammar ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("do you have anything in two weeks", "in 2 weeks"),
+        ("anything after 3 tomorrow", "after 3 tomorrow"),
+        ("before noon on friday would be ideal", "before noon on friday"),
+        ("what's the first available", "1st available"),
+        ("wednesday the eleventh, maybe ten thirty", "wednesday the 11th maybe 10:30"),
+    ],
+)
+def test_time_phrases_come_from_the_date_grammar(text: str, phrase: str) -> None:
+    found = find_times(text)
+    assert not found.unreadable and [s.text for s in found.spans] == [phrase]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a week from thursday around ten", "tuesday at 9, or a bit later", "friday, same time"],
+)
+def test_times_the_grammar_cannot_take_apart_are_left(text: str) -> None:
+    assert find_times(text).one is None
+    assert read(text, Frame(turn=1, task="book")) is None
+
+
+# --- sticky states last one turn; reading is pure -------------------------------------------------
+
+
+def test_what_aida_asked_lasts_one_turn() -> None:
+    frame = Frame(turn=1)
+    frame.after_tool("book_appointment", {"start": "wednesday at 10"}, False,
+                     {"error": "which_visit_type"})  # fmt: skip
+    frame.turn = 2
+    answer = read("a physical", frame)
+    assert answer is not None and answer.rule == "visit_type"
+    frame.turn = 3
+    assert read("a physical", frame) is None
+
+
+def test_reading_a_turn_twice_changes_nothing() -> None:
+    frame = Frame(turn=1)
+    facts = Facts(False, False, "Who is calling?")
+    first = read("I'd like to book thursday at nine", frame, facts)
+    again = read("I'd like to book thursday at nine", frame, facts)
+    assert first == again and first is not None
+    assert frame == Frame(turn=1)  # proposed updates only, applied by the agent
+    assert first.updates["awaiting_identity"][0] == "book_appointment"
+
+
+# --- the claims guard -----------------------------------------------------------------------------
+
+
+def test_the_guard_rules() -> None:
+    wed10 = dt.datetime(2026, 3, 4, 10, 0)
+    none = Known(times=frozenset({wed10}))
+    assert (
+        check("Great! I've booked your appointment for Wednesday at 10 AM.", none).rule == "claim"
+    )
+    assert check(
+        "You're booked for Wednesday at 10 AM.", Known(frozenset({wed10}), frozenset({"book"}))
+    ).ok
+    assert check("Okay, I haven't booked anything.", none).ok
+    assert check("I'll be there on Friday at 9 AM.", none).rule == "caller_voice"
+    assert check("Your birthday is September 17, 2021.", none).rule == "time"
+    assert check("We're open from 8 AM to 5 PM on Friday.", none).rule == "clinic_fact"
+    assert check("Wednesday at 10 AM is free.", none).ok
+    assert check("Thursday at 2 PM is free.", none).rule == "time"
+    reply = check_reply("Sure. Your appointment has been cancelled. Anything else?", none)
+    assert reply.rule == "claim" and reply.said == ["Sure.", SAFE["claim"]]
+
+
+@pytest.fixture
+def code_session(tools: ClinicContext, settings: Settings):  # type: ignore[no-untyped-def]
+    def factory(script: list, *, in_code: bool = True):  # type: ignore[no-untyped-def,type-arg]
+        reading = settings.model_copy(update={"understand_in_code": in_code})
+
+        @asynccontextmanager
+        async def run(
+            caller: Caller | None,
+        ) -> AsyncIterator[tuple[AgentSession[CallState], ScriptedLLM]]:
+            llm = ScriptedLLM(script)
+            state = make_state(tools, caller)
+            async with AgentSession[CallState](llm=llm, userdata=state) as session:
+                wire_timeline(session, state)
+                await session.start(Aida(reading, caller=caller, greet=False))
+                yield session, llm
+
+        return run
+
+    return factory
+
+
+async def test_a_model_claiming_a_booking_that_did_not_happen_is_blocked(
+    code_session, store: Store, jane: str
+) -> None:
+    script = [say("Great! I've booked your appointment for Monday at 9:30 AM. See you then!")]
+    async with code_session(script, in_code=False)(known_caller()) as (session, llm):
+        result = await session.run(user_input="Hi, I'd like to come in sometime soon.")
+        state: CallState = session.userdata
+    # what came before the claim was said as it streamed; the claim and the rest never are
+    assert said(result) == ["Great! " + SAFE["claim"]]
+    assert [e["rule"] for e in state.timeline.of_type("reply_blocked")] == ["claim"]
+    assert len(llm.requests) == 1
+    assert booked(await store.list_appointments(phone=CALLER)) == []
+
+
+async def test_a_model_in_the_callers_voice_is_blocked(code_session, jane: str) -> None:
+    script = [say("I'll be there on Friday at 9 AM.")]
+    async with code_session(script, in_code=False)(known_caller()) as (session, _):
+        result = await session.run(user_input="Can you do Friday?")
+    assert said(result) == [SAFE["caller_voice"]]
+
+
+async def test_a_request_before_identity_is_done_after_it_with_no_model_request(
+    code_session, store: Store, jane: str
+) -> None:
+    await store.book(CALLER, local(6, 11).astimezone(dt.UTC), local(6, 11, 30).astimezone(dt.UTC))
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    async with code_session([])(hinted) as (session, llm):
+        first = await session.run(
+            user_input="hi, I'd like to cancel my appointment on friday the sixth"
+        )
+        assert "full name and date of birth" in said(first)[0]
+        second = await session.run(user_input="sure, Jane Doe, March 3rd, 1985")
+        assert said(second) == ["Shall I cancel your appointment on Friday, March 6 at 11 AM?"]
+        third = await session.run(user_input="yes")
+        assert "cancel" in said(third)[0].lower()
+    assert llm.requests == []
+    assert booked(await store.list_appointments(phone=CALLER)) == []
+
+
+async def test_after_a_models_tool_refused_for_identity_the_request_resumes(
+    code_session, store: Store, jane: str
+) -> None:
+    """The model went straight to the tool, which refused; once the caller is verified the
+    request is carried out by code, not handed back to the model for free text."""
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    script = [
+        call("book_appointment", start="Thursday at 9"),
+        call("identify_caller", full_name="Jane Doe", date_of_birth="1985-03-03"),
+    ]
+    async with code_session(script, in_code=False)(hinted) as (session, llm):
+        await session.run(user_input="Book me Thursday at nine.")
+        second = await session.run(user_input="It's Jane Doe, born March third 1985.")
+    assert said(second) == ["Shall I book Thursday, March 5 at 9 AM?"]
+    assert len(llm.requests) == 2
