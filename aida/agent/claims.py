@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from aida.agent.dialogue.lexicon import NO, YES  # the one yes/no lexicon: never a name
 from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth, unglue_born
 
 # A full name has at most this many words ("Mary Ann Smith Jones"); more is several names.
@@ -33,7 +34,7 @@ _NOT_NAME = {
     "called", "full", "first", "last", "surname", "please", "again", "said", "thats", "that",
     "patient", "new", "spelled", "spell", "spelt", "like", "with", "for", "number", "phone",
     "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-}  # fmt: skip
+} | YES | NO  # fmt: skip
 # A phone number in the turn, in digits or words, is no part of a name next to it.
 _PHONE_RUN = re.compile(
     r"(?:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,.-]*){7,}"

@@ -62,8 +62,10 @@ def test_without_db_the_record_goes_to_the_configured_database(tmp_path: Path) -
     done = aida(tmp_path, "simulate", "--text", "--scripted", "book", DATABASE_URL=url)
     assert "PASS book" in done.stdout
     with sqlite3.connect(dashboard) as conn:
-        calls = conn.execute("select user_phone, status from call_summaries").fetchall()
+        calls = conn.execute("select user_phone, presented_phone from call_summaries").fetchall()
         # the call's calendar was a fresh one of its own: the dashboard's is untouched
         appointments = conn.execute("select count(*) from appointments").fetchone()[0]
-    assert [phone for phone, _status in calls] == ["+12025550143"]
+    # The caller's file is in the scenario's own calendar, not in this database, and a call record
+    # never creates a patient (docs/security.md): the number is kept as the one presented.
+    assert calls == [(None, "+12025550143")]
     assert appointments == 0
