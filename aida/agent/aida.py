@@ -137,7 +137,8 @@ class Aida(Agent):
         state.screened_messages.add(message.id)
         text = message.text_content or ""
         confirmations = state.confirmations
-        if confirmations.aida_said_at_turn < confirmations.caller_turns:
+        same_turn = confirmations.aida_said_at_turn < confirmations.caller_turns
+        if same_turn:
             # Aida has not spoken since the caller's last message: the same turn seen again
             # (a preemptive generation's transcript, then the final one), or the caller going on.
             confirmations.last_caller_words = text
@@ -168,8 +169,11 @@ class Aida(Agent):
                     "ts": state.tools.now().isoformat(),
                 },
             )
-        else:  # the same message again; the record keeps the first
+        elif not (same_turn and state.emergency_turn == confirmations.caller_turns):
+            # signs again in a later turn; the record keeps the first. The same turn seen again
+            # (a preemptive generation's transcript, then the final one) is not a second time.
             state.timeline.record("emergency_again", kind=match.kind, category=match.category)
+        state.emergency_turn = confirmations.caller_turns
         state.emergency = match
         logger.warning("emergency guard: %s (%s)", match.category, match.kind)
         settings = self._settings

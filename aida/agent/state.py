@@ -61,6 +61,7 @@ class CallState:
     identify_failures: int = 0
     # The emergency the caller described and has not called off; write tools refuse meanwhile.
     emergency: EmergencyMatch | None = None
+    emergency_turn: int = -1  # the caller turn (Confirmations.caller_turns) it was last seen in
     screened_messages: set[str] = field(default_factory=set)  # caller message ids checked
     caller_lines: list[str] = field(default_factory=list)  # what the caller said (never logged)
     # (phone, date of birth) pairs already counted as failed checks (see aida.agent.verification)
