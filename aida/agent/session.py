@@ -32,6 +32,7 @@ from livekit.agents.voice.events import (
 from livekit.agents.voice.report import SessionReport
 
 from aida.agent.aida import Aida
+from aida.agent.dialogue.route import load_profile
 from aida.agent.identity import CallerId, caller_id_of, is_sip_participant, origins_of
 from aida.agent.limits import wire_call_limits
 from aida.agent.providers import Providers, build_providers
@@ -308,6 +309,8 @@ async def run_call(
         origins=origins_of(caller_id, participant, ctx.job.metadata),
     )
     state.caller = await initial_caller(tools, caller_id)
+    # what Aida may say about the clinic, for clinic_info and the claims guard
+    await load_profile(state)
 
     # The room is the caller's side: it sees only caller-safe events (aida.agent.room_events).
     publisher = TimelinePublisher(timeline, ctx.room.local_participant, view=caller_safe)

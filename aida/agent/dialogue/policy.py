@@ -82,6 +82,40 @@ def decide(text: str, frame: Frame, facts: Facts) -> Reading | None:
     return found
 
 
+# What a model may do with a request it was reading when the caller said who they are: carry it
+# out, never hang up, transfer, verify again or store a preference unread-back.
+RESUMABLE = frozenset(
+    {"book_appointment", "reschedule_appointment", "cancel_appointment", "list_appointments",
+     "find_available_slots", "request_callback", "clinic_info"}
+)  # fmt: skip
+_KIND_TOOLS = {
+    "cancel": "cancel_appointment",
+    "move": "reschedule_appointment",
+    "list": "list_appointments",
+    "callback": "request_callback",
+    "clinic": "clinic_info",
+}
+
+
+def resume_tool(text: str, this_year: int | None = None) -> str | None:
+    """The tool for the one request in a turn code could not read whole (after the caller was
+    verified in it): the flow is chosen here, the model only fills the arguments. None when the
+    turn asks for several things or for none code can name (the model picks among RESUMABLE)."""
+    rest = plain(without_identity(text, this_year))
+    kinds = reader.requests_in(rest)  # "and" joins two requests: no one tool for them
+    times = find_times(rest)
+    if not kinds and (times.spans or times.unreadable):
+        # a time alone ("don't put me in the morning, I'd like Tuesday the 10th at 2"): a booking
+        kinds = {"book"}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if kind == "book":
+        clock = times.unreadable or any(s.has_clock for s in times.spans)
+        return "book_appointment" if clock else "find_available_slots"
+    return _KIND_TOOLS.get(kind)
+
+
 def _restates(rest: str, facts: Facts) -> bool:
     """The turn names only the day and time of the read-back waiting ("yes, Thursday's right")."""
     args = facts.proposal_args or {}
