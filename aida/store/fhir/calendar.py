@@ -1,11 +1,14 @@
 """The clinic's calendar in its EHR, over FHIR R4: the `CalendarStore` half of Aida's store.
 
 Patient (name, birth date, phone), Practitioner (providers), HealthcareService (visit types),
-a Schedule per provider plus one for the clinic (its shared calendar and its closures), a Slot
-per booked time, and Appointment. Booking holds the writer lock (`writer.py`), checks the
-calendar, then takes the Slot: an open Slot the EHR published for exactly that time is taken
-with a versioned update (If-Match), so a staff member booking it in the EHR at the same moment
-makes one of the two fail; otherwise a busy Slot is created for it. Cancelling frees the Slot.
+a Schedule per provider plus one for the clinic (its shared calendar and its closures), Slots,
+and Appointment. Where the EHR publishes its own Slots on a calendar, its free Slots (none
+referenced by a booked Appointment) are the openings, and a booking takes the ones covering its
+time, each with a versioned update (If-Match); where it publishes none, the hours are the
+openings and Aida makes a busy Slot (tagged as hers) per booking. Every booking reads the
+calendar's Schedule before it checks and writes it back against that version after claiming
+its Slots, which orders Aida writers on any number of hosts; the writer lock (`writer.py`)
+queues those of one host. Cancelling frees the Slots.
 """
 
 from __future__ import annotations
@@ -130,15 +133,22 @@ class FhirCalendar:
             f"FHIR R4 ({version}) at {self.base_url}",
             "If-Match on update: "
             + ("honoured (a stale version is refused)" if honoured else "NOT honoured"),
-            f"bookings are written one at a time per clinic (lock {self.writer.path}): a"
-            " version check guards one Slot, not overlapping times, so Aida serialises its own"
-            " writers on this host",
         ]
-        if not honoured:
+        if honoured:
             self.notes.append(
-                "the EHR's own staff bookings can race Aida's: the server cannot refuse a write"
-                " made against an older Slot"
+                "bookings: each writes its calendar's Schedule back against the version it read"
+                " before checking (If-Match), so Aida hosts that share no lock book an"
+                f" overlapping time once; the lock {self.writer.path} only queues this host's"
+                " writers"
             )
+        else:
+            self.notes += [
+                f"bookings are written one at a time per clinic on this host only (lock"
+                f" {self.writer.path}): the server cannot order writers on several hosts, so run"
+                " Aida's workers on one host per clinic",
+                "the EHR's own staff bookings can race Aida's: the server cannot refuse a write"
+                " made against an older Slot",
+            ]
 
     async def _honours_if_match(self, schedule: Resource) -> bool:
         """PUT the clinic's Schedule unchanged against a version it does not have: a server
