@@ -199,6 +199,35 @@ CASES: tuple[tuple[str, str | None], ...] = (
     ("im a burden to everyone and theres no way out", "self_harm"),
     ("i looked up how to end it", "self_harm"),
     ("someone is badly hurt please send help", "declared"),
+    # issue 19, second session: emergencies that share words with the context classes below
+    # (a past mention, an animal, care, reported speech) and are still happening now, to a person
+    ("i had a stroke years ago and now my face is drooping again", "stroke"),
+    ("she had fits as a kid and now shes shaking all over and wont stop", "seizure"),
+    ("i lost a baby in my last pregnancy and now im 20 weeks and bleeding heavily", "pregnancy"),
+    (
+        "my dad had a heart attack in his fifties and hes got crushing chest pain right now",
+        "chest_pain",
+    ),
+    ("when i was a teenager i had asthma, right now i cant breathe", "breathing"),
+    ("the neighbours dog attacked my son and hes bleeding a lot from his leg", "bleeding"),
+    ("my toddler swallowed some of the dogs heartworm pills", "overdose_poisoning"),
+    ("i tripped over the cat and hit my head and now i keep throwing up", "head_injury"),
+    ("the horse kicked my daughter and shes not responding", "unconscious"),
+    ("my husband is allergic to cats and his lips are swelling up", "allergic_reaction"),
+    ("we were walking the dog and my wife collapsed", "unconscious"),
+    ("a dog bit my face and the bleeding wont stop", "bleeding"),
+    ("the dog bit my hand and its bleeding everywhere", "bleeding"),
+    ("i was feeding the cat and passed out on the kitchen floor", "unconscious"),
+    ("i have a therapy appointment next week but i want to kill myself tonight", "self_harm"),
+    ("i need a follow up for my heart but right now my chest is crushing", "chest_pain"),
+    ("im at my cardiology appointment and my husband just collapsed", "unconscious"),
+    (
+        "my counsellor said to call if it got bad, i have pills saved up to take tonight",
+        "self_harm",
+    ),
+    ("my mom just called and said she cant breathe", "breathing"),
+    ("my son told me hes taken a whole bottle of pills", "overdose_poisoning"),
+    ("my daughter says her throat is closing up after the peanut butter", "allergic_reaction"),
     # negatives: routine calls that mention a sign word
     ("my chest x-ray results", None),
     ("I'd like a check-up for my heart", None),
@@ -297,4 +326,64 @@ CASES: tuple[tuple[str, str | None], ...] = (
     ("our baby had a bit of a fever yesterday but shes fine now", None),
     ("my daughter fell off the swing and has a bruise on her arm", None),
     ("i need a letter saying i had my wisdom teeth out and bled a bit", None),
+    # issue 19, second session: routine look-alikes by class, in words of their own (the classes
+    # of unseen set 1's false alarms; none of its sentences). History: a time in the past.
+    ("i had a fit in my teens and want to ask the doctor about driving", None),
+    ("my mother collapsed at church ages ago and never got it checked", None),
+    ("when i was twelve i went into anaphylaxis from a bee sting, can i get an allergy test", None),
+    ("i overdosed in college and my new doctor should know", None),
+    ("growing up i had asthma attacks all the time, can i get a new inhaler", None),
+    ("a while back my dad had a mini stroke and he needs his blood pressure checked", None),
+    ("with my first baby i had heavy bleeding after the delivery, can i talk to the midwife", None),
+    ("during my previous pregnancy my waters broke early, so my midwife wants to see me", None),
+    ("my son had a seizure when he was one and the neurologist wants a yearly review", None),
+    ("i used to faint when i stood up too fast", None),
+    ("my husband had a heart attack in his forties and needs his cholesterol checked", None),
+    ("last march my daughter was stung and her tongue swelled up, she needs a new epipen", None),
+    ("at the age of six he was found unconscious in a pool, its on his record", None),
+    # animals: a pet's or a farm animal's emergency is the vet's
+    ("my puppy chewed up a bottle of my blood pressure pills", None),
+    ("my kitten is choking on a hairball", None),
+    ("our labrador is bleeding from his paw and it wont stop", None),
+    ("the horse collapsed in the field this morning", None),
+    ("my hamster isnt breathing", None),
+    ("our dog had a seizure at the vet last night", None),
+    ("my rabbit ate some rat poison, do you know an emergency vet", None),
+    ("the dog got hit by a car and hes bleeding everywhere", None),
+    ("i think my cat swallowed a battery", None),
+    ("my parrot is gasping and fluffed up", None),
+    # care context: the sign is what the care or the class is for
+    ("i need a referral to a cardiologist after my heart attack", None),
+    ("is there a first aid course for choking in babies", None),
+    ("do you have information about overdose for my sons school project", None),
+    ("i want a check up after my mini stroke", None),
+    ("id like to book my dad a rehab session after his stroke", None),
+    ("my daughter needs a form signed for school about her seizure plan", None),
+    ("the insurance wants a letter about my anaphylaxis", None),
+)
+
+
+# The tier a turn must get, where the class decides it (aida/safety/context.py): the care for
+# self-harm and a reported past event are the possible tier (the crisis line or the safety net is
+# said, the call goes on); history of self-harm is never silent.
+TIERED: tuple[tuple[str, str, str], ...] = (
+    ("id like to book sessions with a therapist for self harm", "self_harm", "possible"),
+    ("my psychiatrist wants a follow up about my suicidal thoughts", "self_harm", "possible"),
+    ("can my son see a counsellor about his self harming", "self_harm", "possible"),
+    ("i tried to hurt myself in my teens and want my new doctor to know", "self_harm", "possible"),
+    ("my sister told me she fainted at her wedding", "unconscious", "possible"),
+    ("my neighbour said her husband had a stroke", "stroke", "possible"),
+    ("can i get an appointment for my shortness of breath", "breathing", "possible"),
+    (
+        "my therapist said i should call if i want to kill myself, and i do right now",
+        "self_harm",
+        "definite",
+    ),
+    ("my mom just called and said she collapsed", "unconscious", "definite"),
+    ("my wife told me she overdosed", "overdose_poisoning", "definite"),
+    (
+        "i need to see someone about my chest pain, its getting worse by the minute",
+        "chest_pain",
+        "definite",
+    ),
 )
