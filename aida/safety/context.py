@@ -58,6 +58,8 @@ PAST = re.compile(
     r"|\b(?:with|in|during|after) (?:my|her|our) (?:previous|prior|earlier|other|older|first|"
     r"last) (?:" + _BIRTHS + r"|son|daughter|child|kid)\b"
     r"|\b(?:previous|prior|earlier|past|other) " + _BIRTHS + r"\b"
+    r"|\b(?:in|at) (?:my|his|her|their|our) (?:previous|last|old|former|first) (?:job|house|home|"
+    r"school|marriage|relationship|workplace|apartment|flat)\b"
     r"|\bbefore " + _SOMEONE + r" (?:had|got) (?:my |his |her |the )?(?:kids|children|married|"
     r"pregnant)\b"
     r"|\bhistory of\b|\bused to\b|\ba long time ago\b|\bpreviously\b|\bonce before\b"
@@ -134,13 +136,16 @@ def _who(text: str) -> str | None:
     return "human" if last == "body" else last
 
 
-def about_an_animal(t: str, clause_start: int, end: int) -> bool:
+def about_an_animal(t: str, clause: tuple[int, int], end: int) -> bool:
     """Whether the sign ending at `end` is about an animal: the last one named in its clause up
-    to the sign is an animal; or the clause names no one, or only a pronoun, and the whole turn
-    names animals and no person (a pronoun that could be either is a person)."""
-    who = _who(t[clause_start:end])
+    to the sign is an animal and no person is named after it there ("my cat knocked boiling
+    water onto my baby" is the baby's); or the clause names no one, or only a pronoun, and the
+    whole turn names animals and no person (a pronoun that could be either is a person)."""
+    c_start, c_end = clause
+    who = _who(t[c_start:end])
     if who in ("animal", "human"):
-        return who == "animal"
+        after = {m.lastgroup for m in _ACTOR.finditer(t, end, c_end)}
+        return who == "animal" and not after & {"human", "body"}
     names = {m.lastgroup for m in _ACTOR.finditer(t)} - {"pronoun"}
     return names == {"animal"}
 

@@ -189,7 +189,7 @@ def _tier(t: str, sign: Sign, start: int, end: int, ongoing: bool) -> Tier | Non
     if _negated(t[c_start:start], t[end:c_end]):
         return None
     self_harm = sign.kind == "self_harm"
-    if not self_harm and about_an_animal(t, c_start, end):
+    if not self_harm and about_an_animal(t, (c_start, c_end), end):
         return None  # a vet's emergency, not ours: who it is about, whatever the time
     if ongoing:
         return sign.tier

@@ -228,6 +228,9 @@ CASES: tuple[tuple[str, str | None], ...] = (
     ("my mom just called and said she cant breathe", "breathing"),
     ("my son told me hes taken a whole bottle of pills", "overdose_poisoning"),
     ("my daughter says her throat is closing up after the peanut butter", "allergic_reaction"),
+    ("my cat knocked a pot of boiling water onto my baby", "burns"),
+    ("my puppy bit my toddler and theres so much blood", "bleeding"),
+    ("my dog jumped on my grandma and she hit her head and shes confused", "head_injury"),
     # negatives: routine calls that mention a sign word
     ("my chest x-ray results", None),
     ("I'd like a check-up for my heart", None),
@@ -360,6 +363,9 @@ CASES: tuple[tuple[str, str | None], ...] = (
     ("id like to book my dad a rehab session after his stroke", None),
     ("my daughter needs a form signed for school about her seizure plan", None),
     ("the insurance wants a letter about my anaphylaxis", None),
+    ("in my previous job i was electrocuted once", None),
+    ("my dog is choking, its got a bone stuck in its throat", None),
+    ("help my dog isnt breathing", None),
 )
 
 
