@@ -55,8 +55,9 @@ PAST = re.compile(
     r"|\b(?:at (?:the )?age (?:of )?|aged )" + _NUMBER_WORDS + r"\b"
     r"|\b(?:in|at|during) (?:high school|college|university|uni|(?:my|his|her) childhood|"
     r"childhood)\b|\bgrowing up\b"
-    r"|\b(?:with|in|during|after) (?:my|her|our) (?:previous|prior|earlier|other|older|first|"
-    r"last) (?:" + _BIRTHS + r"|son|daughter|child|kid)\b"
+    r"|\b(?:with|in|during|after) (?:my|her|our) (?:previous|prior|earlier|other|older|oldest|"
+    r"eldest|first|last)(?: (?:" + _BIRTHS + r"|son|daughter|child|kid|one|born))?\b"
+    r"|\b(?:was|were) born\b(?! (?:\w+ ){0,3}?(?:ago|today|tonight|this|last night|yesterday))"
     r"|\b(?:previous|prior|earlier|past|other) " + _BIRTHS + r"\b"
     r"|\b(?:in|at) (?:my|his|her|their|our) (?:previous|last|old|former|first) (?:job|house|home|"
     r"school|marriage|relationship|workplace|apartment|flat)\b"
@@ -73,11 +74,27 @@ _PRESENT = re.compile(
 )
 
 
+# An age said with "at" ("a stroke at 60", "a heart attack at forty five"); not a clock time, and
+# not a reading ("his temperature is at 40").
+_AT_AGE = re.compile(
+    r"\bat (?:1[3-9]|[2-9]\d|(?:thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?: (?:one|two|three|four|five|six|"
+    r"seven|eight|nine))?)\b(?! (?:past|to|minutes?|am|pm|oclock|percent|degrees|weeks?|days?|"
+    r"hours?|miles|pounds|kilos))"
+)
+_READING = re.compile(
+    r"\b(?:temperature|temp|fever|degrees|sugar|glucose|levels?|oxygen|sats|pressure|pulse|"
+    r"heart rate|weeks|minutes|reading)\b"
+)
+
+
 def in_the_past(t: str, clause: tuple[int, int], end: int) -> bool:
     """Whether the sign ending at `end` is history: a past time in its clause, or earlier in its
     sentence with no present tense between them ("last March she was stung and her tongue
     swelled up")."""
     if PAST.search(t, *clause):
+        return True
+    if _AT_AGE.search(t, *clause) and not _READING.search(t, *clause):
         return True
     sentence_start = t.rfind(",", 0, clause[0]) + 1
     cue = None

@@ -231,6 +231,8 @@ CASES: tuple[tuple[str, str | None], ...] = (
     ("my cat knocked a pot of boiling water onto my baby", "burns"),
     ("my puppy bit my toddler and theres so much blood", "bleeding"),
     ("my dog jumped on my grandma and she hit her head and shes confused", "head_injury"),
+    ("his temperature is at 40 and hes floppy and confused", "sepsis"),
+    ("my baby was born an hour ago and isnt breathing", "unconscious"),
     # negatives: routine calls that mention a sign word
     ("my chest x-ray results", None),
     ("I'd like a check-up for my heart", None),
@@ -366,6 +368,9 @@ CASES: tuple[tuple[str, str | None], ...] = (
     ("in my previous job i was electrocuted once", None),
     ("my dog is choking, its got a bone stuck in its throat", None),
     ("help my dog isnt breathing", None),
+    ("my mom had a stroke at 60 and needs her blood pressure checked", None),
+    ("my son was born not breathing and now hes three, he needs a checkup", None),
+    ("during my pregnancy with my first i had bleeding", None),
 )
 
 
