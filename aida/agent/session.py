@@ -200,6 +200,14 @@ def new_session(
     )
     wire_timeline(session, state)
     wire_served(providers, state.timeline)
+    if providers.stt is not None and settings.identity_redecode:
+        # The local tiny.en keeps this call's last utterances for whisper base to hear an
+        # identity turn again (aida.local.redecode); the STT's tasks, started from here,
+        # find them through a context variable, so no call sees another's audio.
+        from aida.local.redecode import CallAudio, Redecoder, bind_call_audio
+
+        state.call_audio = CallAudio(Redecoder.from_settings(settings))
+        bind_call_audio(state.call_audio)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
         hold = getattr(providers.llm, "hold_prefill", None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aida.agent.claims import Claim
 from aida.agent.confirmation import Confirmations
@@ -19,6 +19,9 @@ from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
 from aida.safety import EmergencyMatch
 from aida.tools.base import ClinicContext
+
+if TYPE_CHECKING:
+    from aida.local.redecode import CallAudio
 
 # Within one call, a caller who fails the identity check this many times is offered a callback
 # instead of more tries, whichever numbers they give (the store also counts per number, across
@@ -84,6 +87,9 @@ class CallState:
     keyed_phone: str | None = None
     keyed_date: str | None = None
     keypad_calls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The call's last utterances, for whisper base to hear an identity turn again when tiny.en's
+    # transcript failed to verify (aida.local.redecode); None without the local speech-to-text.
+    call_audio: CallAudio | None = None
     incomplete_file_reported: bool = False
     guessing_reported: bool = False
     # Read-backs waiting for the caller's yes, and the writes done (see aida.agent.confirmation).

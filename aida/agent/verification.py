@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 import uuid
 from typing import Any
 
@@ -32,6 +33,7 @@ from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
 from aida.agent.understand import NOT_SHARED
 from aida.config import Settings
 from aida.errors import InvalidPhone, InvalidRequest
+from aida.scheduling.birthdates import dates_of_birth_in
 from aida.scheduling.phones import normalize_phone
 from aida.store.models import AuditEntry, IdentityCount
 from aida.tools.base import ToolResult
@@ -208,7 +210,52 @@ async def _verify_arguments(
         raise InvalidRequest(f"{exc.message} {keypad_date_offer(settings)}") from None
     heard = _spelled(state.caller_lines[-1]) if state.caller_lines else ()
     spelled = tuple(dict.fromkeys([*claim.spelled, *heard]))
-    return await _attempt(state, target, Claim(claim.names, claim.dates, spelled))
+    claim = Claim(claim.names, claim.dates, spelled)
+    return await _attempt(state, target, claim, heard_in=_line_of(state, claim, today))
+
+
+def _line_of(state: CallState, claim: Claim, today: dt.date) -> str | None:
+    """The caller's latest turn in which the attempt's date was heard (the audio a second
+    hearing decodes again), or None: a date typed on the keypad, or not said in the last turns."""
+    if claim.date is None:
+        return None
+    day_first = state.tools.settings.phone_region != "US"
+    for line in reversed(state.caller_lines[-2:]):
+        if claim.date in dates_of_birth_in(line, today, day_first=day_first):
+            return line
+    return None
+
+
+async def _heard_again(
+    state: CallState, line: str, claim: Claim, name_on_file: str, born: dt.date
+) -> bool:
+    """Whether whisper base, hearing the turn `line` again (aida.local.redecode), hears the name
+    and date of birth on file: one name and one date, as any attempt. Within the same attempt."""
+    audio = state.call_audio
+    if audio is None:
+        return False
+    started = time.perf_counter()
+    text = await audio.redecode(line)
+    if text is None:
+        return False
+    tools = state.tools
+    today = tools.now().astimezone(tools.clinic_hours.tz).date()
+    second = claim_in_words(text, today, day_first=tools.settings.phone_region != "US")
+    name = second.name or claim.name
+    date = second.date if second.dates else claim.date
+    spelled = tuple(dict.fromkeys([*claim.spelled, *second.spelled]))
+    matched = bool(
+        not second.spray
+        and name is not None
+        and date == born
+        and names_match(name, name_on_file, spelled)
+    )
+    state.timeline.record(
+        "identity_redecoded",
+        matched=matched,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return matched
 
 
 def _source(state: CallState, phone: str) -> Any:
@@ -277,7 +324,13 @@ def _ask_again(state: CallState, *, with_number: bool) -> str:
 
 
 async def _attempt(
-    state: CallState, target: str, claim: Claim, *, via: str | None = None, register: bool = True
+    state: CallState,
+    target: str,
+    claim: Claim,
+    *,
+    via: str | None = None,
+    register: bool = True,
+    heard_in: str | None = None,
 ) -> ToolResult:
     """One attempt at `target`'s file: reserved and counted first, then checked; returns the
     confirmation or registration, raises the refusal. The sentence depends only on how many
@@ -357,6 +410,18 @@ async def _attempt(
     ):
         await store.release_identity_attempt(attempt)
         await _confirm(state, target, patient.name, _source(state, target), **via_kw)
+        return ToolResult(
+            say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
+        )
+    elif (
+        heard_in is not None
+        and patient.name
+        and await _heard_again(state, heard_in, claim, patient.name, patient.date_of_birth)
+    ):
+        # tiny.en misheard the turn and whisper base heard it right: the same attempt, which
+        # succeeded (never a second count, never a second guess of the caller's).
+        await store.release_identity_attempt(attempt)
+        await _confirm(state, target, patient.name, _source(state, target), via="redecode")
         return ToolResult(
             say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
         )
@@ -471,6 +536,7 @@ async def _verify_from_words(state: CallState) -> str | None:
         await _attempt(
             state, target, claim, via="words",
             register=state.caller is not None or state.keyed_phone is not None,
+            heard_in=state.caller_lines[at],
         )  # fmt: skip
     except ToolError as refusal:
         return refusal.message
