@@ -5,8 +5,8 @@ caller presses reaches the room as LiveKit's `sip_dtmf_received` event (`rtc.Sip
 anyone but the caller's own participant are ignored, as LiveKit's room input ignores them. The
 keys are collected here, in code: the pound key (or a pause of `PAUSE_SECONDS`, LiveKit's
 `GetDtmfTask` default) ends an entry and the star key starts it again. `GetDtmfTask` itself is
-not used: it hands the digits to the model to record (and logs them at INFO, in a log field), where the
-digits never reach the model and are checked in code.
+not used: it hands the digits to the model to record (and logs them at INFO, in a log field);
+here the digits never reach the model and are checked in code.
 
 An entry of eight digits is a date of birth (month, day, year; day, month, year outside the US),
 read by the one date parser (`aida.scheduling.birthdates`); nine to fifteen a phone number, read
