@@ -533,6 +533,15 @@ class PostgresStore:
             "delete from public.identity_failures where attempt = :attempt", {"attempt": attempt}
         )
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        taken = await self._value(
+            "select public.take_assertion_id(:jti, :expires, :now)",
+            {"jti": jti, "expires": utc(expires), "now": utc(now)},
+        )
+        return bool(taken)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:

@@ -211,6 +211,13 @@ class AidaStore(Backend, Protocol):
     async def release_identity_attempt(self, attempt: str) -> None:
         """The attempt succeeded: it is no failure of anybody's."""
 
+    # --- portal assertions: each id used once ---
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        """True the first time the portal assertion id `jti` is presented, False after, for every
+        process on this store alike (a unique constraint decides, not a process's memory). Ids
+        past `expires` (aware; the assertion's own expiry, five minutes at most) are forgotten
+        as of `now`: an expired assertion is refused before it gets here."""
+
     # --- audit trail ---
     async def record_audit(self, entry: AuditEntry) -> None:
         """Append one entry; recording the same id again changes nothing."""

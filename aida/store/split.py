@@ -186,6 +186,9 @@ class SplitStore:
     async def release_identity_attempt(self, attempt: str) -> None:
         await self.aida.release_identity_attempt(attempt)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        return await self.aida.take_assertion_id(jti, expires, now)
+
     async def record_audit(self, entry: AuditEntry) -> None:
         await self.aida.record_audit(entry)
 

@@ -550,6 +550,23 @@ class SqliteStore:
 
         await self._write(body)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        until, stamp = to_db_time(expires), to_db_time(now)
+
+        def body(conn: sqlite3.Connection) -> bool:
+            conn.execute("delete from used_assertions where expires_at < ?", (stamp,))
+            # The primary key decides: a second insert of the id, from any process, is ignored.
+            cursor = conn.execute(
+                "insert into used_assertions (jti, expires_at) values (?, ?)"
+                " on conflict (jti) do nothing",
+                (jti, until),
+            )
+            return cursor.rowcount == 1
+
+        return await self._write(body)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:

@@ -307,6 +307,12 @@ class SupabaseStore:
                 "p_since": window["p_start"],
                 "p_weight": 0,
             },
+            # Refused before it writes: no id.
+            "take_assertion_id": {
+                "p_jti": "",
+                "p_expires": window["p_start"],
+                "p_now": window["p_start"],
+            },
             "mark_action_item_done": {
                 "p_call_id": _NIL_UUID,
                 "p_item_index": 0,
@@ -742,6 +748,14 @@ class SupabaseStore:
                 .execute()
             )
         )
+
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        taken = await self._rpc(
+            "take_assertion_id", {"p_jti": jti, "p_expires": _iso(expires), "p_now": _iso(now)}
+        )
+        return bool(taken)
 
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
