@@ -159,9 +159,7 @@ async def place_call(
         try:
             await asyncio.wait_for(
                 lk.room.create_room(
-                    api.CreateRoomRequest(
-                        name=call.room_name, empty_timeout=ROOM_EMPTY_TIMEOUT_S
-                    )
+                    api.CreateRoomRequest(name=call.room_name, empty_timeout=ROOM_EMPTY_TIMEOUT_S)
                 ),
                 REQUEST_TIMEOUT_S,
             )
@@ -199,7 +197,9 @@ async def _finish(
         current = await _current(store, attempt)
         if current is not None and current.outcome not in (outcomes.DIALING, outcomes.ANSWERED):
             return current
-    done = attempt.model_copy(update={"outcome": outcome, "error": error, "updated_at": clock.now()})
+    done = attempt.model_copy(
+        update={"outcome": outcome, "error": error, "updated_at": clock.now()}
+    )
     await store.save_outbound_call(done)
     return done
 

@@ -23,6 +23,7 @@ VOICEMAIL = "voicemail"
 WRONG_PERSON = "wrong_person"
 CALLBACK_LATER = "callback_later"
 NO_RESPONSE = "no_response"  # answered, but no answer Aida could act on
+NOT_NEEDED = "not_needed"  # the appointment was cancelled before anyone answered
 HANDED_OVER = "handed_over"  # cancel or move asked; the usual dialogue took it from there
 # for the waitlist half (24b): the patient took the offered slot, or said no
 ACCEPTED = "accepted"
@@ -41,6 +42,7 @@ FINAL = frozenset(
         WRONG_PERSON,
         OPTED_OUT,
         HANDED_OVER,
+        NOT_NEEDED,
         ACCEPTED,
         DECLINED,
     }

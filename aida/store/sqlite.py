@@ -774,7 +774,8 @@ class SqliteStore:
         since: dt.datetime | None = None,
         limit: int = 200,
     ) -> list[OutboundAttempt]:
-        clauses, params = [], {}
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
         for column, value in (
             ("appointment_id", appointment_id),
             ("phone", phone),
