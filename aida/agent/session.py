@@ -400,6 +400,7 @@ async def outbound_agent(state: CallState, settings: Settings, job: OutboundJob)
     """The agent for an outbound job: the facts its opening needs, read from the store here."""
     from aida.agent.outbound import OUTBOUND_AGENTS, OutboundAida
     from aida.calendar.profile import load_edits
+    from aida.outbound import call as script
 
     store = state.tools.store
     appointment = None
@@ -417,6 +418,8 @@ async def outbound_agent(state: CallState, settings: Settings, job: OutboundJob)
         appointment=appointment,
         patient_name=name,
         callback_number=callback,
+        # read when the call starts, so a test can shorten it
+        silence_s=script.SILENCE_IS_MACHINE_S,
     )
 
 

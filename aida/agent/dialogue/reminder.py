@@ -61,7 +61,7 @@ _CALLBACK = re.compile(
     r"\bcall (?:me |us |back )?(?:back )?(?:later|tomorrow|another time|some other time|in an hour"
     r"|this evening|tonight|after)\b"
     r"|\b(?:can|could) you call (?:me )?back\b|\bcall me back\b|\bcall back\b"
-    r"|\bnot a good time\b|\bbad time\b"
+    r"|\b(?:not|isnt|its not) a (?:good|great) time\b|\bbad time\b"
     r"|\b(?:busy|driving|at work|in a meeting) (?:right now|at the moment|now)\b"
     r"|\bim (?:driving|in a meeting|at work)\b|\bcant talk\b|\bcannot talk\b"
 )
@@ -75,7 +75,8 @@ _CANCEL = re.compile(
     r"|\b(?:cant|cannot|can not|wont|will not|not going to|not gonna|wont be able to|unable to)"
     r" (?:be able to )?(?:make it|come|go|attend|be there|keep it|do it)\b"
     r"|\b(?:dont|do not) need (?:it|the appointment|that appointment)\b"
-    r"|\bnot coming\b|\bno longer need\b|\bgot better\b"
+    r"|\b(?:not|wont|will not|not going to) be coming\b|\bnot coming\b|\bno longer need\b"
+    r"|\bgot better\b|\bfeeling better\b"
 )
 _CONFIRM = re.compile(
     r"\b(?:confirm|confirmed|confirming)\b|\b(?:ill|i will|we will|well|ill definitely) be there\b"
