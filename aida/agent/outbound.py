@@ -233,7 +233,6 @@ class OutboundAida(Aida):
             await record_opt_out(state.tools.store, phone, state.tools.now())
         except AidaError:  # no patient row for the number: nothing to keep it on
             logger.warning("opt-out not recorded: no patient for the number called")
-        state.timeline.record("preference", topic="outbound_calls", value="do_not_call")
 
     async def _save(self, outcome: str) -> None:
         state: CallState = self.session.userdata
