@@ -70,16 +70,23 @@ class OutboundAida(Aida):
         self._unclear = 0
         self._move_after_identity = False
         self._listening: asyncio.Task[None] | None = None
+        self._heard = False  # the line carried speech: a turn is coming, whatever it is
 
     async def on_enter(self) -> None:
         state: CallState = self.session.userdata
         state.timeline.record("outbound", step="waiting_for_answer", purpose=self._job.purpose)
+        self.session.on("user_state_changed", self._on_user_state)
         if self._silence_s is not None:
             self._listening = asyncio.ensure_future(self._voicemail_after_silence())
 
     async def on_exit(self) -> None:
+        self.session.off("user_state_changed", self._on_user_state)
         if self._listening is not None:
             self._listening.cancel()
+
+    def _on_user_state(self, ev: Any) -> None:
+        if getattr(ev, "new_state", None) == "speaking":
+            self._heard = True
 
     # --- who answered ----------------------------------------------------------------------
 
@@ -89,9 +96,9 @@ class OutboundAida(Aida):
         assert self._silence_s is not None
         await asyncio.sleep(self._silence_s)
         state: CallState = self.session.userdata
-        while self.session.user_state == "speaking":  # a greeting still playing
-            await asyncio.sleep(0.5)
-        if self.phase != "answer" or state.caller_lines or state.closing:
+        # Someone or something spoke: its turn decides (a "hello" still being transcribed must
+        # not get the voicemail message).
+        if self._heard or self.phase != "answer" or state.caller_lines or state.closing:
             return
         self.phase = "closed"
         state.timeline.record("voicemail", why="silence")
