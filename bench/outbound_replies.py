@@ -65,9 +65,8 @@ def score(name: str, cases: Iterable[tuple[str, str]]) -> None:
         wrong = ", ".join(
             f"{n} as {got}" for (want, got), n in sorted(mistaken.items()) if want == label
         )
-        print(
-            f"  {label:15s} {right[label]:3d}/{total[label]:<3d}{'  (' + wrong + ')' if wrong else ''}"
-        )
+        detail = f"  ({wrong})" if wrong else ""
+        print(f"  {label:15s} {right[label]:3d}/{total[label]:<3d}{detail}")
     false_confirm = sum(n for (want, got), n in mistaken.items() if got == "confirm")
     missed_stop = sum(
         n for (want, got), n in mistaken.items() if want in ("not_patient", "opt_out")
