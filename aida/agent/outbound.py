@@ -38,6 +38,11 @@ from aida.store.models import Appointment
 logger = logging.getLogger("aida.outbound.agent")
 
 Chunk = llm.ChatChunk | str | FlushSentinel
+OUTBOUND_NOTE = (
+    "Call note: Aida placed this call (an appointment reminder) to the number on file; whoever "
+    "answered has not proven who they are. Before cancelling, moving or telling anything about "
+    "appointments, ask for their full name and date of birth and call identify_caller."
+)
 FINAL_SAID = {
     "confirm": (outcomes.CONFIRMED, script.CONFIRMED),
     "opt_out": (outcomes.OPTED_OUT, script.OPTED_OUT),
@@ -59,6 +64,9 @@ class OutboundAida(Aida):
         silence_s: float | None = script.SILENCE_IS_MACHINE_S,
     ) -> None:
         super().__init__(settings, caller=caller, greet=False)
+        # for the model, once the usual dialogue has the call: who called whom, and that the
+        # number answering proves nobody (after the instructions: the cached prefix stays)
+        self._chat_ctx.add_message(role="system", content=OUTBOUND_NOTE)
         self._job = job
         self._appointment = appointment
         self._name = patient_name
