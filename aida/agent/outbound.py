@@ -166,19 +166,32 @@ class OutboundAida(Aida):
                 ):
                     yield chunk
                 return
-            appointment = self._appointment
-            if appointment is None or appointment.status != "booked":
-                async for chunk in self._close(
-                    outcomes.NOT_NEEDED,
-                    script.NOTHING_TO_REMIND.format(clinic=self._settings.clinic_name),
-                ):
-                    yield chunk
-                return
-            self.phase = "menu"
             state.timeline.record("understood", rule="outbound_person", tool=None)
-            state.timeline.record("outbound", step="opening")
-            yield script.reminder_opening(self._settings, self._name, appointment)
+            async for chunk in self._opening(state):
+                yield chunk
             return
+        async for chunk in self._reply(state, text):
+            yield chunk
+
+    # --- the purpose's own part: a person answered (another purpose overrides these two) ------
+
+    async def _opening(self, state: CallState) -> AsyncIterator[Chunk]:
+        """What a person who answered hears first; sets `phase` to "menu" when a reply is
+        awaited."""
+        appointment = self._appointment
+        if appointment is None or appointment.status != "booked":
+            async for chunk in self._close(
+                outcomes.NOT_NEEDED,
+                script.NOTHING_TO_REMIND.format(clinic=self._settings.clinic_name),
+            ):
+                yield chunk
+            return
+        self.phase = "menu"
+        state.timeline.record("outbound", step="opening")
+        yield script.reminder_opening(self._settings, self._name, appointment)
+
+    async def _reply(self, state: CallState, text: str) -> AsyncIterator[Chunk]:
+        """The answer to the opening (the reminder's menu)."""
         label = read_reply(text)
         state.timeline.record("understood", rule=f"reminder_{label}", tool=None)
         logger.info("reminder answer read in code: %s", label)
