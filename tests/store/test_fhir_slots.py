@@ -100,6 +100,9 @@ async def test_the_openings_are_the_ehrs_free_slots_the_hours_allow(
     # no Slots at all: today's behaviour, the hours minus the bookings
     before = [s.start for s in await free_for(ctx, *day)]
     assert before[0] == at(9) and len(before) > 10
+    # a time the EHR only blocks publishes no openings: still the hours, less that time
+    await publish(store, at(13), status="busy-unavailable")
+    assert [s.start for s in await free_for(ctx, *day)] == [t for t in before if t != at(13)]
 
     ten, eleven, _, three = await publish(store, at(10), at(11), at(6), at(15))
     await publish(store, at(14), status="busy")

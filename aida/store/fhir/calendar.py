@@ -360,12 +360,17 @@ class FhirCalendar:
         return self._schedules[key]
 
     async def _publishes(self, schedule_id: str) -> bool:
-        """Whether the EHR publishes its own Slots on this calendar: any Slot on it that Aida
-        did not make (her bookings without a published Slot, closures). Then its free Slots
-        are the calendar's openings; without any, the hours are."""
+        """Whether the EHR publishes its own Slots on this calendar: any free or busy Slot on it
+        that Aida did not make (her bookings without a published Slot, closures). Then its free
+        Slots are the calendar's openings; without any, the hours are. A time the EHR only
+        blocks (busy-unavailable) publishes nothing."""
         found = await self.client.search(
             "Slot",
-            {"schedule": f"Schedule/{schedule_id}", "_tag:not": fr.MADE_BY_AIDA_TOKEN},
+            {
+                "schedule": f"Schedule/{schedule_id}",
+                "status": "free,busy",
+                "_tag:not": fr.MADE_BY_AIDA_TOKEN,
+            },
             first=1,
         )
         return bool(found)
