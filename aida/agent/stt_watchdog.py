@@ -295,13 +295,13 @@ class _WatchedStream(stt.RecognizeStream):
         rescue = self._watched._rescue
         if rescue is None or not frames:
             return False
-        started = time.monotonic()
+        t0 = time.monotonic()
         try:
             ev = await rescue.recognize(utils.merge_frames(frames), language=self._language)
             logger.info(
                 "stt rescue: %.1f s of audio in %.2f s",
                 sum(f.duration for f in frames),
-                time.monotonic() - started,
+                time.monotonic() - t0,
             )
         except Exception as exc:  # the fallback STT still takes over the next utterance
             logger.warning("stt rescue of a stalled utterance failed: %s", type(exc).__name__)
