@@ -165,9 +165,10 @@ class Settings(BaseSettings):
     fhir_scope: str = (
         "system/Patient.rs system/Patient.u system/Patient.c system/Practitioner.rs"
         " system/Practitioner.c system/Practitioner.u system/Schedule.rs system/Schedule.c"
-        " system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs system/Appointment.c"
-        " system/Appointment.u system/HealthcareService.rs system/HealthcareService.c"
-        " system/HealthcareService.u system/Location.rs system/Location.c"
+        " system/Schedule.u system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs"
+        " system/Appointment.c system/Appointment.u system/HealthcareService.rs"
+        " system/HealthcareService.c system/HealthcareService.u system/Location.rs"
+        " system/Location.c"
     )
     # Aida books into the EHR one writer at a time per clinic: a lock file every worker process
     # on this host shares (see docs/fhir.md for why a version check alone is not enough).
