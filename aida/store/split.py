@@ -21,6 +21,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -52,6 +53,9 @@ class SplitStore:
     async def get_patient(self, phone: str) -> Patient | None:
         return await self.calendar.get_patient(phone)
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        return await self.calendar.patients_for(phone)
+
     async def upsert_patient(
         self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
     ) -> Patient:
@@ -72,9 +76,16 @@ class SplitStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         return await self.calendar.book(
-            phone, start, end, meta, provider_id=provider_id, visit_type_id=visit_type_id
+            phone,
+            start,
+            end,
+            meta,
+            provider_id=provider_id,
+            visit_type_id=visit_type_id,
+            patient_file=patient_file,
         )
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
@@ -125,6 +136,11 @@ class SplitStore:
         self, name: str, minutes: int, provider_ids: list[str] | None = None
     ) -> VisitType:
         return await self.calendar.save_visit_type(name, minutes, provider_ids)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return await self.calendar.published_openings(start, end, provider_ids)
 
     async def list_visit_types(self) -> list[VisitType]:
         return await self.calendar.list_visit_types()
@@ -186,6 +202,9 @@ class SplitStore:
     async def release_identity_attempt(self, attempt: str) -> None:
         await self.aida.release_identity_attempt(attempt)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        return await self.aida.take_assertion_id(jti, expires, now)
+
     async def record_audit(self, entry: AuditEntry) -> None:
         await self.aida.record_audit(entry)
 
@@ -228,6 +247,19 @@ class SplitStore:
     async def list_pending_patients(self) -> list[Patient]:
         pending = self._pending()
         return await pending.list_pending_patients() if pending is not None else []
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        await self.aida.save_outbound_call(attempt)
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        return await self.aida.list_outbound_calls(appointment_id, phone, purpose, since, limit)
 
     async def get_clinic_profile(self) -> dict[str, Any] | None:
         return await self.aida.get_clinic_profile()
