@@ -50,6 +50,10 @@ How a match is decided:
    emergency number first), "declared" ("its an emergency") loses to a specific sign, then the
    earliest wins. Any self-harm hit sets `crisis`, so the crisis line is said whichever sign won.
 
+5. A turn the signs found nothing in (or only a possible medical hit) goes to the semantic
+   self-harm layer (`aida.safety.semantic`), which may add the possible self-harm tier (or the
+   crisis line to that medical hit); it never removes or lowers a sign's hit.
+
 Doubt resolves towards firing: a false alarm costs one sentence and a "no, I'm fine"
 (`is_all_clear`); a miss can cost a life.
 """
