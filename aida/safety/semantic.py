@@ -42,8 +42,8 @@ from aida.config import get_settings
 
 logger = logging.getLogger(__name__)
 
-THRESHOLD = 0.55
-MARGIN = 0.08
+THRESHOLD = 0.50
+MARGIN = 0.10
 _MIN_WORDS = 3  # "ok", "yes please", "no thanks": too short to mean anything here
 
 SELF_HARM: tuple[str, ...] = (
@@ -104,6 +104,10 @@ SELF_HARM: tuple[str, ...] = (
     "my family would be better off with my life insurance",
     "I looked up how many pills it would take to kill me",
     "I have been drinking a lot more so I do not have to feel anything",
+    "I think about death all the time",
+    "I do not care if I live or die",
+    "I take risks because I do not care if I get hurt",
+    "I feel empty and numb and I want it all to end",
     # self-harm without the wish to die
     "I have been hurting myself on purpose",
     "I cut myself again last night",
@@ -140,6 +144,7 @@ LOOK_ALIKES: tuple[str, ...] = (
     "I attempted suicide when I was a teenager, I am fine now",
     "I used to self harm but that was a long time ago",
     "I was in hospital for depression a few years back",
+    "I took an overdose years ago and my new doctor should know",
     # grief
     "my father passed away last month",
     "my wife died and I need a copy of her records",
@@ -159,6 +164,7 @@ LOOK_ALIKES: tuple[str, ...] = (
     "what happens if I take my pills twice by mistake",
     "is it safe to drink alcohol on this medication",
     "I ran out of my sleeping pills",
+    "can I bring my pills on the plane",
     # ordinary calls that share words
     "I want to cancel all my appointments",
     "I will not be around next week so I need to reschedule",
@@ -175,6 +181,10 @@ LOOK_ALIKES: tuple[str, ...] = (
     "I am tired of waiting for a call back",
     "there is no point in booking if the doctor is never in",
     "I am stressed about work",
+    "I am going to do it this time, I am going to quit smoking",
+    "I am going to do it tomorrow, the blood test I mean",
+    "can the doctor help me sleep better",
+    "I have been feeling low since my operation",
     "I fell and hurt myself on the stairs",
     "I cut my finger cooking",
     "I burned myself on the oven",
