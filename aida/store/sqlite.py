@@ -869,12 +869,20 @@ class SqliteStore:
 
         def body(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "insert or replace into waitlist_entries"
+                # An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
+                # delete would cascade to the entry's offers.
+                "insert into waitlist_entries"
                 " (id, patient_phone, window_start, window_end, daily_from, daily_until, weekly,"
                 " description, provider_id, visit_type_id, status, created_at, updated_by, note)"
                 " values (:id, :patient_phone, :window_start, :window_end, :daily_from,"
                 " :daily_until, :weekly, :description, :provider_id, :visit_type_id, :status,"
-                " :created_at, :updated_by, :note)",
+                " :created_at, :updated_by, :note) on conflict (id) do update set"
+                " patient_phone = excluded.patient_phone, window_start = excluded.window_start,"
+                " window_end = excluded.window_end, daily_from = excluded.daily_from,"
+                " daily_until = excluded.daily_until, weekly = excluded.weekly,"
+                " description = excluded.description, provider_id = excluded.provider_id,"
+                " visit_type_id = excluded.visit_type_id, status = excluded.status,"
+                " updated_by = excluded.updated_by, note = excluded.note",
                 row,
             )
 
@@ -902,11 +910,13 @@ class SqliteStore:
 
         def body(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "insert or replace into waitlist_offers"
+                "insert into waitlist_offers"
                 " (id, entry_id, hold_id, slot_start, slot_end, provider_id, status, offered_at,"
                 " expires_at, answered_at, appointment_id)"
                 " values (:id, :entry_id, :hold_id, :slot_start, :slot_end, :provider_id,"
-                " :status, :offered_at, :expires_at, :answered_at, :appointment_id)",
+                " :status, :offered_at, :expires_at, :answered_at, :appointment_id)"
+                " on conflict (id) do update set status = excluded.status,"
+                " answered_at = excluded.answered_at, appointment_id = excluded.appointment_id",
                 row,
             )
 
