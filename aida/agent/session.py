@@ -42,6 +42,7 @@ from aida.agent.timeline import Timeline, TimelinePublisher
 from aida.agent.turns import turn_handling
 from aida.calls.appointments import appointments_in_call, callback_requests
 from aida.config import Settings, get_settings
+from aida.outbound.call import OutboundJob, outbound_job
 from aida.scheduling.clock import Clock, SystemClock
 from aida.store.protocol import Store
 from aida.tools.base import ClinicContext
@@ -308,6 +309,8 @@ async def run_call(
         origins=origins_of(caller_id, participant, ctx.job.metadata),
     )
     state.caller = await initial_caller(tools, caller_id)
+    job = outbound_job(ctx.job.metadata)
+    state.outbound = job
 
     # The room is the caller's side: it sees only caller-safe events (aida.agent.room_events).
     publisher = TimelinePublisher(timeline, ctx.room.local_participant, view=caller_safe)
@@ -328,6 +331,9 @@ async def run_call(
         on_end=list(on_end or []),
     )
     _CALLS[ctx] = call
+    if job is not None:
+        # first among the end hooks: the attempt's outcome names the call record it made
+        call.on_end.insert(0, _finish_outbound)
 
     @session.on("close")
     def _end_job(ev: CloseEvent) -> None:
@@ -343,18 +349,84 @@ async def run_call(
         verified=bool(state.caller and state.caller.verified),
         on_file=bool(state.caller and state.caller.on_file),
         providers=providers.description,
+        direction=state.direction,
+        **({"purpose": job.purpose} if job is not None else {}),
     )
     logger.info(
         "call started: caller id %s, %s",
         caller_id.source,
         "on file" if state.caller and state.caller.on_file else "not on file",
     )
+    if job is None:
+        agent: Aida = Aida(settings, caller=state.caller, greet=greet)
+    else:
+        # Aida called out: wait for the line to be live (the SIP participant joins while it
+        # still rings), then the outbound front (aida.agent.outbound)
+        await _line_live(participant)
+        agent = await outbound_agent(state, settings, job)
+        outbound = agent
+
+        @ctx.room.on("sip_dtmf_received")
+        def _on_dtmf(ev: Any) -> None:
+            handler = getattr(outbound, "on_dtmf", None)
+            if callable(handler):
+                handler(str(getattr(ev, "digit", "")))
+
     await session.start(
-        agent=Aida(settings, caller=state.caller, greet=greet),
+        agent=agent,
         room=ctx.room,
         room_options=room_options(providers, participant.identity),
     )
     return call
+
+
+SIP_CALL_STATUS = "sip.callStatus"
+LINE_LIVE_TIMEOUT_S = 60.0
+
+
+async def _line_live(participant: Any, timeout: float = LINE_LIVE_TIMEOUT_S) -> None:
+    """Until the SIP participant's call is answered ("sip.callStatus" active); a participant
+    without the attribute (not SIP, a test room) is live already."""
+    waited = 0.0
+    while waited < timeout:
+        status = (getattr(participant, "attributes", None) or {}).get(SIP_CALL_STATUS)
+        if status in (None, "active", "hangup"):
+            return
+        await asyncio.sleep(0.2)
+        waited += 0.2
+
+
+async def outbound_agent(state: CallState, settings: Settings, job: OutboundJob) -> Aida:
+    """The agent for an outbound job: the facts its opening needs, read from the store here."""
+    from aida.agent.outbound import OUTBOUND_AGENTS, OutboundAida
+    from aida.calendar.profile import load_edits
+    from aida.outbound import call as script
+
+    store = state.tools.store
+    appointment = None
+    if job.appointment_id is not None:
+        appointment = await store.get_appointment(job.appointment_id)
+        if appointment is not None and appointment.user_phone != state.caller_phone:
+            appointment = None  # not this number's appointment: nothing about it is said
+    callback = (await load_edits(store)).phone
+    name = state.caller.name if state.caller is not None else None
+    factory = OUTBOUND_AGENTS.get(job.purpose, OutboundAida)
+    return factory(
+        settings,
+        caller=state.caller,
+        job=job,
+        appointment=appointment,
+        patient_name=name,
+        callback_number=callback,
+        # read when the call starts, so a test can shorten it
+        silence_s=script.SILENCE_IS_MACHINE_S,
+    )
+
+
+async def _finish_outbound(call: LiveCall) -> None:
+    from aida.agent.outbound import finish_outbound
+
+    await finish_outbound(call.state)
 
 
 # The call each job runs: LiveKit hands `on_session_end` only the JobContext.

@@ -84,6 +84,16 @@ class CallState:
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
     # What earlier turns settled, for reading plain turns in code (see aida.agent.dialogue).
     dialog: Frame = field(default_factory=Frame)
+    # An outbound call (aida.outbound.call.OutboundJob): its purpose and attempt; None inbound.
+    outbound: Any = None
+    outbound_outcome: str | None = None  # what it came to, once known (aida.outbound.outcomes)
+    # The last sentence when the call ends with something other than the usual goodbye (an
+    # outbound call's "your appointment is confirmed", a voicemail message).
+    farewell: str | None = None
+
+    @property
+    def direction(self) -> str:
+        return "outbound" if self.outbound is not None else "inbound"
 
     @property
     def caller_phone(self) -> str | None:

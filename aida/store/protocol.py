@@ -26,6 +26,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -227,6 +228,21 @@ class AidaStore(Backend, Protocol):
         offset: int = 0,
     ) -> list[AuditEntry]:
         """Entries in [since, until) (either bound optional), newest first."""
+
+    # --- outbound calls (aida/outbound): one row per call Aida placed ---
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        """Insert or replace by id (retrying the same write makes no second row); the outcome
+        of a placed call is saved again over the row written before dialling."""
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        """Attempts matching every filter given, oldest first (`since`: started at or after)."""
 
     # --- the clinic profile (aida/calendar/profile.py): facts staff give Aida to say ---
     async def get_clinic_profile(self) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from aida.store.models import (
     AuditEntry,
     CallSummary,
     Closure,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -52,6 +53,7 @@ SUMMARY_FIELDS = (
     "end_reason",
     "presented_phone",
     "caller_verified",
+    "direction",
 )
 
 
@@ -326,3 +328,29 @@ def waitlist_offer_from_row(row: Mapping[str, Any]) -> WaitlistOffer:
 
 def wall_text(value: dt.time | None) -> str | None:
     return None if value is None else value.strftime("%H:%M")
+
+
+def outbound_from_row(row: Mapping[str, Any]) -> OutboundAttempt:
+    started = parse_time(row["started_at"])
+    assert started is not None
+    return OutboundAttempt(
+        id=str(row["id"]),
+        purpose=row["purpose"],
+        phone=row["phone"],
+        appointment_id=row.get("appointment_id"),
+        refs=parse_json(row.get("refs")) or {},
+        room_name=row.get("room_name"),
+        outcome=row["outcome"],
+        error=row.get("error"),
+        call_id=str(row["call_id"]) if row.get("call_id") is not None else None,
+        started_at=started,
+        updated_at=parse_time(row.get("updated_at")),
+    )
+
+
+def outbound_id(attempt: OutboundAttempt) -> str:
+    """Outbound calls are keyed by a UUID (a uuid column on PostgreSQL), like call records."""
+    canonical = canonical_uuid(attempt.id)
+    if canonical is None:
+        raise InvalidRequest("An outbound call id must be a UUID.")
+    return canonical

@@ -22,6 +22,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -237,6 +238,19 @@ class SplitStore:
     async def list_pending_patients(self) -> list[Patient]:
         pending = self._pending()
         return await pending.list_pending_patients() if pending is not None else []
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        await self.aida.save_outbound_call(attempt)
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        return await self.aida.list_outbound_calls(appointment_id, phone, purpose, since, limit)
 
     async def get_clinic_profile(self) -> dict[str, Any] | None:
         return await self.aida.get_clinic_profile()

@@ -43,6 +43,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -64,6 +65,8 @@ from aida.store.rows import (
     clean_name,
     clean_reason,
     closure_from_row,
+    outbound_from_row,
+    outbound_id,
     parse_json,
     patient_from_row,
     provider_from_row,
@@ -103,6 +106,9 @@ WAITLIST_ENTRY_COLUMNS = (
 WAITLIST_OFFER_COLUMNS = (
     "id,entry_id,hold_id,slot_start,slot_end,provider_id,status,offered_at,expires_at,"
     "answered_at,appointment_id"
+)
+OUTBOUND_COLUMNS = (
+    "id,purpose,phone,appointment_id,refs,room_name,outcome,error,call_id,started_at,updated_at"
 )
 
 _FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
@@ -339,6 +345,7 @@ class SupabaseStore:
             ("clinic_profile", CLINIC_PROFILE_COLUMNS),
             ("waitlist_entries", WAITLIST_ENTRY_COLUMNS),
             ("waitlist_offers", WAITLIST_OFFER_COLUMNS),
+            ("outbound_calls", OUTBOUND_COLUMNS),
         ):
             try:
 
@@ -955,6 +962,42 @@ class SupabaseStore:
         return sorted(
             (visit_type_from_row(r) for r in _rows(response)), key=lambda v: (v.name.lower(), v.id)
         )
+
+    # --- outbound calls ---
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        row = attempt.model_dump(mode="json")
+        row["id"] = outbound_id(attempt)
+        await self._run(
+            lambda c: (
+                c.table("outbound_calls")
+                .upsert(row, on_conflict="id", returning=ReturnMethod.minimal)
+                .execute()
+            )
+        )
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("outbound_calls").select(OUTBOUND_COLUMNS)
+            if appointment_id is not None:
+                q = q.eq("appointment_id", appointment_id)
+            if phone is not None:
+                q = q.eq("phone", phone)
+            if purpose is not None:
+                q = q.eq("purpose", purpose)
+            if since is not None:
+                q = q.gte("started_at", _iso(since))
+            return q.order("started_at").order("id").limit(max(0, int(limit))).execute()
+
+        response = await self._run(query, read=True)
+        return [outbound_from_row(r) for r in _rows(response)]
 
     # --- the clinic profile ---
 
