@@ -144,6 +144,7 @@ class OutboundAida(Aida):
             if self._listening is not None:
                 self._listening.cancel()
             if script.sounds_like_machine(text):
+                state.timeline.record("understood", rule="outbound_machine", tool=None)
                 state.timeline.record("voicemail", why="greeting")
                 async for chunk in self._close(
                     outcomes.VOICEMAIL, script.voicemail_message(self._settings, self._callback)
@@ -159,6 +160,7 @@ class OutboundAida(Aida):
                     yield chunk
                 return
             self.phase = "menu"
+            state.timeline.record("understood", rule="outbound_person", tool=None)
             state.timeline.record("outbound", step="opening")
             yield script.reminder_opening(self._settings, self._name, appointment)
             return

@@ -396,8 +396,11 @@ async def _line_live(participant: Any, timeout: float = LINE_LIVE_TIMEOUT_S) -> 
         waited += 0.2
 
 
-async def outbound_agent(state: CallState, settings: Settings, job: OutboundJob) -> Aida:
-    """The agent for an outbound job: the facts its opening needs, read from the store here."""
+async def outbound_agent(
+    state: CallState, settings: Settings, job: OutboundJob, *, listen_for_silence: bool = True
+) -> Aida:
+    """The agent for an outbound job: the facts its opening needs, read from the store here.
+    Text simulations have no silence to listen for (`listen_for_silence=False`)."""
     from aida.agent.outbound import OUTBOUND_AGENTS, OutboundAida
     from aida.calendar.profile import load_edits
     from aida.outbound import call as script
@@ -419,7 +422,7 @@ async def outbound_agent(state: CallState, settings: Settings, job: OutboundJob)
         patient_name=name,
         callback_number=callback,
         # read when the call starts, so a test can shorten it
-        silence_s=script.SILENCE_IS_MACHINE_S,
+        silence_s=script.SILENCE_IS_MACHINE_S if listen_for_silence else None,
     )
 
 

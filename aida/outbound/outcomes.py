@@ -47,3 +47,21 @@ FINAL = frozenset(
         DECLINED,
     }
 )
+
+# What a call that was answered can come to (what a scenario's `expect: outbound` may name).
+CALL_OUTCOMES = frozenset(
+    {
+        CONFIRMED,
+        CANCELLED,
+        RESCHEDULED,
+        VOICEMAIL,
+        WRONG_PERSON,
+        OPTED_OUT,
+        CALLBACK_LATER,
+        NO_RESPONSE,
+        HANDED_OVER,
+        NOT_NEEDED,
+        ACCEPTED,
+        DECLINED,
+    }
+)
