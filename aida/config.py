@@ -160,9 +160,10 @@ class Settings(BaseSettings):
     fhir_scope: str = (
         "system/Patient.rs system/Patient.u system/Patient.c system/Practitioner.rs"
         " system/Practitioner.c system/Practitioner.u system/Schedule.rs system/Schedule.c"
-        " system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs system/Appointment.c"
-        " system/Appointment.u system/HealthcareService.rs system/HealthcareService.c"
-        " system/HealthcareService.u system/Location.rs system/Location.c"
+        " system/Schedule.u system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs"
+        " system/Appointment.c system/Appointment.u system/HealthcareService.rs"
+        " system/HealthcareService.c system/HealthcareService.u system/Location.rs"
+        " system/Location.c"
     )
     # Aida books into the EHR one writer at a time per clinic: a lock file every worker process
     # on this host shares (see docs/fhir.md for why a version check alone is not enough).
@@ -215,6 +216,11 @@ class Settings(BaseSettings):
     # Past IDENTITY_MAX_FAILURES a file is not locked but slowed: the next attempt on it waits
     # this long, doubling with each further failure (capped by the window).
     identity_backoff_seconds: int = Field(60, ge=1, le=24 * 3600)
+    # With the local tiny.en speech-to-text: an identity turn whose transcript failed to verify
+    # is heard again by whisper base and checked once more, within the same attempt
+    # (aida/local/redecode.py). Off by default: bench/identity_redecode.py measured 18/24 turns
+    # verified against 17/24 for about 3 s more per failed turn (docs/benchmarks.md).
+    identity_redecode: bool = False
     # Shared with the clinic's patient portal, which signs who a signed-in patient is (HS256);
     # at least 32 bytes.
     portal_identity_secret: SecretStr | None = None

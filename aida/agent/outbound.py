@@ -38,6 +38,11 @@ from aida.store.models import Appointment
 logger = logging.getLogger("aida.outbound.agent")
 
 Chunk = llm.ChatChunk | str | FlushSentinel
+OUTBOUND_NOTE = (
+    "Call note: Aida placed this call (an appointment reminder) to the number on file; whoever "
+    "answered has not proven who they are. Before cancelling, moving or telling anything about "
+    "appointments, ask for their full name and date of birth and call identify_caller."
+)
 FINAL_SAID = {
     "confirm": (outcomes.CONFIRMED, script.CONFIRMED),
     "opt_out": (outcomes.OPTED_OUT, script.OPTED_OUT),
@@ -59,6 +64,9 @@ class OutboundAida(Aida):
         silence_s: float | None = script.SILENCE_IS_MACHINE_S,
     ) -> None:
         super().__init__(settings, caller=caller, greet=False)
+        # for the model, once the usual dialogue has the call: who called whom, and that the
+        # number answering proves nobody (after the instructions: the cached prefix stays)
+        self._chat_ctx.add_message(role="system", content=OUTBOUND_NOTE)
         self._job = job
         self._appointment = appointment
         self._name = patient_name
@@ -70,16 +78,23 @@ class OutboundAida(Aida):
         self._unclear = 0
         self._move_after_identity = False
         self._listening: asyncio.Task[None] | None = None
+        self._heard = False  # the line carried speech: a turn is coming, whatever it is
 
     async def on_enter(self) -> None:
         state: CallState = self.session.userdata
         state.timeline.record("outbound", step="waiting_for_answer", purpose=self._job.purpose)
+        self.session.on("user_state_changed", self._on_user_state)
         if self._silence_s is not None:
             self._listening = asyncio.ensure_future(self._voicemail_after_silence())
 
     async def on_exit(self) -> None:
+        self.session.off("user_state_changed", self._on_user_state)
         if self._listening is not None:
             self._listening.cancel()
+
+    def _on_user_state(self, ev: Any) -> None:
+        if getattr(ev, "new_state", None) == "speaking":
+            self._heard = True
 
     # --- who answered ----------------------------------------------------------------------
 
@@ -89,9 +104,9 @@ class OutboundAida(Aida):
         assert self._silence_s is not None
         await asyncio.sleep(self._silence_s)
         state: CallState = self.session.userdata
-        while self.session.user_state == "speaking":  # a greeting still playing
-            await asyncio.sleep(0.5)
-        if self.phase != "answer" or state.caller_lines or state.closing:
+        # Someone or something spoke: its turn decides (a "hello" still being transcribed must
+        # not get the voicemail message).
+        if self._heard or self.phase != "answer" or state.caller_lines or state.closing:
             return
         self.phase = "closed"
         state.timeline.record("voicemail", why="silence")
@@ -151,19 +166,32 @@ class OutboundAida(Aida):
                 ):
                     yield chunk
                 return
-            appointment = self._appointment
-            if appointment is None or appointment.status != "booked":
-                async for chunk in self._close(
-                    outcomes.NOT_NEEDED,
-                    script.NOTHING_TO_REMIND.format(clinic=self._settings.clinic_name),
-                ):
-                    yield chunk
-                return
-            self.phase = "menu"
             state.timeline.record("understood", rule="outbound_person", tool=None)
-            state.timeline.record("outbound", step="opening")
-            yield script.reminder_opening(self._settings, self._name, appointment)
+            async for chunk in self._opening(state):
+                yield chunk
             return
+        async for chunk in self._reply(state, text):
+            yield chunk
+
+    # --- the purpose's own part: a person answered (another purpose overrides these two) ------
+
+    async def _opening(self, state: CallState) -> AsyncIterator[Chunk]:
+        """What a person who answered hears first; sets `phase` to "menu" when a reply is
+        awaited."""
+        appointment = self._appointment
+        if appointment is None or appointment.status != "booked":
+            async for chunk in self._close(
+                outcomes.NOT_NEEDED,
+                script.NOTHING_TO_REMIND.format(clinic=self._settings.clinic_name),
+            ):
+                yield chunk
+            return
+        self.phase = "menu"
+        state.timeline.record("outbound", step="opening")
+        yield script.reminder_opening(self._settings, self._name, appointment)
+
+    async def _reply(self, state: CallState, text: str) -> AsyncIterator[Chunk]:
+        """The answer to the opening (the reminder's menu)."""
         label = read_reply(text)
         state.timeline.record("understood", rule=f"reminder_{label}", tool=None)
         logger.info("reminder answer read in code: %s", label)
@@ -233,7 +261,6 @@ class OutboundAida(Aida):
             await record_opt_out(state.tools.store, phone, state.tools.now())
         except AidaError:  # no patient row for the number: nothing to keep it on
             logger.warning("opt-out not recorded: no patient for the number called")
-        state.timeline.record("preference", topic="outbound_calls", value="do_not_call")
 
     async def _save(self, outcome: str) -> None:
         state: CallState = self.session.userdata

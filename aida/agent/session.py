@@ -33,6 +33,7 @@ from livekit.agents.voice.report import SessionReport
 
 from aida.agent.aida import Aida
 from aida.agent.identity import CallerId, caller_id_of, is_sip_participant, origins_of
+from aida.agent.keypad import Keypad, wire_keypad
 from aida.agent.limits import wire_call_limits
 from aida.agent.providers import Providers, build_providers
 from aida.agent.room_events import caller_safe
@@ -65,6 +66,7 @@ class LiveCall:
     on_end: list[CallEndHook] = field(default_factory=list)
     # LiveKit's report of the session (history, model usage), when LiveKit ended the call
     report: SessionReport | None = None
+    keypad: Keypad | None = None  # a phone call's keys (aida.agent.keypad)
     _closed: bool = False
 
     async def aclose(self, reason: str = "shutdown") -> None:
@@ -199,6 +201,14 @@ def new_session(
     )
     wire_timeline(session, state)
     wire_served(providers, state.timeline)
+    if providers.stt is not None and settings.identity_redecode:
+        # The local tiny.en keeps this call's last utterances for whisper base to hear an
+        # identity turn again (aida.local.redecode); the STT's tasks, started from here,
+        # find them through a context variable, so no call sees another's audio.
+        from aida.local.redecode import CallAudio, Redecoder, bind_call_audio
+
+        state.call_audio = CallAudio(Redecoder.from_settings(settings))
+        bind_call_audio(state.call_audio)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
         hold = getattr(providers.llm, "hold_prefill", None)
@@ -377,6 +387,9 @@ async def run_call(
         room=ctx.room,
         room_options=room_options(providers, participant.identity),
     )
+    if state.sip_call:
+        # A phone caller may type the date of birth or the number (aida.agent.keypad).
+        call.keypad = wire_keypad(session, state, settings, ctx.room)
     return call
 
 

@@ -32,7 +32,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from livekit.agents import function_tool
-from livekit.agents.llm import ChatMessage
 
 from aida.agent.aida import Ctx
 from aida.agent.dialogue.offer import read_offer_reply
@@ -101,33 +100,26 @@ class WaitlistOfferAida(OutboundAida):
     def _when(self, offer: WaitlistOffer) -> str:
         return spoken_datetime(offer.slot_start, self._settings.tz)
 
-    async def _front(self, state: CallState, last: ChatMessage) -> AsyncIterator[Chunk]:
-        text = last.text_content or ""
-        if self.phase == "answer":
-            if self._listening is not None:
-                self._listening.cancel()
-            if script.sounds_like_machine(text):
-                state.timeline.record("voicemail", why="greeting")
-                async for chunk in self._close(
-                    outcomes.VOICEMAIL, script.voicemail_message(self._settings, self._callback)
-                ):
-                    yield chunk
-                return
-            self._offer = await self._open_offer(state)
-            if self._offer is None:
-                sentence = NOT_NEEDED.format(clinic=self._settings.clinic_name)
-                async for chunk in self._close(outcomes.NOT_NEEDED, sentence):
-                    yield chunk
-                return
-            self.phase = "menu"
-            state.timeline.record("outbound", step="opening")
-            yield OPENING.format(
-                clinic=self._settings.clinic_name,
-                first=script.first_name(self._name),
-                when=self._when(self._offer),
-                minutes=minutes_left(self._offer, state.tools.now()),
-            )
+    # --- the purpose's own part (OutboundAida's seam: its front says nothing before a person
+    # answers and gives a recorder only the clinic's name and number) ---------------------------
+
+    async def _opening(self, state: CallState) -> AsyncIterator[Chunk]:
+        self._offer = await self._open_offer(state)
+        if self._offer is None:
+            sentence = NOT_NEEDED.format(clinic=self._settings.clinic_name)
+            async for chunk in self._close(outcomes.NOT_NEEDED, sentence):
+                yield chunk
             return
+        self.phase = "menu"
+        state.timeline.record("outbound", step="opening")
+        yield OPENING.format(
+            clinic=self._settings.clinic_name,
+            first=script.first_name(self._name),
+            when=self._when(self._offer),
+            minutes=minutes_left(self._offer, state.tools.now()),
+        )
+
+    async def _reply(self, state: CallState, text: str) -> AsyncIterator[Chunk]:
         assert self._offer is not None
         label = read_offer_reply(text)
         state.timeline.record("understood", rule=f"offer_{label}", tool=None)

@@ -174,7 +174,11 @@ async def place_call(
                 REQUEST_TIMEOUT_S,
             )
         except Exception as exc:
-            outcome, error = outcomes.TRUNK_ERROR, str(getattr(exc, "code", None) or exc)
+            # the Twirp code, never the message (it may quote the number dialled)
+            outcome, error = (
+                outcomes.TRUNK_ERROR,
+                str(getattr(exc, "code", None) or type(exc).__name__),
+            )
             logger.warning("outbound %s: could not set up the call: %s", call.purpose, error)
             await _delete_room(lk, call.room_name)
             return await _finish(store, attempt, clock, outcome, error)

@@ -29,6 +29,8 @@ HANDED_OVER = "handed_over"  # cancel or move asked; the usual dialogue took it 
 ACCEPTED = "accepted"
 DECLINED = "declined"
 
+# Rows of calls never dialled for want of configuration: not an attempt, nothing to count.
+NOT_DIALLED = frozenset({NOT_CONFIGURED})
 # A later pass may call again about the same appointment (within the attempts left).
 RETRYABLE = frozenset({TRUNK_ERROR, NO_ANSWER, BUSY, CALLBACK_LATER, NO_RESPONSE, DIALING})
 # No more reminder calls about this appointment. A voicemail is final: one message is left,

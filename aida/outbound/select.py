@@ -55,9 +55,13 @@ async def due_reminders(store: Store, settings: Settings, now: dt.datetime) -> S
     for appointment in appointments:
         if not (start <= appointment.start_time < end):
             continue  # overlapping the window's edge but starting outside it
-        attempts = await store.list_outbound_calls(
-            appointment_id=appointment.id, purpose="reminder"
-        )
+        attempts = [
+            a
+            for a in await store.list_outbound_calls(
+                appointment_id=appointment.id, purpose="reminder"
+            )
+            if a.outcome not in outcomes.NOT_DIALLED
+        ]
         why = _not_due(attempts, settings, now)
         if why is not None:
             skip(why)

@@ -165,6 +165,11 @@ class SqliteStore:
 
     # --- patients ---
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        # One file per number in Aida's own database: the phone is the file.
+        patient = await self.get_patient(phone)
+        return [patient] if patient is not None else []
+
     async def get_patient(self, phone: str) -> Patient | None:
         rows = await self._read("select * from users where phone = ?", (phone,))
         return patient_from_row(rows[0]) if rows else None
@@ -232,6 +237,7 @@ class SqliteStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         start, end = check_range(start, end)
         s, e = to_db_time(start), to_db_time(end)
@@ -558,6 +564,23 @@ class SqliteStore:
 
         await self._write(body)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        until, stamp = to_db_time(expires), to_db_time(now)
+
+        def body(conn: sqlite3.Connection) -> bool:
+            conn.execute("delete from used_assertions where expires_at < ?", (stamp,))
+            # The primary key decides: a second insert of the id, from any process, is ignored.
+            cursor = conn.execute(
+                "insert into used_assertions (jti, expires_at) values (?, ?)"
+                " on conflict (jti) do nothing",
+                (jti, until),
+            )
+            return cursor.rowcount == 1
+
+        return await self._write(body)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:
@@ -737,6 +760,11 @@ class SqliteStore:
             return row
 
         return visit_type_from_row(await self._write(body))
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return {}  # Aida's own database publishes no openings: the hours are the calendar
 
     async def list_visit_types(self) -> list[VisitType]:
         rows = await self._read("select * from visit_types order by name collate nocase, id")

@@ -328,6 +328,12 @@ class SupabaseStore:
                 "p_since": window["p_start"],
                 "p_weight": 0,
             },
+            # Refused before it writes: no id.
+            "take_assertion_id": {
+                "p_jti": "",
+                "p_expires": window["p_start"],
+                "p_now": window["p_start"],
+            },
             "mark_action_item_done": {
                 "p_call_id": _NIL_UUID,
                 "p_item_index": 0,
@@ -411,6 +417,11 @@ class SupabaseStore:
 
     # --- patients ---
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        # One file per number in Aida's own database: the phone is the file.
+        patient = await self.get_patient(phone)
+        return [patient] if patient is not None else []
+
     async def get_patient(self, phone: str) -> Patient | None:
         response = await self._run(
             lambda c: c.table("users").select(USER_COLUMNS).eq("phone", phone).limit(1).execute(),
@@ -480,6 +491,7 @@ class SupabaseStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         start_utc, end_utc = check_range(start, end)
         params: dict[str, Any] = {
@@ -774,6 +786,14 @@ class SupabaseStore:
             )
         )
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        taken = await self._rpc(
+            "take_assertion_id", {"p_jti": jti, "p_expires": _iso(expires), "p_now": _iso(now)}
+        )
+        return bool(taken)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:
@@ -953,6 +973,11 @@ class SupabaseStore:
             },
         )
         return visit_type_from_row(data)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return {}  # Aida's own database publishes no openings: the hours are the calendar
 
     async def list_visit_types(self) -> list[VisitType]:
         response = await self._run(

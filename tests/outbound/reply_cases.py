@@ -20,6 +20,9 @@ REPLY_CASES: list[tuple[str, str]] = [
     ("yep still coming", "confirm"),
     ("okay great", "confirm"),
     ("that works for me", "confirm"),
+    ("Yes I can make it", "confirm"),
+    ("I can make it, thanks", "confirm"),
+    ("Absolutely, see you Tuesday", "confirm"),
     # cancel
     ("2", "cancel"),
     ("two", "cancel"),
@@ -32,6 +35,7 @@ REPLY_CASES: list[tuple[str, str]] = [
     ("cancel that appointment please", "cancel"),
     ("option two", "cancel"),
     ("I'm feeling better, I won't be coming", "cancel"),
+    ("No, I can't come", "cancel"),
     # reschedule
     ("3", "reschedule"),
     ("three", "reschedule"),
@@ -43,6 +47,9 @@ REPLY_CASES: list[tuple[str, str]] = [
     ("I'd like a different time", "reschedule"),
     ("Can we push it to next week", "reschedule"),
     ("press three", "reschedule"),
+    ("Yes, but I need to change the time", "reschedule"),
+    ("That time doesn't work for me", "reschedule"),
+    ("No I won't make it, can I reschedule?", "reschedule"),
     # opt out
     ("Don't call me again.", "opt_out"),
     ("Please stop calling this number", "opt_out"),
@@ -51,6 +58,8 @@ REPLY_CASES: list[tuple[str, str]] = [
     ("I don't want these reminder calls", "opt_out"),
     ("Do not call me", "opt_out"),
     ("remove my number from your list", "opt_out"),
+    ("Just remove me", "opt_out"),
+    ("I never want to get these calls", "opt_out"),
     # not the patient
     ("Wrong number.", "not_patient"),
     ("You have the wrong number", "not_patient"),
@@ -59,12 +68,16 @@ REPLY_CASES: list[tuple[str, str]] = [
     ("He doesn't live here anymore", "not_patient"),
     ("I'm not her, this is her sister", "not_patient"),
     ("Who? I don't know anyone called that", "not_patient"),
+    ("There's no Jane here", "not_patient"),
+    ("This is her husband, she's at work", "not_patient"),
     # call back later
     ("Can you call me back later?", "callback_later"),
     ("I'm driving right now", "callback_later"),
     ("This isn't a good time", "callback_later"),
     ("Call back tomorrow please", "callback_later"),
     ("I'm at work, can you call later", "callback_later"),
+    ("Try again later", "callback_later"),
+    ("Ring me back this evening", "callback_later"),
     # unclear
     ("", "unclear"),
     ("Hello?", "unclear"),

@@ -165,3 +165,16 @@ async def test_answered_reminders_carry_the_appointment(
     }
     dispatch = livekit.seen("livekit.AgentDispatchService/CreateDispatch")[0].message
     assert json.loads(dispatch.metadata)["appointment_id"] == appointment
+
+
+async def test_without_a_trunk_a_pass_counts_no_attempt(
+    settings: Settings, store: Store, clock: FixedClock, livekit: FakeLiveKit, jane: str
+) -> None:
+    await book(store, jane, local(3, 14))
+    bare = settings.model_copy(update={"sip_outbound_trunk_id": None})
+    for _ in range(3):
+        report = await run_reminders(store, bare, clock)
+        assert report.outcomes == {outcomes.NOT_CONFIGURED: 1}
+    # once the trunk is configured the appointment is still due: nothing was dialled before
+    assert (await due_reminders(store, settings, clock.now())).due
+    assert livekit.requests == []

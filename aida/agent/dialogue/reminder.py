@@ -42,7 +42,9 @@ _OPT_OUT = re.compile(
     r"|\b(?:unsubscribe|opt out|opt me out|do not call list|dont call list)\b"
     r"|\bstop (?:these|the|this|with the) (?:calls|reminders|reminder calls)\b"
     r"|\bnot (?:to )?call (?:me|this number|here) (?:again|anymore|any more)\b"
-    r"|\b(?:i dont want|i do not want) (?:any |these |your )?(?:calls|reminders|reminder calls)\b"
+    r"|\b(?:dont|do not|never) want (?:to get |to receive |any more |anymore )?(?:any |these |your "
+    r"|more )?(?:calls|reminders|reminder calls|phone calls)\b"
+    r"|^(?:just |please |can you |could you )*remove me\b"
 )
 _NOT_PATIENT = re.compile(
     r"\bwrong (?:number|person|house|line)\b"
@@ -56,11 +58,17 @@ _NOT_PATIENT = re.compile(
     r"|\bi(?: am|m) not (?:her|him|them|that person|the patient)\b"
     r"|\bdont know (?:who|any|anyone|anybody)\b|\bwho is that\b|\bnever heard of\b"
     r"|\byou have the wrong\b|\byouve got the wrong\b|\byou got the wrong\b"
+    r"|\bthere(?:s| is) no(?: one| body)? ?(?:\w+ )?(?:here|living here|by that name)\b"
+    r"|\b(?:shes|hes|she is|he is|theyre|they are) (?:at work|out|away|asleep|sleeping|at school)\b"
+    r"|\bthis is (?:her|his|their) (?:husband|wife|son|daughter|mother|father|mom|dad|partner"
+    r"|sister|brother|friend|roommate)\b"
 )
 _CALLBACK = re.compile(
     r"\bcall (?:me |us |back )?(?:back )?(?:later|tomorrow|another time|some other time|in an hour"
     r"|this evening|tonight|after)\b"
-    r"|\b(?:can|could) you call (?:me )?back\b|\bcall me back\b|\bcall back\b"
+    r"|\b(?:can|could) you call (?:me )?back\b|\b(?:call|ring) me back\b|\bcall back\b"
+    r"|\b(?:try|ring|phone) (?:me |us )?(?:again |back )?(?:later|tomorrow|another time|some other "
+    r"time|this evening|tonight)\b"
     r"|\b(?:not|isnt|its not) a (?:good|great) time\b|\bbad time\b"
     r"|\b(?:busy|driving|at work|in a meeting) (?:right now|at the moment|now)\b"
     r"|\bim (?:driving|in a meeting|at work)\b|\bcant talk\b|\bcannot talk\b"
@@ -69,6 +77,8 @@ _MOVE = re.compile(
     r"\b(?:change|reschedule|rescheduling|move|moving|switch|push|shift|rebook|postpone)\b"
     r"|\b(?:different|another|other|new|later|earlier) (?:time|day|date|slot|appointment)\b"
     r"|\binstead\b|\bwhat else (?:do you|is)\b"
+    r"|\b(?:that|this|the) (?:time|day|date|slot) (?:doesnt|does not|wont|will not|isnt|is not)"
+    r" (?:work|good)\b"
 )
 _CANCEL = re.compile(
     r"\bcancel\w*\b|\bcall (?:it )?off\b"
@@ -82,6 +92,7 @@ _CONFIRM = re.compile(
     r"\b(?:confirm|confirmed|confirming)\b|\b(?:ill|i will|we will|well|ill definitely) be there\b"
     r"|\bsee you (?:then|there|on)\b|\bcount (?:me|us) in\b|\bstill (?:on|good|coming)\b"
     r"|\bill (?:come|make it)\b|\bwill (?:come|make it|attend)\b|\bkeep (?:it|the appointment)\b"
+    r"|^(?:yes |yeah |yep )?(?:i|we) can (?:make it|come|be there)\b"
 )
 _SPELLED_DIGIT = re.compile(r"\b(?:press(?:ing|ed)?|option|number|say|pick|choose|select)\s+(\w+)")
 SHORT_TURN = 3  # words: "one", "number two please"
