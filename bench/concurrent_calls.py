@@ -407,6 +407,7 @@ def _model_figures(model: Any) -> dict[str, Any] | None:
         "prefill_tokens": stats.prefill_tokens,
         "prefill_skipped": dict(stats.prefill_skipped),
         "summaries_yielded": stats.yielded,
+        "summaries_done": stats.background_done,
         "waits": waits,
     }
 
@@ -421,8 +422,10 @@ def model_line(row: dict[str, Any]) -> str:
     )
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(m["prefill_skipped"].items())) or "none"
     return (
-        f"  N={row['n']} shared LLM: {m['prefills']} prefills ({m['prefill_tokens']} tokens), "
-        f"skipped: {skipped}; summaries that gave way: {m['summaries_yielded']}; "
+        f"  N={row['n']} shared LLM: {row.get('turns_to_model', 0)} turns to the model, "
+        f"{m['prefills']} prefills ({m['prefill_tokens']} tokens), "
+        f"skipped: {skipped}; summaries written: {m.get('summaries_done', 0)}, "
+        f"gave way: {m['summaries_yielded']}; "
         f"turns waited {waits or 'never'}"
     )
 
@@ -476,6 +479,7 @@ def summarize_run(n: int, run: dict[str, Any]) -> dict[str, Any]:
         "calls_ok": sum(o.ok for o in run["outcomes"]),
         "turns": len(turns),
         "unanswered": sum(t["first_audio"] is None for t in turns),
+        "turns_to_model": sum(not t["read_in_code"] for t in turns),
         "first_audio_p50": percentile(first, 50) if first else None,
         "first_audio_p90": percentile(first, 90) if first else None,
         "answer_p50": percentile(answer, 50) if answer else None,

@@ -69,7 +69,8 @@ def _child(conn: Connection) -> None:
         out = model.generate(
             _Request(messages, functions, None, _emitter(conn, first), threading.Event())
         )
-        conn.send(("done", first[0] if first else None, out.completion_tokens))
+        total = out.timings.get("total", 0.0)
+        conn.send(("done", first[0] if first else None, total, out.completion_tokens))
 
 
 def _emitter(conn: Connection, first: list[float]) -> Any:
@@ -116,14 +117,19 @@ def main() -> int:
                 if seen is None:
                     seen = time.perf_counter() - sent
                 continue
-            _, child_first, n = msg
+            _, child_first, child_total, n = msg
             break
-        if seen is not None and child_first is not None:
-            overheads.append(seen - child_first)
-            print(
-                f"turn: first token {child_first:.2f} s in the child, {seen:.2f} s in the "
-                f"parent (+{(seen - child_first) * 1000:.1f} ms); {n} tokens"
-            )
+        whole = time.perf_counter() - sent
+        overheads.append(whole - child_total)
+        spoken = (
+            f"first spoken token {child_first:.2f} s in the child, {seen:.2f} s in the parent; "
+            if seen is not None and child_first is not None
+            else "a tool call (nothing spoken); "
+        )
+        print(
+            f"turn: {spoken}whole answer {child_total:.2f} s in the child, {whole:.2f} s in "
+            f"the parent (+{(whole - child_total) * 1000:.1f} ms); {n} tokens"
+        )
     if per_token:
         per_token.sort()
         print(

@@ -115,6 +115,7 @@ class ModelStats:
     # seconds each live request waited for the context, by what held it then
     live_waits: dict[str, list[float]] = field(default_factory=dict)
     yielded: int = 0  # background requests that gave the context to a live one
+    background_done: int = 0  # background requests answered to the end
 
 
 class _Done:
@@ -556,6 +557,7 @@ class LlamaLLM(llm.LLM):
         out.timings["total"] = time.perf_counter() - started
         if priority == BACKGROUND:
             self._tail = None  # a finished call's note: nothing anyone will continue
+            self.stats.background_done += 1
         self.last_outcome = out
         # Token counts only (no text): what each turn really costs on the CPU.
         logger.info(
