@@ -368,6 +368,7 @@ def run_shared(
         from aida.local.llm import ModelStats
 
         model.stats = ModelStats()  # what the calls did, not the warming
+        model.run_lock.gave_way = {1: [], 2: []}
     while any(t.is_alive() for t in threads):
         peak = max(peak, proc.memory_info().rss)
         time.sleep(0.2)
@@ -402,7 +403,16 @@ def _model_figures(model: Any) -> dict[str, Any] | None:
         for held, v in stats.live_waits.items()
         if v
     }
+    gave_way = {
+        name: {"n": len(v), "p90": percentile(sorted(v), 90), "max": max(v)}
+        for name, v in (
+            ("prefill", model.run_lock.gave_way[1]),
+            ("summary", model.run_lock.gave_way[2]),
+        )
+        if v
+    }
     return {
+        "gave_way": gave_way,
         "prefills": stats.prefills,
         "prefill_tokens": stats.prefill_tokens,
         "prefill_skipped": dict(stats.prefill_skipped),
@@ -421,12 +431,17 @@ def model_line(row: dict[str, Any]) -> str:
         for held, w in sorted(m["waits"].items())
     )
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(m["prefill_skipped"].items())) or "none"
+    gave = ", ".join(
+        f"a {held} {w['n']} times, p90 {w['p90']:.2f} s, max {w['max']:.2f} s"
+        for held, w in sorted(m.get("gave_way", {}).items())
+    )
     return (
         f"  N={row['n']} shared LLM: {row.get('turns_to_model', 0)} turns to the model, "
         f"{m['prefills']} prefills ({m['prefill_tokens']} tokens), "
         f"skipped: {skipped}; summaries written: {m.get('summaries_done', 0)}, "
         f"gave way: {m['summaries_yielded']}; "
-        f"turns waited {waits or 'never'}"
+        f"turns waited {waits or 'never'}; "
+        f"a waiting turn had the context back from {gave or 'nothing lower (never needed)'}"
     )
 
 

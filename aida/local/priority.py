@@ -14,7 +14,10 @@ its request without importing llama.cpp; any other provider ignores the mark.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextvars import ContextVar
 
@@ -58,35 +61,49 @@ class Gate:
 
     A lock with the interface of `threading.Lock` (`with gate:`, `acquire(blocking=False)`,
     `locked()`), where waiters of a lower priority number go first and a holder can ask whether
-    anyone it should make way for is waiting (`outranked`). Within one priority the order is
-    whatever the condition variable wakes first.
+    anyone it should make way for is waiting (`outranked`). Within one priority, first come
+    first served: the caller who asked first is answered first.
     """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._holder: int | None = None  # the priority of the request holding the context
-        self._waiting = [0, 0, 0]  # waiters per priority
+        self._queues: list[deque[int]] = [deque(), deque(), deque()]  # tickets per priority
+        self._tickets = itertools.count()
+        self._live_since = 0.0  # when the oldest waiting live request began to wait
+        # seconds from a live request's arrival to a lower-priority holder letting go, by the
+        # holder's priority: how long a prefill or a summary made a caller's turn wait
+        self.gave_way: dict[int, list[float]] = {PREFILL: [], BACKGROUND: []}
 
     def acquire(self, blocking: bool = True, priority: int = LIVE) -> bool:
         with self._cond:
             if not blocking:
-                if self._holder is not None or any(self._waiting[: priority + 1]):
+                if self._holder is not None or any(self._queues[: priority + 1]):
                     return False
                 self._holder = priority
                 return True
-            self._waiting[priority] += 1
+            queue = self._queues[priority]
+            if priority == LIVE and not queue:
+                self._live_since = time.monotonic()
+            ticket = next(self._tickets)
+            queue.append(ticket)
             try:
-                while self._holder is not None or any(self._waiting[:priority]):
+                while (
+                    self._holder is not None or any(self._queues[:priority]) or queue[0] != ticket
+                ):
                     self._cond.wait()
                 self._holder = priority
             finally:
-                self._waiting[priority] -= 1
+                queue.remove(ticket)
+                self._cond.notify_all()  # the next in line re-checks
             return True
 
     def release(self) -> None:
         with self._cond:
             if self._holder is None:
                 raise RuntimeError("release of an unheld gate")
+            if self._holder != LIVE and self._queues[LIVE]:
+                self.gave_way[self._holder].append(time.monotonic() - self._live_since)
             self._holder = None
             self._cond.notify_all()
 
@@ -107,7 +124,11 @@ class Gate:
     def outranked(self, priority: int) -> bool:
         """True while a request that goes before `priority` waits (read without the lock: a
         holder polls this between steps, and one step late is fine)."""
-        return any(self._waiting[:priority])
+        return any(self._queues[:priority])
 
     def waiting(self) -> bool:
-        return any(self._waiting)
+        return any(self._queues)
+
+    @property
+    def _waiting(self) -> list[int]:
+        return [len(q) for q in self._queues]

@@ -17,7 +17,7 @@ from livekit.agents import llm
 
 from aida.calls.summary import SUMMARY_TOOL, summarize, summary_tools
 from aida.local.llm import LlamaLLM
-from aida.local.priority import BACKGROUND, LIVE, ModelYielded, background
+from aida.local.priority import BACKGROUND, LIVE, PREFILL, ModelYielded, background
 from aida.store.models import CallSummary
 
 EOS = 0
@@ -220,3 +220,48 @@ async def test_a_background_request_elsewhere_raises_model_yielded(model: LlamaL
     with pytest.raises(ModelYielded):
         await task
     assert await turn_task == "Yes, Wednesday is free."
+
+
+async def test_a_prefill_in_progress_gives_the_context_to_another_calls_turn(
+    model: LlamaLLM,
+) -> None:
+    fake: SlowLlama = model._llama  # type: ignore[assignment]
+    long_call = turn("I'd like to talk about my appointments. " * 60)  # ~2 s of prefill here
+    long_call.add_message(role="assistant", content="Sure, which one?")
+    prefill = asyncio.create_task(
+        asyncio.to_thread(model.prefill, long_call, [], threading.Event())
+    )
+    await until(lambda: model.run_lock.holder == PREFILL and fake.n_tokens > 200)
+    reply = await ask(model, turn("Is Wednesday free?"), [], "turn")
+    evaluated = await prefill
+
+    assert reply == "Yes, Wednesday is free."
+    assert 0 < evaluated < len(str(long_call.items[2].content))  # stopped part way
+    # the turn had the context within one 8-token step of the prefill
+    assert len(model.run_lock.gave_way[PREFILL]) == 1
+    assert model.run_lock.gave_way[PREFILL][0] < 0.2
+
+
+def test_turns_are_served_in_the_order_they_asked() -> None:
+    from aida.local.priority import Gate
+
+    gate = Gate()
+    order: list[int] = []
+    gate.acquire()
+
+    def turn_of(i: int) -> None:
+        with gate:
+            order.append(i)
+
+    threads = []
+    for i in range(4):
+        threads.append(threading.Thread(target=turn_of, args=(i,)))
+        threads[-1].start()
+        deadline = time.monotonic() + 5
+        while gate._waiting[LIVE] != i + 1:  # this one is in line before the next asks
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+    gate.release()
+    for t in threads:
+        t.join()
+    assert order == [0, 1, 2, 3]
