@@ -22,6 +22,7 @@ AREAS = (
     "aida.calendar.cli",
     "aida.local.cli",
     "aida.calls.cli",
+    "aida.outbound.cli",
     "aida.simulate.cli",
 )
 

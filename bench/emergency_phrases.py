@@ -5,7 +5,10 @@
 Two sets, reported apart:
 - tuned: tests/safety/cases.py (the table the signs were tuned on) plus what the local Whisper
   wrote for its emergencies at 8 kHz (tests/safety/stt_heard.py, bench/emergency_stt_forms.py);
-- unseen: tests/safety/unseen_cases.py, written before the tuning of issue 19 and never edited;
+- unseen: tests/safety/unseen_cases.py, written before the tuning of issue 19 and never edited
+  (its figures have informed two sessions of work since, so it is no longer fully unseen);
+- unseen 2: tests/safety/unseen_cases_2.py when it exists, written by another engineer for judging
+  after the context rules of issue 19 were done; its table is found by shape, never named here;
 - the caller lines of every shipped scenario that is not an emergency (routine calls written for
   other features, by other hands): each one that fires is a false alarm.
 
@@ -14,10 +17,15 @@ the safety-net sentence); the category is reported apart, because the timeline r
 routine turn that fires is a false alarm: definite ones block the call, possible ones cost one
 sentence. Self-harm turns must get the crisis line. The check runs on every caller turn before
 the LLM, so its time per turn is printed too.
+
+The unseen sets' sentences are never printed: their misses and false alarms go to
+data/bench/emergency_<set>_lines.txt, so that tuning is not done on them by reading the output.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import statistics
 import sys
 import time
@@ -36,6 +44,30 @@ from tests.safety.unseen_cases import UNSEEN
 
 Cases = Sequence[tuple[str, str | None]]
 TUNED: tuple[tuple[str, str | None], ...] = CASES + tuple((heard, c) for _, heard, c in HEARD)
+LINES_DIR = Path(__file__).resolve().parents[1] / "data" / "bench"
+
+
+def unseen_2() -> tuple[tuple[str, str | None], ...] | None:
+    """The second unseen set, if it is in this checkout: the module's table of (turn, category or
+    None) pairs, taken by its shape so this bench never needs to open the file."""
+    try:
+        module = importlib.import_module("tests.safety.unseen_cases_2")
+    except ModuleNotFoundError:
+        return None
+    for value in vars(module).values():
+        if (
+            isinstance(value, tuple | list)
+            and value
+            and all(
+                isinstance(row, tuple)
+                and len(row) >= 2
+                and isinstance(row[0], str)
+                and (row[1] is None or isinstance(row[1], str))
+                for row in value
+            )
+        ):
+            return tuple((row[0], row[1]) for row in value)
+    raise SystemExit("tests/safety/unseen_cases_2.py has no table of (turn, category) rows")
 
 
 def scenario_turns() -> tuple[tuple[str, str | None], ...]:
@@ -116,7 +148,8 @@ def microseconds_per_check(cases: Cases, rounds: int = 20) -> tuple[float, float
     return statistics.median(per_turn), statistics.quantiles(per_turn, n=100)[98]
 
 
-def report(name: str, cases: Cases) -> None:
+def report(name: str, cases: Cases, lines_to: str | None = None) -> None:
+    """Print the figures; the listed sentences too, or, with `lines_to`, only to that file."""
     s = score(cases)
     print(f"\n== {name}: {len(cases)} turns ({s.emergencies} emergencies, {s.routine} routine)")
     print(f"recall (either tier): {s.caught}/{s.emergencies} = {s.recall:.1%}")
@@ -133,6 +166,7 @@ def report(name: str, cases: Cases) -> None:
     print(f"  {'category':<20} definite possible missed")
     for category, (d, p, m) in sorted(s.found.items()):
         print(f"  {category:<20} {d:>8} {p:>8} {m:>6}")
+    listed: list[str] = []
     for title, lines in (
         ("missed", s.misses),
         ("definite false alarms", s.definite_alarms),
@@ -141,14 +175,26 @@ def report(name: str, cases: Cases) -> None:
         ("other category", s.wrong_category),
     ):
         if lines:
-            print(f"  {title}:")
-            for line in lines:
-                print(f"    {line}")
+            listed.append(f"  {title}:")
+            listed.extend(f"    {line}" for line in lines)
+    if lines_to is None:
+        if listed:
+            print("\n".join(listed))
+        return
+    LINES_DIR.mkdir(parents=True, exist_ok=True)
+    path = LINES_DIR / f"emergency_{lines_to}_lines.txt"
+    path.write_text("\n".join(listed) + "\n", encoding="utf-8")
+    print(f"  ({len(listed)} lines of its sentences written to {os.path.relpath(path)}, not shown)")
 
 
 def main() -> None:
     report("tuned (tests/safety/cases.py + Whisper's forms)", TUNED)
-    report("unseen (tests/safety/unseen_cases.py)", UNSEEN)
+    report("unseen 1 (tests/safety/unseen_cases.py)", UNSEEN, lines_to="unseen_1")
+    second = unseen_2()
+    if second is None:
+        print("\n== unseen 2 (tests/safety/unseen_cases_2.py): not in this checkout")
+    else:
+        report("unseen 2 (tests/safety/unseen_cases_2.py)", second, lines_to="unseen_2")
     report("routine scenario lines (scenarios/*.yaml but emergency_*)", scenario_turns())
     median, p99 = microseconds_per_check(TUNED + UNSEEN)
     print(f"\ntime per caller turn: median {median:.0f} µs, 99th percentile {p99:.0f} µs")

@@ -31,6 +31,7 @@ from livekit.agents.llm import ChatContext, ChatMessage
 from aida.agent import handoff, writes
 from aida.agent.dialogue import route
 from aida.agent.dialogue.types import Reading
+from aida.agent.keypad import keyed_date_with_name, keypad_call
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
 from aida.agent.toolcall import run_tool
@@ -98,6 +99,7 @@ def _said(**words: str | None) -> dict[str, str]:
     return {k: v for k, v in words.items() if v}
 
 
+KEYPAD_NAME = "keypadname"  # the tool call id's prefix of a name said for a typed date
 WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")
 
 
@@ -238,6 +240,13 @@ class Aida(Agent):
             yield FlushSentinel()
             self._safety_net = None
         state: CallState = self.session.userdata
+        # A reply of the keypad's own (aida.agent.keypad): the typed date of birth is checked
+        # by identify_caller, called by code as the reader calls it for a spoken one.
+        keyed = keypad_call(state, chat_ctx)
+        if keyed is not None and state.emergency is None and state.verified_caller is None:
+            state.timeline.record("understood", rule="keypad", tool="identify_caller")
+            yield _tool_call_chunk("identify_caller", keyed, "keypad")
+            return
         if state.emergency is not None:
             # Still an emergency (not called off): the same short reminder, never the model.
             state.timeline.record("understood", rule="emergency_reminder", tool=None)
@@ -263,6 +272,12 @@ class Aida(Agent):
             # (seconds on a CPU); it still runs through the tool and its checks.
             logger.info("caller confirmed %s: repeating the call without the model", confirmed.tool)
             yield _tool_call_chunk(confirmed.tool, confirmed.args, "confirm")
+            return
+        waiting = keyed_date_with_name(state, last.text_content or "" if last else "")
+        if waiting is not None:
+            # A date typed before the name: the name just said goes with it.
+            state.timeline.record("understood", rule="keypad_name", tool="identify_caller")
+            yield _tool_call_chunk("identify_caller", waiting, KEYPAD_NAME)
             return
         reading = self._read(last)
         if reading is not None:
@@ -320,7 +335,10 @@ class Aida(Agent):
             logger.info("caller verified: carrying out the request that waited (%s)", tool)
             return _tool_call_chunk(tool, args, "code")
         text = (last.text_content or "") if last is not None else ""
-        if state.dialog.model_request or not route.only_identity(state, text):
+        # the name alone, said for a date typed on the keypad before it: an identity turn
+        name_for_keys = str(getattr(output, "call_id", "")).startswith(KEYPAD_NAME)
+        only_identity = name_for_keys or route.only_identity(state, text)
+        if state.dialog.model_request or not only_identity:
             # a request with the name, or an earlier one the model was reading: code reads it
             # if it can, else the model goes on with it
             if state.verified_caller is not None and self._mode() != "off":

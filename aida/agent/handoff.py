@@ -70,6 +70,8 @@ def livekit_api(settings: Settings) -> api.LiveKitAPI | None:
 def goodbye(state: CallState, settings: Settings) -> str:
     """Aida's last sentence, whoever ended the call (the model's end_call or a goodbye read in
     code, aida.agent.understand)."""
+    if state.farewell:
+        return state.farewell
     verified = state.verified_caller
     first_name = (verified.name or "").split(" ")[0] if verified is not None else ""
     if first_name:

@@ -462,7 +462,8 @@ SIGNS: tuple[Sign, ...] = (
         _SWALLOW + r" (?:(?:some|a|the|of|bit|little|lot|whole|bottle|cup|glass|my|his|her|bunch|"
         r"one|those|these|little|round|that|from) ){0,5}" + _POISONS,
         r"(?:ate|eaten|swallowed|chewed|chewing|got into) (?:(?:some|a|the|of|bunch|handful|my|"
-        r"his|her|grandmas|grandpas|moms|dads|few|all) ){0,4}" + _PILLS,
+        r"his|her|grandmas|grandpas|moms|dads|few|all|our|their|dogs|cats|pets|heartworm|flea|"
+        r"worming|blood|pressure|heart|thyroid|allergy) ){0,5}" + _PILLS,
         r"got into (?:the |my |his |her |grandmas )?(?:medicine|medication|pills|meds|cleaning|"
         r"bleach|cupboard under the sink)",
         r"(?:took|swallowed|drank|had|downed|finished) (?:the|a|an) (?:whole|entire) "

@@ -8,7 +8,7 @@ import datetime as dt
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.session import initial_caller
@@ -17,7 +17,9 @@ from aida.agent.timeline import Timeline
 from aida.calls.deliver import default_store_factory
 from aida.calls.finalize import CallEndHook, call_end_hook
 from aida.config import Settings
+from aida.outbound.call import OutboundJob
 from aida.simulate.scenario import Scenario
+from aida.store.protocol import Store
 from aida.tools.base import ClinicContext
 
 if TYPE_CHECKING:
@@ -56,9 +58,41 @@ async def new_call_state(scenario: Scenario, tools: ClinicContext, *, mode: str)
     return state
 
 
+async def outbound_job_for(scenario: Scenario, store: Store) -> OutboundJob | None:
+    """An outbound scenario's job, as the dialer's dispatch metadata would give it (a fresh
+    attempt; a reminder about the caller's earliest seeded appointment); None inbound."""
+    if scenario.direction != "outbound" or scenario.caller is None:
+        return None
+    appointment_id = None
+    if scenario.purpose == "reminder":
+        mine = await store.list_appointments(phone=scenario.caller, status="booked")
+        appointment_id = mine[0].id if mine else None
+    return OutboundJob(
+        purpose=scenario.purpose or "reminder",
+        attempt_id=str(uuid.uuid4()),
+        appointment_id=appointment_id,
+    )
+
+
+def outbound_hooks(state: CallState) -> list[CallEndHook]:
+    """The worker's end hook of an outbound call (its attempt's outcome), first, when it is
+    one."""
+    if state.outbound is None:
+        return []
+
+    async def finish(call: Any) -> None:
+        from aida.agent.outbound import finish_outbound
+
+        await finish_outbound(call.state)
+
+    return [finish]
+
+
 def caller_line(scenario: Scenario) -> str:
     """How the call presents itself, for the printed transcript (no number: it is PHI)."""
     source = scenario.caller_id_source
+    if scenario.direction == "outbound":
+        return f"Aida calls the patient ({scenario.purpose})"
     if source == "sip":
         return "caller ID on the line"
     if source == "token":

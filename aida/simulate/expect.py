@@ -2,7 +2,8 @@
 
 Each entry is about one patient (`phone`, default `caller`) — the calendar (`booked`, `count`,
 `on_date`, `not_at`), the stored `preferences`, whether they are `registered` — and/or about the
-call itself (`action_items`, `transferred`, `ended_by`, `emergency`), which needs no phone. The
+call itself (`action_items`, `transferred`, `ended_by`, `emergency`, and for a call Aida placed
+its `outbound` outcome), which needs no phone. The
 full format, with examples, is in docs/scenarios.md.
 """
 
@@ -22,7 +23,7 @@ from aida.simulate.outcome import EMERGENCY_KINDS, ActionItemRule, CallOutcome
 from aida.store.models import Appointment, Patient
 
 PATIENT_RULES = ("booked", "count", "on_date", "not_at", "preferences", "registered")
-CALL_RULES = ("action_items", "transferred", "ended_by", "emergency")
+CALL_RULES = ("action_items", "transferred", "ended_by", "emergency", "outbound")
 NONE = "none"
 Registered = Literal["yes", "no", "pending", "confirmed"]  # what a rule asks
 Registration = Literal["no", "pending", "confirmed"]  # what the store holds
@@ -303,6 +304,13 @@ def _call_rule(key: str, raw: Any, where: str) -> Any:
         value = str(raw).strip().lower()
         if value not in ("aida", "caller"):
             raise ScenarioError(f"{where}: expected caller or aida")
+        return value
+    if key == "outbound":
+        from aida.outbound.outcomes import CALL_OUTCOMES
+
+        value = str(raw).strip().lower()
+        if value not in CALL_OUTCOMES:
+            raise ScenarioError(f"{where}: expected one of {', '.join(sorted(CALL_OUTCOMES))}")
         return value
     # emergency: a kind, `none`, or {kind, category}
     if isinstance(raw, dict):

@@ -31,6 +31,8 @@ never_say: ["can't book", "try again later"]
 forbidden_tools:                  # a bare name, or a name with the arguments that must not occur
   - cancel_appointment            # (times compared as the tools resolved the words)
   - {name: book_appointment, args: {start: "2026-03-04T14:30"}}
+# direction: outbound              # Aida calls `caller` (a reminder about their earliest
+# purpose: reminder                 # appointment); the first line is how the phone is answered
 scripted:                         # the LLM's side per caller turn, for `--scripted` and CI
   turns:                          # one step per model request; tools speak for themselves
     - - {call: book_appointment, args: {start: "Wednesday, March 4 at 10 AM"}}   # reads back
@@ -113,7 +115,11 @@ TOP_KEYS = (
     "never_say",
     "forbidden_tools",
     "scripted",
+    "direction",
+    "purpose",
 )
+DIRECTIONS = ("inbound", "outbound")
+PURPOSES = ("reminder",)  # outbound purposes a scenario can place (aida.agent.outbound)
 LINE_KEYS = ("say", "wav", "pause", "then_say", "then_never_say")
 
 
@@ -201,6 +207,10 @@ class Scenario:
     checks: ScenarioChecks = field(default_factory=ScenarioChecks)
     scripted: Script | None = None
     calendar: ClinicSeed = field(default_factory=ClinicSeed)  # providers, closures, profile
+    # "outbound": Aida placed the call (to `caller`), for `purpose`; a reminder is about the
+    # caller's earliest seeded appointment. The first line is how the phone is answered.
+    direction: str = "inbound"
+    purpose: str | None = None
 
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
@@ -300,6 +310,21 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
             )
         )
 
+    direction = str(data.get("direction") or "inbound").strip().lower()
+    if direction not in DIRECTIONS:
+        raise ScenarioError(f"{where}: direction must be inbound or outbound")
+    purpose = None
+    if direction == "outbound":
+        purpose = str(data.get("purpose") or "reminder").strip().lower()
+        if purpose not in PURPOSES:
+            raise ScenarioError(f"{where}: purpose must be one of {', '.join(PURPOSES)}")
+        if caller is None:
+            raise ScenarioError(f"{where}: an outbound call needs `caller`: the number dialled")
+        if purpose == "reminder" and not any(a.phone == caller for a in appointments):
+            raise ScenarioError(f"{where}: a reminder needs an appointment of the caller's")
+    elif data.get("purpose") is not None:
+        raise ScenarioError(f"{where}: purpose is for direction: outbound")
+
     lines, turn_checks = _lines(data["lines"], path, where)
     expect, outcome = parse_expect(
         data["expect"], presented=presented, tz=tz, clinic=calendar, region=region, where=where
@@ -321,6 +346,8 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         checks=_checks(data, where, turn_checks, outcome),
         scripted=_script(data.get("scripted"), len(lines), where),
         calendar=calendar,
+        direction=direction,
+        purpose=purpose,
     )
 
 

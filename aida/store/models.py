@@ -69,6 +69,9 @@ class CallSummary(BaseModel):
     # that patient; `user_phone` is set only for a caller who did (or registered in the call).
     presented_phone: str | None = None
     caller_verified: bool | None = None
+    # "inbound" (the caller rang the clinic) or "outbound" (Aida called: a reminder, a
+    # waitlist offer; aida/outbound). None on records from before the column: inbound.
+    direction: str | None = None
 
 
 class AuditEntry(BaseModel):
@@ -140,3 +143,27 @@ class IdentityCount(BaseModel):
     subject: str
     failures: int
     last_failed_at: dt.datetime | None = None
+
+
+OutboundPurpose = Literal["reminder", "waitlist_offer"]
+
+
+class OutboundAttempt(BaseModel):
+    """One outbound call Aida placed (aida/outbound): one row per attempt, written before the
+    number is dialled (so a crash still counts it against REMINDER_MAX_ATTEMPTS) and updated
+    with its outcome: what the line answered (busy, no answer, a trunk error) or, once someone
+    picked up, what the call came to (confirmed, cancelled, voicemail, opted out, ...).
+
+    `refs` holds the other ids of the purpose (a waitlist entry, a slot hold), never PHI."""
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    purpose: str  # OutboundPurpose; text so a new purpose needs no migration
+    phone: str  # E.164: the patient called
+    appointment_id: str | None = None
+    refs: dict[str, Any] = Field(default_factory=dict)
+    room_name: str | None = None
+    outcome: str = "dialing"  # see aida.outbound.outcomes
+    error: str | None = None  # the trunk's answer when dialling failed ("486 Busy Here")
+    call_id: str | None = None  # the call record, once the agent ran the call
+    started_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    updated_at: dt.datetime | None = None

@@ -31,6 +31,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -50,6 +51,8 @@ from aida.store.rows import (
     clean_name,
     clean_reason,
     closure_from_row,
+    outbound_from_row,
+    outbound_id,
     parse_json,
     patient_from_row,
     provider_from_row,
@@ -533,6 +536,15 @@ class PostgresStore:
             "delete from public.identity_failures where attempt = :attempt", {"attempt": attempt}
         )
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        taken = await self._value(
+            "select public.take_assertion_id(:jti, :expires, :now)",
+            {"jti": jti, "expires": utc(expires), "now": utc(now)},
+        )
+        return bool(taken)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:
@@ -669,6 +681,54 @@ class PostgresStore:
     async def list_visit_types(self) -> list[VisitType]:
         rows = await self._rows("select * from public.visit_types order by lower(name), id")
         return [visit_type_from_row(r) for r in rows]
+
+    # --- outbound calls ---
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        await self._execute(
+            "insert into public.outbound_calls (id, purpose, phone, appointment_id, refs,"
+            " room_name, outcome, error, call_id, started_at, updated_at) values (cast(:id as"
+            " uuid), :purpose, :phone, :appointment_id, cast(:refs as jsonb), :room_name,"
+            " :outcome, :error, cast(:call_id as uuid), :started_at, :updated_at)"
+            " on conflict (id) do update set purpose = excluded.purpose, phone = excluded.phone,"
+            " appointment_id = excluded.appointment_id, refs = excluded.refs,"
+            " room_name = excluded.room_name, outcome = excluded.outcome, error = excluded.error,"
+            " call_id = excluded.call_id, updated_at = excluded.updated_at",
+            {
+                "id": outbound_id(attempt),
+                "purpose": attempt.purpose,
+                "phone": attempt.phone,
+                "appointment_id": attempt.appointment_id,
+                "refs": json.dumps(attempt.refs),
+                "room_name": attempt.room_name,
+                "outcome": attempt.outcome,
+                "error": attempt.error,
+                "call_id": canonical_uuid(attempt.call_id) if attempt.call_id else None,
+                "started_at": utc(attempt.started_at),
+                "updated_at": utc(attempt.updated_at) if attempt.updated_at else None,
+            },
+        )
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        where, params = _filters(
+            ("appointment_id = :appointment_id", "appointment_id", appointment_id),
+            ("phone = :phone", "phone", phone),
+            ("purpose = :purpose", "purpose", purpose),
+            ("started_at >= :since", "since", since),
+        )
+        params["limit"] = max(0, int(limit))
+        rows = await self._rows(
+            f"select * from public.outbound_calls{where} order by started_at, id limit :limit",
+            params,
+        )
+        return [outbound_from_row(r) for r in rows]
 
     # --- the clinic profile ---
 

@@ -26,6 +26,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -211,6 +212,13 @@ class AidaStore(Backend, Protocol):
     async def release_identity_attempt(self, attempt: str) -> None:
         """The attempt succeeded: it is no failure of anybody's."""
 
+    # --- portal assertions: each id used once ---
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        """True the first time the portal assertion id `jti` is presented, False after, for every
+        process on this store alike (a unique constraint decides, not a process's memory). Ids
+        past `expires` (aware; the assertion's own expiry, five minutes at most) are forgotten
+        as of `now`: an expired assertion is refused before it gets here."""
+
     # --- audit trail ---
     async def record_audit(self, entry: AuditEntry) -> None:
         """Append one entry; recording the same id again changes nothing."""
@@ -225,6 +233,21 @@ class AidaStore(Backend, Protocol):
         offset: int = 0,
     ) -> list[AuditEntry]:
         """Entries in [since, until) (either bound optional), newest first."""
+
+    # --- outbound calls (aida/outbound): one row per call Aida placed ---
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        """Insert or replace by id (retrying the same write makes no second row); the outcome
+        of a placed call is saved again over the row written before dialling."""
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        """Attempts matching every filter given, oldest first (`since`: started at or after)."""
 
     # --- the clinic profile (aida/calendar/profile.py): facts staff give Aida to say ---
     async def get_clinic_profile(self) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from aida.store.models import (
     AuditEntry,
     CallSummary,
     Closure,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -50,6 +51,7 @@ SUMMARY_FIELDS = (
     "end_reason",
     "presented_phone",
     "caller_verified",
+    "direction",
 )
 
 
@@ -275,3 +277,29 @@ def action_item_done_from_row(row: Mapping[str, Any]) -> ActionItemDone:
         done_at=done_at,
         done_by=str(row["done_by"]),
     )
+
+
+def outbound_from_row(row: Mapping[str, Any]) -> OutboundAttempt:
+    started = parse_time(row["started_at"])
+    assert started is not None
+    return OutboundAttempt(
+        id=str(row["id"]),
+        purpose=row["purpose"],
+        phone=row["phone"],
+        appointment_id=row.get("appointment_id"),
+        refs=parse_json(row.get("refs")) or {},
+        room_name=row.get("room_name"),
+        outcome=row["outcome"],
+        error=row.get("error"),
+        call_id=str(row["call_id"]) if row.get("call_id") is not None else None,
+        started_at=started,
+        updated_at=parse_time(row.get("updated_at")),
+    )
+
+
+def outbound_id(attempt: OutboundAttempt) -> str:
+    """Outbound calls are keyed by a UUID (a uuid column on PostgreSQL), like call records."""
+    canonical = canonical_uuid(attempt.id)
+    if canonical is None:
+        raise InvalidRequest("An outbound call id must be a UUID.")
+    return canonical

@@ -21,6 +21,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -186,6 +187,9 @@ class SplitStore:
     async def release_identity_attempt(self, attempt: str) -> None:
         await self.aida.release_identity_attempt(attempt)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        return await self.aida.take_assertion_id(jti, expires, now)
+
     async def record_audit(self, entry: AuditEntry) -> None:
         await self.aida.record_audit(entry)
 
@@ -228,6 +232,19 @@ class SplitStore:
     async def list_pending_patients(self) -> list[Patient]:
         pending = self._pending()
         return await pending.list_pending_patients() if pending is not None else []
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        await self.aida.save_outbound_call(attempt)
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        return await self.aida.list_outbound_calls(appointment_id, phone, purpose, since, limit)
 
     async def get_clinic_profile(self) -> dict[str, Any] | None:
         return await self.aida.get_clinic_profile()

@@ -34,6 +34,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -53,6 +54,8 @@ from aida.store.rows import (
     clean_name,
     clean_reason,
     closure_from_row,
+    outbound_from_row,
+    outbound_id,
     parse_json,
     parse_time,
     patient_from_row,
@@ -550,6 +553,23 @@ class SqliteStore:
 
         await self._write(body)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        until, stamp = to_db_time(expires), to_db_time(now)
+
+        def body(conn: sqlite3.Connection) -> bool:
+            conn.execute("delete from used_assertions where expires_at < ?", (stamp,))
+            # The primary key decides: a second insert of the id, from any process, is ignored.
+            cursor = conn.execute(
+                "insert into used_assertions (jti, expires_at) values (?, ?)"
+                " on conflict (jti) do nothing",
+                (jti, until),
+            )
+            return cursor.rowcount == 1
+
+        return await self._write(body)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:
@@ -733,6 +753,63 @@ class SqliteStore:
     async def list_visit_types(self) -> list[VisitType]:
         rows = await self._read("select * from visit_types order by name collate nocase, id")
         return [visit_type_from_row(r) for r in rows]
+
+    # --- outbound calls ---
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        values = {
+            "id": outbound_id(attempt),
+            "purpose": attempt.purpose,
+            "phone": attempt.phone,
+            "appointment_id": attempt.appointment_id,
+            "refs": json.dumps(attempt.refs),
+            "room_name": attempt.room_name,
+            "outcome": attempt.outcome,
+            "error": attempt.error,
+            "call_id": attempt.call_id,
+            "started_at": to_db_time(attempt.started_at),
+            "updated_at": to_db_time(attempt.updated_at) if attempt.updated_at else None,
+        }
+        columns = list(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in ("id", "started_at"))
+        sql = (
+            f"insert into outbound_calls ({', '.join(columns)})"
+            f" values ({', '.join(':' + c for c in columns)})"
+            f" on conflict (id) do update set {updates}"
+        )
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(sql, values)
+
+        await self._write(body)
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        for column, value in (
+            ("appointment_id", appointment_id),
+            ("phone", phone),
+            ("purpose", purpose),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = :{column}")
+                params[column] = value
+        if since is not None:
+            clauses.append("started_at >= :since")
+            params["since"] = to_db_time(since)
+        where = (" where " + " and ".join(clauses)) if clauses else ""
+        params["limit"] = max(0, int(limit))
+        rows = await self._read(
+            f"select * from outbound_calls{where} order by started_at, id limit :limit", params
+        )
+        return [outbound_from_row(r) for r in rows]
 
     # --- the clinic profile ---
 

@@ -43,6 +43,7 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
@@ -62,6 +63,8 @@ from aida.store.rows import (
     clean_name,
     clean_reason,
     closure_from_row,
+    outbound_from_row,
+    outbound_id,
     parse_json,
     patient_from_row,
     provider_from_row,
@@ -89,6 +92,9 @@ PROVIDER_COLUMNS = "id,name,hours"
 VISIT_TYPE_COLUMNS = "id,name,minutes,provider_ids"
 ACTION_DONE_COLUMNS = "call_id,item_index,done_at,done_by"
 CLINIC_PROFILE_COLUMNS = "id,profile,updated_at,updated_by"
+OUTBOUND_COLUMNS = (
+    "id,purpose,phone,appointment_id,refs,room_name,outcome,error,call_id,started_at,updated_at"
+)
 
 _FOREIGN_KEY = "23503"  # call_summaries.user_phone -> users.phone
 _BAD_TEXT = "22P02"  # invalid_text_representation, e.g. a malformed uuid
@@ -307,6 +313,12 @@ class SupabaseStore:
                 "p_since": window["p_start"],
                 "p_weight": 0,
             },
+            # Refused before it writes: no id.
+            "take_assertion_id": {
+                "p_jti": "",
+                "p_expires": window["p_start"],
+                "p_now": window["p_start"],
+            },
             "mark_action_item_done": {
                 "p_call_id": _NIL_UUID,
                 "p_item_index": 0,
@@ -322,6 +334,7 @@ class SupabaseStore:
             ("providers", PROVIDER_COLUMNS),
             ("visit_types", VISIT_TYPE_COLUMNS),
             ("clinic_profile", CLINIC_PROFILE_COLUMNS),
+            ("outbound_calls", OUTBOUND_COLUMNS),
         ):
             try:
 
@@ -743,6 +756,14 @@ class SupabaseStore:
             )
         )
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        if not jti:
+            raise InvalidRequest("An assertion id is required.")
+        taken = await self._rpc(
+            "take_assertion_id", {"p_jti": jti, "p_expires": _iso(expires), "p_now": _iso(now)}
+        )
+        return bool(taken)
+
     async def register_pending_patient(
         self, phone: str, name: str, date_of_birth: dt.date
     ) -> Patient | None:
@@ -931,6 +952,42 @@ class SupabaseStore:
         return sorted(
             (visit_type_from_row(r) for r in _rows(response)), key=lambda v: (v.name.lower(), v.id)
         )
+
+    # --- outbound calls ---
+
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        row = attempt.model_dump(mode="json")
+        row["id"] = outbound_id(attempt)
+        await self._run(
+            lambda c: (
+                c.table("outbound_calls")
+                .upsert(row, on_conflict="id", returning=ReturnMethod.minimal)
+                .execute()
+            )
+        )
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("outbound_calls").select(OUTBOUND_COLUMNS)
+            if appointment_id is not None:
+                q = q.eq("appointment_id", appointment_id)
+            if phone is not None:
+                q = q.eq("phone", phone)
+            if purpose is not None:
+                q = q.eq("purpose", purpose)
+            if since is not None:
+                q = q.gte("started_at", _iso(since))
+            return q.order("started_at").order("id").limit(max(0, int(limit))).execute()
+
+        response = await self._run(query, read=True)
+        return [outbound_from_row(r) for r in _rows(response)]
 
     # --- the clinic profile ---
 
