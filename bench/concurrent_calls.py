@@ -25,8 +25,10 @@ core; memory per call (the rise of resident memory over the models' while the ca
 call; per-call processes: each process's peak); and the largest N whose first-audio p90 is at
 most 1.5 s. The load average is printed next to the figures: on a shared machine it moves all
 of them. With shared local models, what the one llama.cpp context did: how many prefills ran
-and how many were skipped (and why), and how long the callers' turns waited for the context
-behind another call's turn, a prefill or a summary (`waits`). The call record is written at
+and how many were skipped (and why), how long the callers' turns waited for the context, by
+what held it when they asked (`waits`: a turn that asked during a prefill may then also wait for
+another call's turn queued before it), and how long a prefill or a summary took to let go once
+a turn waited (`gave_way`). The call record is written at
 hang-up as in the worker, with the timeline's summary (`--summary none`, the default), or with
 the worker's summary models (`--summary worker`: on local models, the shared llama.cpp at
 background priority, giving way to the calls still in progress). `--json` writes everything.
