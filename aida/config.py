@@ -129,6 +129,11 @@ class Settings(BaseSettings):
     cartesia_api_key: SecretStr | None = None
     cartesia_tts_model: str = "sonic-2"
     cartesia_voice_id: str | None = None
+    # how long a cloud speech provider in a fallback chain may leave the caller unanswered
+    # before the local one behind it takes over (ours; docs/providers.md "Faults"): Deepgram,
+    # from when the VAD heard the caller; Cartesia, between its messages, on one attempt
+    stt_stall_seconds: float = Field(2.5, gt=0)
+    tts_timeout_seconds: float = Field(2.0, gt=0)
 
     # --- provider endpoints (ours): unset means each provider's public API. Set them for a
     # proxy, a regional endpoint, or the local doubles of `AIDA_CLOUD_DOUBLES=1` (tests).
@@ -160,9 +165,10 @@ class Settings(BaseSettings):
     fhir_scope: str = (
         "system/Patient.rs system/Patient.u system/Patient.c system/Practitioner.rs"
         " system/Practitioner.c system/Practitioner.u system/Schedule.rs system/Schedule.c"
-        " system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs system/Appointment.c"
-        " system/Appointment.u system/HealthcareService.rs system/HealthcareService.c"
-        " system/HealthcareService.u system/Location.rs system/Location.c"
+        " system/Schedule.u system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs"
+        " system/Appointment.c system/Appointment.u system/HealthcareService.rs"
+        " system/HealthcareService.c system/HealthcareService.u system/Location.rs"
+        " system/Location.c"
     )
     # Aida books into the EHR one writer at a time per clinic: a lock file every worker process
     # on this host shares (see docs/fhir.md for why a version check alone is not enough).

@@ -41,6 +41,9 @@ class Caller:
     on_file: bool  # a patient record exists for this phone
     new_patient: bool = False  # registered during this call
     verified: bool = False
+    # The file verified, where the number holds several (an EHR's Patient id): bookings go on
+    # it. None where the phone is the file.
+    file_id: str | None = None
 
 
 @dataclass

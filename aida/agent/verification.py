@@ -35,7 +35,7 @@ from aida.config import Settings
 from aida.errors import InvalidPhone, InvalidRequest
 from aida.scheduling.birthdates import dates_of_birth_in
 from aida.scheduling.phones import normalize_phone
-from aida.store.models import AuditEntry, IdentityCount
+from aida.store.models import AuditEntry, IdentityCount, Patient
 from aida.tools.base import ToolResult
 
 logger = logging.getLogger("aida.verification")
@@ -384,17 +384,26 @@ async def _attempt(
     state.tried_identities.update((target, d) for d in new_dates)
     state.tried_claims.add(said)
 
-    patient = await store.get_patient(target)
-    if patient is None and register and not claim.spray:
+    files = await store.patients_for(target)
+    if not files and register and not claim.spray:
         registered = await _register(state, target, claim)
         if registered is not None:
             await store.release_identity_attempt(attempt)
             return registered
-        patient = await store.get_patient(target)  # somebody registered it meanwhile
+        files = await store.patients_for(target)  # somebody registered it meanwhile
+    # Several files on one number (a family phone, in an EHR): the one this name and date of
+    # birth prove, never the first; with none proved, the attempt fails as any other does.
+    patient = _proved(claim, files) if len(files) > 1 else (files[0] if files else None)
 
     outcome = "no_match"
     if claim.spray:
         outcome = "several_names_or_dates"
+    elif patient is None and len(files) > 1:
+        if all(not f.name or f.date_of_birth is None for f in files):
+            outcome = "file_incomplete"
+            if not state.incomplete_file_reported:
+                state.incomplete_file_reported = True
+                _action_item(state, "callback", NEEDS_STAFF_REASON)
     elif patient is None or not patient.name or patient.date_of_birth is None:
         # Any row is on file: one with nothing to check against (from before dates of birth
         # were kept, or made by a call record) is for staff to confirm, never for a caller to
@@ -409,7 +418,9 @@ async def _attempt(
         and names_match(claim.name, patient.name, claim.spelled)
     ):
         await store.release_identity_attempt(attempt)
-        await _confirm(state, target, patient.name, _source(state, target), **via_kw)
+        await _confirm(
+            state, target, patient.name, _source(state, target), file_id=patient.file_id, **via_kw
+        )
         return ToolResult(
             say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
         )
@@ -443,6 +454,21 @@ async def _attempt(
     raise ToolError(refusal)
 
 
+def _proved(claim: Claim, files: list[Patient]) -> Patient | None:
+    """The one file among several that this name and date of birth match; None when none or
+    more than one does (two files alike are for staff, not a guess)."""
+    if claim.name is None or claim.date is None:
+        return None
+    matching = [
+        f
+        for f in files
+        if f.name
+        and f.date_of_birth == claim.date
+        and names_match(claim.name, f.name, claim.spelled)
+    ]
+    return matching[0] if len(matching) == 1 else None
+
+
 async def _register(state: CallState, phone: str, claim: Claim) -> ToolResult | None:
     """A number with no file: the new patient is registered, pending until staff confirm it
     (the number proves nothing); None when a file appeared meanwhile."""
@@ -464,10 +490,21 @@ async def _register(state: CallState, phone: str, claim: Claim) -> ToolResult | 
     return ToolResult(say=REGISTERED.format(name=patient.name), data={"verified": True})
 
 
-async def _confirm(state: CallState, phone: str, name: str | None, source: Any, **via: str) -> None:
-    """The caller proved to be the patient on file for `phone`: fixed for the rest of the call."""
+async def _confirm(
+    state: CallState,
+    phone: str,
+    name: str | None,
+    source: Any,
+    *,
+    file_id: str | None = None,
+    **via: str,
+) -> None:
+    """The caller proved to be the patient on file for `phone` (the file `file_id`, where the
+    number has several): fixed for the rest of the call."""
     await state.tools.store.clear_identity_failures(phone)
-    state.caller = Caller(phone=phone, name=name, source=source, on_file=True, verified=True)
+    state.caller = Caller(
+        phone=phone, name=name, source=source, on_file=True, verified=True, file_id=file_id
+    )
     state.timeline.record(
         "caller_identified", source=source, new_patient=False, verified=True, **via
     )

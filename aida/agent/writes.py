@@ -86,6 +86,7 @@ async def book(
         reason=reason,
         visit_type=visit_type,
         provider=provider,
+        patient_file=caller.file_id,
     )
     confirmations.written(key, result.say)
     # Whoever took it, when the caller left that open.

@@ -56,12 +56,15 @@ async def free_for(
     choice = choice or await default_choice(ctx)
     grids = choice.grids(ctx.clinic_hours)
     closed = _intervals(await ctx.store.list_closures(start=start, end=reach))
+    published = await ctx.store.published_openings(start, reach, _ids(grids))
     found: dict[dt.datetime, Slot] = {}
     for provider, grid in grids:
         pid = provider.id if provider else None
         busy = [
             (a.start_time, a.end_time) for a in appts if a.provider_id == pid and a.id != moving
         ] + closed
+        if pid in published:
+            busy += _outside(published[pid])
         for slot in free_slots(grid, start, end, busy, ctx.now()):
             found.setdefault(slot.start, dataclasses.replace(slot, provider_id=pid))
     return [found[k] for k in sorted(found)]
@@ -76,10 +79,16 @@ async def nearest_for(
     )
     choice = choice or await default_choice(ctx)
     closed = _intervals(await upcoming_closures(ctx))
+    grids = choice.grids(ctx.clinic_hours)
+    published = await ctx.store.published_openings(
+        target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN, _ids(grids)
+    )
     found: dict[dt.datetime, Slot] = {}
-    for provider, grid in choice.grids(ctx.clinic_hours):
+    for provider, grid in grids:
         pid = provider.id if provider else None
         busy = [(a.start_time, a.end_time) for a in appts if a.provider_id == pid] + closed
+        if pid in published:
+            busy += _outside(published[pid])
         for slot in nearest_free(grid, target, busy, ctx.now(), n=n):
             found.setdefault(slot.start, dataclasses.replace(slot, provider_id=pid))
     return sorted(found.values(), key=lambda s: (abs(s.start - target), s.start))[:n]
@@ -138,6 +147,30 @@ def slot_view(ctx: ClinicContext, slot: Slot) -> dict[str, str]:
 
 def _intervals(closures: list[Closure]) -> Busy:
     return [(c.start_time, c.end_time) for c in closures]
+
+
+def _ids(grids: list[tuple[Provider | None, ClinicHours]]) -> list[str | None]:
+    return [provider.id if provider else None for provider, _ in grids]
+
+
+# Where a calendar publishes its openings (an EHR's free Slots), every other time is busy: the
+# hours still say what is bookable (horizon, grid, lead time), the Slots say what is open.
+_EVER = (
+    dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+    dt.datetime(2200, 1, 1, tzinfo=dt.UTC),
+)
+
+
+def _outside(openings: list[tuple[dt.datetime, dt.datetime]]) -> Busy:
+    """The complement of `openings`: adjacent ones join, so a visit may span two Slots."""
+    busy: Busy = []
+    at = _EVER[0]
+    for begins, ends in sorted(openings):
+        if begins > at:
+            busy.append((at, begins))
+        at = max(at, ends)
+    busy.append((at, _EVER[1]))
+    return busy
 
 
 def _about(

@@ -24,6 +24,9 @@ class Patient(BaseModel):
     date_of_birth: dt.date | None = None
     # Registered from an unproven hint (caller ID, the web form) and not yet confirmed by staff.
     registration_pending: bool = False
+    # The file's own id where one number may hold several files (an EHR's Patient id); None in
+    # Aida's own databases, where the phone is the file.
+    file_id: str | None = None
 
 
 class Appointment(BaseModel):

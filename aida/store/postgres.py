@@ -237,6 +237,11 @@ class PostgresStore:
 
     # --- patients ---
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        # One file per number in Aida's own database: the phone is the file.
+        patient = await self.get_patient(phone)
+        return [patient] if patient is not None else []
+
     async def get_patient(self, phone: str) -> Patient | None:
         rows = await self._rows(
             f"select {_PATIENT_COLUMNS} from public.users where phone = :phone", {"phone": phone}
@@ -291,6 +296,7 @@ class PostgresStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         start, end = check_range(start, end)
         result = await self._value(
@@ -677,6 +683,11 @@ class PostgresStore:
             },
         )
         return visit_type_from_row(row)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return {}  # Aida's own database publishes no openings: the hours are the calendar
 
     async def list_visit_types(self) -> list[VisitType]:
         rows = await self._rows("select * from public.visit_types order by lower(name), id")

@@ -55,6 +55,11 @@ class CalendarStore(Backend, Protocol):
     # --- patients ---
     async def get_patient(self, phone: str) -> Patient | None: ...
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        """Every file on this number, oldest first. Aida's own databases keep one per number;
+        an EHR may keep several (a family phone), each with its `file_id`: verification by
+        name and date of birth picks one of them, never the first."""
+
     async def upsert_patient(
         self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
     ) -> Patient:
@@ -78,10 +83,13 @@ class CalendarStore(Backend, Protocol):
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         """Book [start, end) for an existing patient. Same patient + same start already booked:
         returns it with created=False. Overlap with another booking with the same provider (or,
-        without one, on the shared calendar): `SlotTaken`. Inside a closure: `ClinicClosed`."""
+        without one, on the shared calendar): `SlotTaken`. Inside a closure: `ClinicClosed`.
+        `patient_file`: the file the caller verified as, where the number has several
+        (`Patient.file_id`); Aida's own databases hold one file per number and need none."""
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
         """Cancel the patient's appointment. Already cancelled: returned as is (idempotent).
@@ -141,6 +149,14 @@ class CalendarStore(Backend, Protocol):
 
     async def list_visit_types(self) -> list[VisitType]:
         """By name."""
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        """The openings the calendar itself publishes in [start, end) (an EHR's free Slots,
+        none booked), per calendar (a provider id, None for the shared one) that publishes any;
+        a calendar left out publishes none, and its hours minus its bookings are its openings.
+        Aida offers a time only inside these, and the store books only inside them."""
 
 
 @runtime_checkable

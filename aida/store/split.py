@@ -53,6 +53,9 @@ class SplitStore:
     async def get_patient(self, phone: str) -> Patient | None:
         return await self.calendar.get_patient(phone)
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        return await self.calendar.patients_for(phone)
+
     async def upsert_patient(
         self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
     ) -> Patient:
@@ -73,9 +76,16 @@ class SplitStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         return await self.calendar.book(
-            phone, start, end, meta, provider_id=provider_id, visit_type_id=visit_type_id
+            phone,
+            start,
+            end,
+            meta,
+            provider_id=provider_id,
+            visit_type_id=visit_type_id,
+            patient_file=patient_file,
         )
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
@@ -126,6 +136,11 @@ class SplitStore:
         self, name: str, minutes: int, provider_ids: list[str] | None = None
     ) -> VisitType:
         return await self.calendar.save_visit_type(name, minutes, provider_ids)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return await self.calendar.published_openings(start, end, provider_ids)
 
     async def list_visit_types(self) -> list[VisitType]:
         return await self.calendar.list_visit_types()

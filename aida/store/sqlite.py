@@ -160,6 +160,11 @@ class SqliteStore:
 
     # --- patients ---
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        # One file per number in Aida's own database: the phone is the file.
+        patient = await self.get_patient(phone)
+        return [patient] if patient is not None else []
+
     async def get_patient(self, phone: str) -> Patient | None:
         rows = await self._read("select * from users where phone = ?", (phone,))
         return patient_from_row(rows[0]) if rows else None
@@ -227,6 +232,7 @@ class SqliteStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         start, end = check_range(start, end)
         s, e = to_db_time(start), to_db_time(end)
@@ -749,6 +755,11 @@ class SqliteStore:
             return row
 
         return visit_type_from_row(await self._write(body))
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return {}  # Aida's own database publishes no openings: the hours are the calendar
 
     async def list_visit_types(self) -> list[VisitType]:
         rows = await self._read("select * from visit_types order by name collate nocase, id")

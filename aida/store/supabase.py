@@ -393,6 +393,11 @@ class SupabaseStore:
 
     # --- patients ---
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        # One file per number in Aida's own database: the phone is the file.
+        patient = await self.get_patient(phone)
+        return [patient] if patient is not None else []
+
     async def get_patient(self, phone: str) -> Patient | None:
         response = await self._run(
             lambda c: c.table("users").select(USER_COLUMNS).eq("phone", phone).limit(1).execute(),
@@ -462,6 +467,7 @@ class SupabaseStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         start_utc, end_utc = check_range(start, end)
         params: dict[str, Any] = {
@@ -943,6 +949,11 @@ class SupabaseStore:
             },
         )
         return visit_type_from_row(data)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return {}  # Aida's own database publishes no openings: the hours are the calendar
 
     async def list_visit_types(self) -> list[VisitType]:
         response = await self._run(

@@ -76,7 +76,7 @@ TABLES = (
 SUMMARY_COLUMNS = (
     "id,user_phone,summary_text,preferences,appointments_in_call,cost_breakdown,timeline,"
     "transcript,action_items,created_at,status,room_name,started_at,ended_at,duration_seconds,"
-    "end_reason,presented_phone,caller_verified"
+    "end_reason,presented_phone,caller_verified,direction"
 )
 
 
