@@ -129,6 +129,11 @@ class Settings(BaseSettings):
     cartesia_api_key: SecretStr | None = None
     cartesia_tts_model: str = "sonic-2"
     cartesia_voice_id: str | None = None
+    # how long a cloud speech provider in a fallback chain may leave the caller unanswered
+    # before the local one behind it takes over (ours; docs/providers.md "Faults"): Deepgram,
+    # from when the VAD heard the caller; Cartesia, between its messages, on one attempt
+    stt_stall_seconds: float = Field(2.5, gt=0)
+    tts_timeout_seconds: float = Field(2.0, gt=0)
 
     # --- provider endpoints (ours): unset means each provider's public API. Set them for a
     # proxy, a regional endpoint, or the local doubles of `AIDA_CLOUD_DOUBLES=1` (tests).

@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/emergency_phrases.py
 
-Two sets, reported apart:
+Each set reported apart:
 - tuned: tests/safety/cases.py (the table the signs were tuned on) plus what the local Whisper
   wrote for its emergencies at 8 kHz (tests/safety/stt_heard.py, bench/emergency_stt_forms.py);
 - unseen: tests/safety/unseen_cases.py, written before the tuning of issue 19 and never edited
   (its figures have informed two sessions of work since, so it is no longer fully unseen);
 - unseen 2: tests/safety/unseen_cases_2.py when it exists, written by another engineer for judging
-  after the context rules of issue 19 were done; its table is found by shape, never named here;
+  after the context rules of issue 19 were done (round two of 19 saw its category counts, never
+  its sentences); its table is found by shape, never named here;
+- unseen 3: tests/safety/unseen_cases_3.py, written by a third engineer while round two of 19
+  tuned the self-harm signs, and scored once after that round's last change;
 - the caller lines of every shipped scenario that is not an emergency (routine calls written for
   other features, by other hands): each one that fires is a false alarm.
 
@@ -47,11 +50,12 @@ TUNED: tuple[tuple[str, str | None], ...] = CASES + tuple((heard, c) for _, hear
 LINES_DIR = Path(__file__).resolve().parents[1] / "data" / "bench"
 
 
-def unseen_2() -> tuple[tuple[str, str | None], ...] | None:
-    """The second unseen set, if it is in this checkout: the module's table of (turn, category or
+def unseen_set(number: int) -> tuple[tuple[str, str | None], ...] | None:
+    """A later unseen set, if it is in this checkout: the module's table of (turn, category or
     None) pairs, taken by its shape so this bench never needs to open the file."""
+    name = f"tests.safety.unseen_cases_{number}"
     try:
-        module = importlib.import_module("tests.safety.unseen_cases_2")
+        module = importlib.import_module(name)
     except ModuleNotFoundError:
         return None
     for value in vars(module).values():
@@ -67,7 +71,7 @@ def unseen_2() -> tuple[tuple[str, str | None], ...] | None:
             )
         ):
             return tuple((row[0], row[1]) for row in value)
-    raise SystemExit("tests/safety/unseen_cases_2.py has no table of (turn, category) rows")
+    raise SystemExit(f"{name} has no table of (turn, category) rows")
 
 
 def scenario_turns() -> tuple[tuple[str, str | None], ...]:
@@ -190,11 +194,13 @@ def report(name: str, cases: Cases, lines_to: str | None = None) -> None:
 def main() -> None:
     report("tuned (tests/safety/cases.py + Whisper's forms)", TUNED)
     report("unseen 1 (tests/safety/unseen_cases.py)", UNSEEN, lines_to="unseen_1")
-    second = unseen_2()
-    if second is None:
-        print("\n== unseen 2 (tests/safety/unseen_cases_2.py): not in this checkout")
-    else:
-        report("unseen 2 (tests/safety/unseen_cases_2.py)", second, lines_to="unseen_2")
+    for number in (2, 3):
+        path = f"tests/safety/unseen_cases_{number}.py"
+        cases = unseen_set(number)
+        if cases is None:
+            print(f"\n== unseen {number} ({path}): not in this checkout")
+        else:
+            report(f"unseen {number} ({path})", cases, lines_to=f"unseen_{number}")
     report("routine scenario lines (scenarios/*.yaml but emergency_*)", scenario_turns())
     median, p99 = microseconds_per_check(TUNED + UNSEEN)
     print(f"\ntime per caller turn: median {median:.0f} µs, 99th percentile {p99:.0f} µs")

@@ -184,6 +184,16 @@ def room_options(providers: Providers, participant_identity: str | None) -> room
     return room_io.RoomOptions(**kwargs)
 
 
+def _connect_options(providers: Providers) -> dict[str, Any]:
+    """The session's connect options where the providers ask for their own (a TTS chain's
+    attempt timeout, see build_providers); LiveKit's defaults otherwise."""
+    if providers.tts_conn_options is None:
+        return {}
+    from livekit.agents.voice.agent_session import SessionConnectOptions
+
+    return {"conn_options": SessionConnectOptions(tts_conn_options=providers.tts_conn_options)}
+
+
 def new_session(
     state: CallState, providers: Providers, settings: Settings
 ) -> AgentSession[CallState]:
@@ -198,6 +208,7 @@ def new_session(
         turn_handling=turn_handling(settings, providers.vad),
         # "away" after this much silence on both sides; aida.agent.limits hangs up then.
         user_away_timeout=settings.idle_hangup_seconds,
+        **_connect_options(providers),
     )
     wire_timeline(session, state)
     wire_served(providers, state.timeline)

@@ -67,7 +67,7 @@ from aida.safety.context import (
     the_topic_of_care,
 )
 from aida.safety.normalize import normalize
-from aida.safety.signs import CATEGORIES, SIGNS, Kind, Sign, Tier
+from aida.safety.signs import CATEGORIES, SIGNS, TOWARD_RE, Kind, Sign, Tier
 
 __all__ = ["CATEGORIES", "EmergencyMatch", "Kind", "Tier", "detect_emergency", "is_all_clear"]
 
@@ -97,7 +97,9 @@ _NEGATION = re.compile(
 # "no" is also the caller's answer word ("no my chest hurts"), so it negates only right before
 # the sign or through a few adjectives ("no real chest pain").
 _NO_BEFORE = re.compile(
-    r"\bno (?:(?:any|real|more|bad|severe|sudden|major|serious|significant|further) )*$"
+    r"\bno (?:(?:any|real|more|bad|severe|sudden|major|serious|significant|further) )*"
+    # "no thoughts of hurting myself", "no plans to end it"
+    r"(?:(?:thoughts?|intentions?|intent|plans?|urges?|desire|wish|risk) (?:of|to|about|for) )?$"
 )
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:not sure|dont know|no idea|not certain|not only|dont understand|never mind)\b"
@@ -142,6 +144,15 @@ _RECENT = re.compile(
 _MILD = re.compile(
     r"\b(?:a (?:little )?bit|a little|slightly|sometimes|occasionally|now and then|every now and|"
     r"mild|minor|small|tiny|when i (?:jog|run|exercise|work out|climb|walk fast|stand up))\b"
+)
+
+
+# A sign that comes with a common illness, said as a habit ("my chest gets tight when I have a
+# cold"): a routine visit, not an emergency now.
+_HABITUAL = re.compile(
+    r"\bwhen(?:ever)? (?:i|he|she|they) (?:have|has|get|gets|catch|catches) (?:a |the )?(?:cold|"
+    r"cough|flu|virus|chest infection|hay fever|allergies|period)\b"
+    r"|\bevery (?:winter|spring|time (?:i|he|she) (?:get|gets|have|has) a cold)\b"
 )
 
 
@@ -214,6 +225,8 @@ def _tier(t: str, sign: Sign, start: int, end: int, ongoing: bool) -> Tier | Non
     if sign.category not in _HARM_GOES_ON and reported_past(t, c_start, end) and not recent:
         # "my sister said she fainted at work": someone's past, told to the caller
         return "possible" if sign.tier == "definite" else None
+    if _HABITUAL.search(t, c_start, c_end) and not recent:
+        return None
     if _MILD.search(t, c_start, c_end):
         # a mild strong sign is worth the safety net; a mild weak cue is nothing
         return "possible" if sign.tier == "definite" else None
@@ -266,6 +279,18 @@ def _detect(t: str) -> EmergencyMatch | None:
     definite = [h for h in hits if h.tier == "definite"] or _pair(hits)
     tier: Tier = "definite" if definite else "possible"
     best = min(definite or hits, key=_rank)
+    if best.sign.kind == "medical":
+        # "thinking about taking all my pills at once": the overdose is what a self-harm thought
+        # is about, not what happened; the crisis message (which names 911 too) fits it
+        for h in definite:
+            if (
+                h.sign.kind == "self_harm"
+                and h.start <= best.start
+                and best.end <= h.end
+                and TOWARD_RE.match(h.phrase)
+            ):
+                best = h
+                break
     crisis = best.sign.kind != "self_harm" and any(h.sign.kind == "self_harm" for h in hits)
     return EmergencyMatch(best.sign.kind, best.sign.category, best.phrase, tier, crisis)
 
