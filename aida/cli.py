@@ -22,6 +22,8 @@ AREAS = (
     "aida.calendar.cli",
     "aida.local.cli",
     "aida.calls.cli",
+    "aida.outbound.cli",
+    "aida.waitlist.cli",
     "aida.simulate.cli",
 )
 

@@ -68,6 +68,30 @@ def transfer_uri(value: str, region: str, allow_fictional: bool) -> str:
         raise ValueError("STAFF_TRANSFER_NUMBER must be a phone number or a sip: URI") from exc
 
 
+def parse_hour_window(value: str) -> tuple[float, float]:
+    """REMINDER_HOURS: "24-48" (hours from now, from before to)."""
+    lo, dash, hi = value.strip().partition("-")
+    try:
+        start, end = float(lo), float(hi)
+    except ValueError:
+        raise ValueError("REMINDER_HOURS must look like 24-48 (hours from now)") from None
+    if not dash or start < 0 or end <= start:
+        raise ValueError("REMINDER_HOURS must look like 24-48 (hours from now)")
+    return start, end
+
+
+def parse_clock_window(value: str) -> tuple[dt.time, dt.time]:
+    """REMINDER_CALL_HOURS: "09:00-19:00" (local times of the clinic's day, first before last)."""
+    lo, dash, hi = value.strip().partition("-")
+    try:
+        start, end = dt.time.fromisoformat(lo.strip()), dt.time.fromisoformat(hi.strip())
+    except ValueError:
+        raise ValueError("REMINDER_CALL_HOURS must look like 09:00-19:00") from None
+    if not dash or end <= start:
+        raise ValueError("REMINDER_CALL_HOURS must look like 09:00-19:00 (first before last)")
+    return start, end
+
+
 def _csv(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -105,6 +129,11 @@ class Settings(BaseSettings):
     cartesia_api_key: SecretStr | None = None
     cartesia_tts_model: str = "sonic-2"
     cartesia_voice_id: str | None = None
+    # how long a cloud speech provider in a fallback chain may leave the caller unanswered
+    # before the local one behind it takes over (ours; docs/providers.md "Faults"): Deepgram,
+    # from when the VAD heard the caller; Cartesia, between its messages, on one attempt
+    stt_stall_seconds: float = Field(2.5, gt=0)
+    tts_timeout_seconds: float = Field(2.0, gt=0)
 
     # --- provider endpoints (ours): unset means each provider's public API. Set them for a
     # proxy, a regional endpoint, or the local doubles of `AIDA_CLOUD_DOUBLES=1` (tests).
@@ -136,9 +165,10 @@ class Settings(BaseSettings):
     fhir_scope: str = (
         "system/Patient.rs system/Patient.u system/Patient.c system/Practitioner.rs"
         " system/Practitioner.c system/Practitioner.u system/Schedule.rs system/Schedule.c"
-        " system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs system/Appointment.c"
-        " system/Appointment.u system/HealthcareService.rs system/HealthcareService.c"
-        " system/HealthcareService.u system/Location.rs system/Location.c"
+        " system/Schedule.u system/Slot.rs system/Slot.c system/Slot.u system/Appointment.rs"
+        " system/Appointment.c system/Appointment.u system/HealthcareService.rs"
+        " system/HealthcareService.c system/HealthcareService.u system/Location.rs"
+        " system/Location.c"
     )
     # Aida books into the EHR one writer at a time per clinic: a lock file every worker process
     # on this host shares (see docs/fhir.md for why a version check alone is not enough).
@@ -165,17 +195,40 @@ class Settings(BaseSettings):
     # local one (seconds per request on a CPU): "auto" | "on" | "off".
     thinking_filler: Literal["auto", "on", "off"] = "auto"
     crisis_line: str = "988"  # what Aida gives a caller who speaks of self-harm
+    # The semantic self-harm layer (aida/safety/semantic.py): indirect self-harm wording the
+    # emergency signs miss gets the crisis line. Off: the signs alone.
+    semantic_self_harm: bool = True
     # Where transfer_to_staff sends a phone (SIP) caller: a number (E.164 or local) or a
     # sip:/tel: URI. Unset: Aida takes a callback request instead of transferring.
     staff_transfer_number: str | None = None
 
+    # --- outbound calls: reminders and waitlist offers (aida/outbound, docs/outbound.md) ---
+    # The LiveKit SIP outbound trunk Aida dials through (`lk sip outbound create`); unset:
+    # `aida reminders run` selects but places no call.
+    sip_outbound_trunk_id: str | None = None
+    # Remind appointments that start between these many hours from now ("24-48").
+    reminder_hours: str = "24-48"
+    # Place reminder calls only within these hours of the clinic's day, in DEFAULT_TIMEZONE.
+    reminder_call_hours: str = "09:00-19:00"
+    # Calls per appointment, answered or not (a busy line or no answer is retried later).
+    reminder_max_attempts: int = Field(2, ge=1, le=10)
+    # Wait at least this long after an attempt before the next one for the same appointment.
+    reminder_retry_minutes: int = Field(60, ge=1, le=24 * 60)
+
     # --- caller identity (ours) ---
+    # A freed slot is held this long for the waitlist patient it is offered to (docs/waitlist.md).
+    waitlist_hold_minutes: int = Field(15, ge=1, le=24 * 60)
     # Failed identity checks per phone, counted across calls over the lockout window.
     identity_max_failures: int = Field(3, ge=1, le=100)
     identity_lockout_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
     # Past IDENTITY_MAX_FAILURES a file is not locked but slowed: the next attempt on it waits
     # this long, doubling with each further failure (capped by the window).
     identity_backoff_seconds: int = Field(60, ge=1, le=24 * 3600)
+    # With the local tiny.en speech-to-text: an identity turn whose transcript failed to verify
+    # is heard again by whisper base and checked once more, within the same attempt
+    # (aida/local/redecode.py). Off by default: bench/identity_redecode.py measured 18/24 turns
+    # verified against 17/24 for about 3 s more per failed turn (docs/benchmarks.md).
+    identity_redecode: bool = False
     # Shared with the clinic's patient portal, which signs who a signed-in patient is (HS256);
     # at least 32 bytes.
     portal_identity_secret: SecretStr | None = None
@@ -292,6 +345,29 @@ class Settings(BaseSettings):
             info.data.get("allow_fictional_numbers", False),
         )
         return value
+
+    @field_validator("reminder_hours")
+    @classmethod
+    def _check_reminder_hours(cls, value: str) -> str:
+        parse_hour_window(value)
+        return value
+
+    @field_validator("reminder_call_hours")
+    @classmethod
+    def _check_call_hours(cls, value: str) -> str:
+        parse_clock_window(value)
+        return value
+
+    @property
+    def reminder_window(self) -> tuple[dt.timedelta, dt.timedelta]:
+        """REMINDER_HOURS as (from, to) offsets from now."""
+        lo, hi = parse_hour_window(self.reminder_hours)
+        return dt.timedelta(hours=lo), dt.timedelta(hours=hi)
+
+    @property
+    def reminder_call_window(self) -> tuple[dt.time, dt.time]:
+        """REMINDER_CALL_HOURS as (first, last) local times of the clinic's day."""
+        return parse_clock_window(self.reminder_call_hours)
 
     @field_validator("clinic_close")
     @classmethod

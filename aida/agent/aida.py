@@ -32,6 +32,7 @@ from aida.agent import handoff, writes
 from aida.agent.dialogue import clinic, route
 from aida.agent.dialogue.policy import RESUMABLE
 from aida.agent.dialogue.types import Reading
+from aida.agent.keypad import keyed_date_with_name, keypad_call
 from aida.agent.prompts import build_instructions, caller_context, greeting
 from aida.agent.state import Caller, CallState
 from aida.agent.toolcall import run_tool
@@ -113,6 +114,7 @@ def _function(name: str) -> llm.ToolChoice:
 
 ASK_AGAIN = "Could you tell me again what you'd like me to do?"
 
+KEYPAD_NAME = "keypadname"  # the tool call id's prefix of a name said for a typed date
 WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")
 
 
@@ -253,6 +255,13 @@ class Aida(Agent):
             yield FlushSentinel()
             self._safety_net = None
         state: CallState = self.session.userdata
+        # A reply of the keypad's own (aida.agent.keypad): the typed date of birth is checked
+        # by identify_caller, called by code as the reader calls it for a spoken one.
+        keyed = keypad_call(state, chat_ctx)
+        if keyed is not None and state.emergency is None and state.verified_caller is None:
+            state.timeline.record("understood", rule="keypad", tool="identify_caller")
+            yield _tool_call_chunk("identify_caller", keyed, "keypad")
+            return
         if state.emergency is not None:
             # Still an emergency (not called off): the same short reminder, never the model.
             state.timeline.record("understood", rule="emergency_reminder", tool=None)
@@ -282,6 +291,12 @@ class Aida(Agent):
             # (seconds on a CPU); it still runs through the tool and its checks.
             logger.info("caller confirmed %s: repeating the call without the model", confirmed.tool)
             yield _tool_call_chunk(confirmed.tool, confirmed.args, "confirm")
+            return
+        waiting = keyed_date_with_name(state, last.text_content or "" if last else "")
+        if waiting is not None:
+            # A date typed before the name: the name just said goes with it.
+            state.timeline.record("understood", rule="keypad_name", tool="identify_caller")
+            yield _tool_call_chunk("identify_caller", waiting, KEYPAD_NAME)
             return
         reading = self._read(last)
         if reading is not None:
@@ -339,6 +354,7 @@ class Aida(Agent):
         return (
             getattr(output, "name", "") == "identify_caller"
             and not getattr(output, "is_error", True)
+            and not str(getattr(output, "call_id", "")).startswith(("keypad", KEYPAD_NAME))
             and state.verified_caller is not None
             and self._mode() != "off"
             and (state.dialog.model_request or not route.only_identity(state, text))
@@ -385,7 +401,10 @@ class Aida(Agent):
             logger.info("caller verified: carrying out the request that waited (%s)", tool)
             return _tool_call_chunk(tool, args, "code")
         text = (last.text_content or "") if last is not None else ""
-        if state.dialog.model_request or not route.only_identity(state, text):
+        # the name alone, said for a date typed on the keypad before it: an identity turn
+        name_for_keys = str(getattr(output, "call_id", "")).startswith(KEYPAD_NAME)
+        only_identity = name_for_keys or route.only_identity(state, text)
+        if state.dialog.model_request or not only_identity:
             # a request with the name, or an earlier one the model was reading: code reads it
             # if it can, else the model goes on with it
             if state.verified_caller is not None and self._mode() != "off":
@@ -533,6 +552,26 @@ class Aida(Agent):
             args,
             lambda: writes.book(state, start, reason, visit_type, provider),
             brief=WRITE_BRIEF,
+            write=True,
+        )
+
+    @function_tool
+    async def join_waitlist(self, ctx: Ctx, when: str, provider: str | None = None) -> Any:
+        """Put the caller on the waitlist when the time they want is taken, so the clinic calls
+        them if it opens up. Only when the caller asks for it.
+
+        Args:
+            when: The time or window in the caller's own words ("Thursday at 3", "any Tuesday
+                morning") or a start time from an earlier result; never work out dates yourself.
+            provider: Who the caller wants to see, in their words, if they said.
+        """
+        state = ctx.userdata
+        return await self._run(
+            ctx,
+            "join_waitlist",
+            {"when": when, **_said(provider=provider)},
+            lambda: writes.join(state, when, provider),
+            brief=_keys("waitlist", "created"),
             write=True,
         )
 

@@ -247,6 +247,10 @@ class Providers:
     tts: Any = None
     vad: Any = None
     description: dict[str, Any] = field(default_factory=dict)
+    # the streaming STTs watched for a stall (their `stt_stalled` events go on the timeline)
+    watched_stt: list[Any] = field(default_factory=list)
+    # the session's TTS connect options, when the TTS is a fallback chain (see build_providers)
+    tts_conn_options: Any = None
 
 
 def _instance(
@@ -282,13 +286,47 @@ def build_providers(
         from livekit.plugins import silero
 
         vad = silero.VAD.load()
-    stt_ = (
-        built["stt"][0] if len(built["stt"]) == 1 else lk_stt.FallbackAdapter(built["stt"], vad=vad)
-    )
+    stt_chain = built["stt"]
+    watched: list[Any] = []
+    if len(stt_chain) > 1:
+        # A streaming cloud STT that stops answering never raises, so the adapter would never
+        # fail over: each one before another is watched (aida/agent/stt_watchdog.py), and the
+        # next one, when it is the local Whisper, transcribes the utterance it swallowed.
+        from aida.agent.stt_watchdog import WatchedSTT
+
+        if vad is None:
+            from livekit.plugins import silero
+
+            vad = silero.VAD.load()
+        for i, instance in enumerate(stt_chain[:-1]):
+            if plan.stt[i].provider != "local" and instance.capabilities.streaming:
+                after = stt_chain[i + 1]
+                rescue = after if not after.capabilities.streaming else None
+                stt_chain[i] = WatchedSTT(
+                    instance, vad=vad, stall_seconds=settings.stt_stall_seconds, rescue=rescue
+                )
+                watched.append(stt_chain[i])
+    stt_ = stt_chain[0] if len(stt_chain) == 1 else lk_stt.FallbackAdapter(stt_chain, vad=vad)
     llm_ = built["llm"][0] if len(built["llm"]) == 1 else lk_llm.FallbackAdapter(built["llm"])
-    tts_ = built["tts"][0] if len(built["tts"]) == 1 else lk_tts.FallbackAdapter(built["tts"])
+    tts_conn_options = None
+    if len(built["tts"]) == 1:
+        tts_ = built["tts"][0]
+    else:
+        # A cloud voice that stalls is waited for `TTS_TIMEOUT_SECONDS` once, not the session's
+        # 10 s on each of three attempts (32 s of silence): the local voice behind it speaks
+        # the reply at once, and the adapter probes the cloud one for the next reply.
+        from livekit.agents import APIConnectOptions
+
+        tts_ = lk_tts.FallbackAdapter(built["tts"], max_retry_per_tts=0)
+        tts_conn_options = APIConnectOptions(max_retry=0, timeout=settings.tts_timeout_seconds)
     return Providers(
-        llm=llm_, stt=stt_, tts=tts_, vad=vad, description=describe_providers(settings)
+        llm=llm_,
+        stt=stt_,
+        tts=tts_,
+        vad=vad,
+        description=describe_providers(settings),
+        watched_stt=watched,
+        tts_conn_options=tts_conn_options,
     )
 
 
@@ -314,11 +352,16 @@ def prewarm_local(settings: Settings, userdata: MutableMapping[str, Any]) -> lis
 
 def warm_llm(model: Any, settings: Settings) -> None:
     """Evaluate Aida's constant instructions and tool list once per process, so the first caller
-    does not wait for them (tens of seconds for a 1.5B model on 2 cores)."""
+    does not wait for them (tens of seconds for a 1.5B model on 2 cores); the after-call
+    summary's first, so that Aida's are the ones left in the context. Both are saved (`aida
+    models prepare`) and restored from then on."""
     warm = getattr(model, "warm", None)
     if not callable(warm):
         return
     from aida.agent.aida import Aida
+    from aida.calls import summary
+
+    warm(summary.instructions(settings.clinic_name), summary.summary_tools())
 
     agent = Aida(settings, caller=None, greet=False)
     warm(agent.instructions, list(agent.tools))

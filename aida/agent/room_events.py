@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 # Never sent to the room: who the caller is, why a check failed, what staff must do.
-_STAFF_ONLY_TYPES = frozenset({"caller_identified", "identity_refused", "action_item"})
+_STAFF_ONLY_TYPES = frozenset(
+    {"caller_identified", "identity_refused", "identity_redecoded", "action_item"}
+)
 # call_started without what the line or the lookup said about the caller.
 _CALL_STARTED_HIDDEN = ("caller_id", "identified", "verified", "on_file")
 # identify_caller's result says only what the caller heard.

@@ -6,7 +6,9 @@ by the local voice because Cartesia dropped. Every provider request's metrics na
 that served it, so each becomes a `provider_request` event (role, provider, model, usage in the
 provider's units); each change of a provider's availability in a chain becomes
 `provider_available` (available true/false). The call record keeps the timeline, so it says who
-served which turn; the cost is priced from the same usage (aida/calls/cost.py).
+served which turn; the cost is priced from the same usage (aida/calls/cost.py). A streaming STT
+that stopped answering (aida/agent/stt_watchdog.py) is `provider_stalled` just before it is
+`provider_available` false.
 
 After a failure the adapter sends the failed request again to the failed provider in the
 background, to see whether it is back, and throws the answer away. That probe is billed like any
@@ -103,3 +105,18 @@ def wire_served(providers: Any, timeline: Timeline) -> None:
             )
 
         instance.on(f"{role}_availability_changed", _on_availability)
+
+    for watched in getattr(providers, "watched_stt", None) or []:
+
+        def _on_stall(ev: Any) -> None:
+            timeline.record(
+                "provider_stalled",
+                role="stt",
+                provider=ev.provider,
+                model=ev.model,
+                waited_s=ev.waited_s,
+                reason=ev.reason,
+                rescued=ev.rescued,
+            )
+
+        watched.on("stt_stalled", _on_stall)

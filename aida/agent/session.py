@@ -34,6 +34,7 @@ from livekit.agents.voice.report import SessionReport
 from aida.agent.aida import Aida
 from aida.agent.dialogue.route import load_profile
 from aida.agent.identity import CallerId, caller_id_of, is_sip_participant, origins_of
+from aida.agent.keypad import Keypad, wire_keypad
 from aida.agent.limits import wire_call_limits
 from aida.agent.providers import Providers, build_providers
 from aida.agent.room_events import caller_safe
@@ -43,6 +44,7 @@ from aida.agent.timeline import Timeline, TimelinePublisher
 from aida.agent.turns import turn_handling
 from aida.calls.appointments import appointments_in_call, callback_requests
 from aida.config import Settings, get_settings
+from aida.outbound.call import OutboundJob, outbound_job
 from aida.scheduling.clock import Clock, SystemClock
 from aida.store.protocol import Store
 from aida.tools.base import ClinicContext
@@ -65,6 +67,7 @@ class LiveCall:
     on_end: list[CallEndHook] = field(default_factory=list)
     # LiveKit's report of the session (history, model usage), when LiveKit ended the call
     report: SessionReport | None = None
+    keypad: Keypad | None = None  # a phone call's keys (aida.agent.keypad)
     _closed: bool = False
 
     async def aclose(self, reason: str = "shutdown") -> None:
@@ -182,6 +185,16 @@ def room_options(providers: Providers, participant_identity: str | None) -> room
     return room_io.RoomOptions(**kwargs)
 
 
+def _connect_options(providers: Providers) -> dict[str, Any]:
+    """The session's connect options where the providers ask for their own (a TTS chain's
+    attempt timeout, see build_providers); LiveKit's defaults otherwise."""
+    if providers.tts_conn_options is None:
+        return {}
+    from livekit.agents.voice.agent_session import SessionConnectOptions
+
+    return {"conn_options": SessionConnectOptions(tts_conn_options=providers.tts_conn_options)}
+
+
 def new_session(
     state: CallState, providers: Providers, settings: Settings
 ) -> AgentSession[CallState]:
@@ -196,9 +209,18 @@ def new_session(
         turn_handling=turn_handling(settings, providers.vad),
         # "away" after this much silence on both sides; aida.agent.limits hangs up then.
         user_away_timeout=settings.idle_hangup_seconds,
+        **_connect_options(providers),
     )
     wire_timeline(session, state)
     wire_served(providers, state.timeline)
+    if providers.stt is not None and settings.identity_redecode:
+        # The local tiny.en keeps this call's last utterances for whisper base to hear an
+        # identity turn again (aida.local.redecode); the STT's tasks, started from here,
+        # find them through a context variable, so no call sees another's audio.
+        from aida.local.redecode import CallAudio, Redecoder, bind_call_audio
+
+        state.call_audio = CallAudio(Redecoder.from_settings(settings))
+        bind_call_audio(state.call_audio)
     prefill = getattr(providers.llm, "prefill", None)
     if callable(prefill):
         hold = getattr(providers.llm, "hold_prefill", None)
@@ -311,6 +333,8 @@ async def run_call(
     state.caller = await initial_caller(tools, caller_id)
     # what Aida may say about the clinic, for clinic_info and the claims guard
     await load_profile(state)
+    job = outbound_job(ctx.job.metadata)
+    state.outbound = job
 
     # The room is the caller's side: it sees only caller-safe events (aida.agent.room_events).
     publisher = TimelinePublisher(timeline, ctx.room.local_participant, view=caller_safe)
@@ -331,6 +355,9 @@ async def run_call(
         on_end=list(on_end or []),
     )
     _CALLS[ctx] = call
+    if job is not None:
+        # first among the end hooks: the attempt's outcome names the call record it made
+        call.on_end.insert(0, _finish_outbound)
 
     @session.on("close")
     def _end_job(ev: CloseEvent) -> None:
@@ -346,18 +373,91 @@ async def run_call(
         verified=bool(state.caller and state.caller.verified),
         on_file=bool(state.caller and state.caller.on_file),
         providers=providers.description,
+        direction=state.direction,
+        **({"purpose": job.purpose} if job is not None else {}),
     )
     logger.info(
         "call started: caller id %s, %s",
         caller_id.source,
         "on file" if state.caller and state.caller.on_file else "not on file",
     )
+    if job is None:
+        agent: Aida = Aida(settings, caller=state.caller, greet=greet)
+    else:
+        # Aida called out: wait for the line to be live (the SIP participant joins while it
+        # still rings), then the outbound front (aida.agent.outbound)
+        await _line_live(participant)
+        agent = await outbound_agent(state, settings, job)
+        outbound = agent
+
+        @ctx.room.on("sip_dtmf_received")
+        def _on_dtmf(ev: Any) -> None:
+            handler = getattr(outbound, "on_dtmf", None)
+            if callable(handler):
+                handler(str(getattr(ev, "digit", "")))
+
     await session.start(
-        agent=Aida(settings, caller=state.caller, greet=greet),
+        agent=agent,
         room=ctx.room,
         room_options=room_options(providers, participant.identity),
     )
+    if state.sip_call:
+        # A phone caller may type the date of birth or the number (aida.agent.keypad).
+        call.keypad = wire_keypad(session, state, settings, ctx.room)
     return call
+
+
+SIP_CALL_STATUS = "sip.callStatus"
+LINE_LIVE_TIMEOUT_S = 60.0
+
+
+async def _line_live(participant: Any, timeout: float = LINE_LIVE_TIMEOUT_S) -> None:
+    """Until the SIP participant's call is answered ("sip.callStatus" active); a participant
+    without the attribute (not SIP, a test room) is live already."""
+    waited = 0.0
+    while waited < timeout:
+        status = (getattr(participant, "attributes", None) or {}).get(SIP_CALL_STATUS)
+        if status in (None, "active", "hangup"):
+            return
+        await asyncio.sleep(0.2)
+        waited += 0.2
+
+
+async def outbound_agent(
+    state: CallState, settings: Settings, job: OutboundJob, *, listen_for_silence: bool = True
+) -> Aida:
+    """The agent for an outbound job: the facts its opening needs, read from the store here.
+    Text simulations have no silence to listen for (`listen_for_silence=False`)."""
+    import aida.agent.waitlist_offer  # noqa: F401  (registers the "waitlist_offer" agent)
+    from aida.agent.outbound import OUTBOUND_AGENTS, OutboundAida
+    from aida.calendar.profile import load_edits
+    from aida.outbound import call as script
+
+    store = state.tools.store
+    appointment = None
+    if job.appointment_id is not None:
+        appointment = await store.get_appointment(job.appointment_id)
+        if appointment is not None and appointment.user_phone != state.caller_phone:
+            appointment = None  # not this number's appointment: nothing about it is said
+    callback = (await load_edits(store)).phone
+    name = state.caller.name if state.caller is not None else None
+    factory = OUTBOUND_AGENTS.get(job.purpose, OutboundAida)
+    return factory(
+        settings,
+        caller=state.caller,
+        job=job,
+        appointment=appointment,
+        patient_name=name,
+        callback_number=callback,
+        # read when the call starts, so a test can shorten it
+        silence_s=script.SILENCE_IS_MACHINE_S if listen_for_silence else None,
+    )
+
+
+async def _finish_outbound(call: LiveCall) -> None:
+    from aida.agent.outbound import finish_outbound
+
+    await finish_outbound(call.state)
 
 
 # The call each job runs: LiveKit hands `on_session_end` only the JobContext.

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from aida.agent.claims import Claim
 from aida.agent.confirmation import Confirmations
 from aida.agent.dialogue.frame import Frame
 from aida.agent.identity import NO_CALLER_ID, CallerId
@@ -19,6 +20,9 @@ from aida.agent.timeline import Timeline
 from aida.calendar.profile import ClinicProfile
 from aida.safety import EmergencyMatch
 from aida.tools.base import ClinicContext
+
+if TYPE_CHECKING:
+    from aida.local.redecode import CallAudio
 
 # Within one call, a caller who fails the identity check this many times is offered a callback
 # instead of more tries, whichever numbers they give (the store also counts per number, across
@@ -38,6 +42,9 @@ class Caller:
     on_file: bool  # a patient record exists for this phone
     new_patient: bool = False  # registered during this call
     verified: bool = False
+    # The file verified, where the number holds several (an EHR's Patient id): bookings go on
+    # it. None where the phone is the file.
+    file_id: str | None = None
 
 
 @dataclass
@@ -76,6 +83,17 @@ class CallState:
     last_refusal: str | None = None
     refused_at_turn: int = 0  # len(caller_lines) when last_refusal was said
     asked_again: int = 0  # how many ways of asking again were used (each is used once)
+    # The last attempt's name and dates: a date typed on the keypad next is checked with its name.
+    last_claim: Claim | None = None
+    # Typed on the keypad (aida.agent.keypad): the phone number on the caller's file, a date of
+    # birth waiting for the name or the number to go with it, and the identify_caller calls
+    # waiting for their reply to run (by the id of the marker message in the reply's context).
+    keyed_phone: str | None = None
+    keyed_date: str | None = None
+    keypad_calls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The call's last utterances, for whisper base to hear an identity turn again when tiny.en's
+    # transcript failed to verify (aida.local.redecode); None without the local speech-to-text.
+    call_audio: CallAudio | None = None
     incomplete_file_reported: bool = False
     guessing_reported: bool = False
     # Read-backs waiting for the caller's yes, and the writes done (see aida.agent.confirmation).
@@ -88,6 +106,16 @@ class CallState:
     # What Aida may say about the clinic in this call (loaded at the start of the call, or by
     # the first clinic_info; None until then): aida.agent.dialogue.clinic and the claims guard.
     profile: ClinicProfile | None = None
+    # An outbound call (aida.outbound.call.OutboundJob): its purpose and attempt; None inbound.
+    outbound: Any = None
+    outbound_outcome: str | None = None  # what it came to, once known (aida.outbound.outcomes)
+    # The last sentence when the call ends with something other than the usual goodbye (an
+    # outbound call's "your appointment is confirmed", a voicemail message).
+    farewell: str | None = None
+
+    @property
+    def direction(self) -> str:
+        return "outbound" if self.outbound is not None else "inbound"
 
     @property
     def caller_phone(self) -> str | None:

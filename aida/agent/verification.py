@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 import uuid
 from typing import Any
 
@@ -31,9 +32,10 @@ from aida.agent.identity import names_match
 from aida.agent.state import MAX_IDENTIFY_ATTEMPTS, Caller, CallState
 from aida.agent.understand import NOT_SHARED
 from aida.config import Settings
-from aida.errors import InvalidPhone
+from aida.errors import InvalidPhone, InvalidRequest
+from aida.scheduling.birthdates import dates_of_birth_in
 from aida.scheduling.phones import normalize_phone
-from aida.store.models import AuditEntry, IdentityCount
+from aida.store.models import AuditEntry, IdentityCount, Patient
 from aida.tools.base import ToolResult
 
 logger = logging.getLogger("aida.verification")
@@ -59,6 +61,27 @@ ASK_AGAIN_WITH_NUMBER = (
     "last name, and say your date of birth again?",
     "I still couldn't confirm them. Please say the phone number on your file, your first and "
     "last name, and your date of birth as the month, the day and the year.",
+)
+# On a phone line the keypad is offered as well (aida.agent.keypad reads what is typed): digits
+# cannot be misheard. The order of the date's parts follows the clinic's region.
+KEYPAD_DATE = (
+    "You can also type your date of birth on the keypad as two digits for the month, two for "
+    "the day and four for the year, then the pound key."
+)
+KEYPAD_DATE_DAY_FIRST = (
+    "You can also type your date of birth on the keypad as two digits for the day, two for the "
+    "month and four for the year, then the pound key."
+)
+KEYPAD_PHONE = "You can also type the phone number on your file on the keypad, then the pound key."
+ASK_AGAIN_KEYPAD = (
+    ASK_AGAIN[0] + " {date}",
+    "I still couldn't confirm them. Please say your first and last name again, and type your "
+    "date of birth on the keypad if you can: {parts}, then the pound key.",
+)
+ASK_AGAIN_KEYPAD_WITH_NUMBER = (
+    ASK_AGAIN_WITH_NUMBER[0] + " " + KEYPAD_PHONE,
+    "I still couldn't confirm them. Please type the phone number on your file on the keypad, "
+    "then the pound key, and say your first and last name and your date of birth again.",
 )
 NO_MATCH = ASK_AGAIN[0]
 NO_MATCH_WITH_NUMBER = ASK_AGAIN_WITH_NUMBER[0]
@@ -167,17 +190,72 @@ async def _verify_arguments(
             say=f"Thanks, {current.name}, you're already confirmed on this call.",
             data={"verified": True},
         )
-    target = given or (current.phone if current is not None else None)
+    # The number typed on the keypad (aida.agent.keypad) is the number said.
+    target = given or state.keyed_phone or (current.phone if current is not None else None)
     if target is None:
-        raise ToolError("What's the phone number on your patient file?")
+        raise ToolError(
+            "What's the phone number on your patient file?"
+            + (f" {KEYPAD_PHONE}" if state.sip_call else "")
+        )
     today = tools.now().astimezone(tools.clinic_hours.tz).date()
-    # Unreadable: asked again, never counted (mishearing is not an attack).
-    claim = claim_in_arguments(
-        full_name, date_of_birth, today, day_first=settings.phone_region != "US"
-    )
+    # Unreadable: asked again, never counted (mishearing is not an attack); on a phone line
+    # with the keypad offered.
+    try:
+        claim = claim_in_arguments(
+            full_name, date_of_birth, today, day_first=settings.phone_region != "US"
+        )
+    except InvalidRequest as exc:
+        if not state.sip_call:
+            raise
+        raise InvalidRequest(f"{exc.message} {keypad_date_offer(settings)}") from None
     heard = _spelled(state.caller_lines[-1]) if state.caller_lines else ()
     spelled = tuple(dict.fromkeys([*claim.spelled, *heard]))
-    return await _attempt(state, target, Claim(claim.names, claim.dates, spelled))
+    claim = Claim(claim.names, claim.dates, spelled)
+    return await _attempt(state, target, claim, heard_in=_line_of(state, claim, today))
+
+
+def _line_of(state: CallState, claim: Claim, today: dt.date) -> str | None:
+    """The caller's latest turn in which the attempt's date was heard (the audio a second
+    hearing decodes again), or None: a date typed on the keypad, or not said in the last turns."""
+    if claim.date is None:
+        return None
+    day_first = state.tools.settings.phone_region != "US"
+    for line in reversed(state.caller_lines[-2:]):
+        if claim.date in dates_of_birth_in(line, today, day_first=day_first):
+            return line
+    return None
+
+
+async def _heard_again(
+    state: CallState, line: str, claim: Claim, name_on_file: str, born: dt.date
+) -> bool:
+    """Whether whisper base, hearing the turn `line` again (aida.local.redecode), hears the name
+    and date of birth on file: one name and one date, as any attempt. Within the same attempt."""
+    audio = state.call_audio
+    if audio is None:
+        return False
+    started = time.perf_counter()
+    text = await audio.redecode(line)
+    if text is None:
+        return False
+    tools = state.tools
+    today = tools.now().astimezone(tools.clinic_hours.tz).date()
+    second = claim_in_words(text, today, day_first=tools.settings.phone_region != "US")
+    name = second.name or claim.name
+    date = second.date if second.dates else claim.date
+    spelled = tuple(dict.fromkeys([*claim.spelled, *second.spelled]))
+    matched = bool(
+        not second.spray
+        and name is not None
+        and date == born
+        and names_match(name, name_on_file, spelled)
+    )
+    state.timeline.record(
+        "identity_redecoded",
+        matched=matched,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return matched
 
 
 def _source(state: CallState, phone: str) -> Any:
@@ -220,16 +298,39 @@ def _refusal_reason(
     return None
 
 
+def keypad_date_offer(settings: Settings) -> str:
+    return KEYPAD_DATE_DAY_FIRST if settings.phone_region != "US" else KEYPAD_DATE
+
+
 def _ask_again(state: CallState, *, with_number: bool) -> str:
-    """The next way of asking: each refusal of the call asks differently, then offers staff."""
-    sentences = ASK_AGAIN_WITH_NUMBER if with_number else ASK_AGAIN
+    """The next way of asking: each refusal of the call asks differently, then offers staff.
+    On a phone line the keypad is offered too."""
+    if state.sip_call:
+        day_first = state.tools.settings.phone_region != "US"
+        parts = (
+            "two digits for the day, two for the month and four for the year"
+            if day_first
+            else "two digits for the month, two for the day and four for the year"
+        )
+        sentences: tuple[str, ...] = tuple(
+            s.format(date=keypad_date_offer(state.tools.settings), parts=parts)
+            for s in (ASK_AGAIN_KEYPAD_WITH_NUMBER if with_number else ASK_AGAIN_KEYPAD)
+        )
+    else:
+        sentences = ASK_AGAIN_WITH_NUMBER if with_number else ASK_AGAIN
     turn = state.asked_again
     state.asked_again += 1
     return sentences[turn] if turn < len(sentences) else LOCKED
 
 
 async def _attempt(
-    state: CallState, target: str, claim: Claim, *, via: str | None = None, register: bool = True
+    state: CallState,
+    target: str,
+    claim: Claim,
+    *,
+    via: str | None = None,
+    register: bool = True,
+    heard_in: str | None = None,
 ) -> ToolResult:
     """One attempt at `target`'s file: reserved and counted first, then checked; returns the
     confirmation or registration, raises the refusal. The sentence depends only on how many
@@ -238,9 +339,10 @@ async def _attempt(
     store = tools.store
     now = tools.now()
     via_kw = {"via": via} if via else {}
-    with_number = state.caller is None
+    with_number = state.caller is None and state.keyed_phone is None
     if not claim.names:
         raise ToolError(NO_NAME)  # nothing to check yet: not an attempt
+    state.last_claim = claim  # a date typed on the keypad next goes with this name
     said = (target, " ".join(sorted(claim.names)).lower(), claim.dates)
     if said in state.tried_claims:
         # The same details again: not a second count. Heard from the words of the turn that
@@ -282,17 +384,26 @@ async def _attempt(
     state.tried_identities.update((target, d) for d in new_dates)
     state.tried_claims.add(said)
 
-    patient = await store.get_patient(target)
-    if patient is None and register and not claim.spray:
+    files = await store.patients_for(target)
+    if not files and register and not claim.spray:
         registered = await _register(state, target, claim)
         if registered is not None:
             await store.release_identity_attempt(attempt)
             return registered
-        patient = await store.get_patient(target)  # somebody registered it meanwhile
+        files = await store.patients_for(target)  # somebody registered it meanwhile
+    # Several files on one number (a family phone, in an EHR): the one this name and date of
+    # birth prove, never the first; with none proved, the attempt fails as any other does.
+    patient = _proved(claim, files) if len(files) > 1 else (files[0] if files else None)
 
     outcome = "no_match"
     if claim.spray:
         outcome = "several_names_or_dates"
+    elif patient is None and len(files) > 1:
+        if all(not f.name or f.date_of_birth is None for f in files):
+            outcome = "file_incomplete"
+            if not state.incomplete_file_reported:
+                state.incomplete_file_reported = True
+                _action_item(state, "callback", NEEDS_STAFF_REASON)
     elif patient is None or not patient.name or patient.date_of_birth is None:
         # Any row is on file: one with nothing to check against (from before dates of birth
         # were kept, or made by a call record) is for staff to confirm, never for a caller to
@@ -307,7 +418,21 @@ async def _attempt(
         and names_match(claim.name, patient.name, claim.spelled)
     ):
         await store.release_identity_attempt(attempt)
-        await _confirm(state, target, patient.name, _source(state, target), **via_kw)
+        await _confirm(
+            state, target, patient.name, _source(state, target), file_id=patient.file_id, **via_kw
+        )
+        return ToolResult(
+            say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
+        )
+    elif (
+        heard_in is not None
+        and patient.name
+        and await _heard_again(state, heard_in, claim, patient.name, patient.date_of_birth)
+    ):
+        # tiny.en misheard the turn and whisper base heard it right: the same attempt, which
+        # succeeded (never a second count, never a second guess of the caller's).
+        await store.release_identity_attempt(attempt)
+        await _confirm(state, target, patient.name, _source(state, target), via="redecode")
         return ToolResult(
             say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
         )
@@ -327,6 +452,21 @@ async def _attempt(
     state.last_refusal = refusal
     state.refused_at_turn = len(state.caller_lines)
     raise ToolError(refusal)
+
+
+def _proved(claim: Claim, files: list[Patient]) -> Patient | None:
+    """The one file among several that this name and date of birth match; None when none or
+    more than one does (two files alike are for staff, not a guess)."""
+    if claim.name is None or claim.date is None:
+        return None
+    matching = [
+        f
+        for f in files
+        if f.name
+        and f.date_of_birth == claim.date
+        and names_match(claim.name, f.name, claim.spelled)
+    ]
+    return matching[0] if len(matching) == 1 else None
 
 
 async def _register(state: CallState, phone: str, claim: Claim) -> ToolResult | None:
@@ -350,10 +490,21 @@ async def _register(state: CallState, phone: str, claim: Claim) -> ToolResult | 
     return ToolResult(say=REGISTERED.format(name=patient.name), data={"verified": True})
 
 
-async def _confirm(state: CallState, phone: str, name: str | None, source: Any, **via: str) -> None:
-    """The caller proved to be the patient on file for `phone`: fixed for the rest of the call."""
+async def _confirm(
+    state: CallState,
+    phone: str,
+    name: str | None,
+    source: Any,
+    *,
+    file_id: str | None = None,
+    **via: str,
+) -> None:
+    """The caller proved to be the patient on file for `phone` (the file `file_id`, where the
+    number has several): fixed for the rest of the call."""
     await state.tools.store.clear_identity_failures(phone)
-    state.caller = Caller(phone=phone, name=name, source=source, on_file=True, verified=True)
+    state.caller = Caller(
+        phone=phone, name=name, source=source, on_file=True, verified=True, file_id=file_id
+    )
     state.timeline.record(
         "caller_identified", source=source, new_patient=False, verified=True, **via
     )
@@ -404,7 +555,9 @@ async def _verify_from_words(state: CallState) -> str | None:
         if len(earlier) != 1:
             return None  # identify_caller asks for the name
         claim = Claim(tuple(earlier), claim.dates, claim.spelled)
-    if state.caller is not None:
+    if state.keyed_phone is not None:
+        target = state.keyed_phone  # typed on the keypad (aida.agent.keypad)
+    elif state.caller is not None:
         target = state.caller.phone
     else:
         words = " ".join(state.caller_lines)
@@ -417,7 +570,11 @@ async def _verify_from_words(state: CallState) -> str | None:
     try:
         # A number heard in the words with no file behind it is most often misheard: asked
         # again, never registered (a new patient registers through identify_caller).
-        await _attempt(state, target, claim, via="words", register=state.caller is not None)
+        await _attempt(
+            state, target, claim, via="words",
+            register=state.caller is not None or state.keyed_phone is not None,
+            heard_in=state.caller_lines[at],
+        )  # fmt: skip
     except ToolError as refusal:
         return refusal.message
     return None

@@ -307,6 +307,11 @@ class SummaryItem(BaseModel):
     caller_verified: bool | None = Field(
         None, description="Whether the caller proved who they are (false: unverified caller)."
     )
+    direction: str | None = Field(
+        None,
+        description='"inbound" or "outbound" (Aida called: a reminder, a waitlist offer); '
+        "null on records from before it was kept (inbound).",
+    )
     summary_text: str | None = None
     status: str | None = None
     room_name: str | None = None

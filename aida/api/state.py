@@ -10,7 +10,6 @@ import asyncio
 import logging
 
 from aida.api.ratelimit import SlidingWindowLimiter
-from aida.api.replay import OnceOnly
 from aida.api.tokens import TokenMinter
 from aida.config import Settings
 from aida.errors import StoreUnavailable
@@ -34,7 +33,6 @@ class AppState:
         self.staff_failures = SlidingWindowLimiter(
             settings.staff_auth_failures_per_minute, window=60.0
         )
-        self.assertions = OnceOnly()  # portal assertion ids already used
         self._store = store
         # A store handed in by the caller (tests, embedding) is theirs to close.
         self._owns_store = store is None

@@ -17,7 +17,7 @@ from aida.scheduling.hours import ClinicHours, days_text
 from aida.scheduling.slots import Slot, free_slots, nearest_free
 from aida.scheduling.speech import clock_time, local_iso, spoken_datetime, spoken_starts
 from aida.scheduling.working_hours import parse_hours
-from aida.store.models import Closure, Provider
+from aida.store.models import Appointment, Closure, Provider
 from aida.store.rows import MAX_VISIT_MINUTES
 from aida.tools.base import ClinicContext
 
@@ -39,6 +39,23 @@ async def upcoming_closures(ctx: ClinicContext) -> list[Closure]:
     )
 
 
+async def busy_appointments(
+    ctx: ClinicContext, start: dt.datetime, end: dt.datetime
+) -> list[Appointment]:
+    """What takes time in [start, end): the bookings, and the waitlist's holds not lapsed by now
+    (the store refuses both alike, so neither is offered)."""
+    booked = await ctx.store.list_appointments(start=start, end=end, status="booked")
+    if not getattr(ctx.store, "holds_slots", True):  # an EHR's calendar: no holds to read
+        return booked
+    now = ctx.now()
+    held = [
+        a
+        for a in await ctx.store.list_appointments(start=start, end=end, status="held")
+        if a.hold_expires_at is None or a.hold_expires_at > now
+    ]
+    return booked + held
+
+
 async def free_for(
     ctx: ClinicContext,
     start: dt.datetime,
@@ -52,16 +69,19 @@ async def free_for(
     visit may move half an hour later, as the store allows)."""
     # A visit that starts just before `end` runs past it: read what the longest could clash with.
     reach = end + dt.timedelta(minutes=MAX_VISIT_MINUTES)
-    appts = await ctx.store.list_appointments(start=start, end=reach, status="booked")
+    appts = await busy_appointments(ctx, start, reach)
     choice = choice or await default_choice(ctx)
     grids = choice.grids(ctx.clinic_hours)
     closed = _intervals(await ctx.store.list_closures(start=start, end=reach))
+    published = await ctx.store.published_openings(start, reach, _ids(grids))
     found: dict[dt.datetime, Slot] = {}
     for provider, grid in grids:
         pid = provider.id if provider else None
         busy = [
             (a.start_time, a.end_time) for a in appts if a.provider_id == pid and a.id != moving
         ] + closed
+        if pid in published:
+            busy += _outside(published[pid])
         for slot in free_slots(grid, start, end, busy, ctx.now()):
             found.setdefault(slot.start, dataclasses.replace(slot, provider_id=pid))
     return [found[k] for k in sorted(found)]
@@ -71,15 +91,19 @@ async def nearest_for(
     ctx: ClinicContext, target: dt.datetime, n: int = 3, choice: Choice | None = None
 ) -> list[Slot]:
     """The `n` free times nearest `target` for `choice` (whoever is free), nearest first."""
-    appts = await ctx.store.list_appointments(
-        start=target - ALTERNATIVES_SPAN, end=target + ALTERNATIVES_SPAN, status="booked"
-    )
+    appts = await busy_appointments(ctx, target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN)
     choice = choice or await default_choice(ctx)
     closed = _intervals(await upcoming_closures(ctx))
+    grids = choice.grids(ctx.clinic_hours)
+    published = await ctx.store.published_openings(
+        target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN, _ids(grids)
+    )
     found: dict[dt.datetime, Slot] = {}
-    for provider, grid in choice.grids(ctx.clinic_hours):
+    for provider, grid in grids:
         pid = provider.id if provider else None
         busy = [(a.start_time, a.end_time) for a in appts if a.provider_id == pid] + closed
+        if pid in published:
+            busy += _outside(published[pid])
         for slot in nearest_free(grid, target, busy, ctx.now(), n=n):
             found.setdefault(slot.start, dataclasses.replace(slot, provider_id=pid))
     return sorted(found.values(), key=lambda s: (abs(s.start - target), s.start))[:n]
@@ -138,6 +162,30 @@ def slot_view(ctx: ClinicContext, slot: Slot) -> dict[str, str]:
 
 def _intervals(closures: list[Closure]) -> Busy:
     return [(c.start_time, c.end_time) for c in closures]
+
+
+def _ids(grids: list[tuple[Provider | None, ClinicHours]]) -> list[str | None]:
+    return [provider.id if provider else None for provider, _ in grids]
+
+
+# Where a calendar publishes its openings (an EHR's free Slots), every other time is busy: the
+# hours still say what is bookable (horizon, grid, lead time), the Slots say what is open.
+_EVER = (
+    dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+    dt.datetime(2200, 1, 1, tzinfo=dt.UTC),
+)
+
+
+def _outside(openings: list[tuple[dt.datetime, dt.datetime]]) -> Busy:
+    """The complement of `openings`: adjacent ones join, so a visit may span two Slots."""
+    busy: Busy = []
+    at = _EVER[0]
+    for begins, ends in sorted(openings):
+        if begins > at:
+            busy.append((at, begins))
+        at = max(at, ends)
+    busy.append((at, _EVER[1]))
+    return busy
 
 
 def _about(

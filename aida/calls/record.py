@@ -77,6 +77,9 @@ def build_record(
     duration = max(0.0, (ended - started).total_seconds()) if started else None
     preferences = preferences_stated(events)
     verified = caller_proven(events)
+    started_event: Mapping[str, Any] = next(
+        (e for e in events if e.get("type") == "call_started"), {}
+    )
     return CallSummary(
         id=call_id,
         # Filed under the patient only when the caller proved to be them (or registered in the
@@ -95,4 +98,5 @@ def build_record(
         ended_at=ended,
         duration_seconds=round(duration, 3) if duration is not None else None,
         end_reason=end_reason,
+        direction=str(started_event.get("direction") or "inbound"),
     )

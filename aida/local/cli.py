@@ -39,6 +39,9 @@ def _prepare(args: argparse.Namespace) -> int:
     settings = get_settings()
     stt_dir = weights.whisper_dir(settings.local_stt_model, settings.model_cache_dir)
     print(f"speech-to-text: Whisper {settings.local_stt_model} in {stt_dir}")
+    if settings.identity_redecode and settings.local_stt_model != "base":
+        base_dir = weights.whisper_base_dir(settings.model_cache_dir)
+        print(f"identity re-decode: Whisper base in {base_dir}")
     if settings.llm_base_url:
         print(f"language model: served by {settings.llm_base_url} (nothing to prepare)")
     else:

@@ -18,27 +18,41 @@ How a match is decided:
    mishears ("chess pain") as said.
 2. Every sign pattern is searched (a sign with `needs` only when its context is in the turn).
 3. A hit is dropped when, in its clause (the text between commas and words like "but", "and",
-   "so", "because"):
-   - a negation comes shortly before it ("no chest pain", "I dont have trouble breathing"); "not
-     sure" and "dont know" do not count, and "never ... like this" / "never ... before" is a
-     warning, not a negation;
-   - a distant-past cue is in the clause ("last year", "two years ago", "in 2019", "back in",
-     "when I was a kid", "history of"); for self-harm the hit is kept as possible instead.
-   It is also dropped when the caller says after it that it is over ("its fine now", "it went
-   away"), and, for events that a caller also mentions as history ("had a stroke", "a seizure",
-   "heart attack"), when the call is about follow-up care ("follow up", "checkup", "recovering")
-   without a recent-time cue ("just", "today", "this morning"); self-harm history in a care
-   context is possible, never silent.
-   A definite hit becomes possible when its clause says it was a day or more ago ("yesterday",
-   "the other day") or that it is mild ("a bit", "a little", "sometimes"); a mild possible hit
-   is dropped.
-   An ongoing cue anywhere ("getting worse", "again", "right now", "still hurts", "wont stop")
-   cancels the past, over, follow-up and mild reasons, never a negation.
+   "so", "because"), a negation comes shortly before it ("no chest pain", "I dont have trouble
+   breathing"); "not sure" and "dont know" do not count, and "never ... like this" / "never ...
+   before" is a warning, not a negation. Then its context (`aida.safety.context`, one rule per
+   class of routine turn that shares an emergency's words):
+   - about an animal ("my dog ate my pills", "the cat is choking"): dropped, whatever the time;
+     a medical sign only ("I gave my dog away" is a self-harm sign);
+   - an ongoing cue anywhere ("getting worse", "again", "right now", "still hurts", "wont stop")
+     keeps the sign's own tier against every reason below;
+   - history: a past time in its clause, or earlier in its sentence with no present tense
+     between ("years ago", "in my teens", "at my last pregnancy", "used to"): dropped; for
+     self-harm, possible. Also dropped when the caller says after it that it is over ("its fine
+     now", "it went away");
+   - the topic of care ("a counsellor for self harm", "a follow up after his stroke", "a first
+     aid course for choking"): self-harm becomes possible (the crisis line is said); an event
+     callers also mention as history, and anything a class or a form is about, is dropped; any
+     other definite sign becomes possible ("an appointment for my shortness of breath");
+   - events callers also bring up as history ("had a stroke", "a seizure", "heart attack") in a
+     call about follow-up care ("follow up", "checkup", "recovering") without a recent-time cue
+     ("just", "today", "this morning"): dropped; self-harm, possible;
+   - someone's past event reported to the caller ("my sister said she fainted"), unless news
+     just told or a present tense follows the report: possible. Not for a poison, a blow to the
+     head, a burn or a wound, whose harm goes on after the event;
+   - a day or more ago ("yesterday", "last Tuesday") or mild ("a bit", "sometimes"): a definite
+     hit becomes possible, a mild possible hit is dropped.
+   Self-harm is never softened by mildness or reported speech, and no context drops it (only a
+   negation: "I would never hurt myself").
 4. The tier: any definite hit makes the turn definite; else two possible hits of one kind (distinct
    words, not overlapping: "sweating" and "my heart is racing") make it definite; else one makes it
    possible. Of the hits of that tier, a medical one wins over self-harm (an overdose needs the
    emergency number first), "declared" ("its an emergency") loses to a specific sign, then the
    earliest wins. Any self-harm hit sets `crisis`, so the crisis line is said whichever sign won.
+
+5. A turn the signs found nothing in (or only a possible medical hit) goes to the semantic
+   self-harm layer (`aida.safety.semantic`), which may add the possible self-harm tier (or the
+   crisis line to that medical hit); it never removes or lowers a sign's hit.
 
 Doubt resolves towards firing: a false alarm costs one sentence and a "no, I'm fine"
 (`is_all_clear`); a miss can cost a life.
@@ -47,10 +61,18 @@ Doubt resolves towards firing: a false alarm costs one sentence and a "no, I'm f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from aida.safety import semantic
+from aida.safety.context import (
+    EARLIER,
+    about_an_animal,
+    in_the_past,
+    reported_past,
+    the_topic_of_care,
+)
 from aida.safety.normalize import normalize
-from aida.safety.signs import CATEGORIES, SIGNS, Kind, Sign, Tier
+from aida.safety.signs import CATEGORIES, SIGNS, TOWARD_RE, Kind, Sign, Tier
 
 __all__ = ["CATEGORIES", "EmergencyMatch", "Kind", "Tier", "detect_emergency", "is_all_clear"]
 
@@ -80,7 +102,9 @@ _NEGATION = re.compile(
 # "no" is also the caller's answer word ("no my chest hurts"), so it negates only right before
 # the sign or through a few adjectives ("no real chest pain").
 _NO_BEFORE = re.compile(
-    r"\bno (?:(?:any|real|more|bad|severe|sudden|major|serious|significant|further) )*$"
+    r"\bno (?:(?:any|real|more|bad|severe|sudden|major|serious|significant|further) )*"
+    # "no thoughts of hurting myself", "no plans to end it"
+    r"(?:(?:thoughts?|intentions?|intent|plans?|urges?|desire|wish|risk) (?:of|to|about|for) )?$"
 )
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:not sure|dont know|no idea|not certain|not only|dont understand|never mind)\b"
@@ -89,16 +113,6 @@ _PSEUDO_NEGATION = re.compile(
 _NEVER_WARNING = re.compile(r"\b(?:like this|like that|this bad|before|in " + _WHOSE + r" life)\b")
 _NEGATION_WINDOW_WORDS = 4
 
-_PAST = re.compile(
-    r"\blast (?:year|month|week|summer|winter|spring|fall|autumn|christmas|easter|"
-    r"thanksgiving|time|visit|appointment)\b"
-    r"|\b(?:years?|months?|weeks?|decades?) (?:ago|back)\b"
-    r"|\bin (?:19|20)\d\d\b|\bin (?:nineteen|twenty|two thousand)\b|\bback in\b"
-    r"|\bwhen (?:i|he|she|they) (?:was|were) (?:a )?(?:kid|child|baby|young|little|younger|"
-    r"teen\w*|pregnant|in)\b|\bas a (?:kid|child|teen\w*|baby)\b"
-    r"|\bhistory of\b|\bused to\b|\ba long time ago\b|\bpreviously\b"
-    r"|\bin the past\b(?! (?:hour|half|few minutes|\w+ minutes|minute|day|night))"
-)
 _NOT_BEFORE_CUE = re.compile(
     r"\b(?:not|no|isnt|never|hasnt|havent|didnt|wont|doesnt|arent|hadnt|wasnt) (?:\w+ )?$"
 )
@@ -125,20 +139,31 @@ _FOLLOW_UP = re.compile(
 )
 _RECENT = re.compile(
     r"\bjust (?:had|now|collapsed|passed|fainted|took|swallowed|started|happened|died)\b"
+    # news just told: "my mom just called and said she collapsed"
+    r"|\bjust (?:called|rang|phoned|texted|messaged|told|said)\b"
     r"|\b(?:today|tonight|this (?:morning|afternoon|evening)|last night|an hour ago|"
     r"(?:\w+ )?minutes ago|right now|happening now)\b"
 )
 
 
-# A day or more ago, or mild: still worth the safety net, not the emergency message.
-_EARLIER = re.compile(
-    r"\b(?:yesterday|the other day|(?:a few|two|three|four|five|couple of|couple|several) days "
-    r"ago|over the weekend|last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
-)
 _MILD = re.compile(
     r"\b(?:a (?:little )?bit|a little|slightly|sometimes|occasionally|now and then|every now and|"
     r"mild|minor|small|tiny|when i (?:jog|run|exercise|work out|climb|walk fast|stand up))\b"
 )
+
+
+# A sign that comes with a common illness, said as a habit ("my chest gets tight when I have a
+# cold"): a routine visit, not an emergency now.
+_HABITUAL = re.compile(
+    r"\bwhen(?:ever)? (?:i|he|she|they) (?:have|has|get|gets|catch|catches) (?:a |the )?(?:cold|"
+    r"cough|flu|virus|chest infection|hay fever|allergies|period)\b"
+    r"|\bevery (?:winter|spring|time (?:i|he|she) (?:get|gets|have|has) a cold)\b"
+)
+
+
+# A poison, a blow to the head, a burn or a wound does its harm after the event: told in the past
+# tense ("she told me she took a whole bottle"), it is still now.
+_HARM_GOES_ON = frozenset({"overdose_poisoning", "head_injury", "burns", "bleeding"})
 
 
 @dataclass(frozen=True)
@@ -179,21 +204,38 @@ def _tier(t: str, sign: Sign, start: int, end: int, ongoing: bool) -> Tier | Non
     c_start, c_end = _clause(t, start, end)
     if _negated(t[c_start:start], t[end:c_end]):
         return None
+    self_harm = sign.kind == "self_harm"
+    if not self_harm and about_an_animal(t, (c_start, c_end), end):
+        return None  # a vet's emergency, not ours: who it is about, whatever the time
     if ongoing:
         return sign.tier
-    self_harm = sign.kind == "self_harm"
-    if _PAST.search(t, c_start, c_end):
+    if in_the_past(t, (c_start, c_end), end):
         return "possible" if self_harm else None
     if _resolved_after(t, end):
         return None
-    if sign.event and _FOLLOW_UP.search(t) is not None and _RECENT.search(t) is None:
+    recent = _RECENT.search(t) is not None
+    care = the_topic_of_care(t, start, end, noun=sign.event)
+    if care is not None:
+        if self_harm:
+            return "possible"  # the crisis line is said, the booking goes on
+        if care == "learning" or (sign.event and not recent):
+            return None  # "a first aid course for choking", "a follow up after his stroke"
+        if not sign.event:
+            # "an appointment for my chest pain": worth the safety net, not the emergency message
+            return "possible" if sign.tier == "definite" else None
+    if sign.event and _FOLLOW_UP.search(t) is not None and not recent:
         return "possible" if self_harm else None
     if self_harm:
         return sign.tier  # never softened: "sometimes I want to die" is not mild
+    if sign.category not in _HARM_GOES_ON and reported_past(t, c_start, end) and not recent:
+        # "my sister said she fainted at work": someone's past, told to the caller
+        return "possible" if sign.tier == "definite" else None
+    if _HABITUAL.search(t, c_start, c_end) and not recent:
+        return None
     if _MILD.search(t, c_start, c_end):
         # a mild strong sign is worth the safety net; a mild weak cue is nothing
         return "possible" if sign.tier == "definite" else None
-    if _EARLIER.search(t, c_start, c_end):
+    if EARLIER.search(t, c_start, c_end):
         return "possible"
     return sign.tier
 
@@ -242,13 +284,54 @@ def _detect(t: str) -> EmergencyMatch | None:
     definite = [h for h in hits if h.tier == "definite"] or _pair(hits)
     tier: Tier = "definite" if definite else "possible"
     best = min(definite or hits, key=_rank)
+    if best.sign.kind == "medical":
+        # "thinking about taking all my pills at once": the overdose is what a self-harm thought
+        # is about, not what happened; the crisis message (which names 911 too) fits it
+        for h in definite:
+            if (
+                h.sign.kind == "self_harm"
+                and h.start <= best.start
+                and best.end <= h.end
+                and TOWARD_RE.match(h.phrase)
+            ):
+                best = h
+                break
     crisis = best.sign.kind != "self_harm" and any(h.sign.kind == "self_harm" for h in hits)
     return EmergencyMatch(best.sign.kind, best.sign.category, best.phrase, tier, crisis)
 
 
 def detect_emergency(text: str) -> EmergencyMatch | None:
-    """The emergency this caller turn describes, or None. Deterministic, well under 1 ms a turn."""
-    return _detect(normalize(text))
+    """The emergency this caller turn describes, or None. Deterministic: the signs cost well under
+    1 ms a turn; a turn they find nothing in goes to the semantic self-harm layer (about 10-20 ms,
+    `aida.safety.semantic`), which can only add the possible self-harm tier."""
+    t = normalize(text)
+    match = _detect(t)
+    if match is None:
+        if not _self_harm_declined(t) and semantic.reads_self_harm(text):
+            return EmergencyMatch("self_harm", "self_harm", t, "possible")
+        return None
+    # "scratching my arms until they bleed to feel something": the bleeding's safety-net
+    # sentence, and the crisis line with it (the possible tier's one sentence names both)
+    if (
+        match.tier == "possible"
+        and match.kind == "medical"
+        and not match.crisis
+        and semantic.reads_self_harm(text)
+    ):
+        return replace(match, crisis=True)
+    return match
+
+
+def _self_harm_declined(t: str) -> bool:
+    """A self-harm sign's words are in a turn that fired nothing: a negation took them back ("I
+    would never hurt myself"). The signs read those words; the model, which reads "not" weakly,
+    is not asked to overrule them."""
+    return any(
+        sign.kind == "self_harm"
+        and (sign.needs is None or sign.needs.search(t) is not None)
+        and sign.pattern.search(t) is not None
+        for sign in SIGNS
+    )
 
 
 _ALL_CLEAR = re.compile(

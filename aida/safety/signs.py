@@ -125,10 +125,12 @@ _PERSON = (
 _PILLS = (
     r"(?:pills?|tablets?|meds|medications?|medicines?|capsules?|painkillers?|sleeping pills|"
     r"tylenol|advil|aspirin|ibuprofen|acetaminophen|paracetamol|oxy\w*|xanax|insulin|opioids?|"
-    r"fentanyl|heroin|antidepressants?|gummies|vitamins|iron tablets)"
+    r"fentanyl|heroin|antidepressants?|gummies|vitamins|iron tablets|iron pills|cough (?:syrup|"
+    r"medicine)|syrup|calpol|benadryl|nyquil|melatonin|edibles|oxycodone|morphine|methadone)"
 )
 _MANY = (
-    r"(?:too many|too much|a lot of|lots of|a bunch of|a handful of|handful of|so many|a load of|"
+    r"(?:too many|too much|a lot of|lots of|a bunch of|a whole bunch of|a whole lot of|a ton of"
+    r"|tons of|a handful of|handful of|so many|a load of|"
     r"loads of|a whole (?:bottle|pack|box|packet|strip) of|the whole (?:bottle|pack|box|packet|"
     r"strip)(?: of)?|(?:all|most) (?:of )?(?:my|his|her|their|the)|a bottle of|[1-9]\d+|ten|"
     r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|a dozen|dozens of|"
@@ -258,6 +260,71 @@ _CHOKE = _ctx(
 _SEIZURE = _ctx(r"seiz\w*", r"epilep\w*", r"fits?", r"convuls\w*")
 _DOSE = _ctx(_PILLS, r"dose", r"doses", r"prescription", r"insulin", r"medicine cabinet")
 
+# --- self-harm vocabulary (C-SSRS structure; 988 Lifeline / NIMH / Samaritans warning signs) ----
+_SELF = r"(?:my ?self|myself|himself|herself|themselves|themself)"
+_SUBJ = r"(?:i|he|she|they)"
+# A turn that is about dying or self-harm at all: vague intent ("going to do it") is a sign only
+# here, never in a booking ("I'm going to do it tomorrow, the blood test I mean").
+_DEATH_TALK = _ctx(
+    r"die",
+    r"dying",
+    r"dead",
+    r"death",
+    r"suicid\w*",
+    r"kill\w*",
+    _SELF,
+    r"my life",
+    r"alive",
+    r"living",
+    r"goodbyes?",
+    r"pills",
+    r"tablets",
+    r"rope",
+    r"noose",
+    r"gun",
+    r"bridge",
+    r"ledge",
+    r"overdos\w*",
+    r"wake up",
+    r"(?:im|i am|hes|shes) gone",
+    r"burden",
+    r"end (?:it|things|everything)",
+    r"it all",
+    r"these thoughts",
+    r"anymore",
+    r"for good",
+    r"forever",
+    r"hopeless",
+    r"no point",
+    r"no way out",
+    r"note",
+    r"letters",
+    r"will",
+    r"affairs",
+)
+# Wanting, planning, thinking: the verbs before a method ("thinking about jumping off").
+_TOWARD = (
+    r"(?:thinking|thought|think|thoughts|planning|plan|planned|going|gonna|want|wanted|wanna|"
+    r"wants|tempted|urge|urges|considering|consider|considered|ready|decided|picturing|"
+    r"imagining|fantasi[sz]ing)"
+)
+TOWARD_RE = re.compile(_TOWARD + r"\b")
+_METHOD = (
+    r"(?:(?:jump|jumping|step|stepping|walk|walking|throw|throwing|lie|lying|lay) (?:\w+ )?"
+    r"(?:off|from|in front of|under|onto)"
+    r"|(?:drive|driving|crash|crashing|steer|steering) (?:\w+ ){0,2}?(?:into|off)"
+    r"|(?:hang|hanging|drown|drowning|shoot|shooting|gas|gassing|poison|poisoning|suffocat\w*|"
+    r"strangl\w*) (?:my ?self|myself|himself|herself|themselves)"
+    r"|(?:slit|slitting|cut|cutting|slash|slashing|open|opening) (?:my|his|her|their) (?:wrists?|"
+    r"throat)"
+    r"|overdos(?:e|ing)\b"
+    r"|(?:take|taking|swallow|swallowing|down|downing) (?:all|the whole|every one of|a whole|"
+    r"the rest of|a bunch of|a handful of) (?:\w+ ){0,3}?(?:pills|tablets|meds|medications?|"
+    r"painkillers|bottle|box|pack|packet|them|lot)(?! (?:with|on|along|to|in|for|when|before|"
+    r"after|as|every|each|daily|twice|at (?:night|bedtime|breakfast))\b)"
+    r"|using (?:it|them|the \w+|a \w+) on (?:my ?self|myself|himself|herself))"
+)
+
 SIGNS: tuple[Sign, ...] = (
     # --- cardiac: NHS heart attack, ACEP chest pain or pressure -------------------------------
     _sign(
@@ -274,7 +341,17 @@ SIGNS: tuple[Sign, ...] = (
         + _WHOSE
         + r" (?:left )?(?:arm|jaw)",
     ),
+    _sign(
+        "chest_pain",
+        r"(?:clutching|grabbing|holding|clasping|clawing) (?:at )?" + _WHOSE + r" chest",
+    ),
     _sign("chest_pain", r"heart attack", r"cardiac", event=True),
+    _sign(
+        "chest_pain",
+        r"(?:grey|gray|ashen|pale|white as a sheet)",
+        tier="possible",
+        needs=_ctx(r"chest", r"heart", r"arm", r"jaw"),
+    ),
     _sign(
         "chest_pain",
         r"(?:heart|pulse|heartbeat) (?:\w+ ){0,3}?(?:racing|pounding|skipping|fluttering|"
@@ -311,6 +388,14 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:inhaler|puffer|nebuli[sz]er|pump) (?:\w+ ){0,2}?(?:isnt|not|doesnt|wont|is not|aint)"
         r" (?:\w+ ){0,1}?(?:working|helping|doing (?:anything|nothing)|work|help)",
         r"wheez\w* (?:really |so |very )*(?:bad|badly|hard)",
+        r"(?:struggling|fighting|straining|working hard) (?:for|to get) (?:every|each) (?:single )?"
+        r"breath",
+        r"(?:im|i am|hes|shes|theyre|feel like (?:im|i am|hes|shes)|its like (?:im|i am)) "
+        r"suffocating",
+        r"(?:sucking|pulling|caving) in (?:\w+ ){0,2}?(?:at|under|between|below) (?:the |his |her "
+        r"|their |my )?ribs|ribs (?:are )?(?:sucking|pulling|caving) in",
+        r"(?:only|can only|just) (?:say|get out|manage) (?:one|two|a few|one or two) words?",
+        r"stop (?:\w+ )?(?:for|to get) (?:air|a breath|breath)",
     ),
     _sign("breathing", r"asthma attack", event=True),
     _sign(
@@ -456,13 +541,22 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:took|taken|take|swallowed|ate|had|popped|downed|taking|given|gave (?:him|her|them)) "
         + _MANY
         + r" (?:[a-z]+ ){0,3}?"
-        + _PILLS,
+        + _PILLS
+        # packing, not swallowing: "take all my pills with me on the trip"
+        + r"(?! (?:with (?:me|us|him|her)|along|on (?:the|my|a|our) (?:trip|holiday|vacation|"
+        r"plane|flight|cruise)|to (?:the|my) (?:appointment|visit|doctor|clinic))\b)",
         r"(?:took|taken|swallowed|had|ate|given|gave (?:him|her|them)) (?:way |far |a lot |much )"
         r"?(?:more|too many|too much) (?:of )?(?:\w+ ){0,3}?" + _PILLS,
         _SWALLOW + r" (?:(?:some|a|the|of|bit|little|lot|whole|bottle|cup|glass|my|his|her|bunch|"
         r"one|those|these|little|round|that|from) ){0,5}" + _POISONS,
-        r"(?:ate|eaten|swallowed|chewed|chewing|got into) (?:(?:some|a|the|of|bunch|handful|my|"
-        r"his|her|grandmas|grandpas|moms|dads|few|all) ){0,4}" + _PILLS,
+        r"(?:ate|eaten|swallowed|chewed|chewing|got into|drank|drunk) (?:(?:some|a|the|of|bunch|"
+        r"handful|my|his|her|grandmas|grandpas|moms|dads|few|all|our|their|dogs|cats|pets|"
+        r"heartworm|flea|worming|blood|pressure|heart|thyroid|allergy|iron|vitamin|gummy|sleeping|"
+        r"pain|cold|flu|couple|several|bottle|whole|half) ){0,5}" + _PILLS,
+        r"(?:took|taken|swallowed|had) (?:\w+ ){0,3}?(?:whole|entire) (?:weeks?|months?|days?) "
+        r"(?:worth )?of (?:\w+ )?(?:pills|tablets|meds|medications?|doses)",
+        r"got into (?:the |my |his |her |some |grandmas )?(?:\w+ )?(?:tablets|pods|capsules|"
+        r"detergent|cleaner|bleach|pills|meds|medicine)",
         r"got into (?:the |my |his |her |grandmas )?(?:medicine|medication|pills|meds|cleaning|"
         r"bleach|cupboard under the sink)",
         r"(?:took|swallowed|drank|had|downed|finished) (?:the|a|an) (?:whole|entire) "
@@ -473,6 +567,20 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:alcohol|vodka|booze|drink|drinks|beer|wine|whiskey)",
         r"(?<!food )poison(?:ed|ing)",
         r"carbon monoxide|poison control",
+    ),
+    _sign(
+        "overdose_poisoning",
+        r"double dos\w*|doubled (?:up )?(?:on )?(?:\w+ )?(?:dose|doses|pills|tablets|meds)|"
+        r"(?:took|taken|had) (?:\w+ ){0,3}?(?:dose|pills|tablets|meds) twice",
+        r"(?:took|taken|ate|swallowed|had) (?:some|one|a couple|a few|two|three) (?:of )?(?:my|his|"
+        r"her|their|grandmas|grandpas|someone elses|the) (?:\w+ )?(?:oxy\w*|opioids?|fentanyl|"
+        r"methadone|morphine|xanax|valium|heart pills|blood pressure pills|sleeping pills|"
+        r"painkillers)",
+        r"(?:really |very |so |super )(?:drowsy|sleepy|out of it|floppy)|acting (?:really |very "
+        r"|so )?"
+        r"(?:strange|weird|odd|drunk|funny)|(?:cant|cannot) wake (?:him|her|them) (?:up )?properly",
+        tier="possible",
+        needs=_DOSE,
     ),
     _sign(
         "overdose_poisoning",
@@ -513,6 +621,10 @@ SIGNS: tuple[Sign, ...] = (
         "seizure",
         r"seizing|convuls\w*|seizure " + _GAP + r"(?:wont stop|right now|isnt stopping|going on)",
         r"(?:having|in the middle of) an? (?:\w+ )?seizure",
+        r"(?:one|a) (?:seizure|fit) after (?:another|the other)|(?:seizures"
+        r"|fits) (?:\w+ )?(?:back to "
+        r"back|one after (?:another|the other))|(?:keeps|kept) (?:having|on having) (?:seizures|"
+        r"fits)|(?:another|second|third) (?:seizure|fit) (?:already|in a row|since)",
         r"(?:having|had|in|throwing) (?:a |another )fit\b",
         r"(?:shaking|jerking|twitching|thrashing) (?:\w+ ){0,2}?(?:all over|uncontrollabl\w*|"
         r"everywhere|and (?:wont|cant) stop|on the floor)",
@@ -570,11 +682,18 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:on|over|onto|down|all over|in)",
         r"(?:caught|on|set) fire|house fire",
         r"acid (?:in|on) (?:my|his|her|their)",
+        r"(?:splashed|spilled|spilt|got|sprayed|poured) (?:\w+ ){0,2}?(?:bleach|drain cleaner|acid|"
+        r"oven cleaner|lye|ammonia|chemicals?|caustic \w+) (?:\w+ ){0,3}?(?:on|in|into|over) "
+        r"(?:his|her|my|their|the) (?:face|eyes?|skin|arms?|hands?|legs?|mouth|chest)",
+        r"(?:touched|grabbed|hit|stepped on) (?:a |the )?(?:live|exposed|bare) (?:wire|cable)|"
+        r"(?:shocked|zapped) by (?:a |the )?(?:wire|outlet|socket|cable|power line|mains)",
         needs=None,
     ),
     _sign(
         "burns",
         r"(?:skin|it) (?:\w+ ){0,3}?(?:coming off|peeling off|charred|black|white|melted)",
+        r"(?:white|charred|black|leathery|waxy) and (?:leathery|waxy|charred|numb|black)|"
+        r"(?:all )?(?:leathery|charred|waxy)",
         r"blister\w* (?:\w+ ){0,4}?(?:whole|all over|face|hands?|huge|big|arm|leg|chest)",
         r"(?:huge|big|massive|large) blister\w*",
         r"burn\w* (?:\w+ ){0,2}?(?:face|whole|all over|chest|really bad|badly|deep)",
@@ -651,10 +770,10 @@ SIGNS: tuple[Sign, ...] = (
         r"is|having|this could be|it could be|it might be|its like) an? (?:real |medical |actual |"
         r"serious |life threatening |urgent |true )?emergency(?! (?:room|contact|department|"
         r"appointment|visit|number|services|slot))",
-        r"medical emergency|life threatening",
+        r"medical emergency|life threatening|emergency help",
         r"(?:call|calling|get|send|need|needs|want|bring) (?:me |us |him |her )?(?:an ambulance|"
         r"the ambulance|the paramedics|paramedics|emergency services|9 ?1 ?1|nine one one|"
-        r"nine eleven)",
+        r"nine eleven)(?! (?:bill|invoice|charge|fee|cost|company|ride bill|service bill)\b)",
         r"(?:someones|somebodys|someone is|somebody is|hes|shes) (?:badly |really |seriously )?"
         r"(?:hurt|injured) (?:bad|badly|really bad)?",
         r"(?:someones|somebodys|someone is|somebody is) (?:\w+ )?(?:hurt|injured|dying)",
@@ -666,37 +785,72 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:really|very|something is|somethings|seriously) (?:\w+ )?(?:wrong|not right) with "
         r"(?:him|her|them|my \w+)|(?:hes|shes) (?:really |just )?not right",
         r"(?:its|this is|thats) (?:really |very )?(?:urgent|really bad)",
+        r"in a (?:really |very )?(?:bad|terrible|awful) way",
+        r"(?:get|send|need|bring) (?:some )?(?:help|someone|somebody) (?:here|over|round|to (?:my|"
+        r"the|our) (?:house|home|place|flat))",
+        r"please (?:hurry|be quick|come quick)|hurry please",
         tier="possible",
     ),
-    # --- self-harm, C-SSRS: thoughts, method, intent, plan, preparatory acts -----------------
+    # --- self-harm, C-SSRS: thoughts, method, intent, plan, preparatory acts, an attempt ------
     _sign(
         "self_harm",
-        r"(?:kill|killing) (?:my ?self|myself|himself|herself|themselves|themself)",
-        r"(?:end|ending|take|taking) (?:my|my own|his|her|his own|her own) life|end(?:ing)? it all",
-        r"(?:cutting|harming|burning) (?:myself|himself|herself|themselves)",
+        r"(?:kill|killing) " + _SELF,
+        r"(?:end|ending|take|taking) (?:my|my own|his|her|his own|her own|their own) life|"
+        r"end(?:ing)? it all",
+        r"(?:cutting|harming|burning|hurting|injuring|punishing|starving) "
+        + _SELF
+        + r"(?! (?:at|lifting|playing|running|while|when|in the|on the|doing|working|exercising|"
+        r"shaving|cooking|by accident))",
+        r"(?:hurt|cut|burned|burnt|burn|harmed|harm|injured|punched|hit|scratched|starved) "
+        + _SELF
+        + r" (?:on purpose|deliberately|intentionally)",
         r"(?:want|wanted|going|planning|plan|thinking|thought|think|urges?|feel|feeling|tempted|"
         r"trying|tried) (?:(?:to|about|of|on|that|i|im|might|will|could|really|so|just|going) )"
-        r"{0,3}(?:hurt|hurting|harm|harming|cut|cutting) (?:my ?self|myself)",
+        r"{0,3}(?:hurt|hurting|harm|harming|cut|cutting) " + _SELF,
+        r"(?:do|doing|did) something (?:\w+ )?to " + _SELF,
         r"cutting (?:my|his|her|their) (?:arms?|wrists?|legs?|thighs?)",
-        r"(?:want|wanted|wants|wish|wishing|going) to die(?! (?:my|his|her) hair)",
-        r"wish (?:i|id) (?:was|were|had) (?:dead|never been born)|better off dead",
+        r"(?:want|wanted|wants|wish|wishing|wishes|going) to die(?! (?:my|his|her) hair)",
+        r"(?:wish|wishes|wished) " + _SUBJ + r"d? (?:was|were|had) (?:dead|never been born)|"
+        r"better off dead",
         # said plainly, a wish not to live is met as the definite tier, as it always was
         r"(?:dont|doesnt|no longer) want to (?:live|be alive|exist|wake up|be here|go on)",
         r"(?:no|dont see the|dont see any|cant see the|cant see any|whats the) (?:reason|point) "
         r"(?:to|in|of) (?:live|living|going on|being alive|life)|not worth living|"
         r"no point (?:in )?living",
-        # method (C-SSRS: thoughts with a method)
-        r"(?:jump\w*|throw\w* myself) (?:off|from|in front of)",
-        r"(?:driv\w*|crash\w*|steer\w*) (?:my|the) car (?:\w+ ){0,2}?(?:into|off)",
-        r"hang\w* myself|overdose on|slit (?:my|his|her) wrists?",
+        # thoughts with a method, and the method at hand
+        _TOWARD + r" (?:\w+ ){0,3}?(?:to |of |about )?" + _METHOD,
+        r"throw\w* " + _SELF + r" (?:off|from|in front of|under)",
+        r"hang\w* " + _SELF + r"|overdose on|(?:slit|cut|slashed|sliced) (?:my|his|her|their) "
+        r"(?:wrists?|throat)",
         r"how (?:many|much) (?:of )?(?:\w+ ){0,2}?(?:pills|tablets|meds)(?: \w+){0,3} (?:would )?"
         r"(?:take|kill|it would)",
-        r"(?:looking up|looked up|searching|searched|googl\w*|researching) (?:how|ways) to "
-        r"(?:die|kill|end|do it)",
+        r"(?:looking up|looked up|searching|searched|googl\w*|researching|researched|reading|read) "
+        r"(?:up )?(?:about |into |online )?(?:how|ways|what|the best way)(?: \w+){0,5}? "
+        r"(?:overdose|to die|kill|end it|lethal|fatal|painless|do it)",
+        r"(?:know|knows|picked|chose|chosen|figured out|worked out) (?:exactly )?(?:which|what|how "
+        r"many) (?:pills|tablets|meds)",
+        r"(?:gun|pistol|rifle|knife|blade|razor|pills|tablets|rope|noose) (?:is |are )?"
+        r"(?:in my hands?|in front of me|next to me|right here with me)(?! luggage| bag| baggage)",
+        r"(?:standing|sitting|stood|out) (?:\w+ ){0,2}?(?:on|at) (?:the |a )?(?:edge|ledge|"
+        r"railing)(?! of (?:the )?(?:bed|seat|chair|pool|stage))",
+        r"(?:car|engine) (?:is |was )?(?:still )?running in (?:the |a )?(?:closed )?garage|"
+        r"(?:locked|shut) (?:him|her|them|my)(?:self|selves) in (?:the |a )?(?:garage|car)"
+        r"(?: \w+){0,4}? (?:running|engine on|fumes)",
+        # an attempt made now
+        r"(?:took|taken|swallowed|had|done) (?:an? )?overdose",
+        r"(?:already|just) (?:taken|took|swallowed|had) (?:them all|all of them|the lot|the whole "
+        r"lot|everything|all (?:of )?(?:my|the|his|her) (?:pills|tablets|meds))",
+        r"swallowed (?:everything|all|whatever) (?:\w+ ){0,2}?(?:in|from) (?:the |my |our )?"
+        r"(?:medicine|bathroom|cabinet|cupboard|drawer)",
+        r"tried to (?:kill|hang|hurt|harm|cut|drown|shoot|poison|end|overdose|strangle|suffocate)",
         # intent and plan
         r"(?:going to|gonna|will|plan to|planning to|decided to|made up my mind) (?:\w+ ){0,2}?"
-        r"(?:do it|end it|end things|end everything|take them all|take all of them|finish it)",
-        r"(?:end it|do it) (?:tonight|today|tomorrow|this weekend)",
+        r"(?:end it|end things|end everything|take them all|take all of them)",
+        _TOWARD + r" (?:\w+ ){0,3}?(?:end|ending) (?:it|things|everything|my life|my suffering|"
+        r"the pain)(?= ,|$| now| tonight| today| tomorrow| for good| forever| soon| once| "
+        r"permanently| and| because| i | im )",
+        r"end it (?:tonight|today|tomorrow|this weekend)",
+        r"act on (?:these|my|the|those|them|it)(?: \w+)? (?:thoughts|urges|feelings|plan)",
         r"(?:pills?|tablets?|meds) (?:\w+ )?(?:saved|stockpiled|saved up|collected|stashed)|"
         r"(?:saving|saved|stockpiling|stockpiled|collecting|hoarding) (?:up )?(?:\w+ ){0,2}?"
         r"(?:pills|tablets|meds)",
@@ -704,35 +858,182 @@ SIGNS: tuple[Sign, ...] = (
         r"(?:out|here|loaded|with me|in my hand)",
         r"(?:got|have|bought|holding|with) (?:\w+ ){0,2}?(?:razor|blade|rope|noose)(?: \w+){0,6} "
         r"(?:use|myself|it on|do it|going to)",
-        r"(?:wrote|written|writing|left) (?:\w+ ){0,2}?(?:suicide note|goodbye (?:note|letter)s?|"
-        r"letters to (?:my|everyone|all))",
+        r"(?:wrote|written|writing|left|found) (?:\w+ ){0,2}?(?:suicide note|goodbye (?:note|"
+        r"letter)s?|letters to (?:my|everyone|all))",
+        r"(?:goodbye|farewell|suicide) (?:notes?|letters?|videos?)",
+        r"not safe (?:on my own|alone|by myself|with myself|around myself|to be alone)",
+        r"(?:cant|unable to|dont think i can) keep " + _SELF + r" safe",
+        r"(?:scared|afraid|frightened|worried) (?:of )?what " + _SUBJ + r" (?:might|could|will|"
+        r"would|am going to|is going to) do to " + _SELF,
+        r"(?:want|wanted|wants|wish|wishing) to be dead",
+        r"cut (?:my|his|her|their) (?:arms?|legs?|thighs?|wrists?|skin)(?: \w+)? (?:again|on "
+        r"purpose|deliberately)|cut " + _SELF + r" again",
+        r"(?:on|at) (?:the |a )?(?:bridge|roof|rooftop|ledge|edge)(?: \w+){0,3}? (?:wont"
+        r"|refuses to|"
+        r"will not|doesnt want to) (?:come|get|step) (?:down|back|off|in)",
+        r"(?:alcohol|vodka|booze|whiskey|wine|gin|rum) (?:\w+ ){0,2}?(?:and|with) (?:\w+ ){0,3}?"
+        + _PILLS
+        + r" (?:here|with me|in front of me|ready|right here|next to me)",
         kind="self_harm",
     ),
-    # indirect wishes to be dead (C-SSRS 1) and preparatory acts alone: the crisis line, and the
-    # call goes on; two of them together are definite
+    # vague intent, plan and method words: a sign only in a turn about dying or self-harm
+    _sign(
+        "self_harm",
+        r"(?:going to|gonna|will|plan to|planning to|decided to|ready to|about to|want to) "
+        r"(?:actually |really |finally |just )?(?:do it|go through with it|finish it)",
+        r"(?:do it|doing it) (?:tonight|today|tomorrow|this weekend|this time)",
+        r"(?:have|got|had|its) (?:it |everything )?(?:all )?(?:planned|worked out|figured out|"
+        r"sorted|ready)",
+        r"(?:picked|chose|chosen|set|decided on) (?:a |the )?(?:date|day|time|place|night)",
+        r"(?:jump|jumping|jumped) (?:off|from|in front of)",
+        needs=_DEATH_TALK,
+        kind="self_harm",
+    ),
+    # indirect wishes to be dead (C-SSRS 1), hopelessness, being a burden, preparatory acts and
+    # vague plans alone: the crisis line, and the call goes on; two of them together are definite
     _sign(
         "self_harm",
         r"no point (?:to|in) (?:anything|any of it)",
-        r"(?:wish|wishing) (?:i|id) (?:could )?(?:just )?(?:disappear|not wake up|go to sleep and|"
-        r"wasnt (?:here|alive|around)|werent (?:here|alive|around)|were dead|was dead|could die)",
-        r"(?:want|wanted|wanting) to (?:just )?(?:disappear|go to sleep (?:and|forever)|not wake up"
-        r"|sleep forever|not be (?:here|around|alive))",
-        r"(?:better off|happier|easier|better) (?:\w+ ){0,3}?(?:without me|if i (?:was|were|wasnt|"
-        r"werent) (?:\w+ )?(?:here|around|alive|dead|gone))",
+        r"(?:wish|wishing|wishes) (?:i|id|he|she) (?:could )?(?:just )?(?:disappear(?! (?:on|for|to"
+        r"|into|from|off)\b)|not wake up|go to sleep and|wasnt (?:here|alive|around)"
+        r"|werent (?:here|"
+        r"alive|around)|were dead|was dead|could die|didnt exist|did not exist|could not exist|"
+        r"not exist|stop existing|vanish)",
+        r"(?:want|wanted|wanting|wants|trying|need) to (?:just )?(?:disappear(?! (?:on|for|to|into|"
+        r"from|off)\b)|go to sleep (?:and|forever)|not wake up|sleep forever|not be (?:here|around|"
+        r"alive)|stop existing|not exist|cease to exist|stop being alive|be gone(?! (?:for|by|"
+        r"before|on|from)\b))",
+        r"(?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:i|id|he|she)(?: \w+){0,3}? "
+        r"(?:dont|doesnt|wont|never|not) wake up",
+        r"(?:asleep|sleep) and (?:just )?(?:never|not|dont|wont) wake up",
+        r"(?:better off|happier|easier|better|simpler|best|relieved|lighter) (?:\w+ ){0,5}?"
+        r"(?:without me|if (?:i|he|she) (?:just )?(?:was|were|wasnt|werent|was not|died|"
+        r"disappeared|didnt exist|never woke up|ended it)(?: (?:\w+ )?(?:here|around|alive|dead|"
+        r"gone))?)",
+        r"(?:doing|do) (?:\w+ ){0,2}?(?:a )?favou?r by (?:not being|dying|disappearing|ending)",
+        r"(?:dont|doesnt) (?:really |even )?(?:care|mind) (?:if|whether) (?:i|he|she) (?:live|"
+        r"lives|die|dies|wake up|make it|am alive|survive)",
         r"(?:id|i would|i) (?:rather|prefer to) (?:be dead|die|not be here|not (?:be )?alive)",
-        r"(?:tired|sick) of (?:being alive|living|life|being here)",
-        r"(?:im|i am|feel|i feel) (?:just |such )?(?:a burden|worthless)",
+        r"(?:tired|sick|exhausted) of (?:being alive|living|life|being here|existing|being me|"
+        r"fighting)",
+        r"(?:im|i am|feel|i feel|feeling) (?:just |such |so |like )?(?:a burden|worthless|"
+        r"hopeless|trapped)",
         r"(?:no|dont see a|cant see a|theres no) way out",
-        r"(?:cant|can not) (?:keep )?(?:go(?:ing)? on|do this|take (?:it|this)) "
-        r"(?:anymore|any more|"
-        r"like this)",
-        r"(?:want|need) (?:it|everything|this|the pain) (?:all )?to (?:end|stop)(?: forever| for "
-        r"good| permanently)?",
-        r"(?:gave|giving|given) (?:away )?(?:\w+ ){0,3}?(?:away|things|stuff|belongings|my dog|"
-        r"my cat|my pets)",
-        r"(?:said|saying) (?:my )?goodbyes?",
+        r"(?:cant|dont|can not) see (?:a|any) (?:future|way forward)",
+        r"(?:nothing|no one|nobody|no reason) (?:left )?to live for",
+        r"(?:nobody|no one|noone) (?:would|will|is going to) (?:even )?(?:notice|care|miss me|"
+        r"mind)(?: \w+){0,3}? if (?:i|im) (?:just )?(?:was |were |am )?(?:gone|dead|died|"
+        r"disappeared|vanished|not here|not around)",
+        r"(?:cant|can not) (?:keep )?(?:go(?:ing)? on(?: living)?|do this|take (?:it|this)) "
+        r"(?:anymore|any more|like this)",
+        r"(?:looking|staring|stared|looked|sitting|standing) (?:at|by|near|on) (?:the )?(?:train "
+        r"tracks|tracks|bridge|pills|knife|gun|rope|ledge|river)(?: \w+){0,3}? (?:thinking|"
+        r"wondering) (?:about it|about doing it|about jumping|if i should|whether)",
+        r"(?:want|need|wish) (?:it|everything|this|the pain|it all) (?:all )?(?:would |could )?"
+        r"(?:all )?(?:to )?(?:just )?(?:end|stop|be over)(?= ,|$| forever| for good| permanently"
+        r"| already)",
+        r"(?:im|i am|hes|shes|i feel) (?:so |just |completely |totally )?done with (?:life|"
+        r"living|everything|it all|being alive|this life|this world|the world)",
+        r"life (?:isnt|is not|aint|is no longer|no longer|doesnt feel) (?:\w+ )?worth (?:it|"
+        r"living)",
+        r"no (?:reason|point) for (?:me|him|her) to (?:be alive|live|go on|keep going|exist|"
+        r"be here)",
+        r"(?:dont|cant) trust " + _SELF + r"(?! with (?:money|food|sweets|cake|chocolate|the|my))",
+        r"(?:cant|dont think i can) stop " + _SELF + r"(?! from (?:eating|snacking|scratching|"
+        r"biting|smoking))",
+        r"(?:scared|afraid|frightened) (?:of )?what " + _SUBJ + r" (?:might|could) do",
+        r"(?:mean|meant) it this time",
+        r"tonight is the night",
+        r"(?:worked out|figured out|planned out|decided) (?:how|when|where) and (?:when|where|how)",
+        # preparatory acts (C-SSRS 6): giving things away, goodbyes, putting affairs in order
+        r"(?:gave|giving|given|give) away (?:all |most |some )?(?:of )?(?:my|his|her|their) "
+        r"(?:\w+ )?(?:things|stuff|belongings|possessions|valuables|savings|money|jewel\w*|dog|"
+        r"cat|pets?|guitar|collection)",
+        r"(?:gave|giving|given|give) (?:all |most )?(?:of )?(?:my|his|her|their) (?:\w+ )?"
+        r"(?:things|stuff|belongings|possessions|valuables|savings|money|jewel\w*|dog|cat|pets?|"
+        r"guitar|collection) away",
+        r"(?:gave|giving|given) (?:away )?(?:everything|all (?:of )?(?:my|his|her) (?:stuff|things|"
+        r"belongings))(?: away)?",
+        r"(?:texted|messaged|called|rang|sent|wrote|posted|left) (?:me |us |everyone |her |him |"
+        r"them )?(?:a |an )?(?:goodbye|farewell)(?! to (?:the|my old|his old|her old))",
+        r"(?:said|saying|say) (?:my )?goodbyes? (?:to (?:everyone|everybody|my (?:family|kids|"
+        r"children|wife|husband|parents|mum|mom|dad|friends|sister|brother))|already)",
+        r"(?:said|saying) (?:my )?goodbyes?(?= ,|$)",
+        r"(?:sorted|sorting|put|putting|got|getting|set|setting) (?:out )?(?:all )?(?:my|his|her) "
+        r"affairs",
+        r"(?:after|when|once) (?:im|i am|hes|shes|theyre) (?:gone|dead|not here|not around)"
+        r"(?! (?:on|for|to|away)\b)",
+        r"(?:wrote|written|writing|left|leaving|made|recorded) (?:a |some |my )?(?:letters?|notes?|"
+        r"videos?) (?:to|for) (?:my (?:kids|children|family|wife|husband|mum|mom|dad|parents|son|"
+        r"daughter|partner|friends)|everyone|everybody|each of them)(?! (?:to|about|with|from) )",
+        r"(?:bought|got|getting|purchased|ordered|picked up) (?:a |some |the )?(?:rope|noose|gun|"
+        r"pistol|handgun|firearm|razor blades|charcoal|helium)(?! for (?:climbing|hunting|camping|"
+        r"the boat|work|the farm|sailing))",
+        r"(?:standing|sitting|stood|up) (?:\w+ ){0,2}?on (?:the |a )?(?:roof|rooftop|bridge|train "
+        r"tracks|tracks|cliff)(?! (?:fixing|cleaning|working|repair\w*|doing|club))",
+        r"(?:want|wanna|going|gonna|about) to jump(?= ,|$)",
+        r"(?:do|doing) something (?:stupid|drastic|permanent)(?! (?:at|with|on|like|again))",
+        r"(?:thoughts?|thinking|think|thought) (?:about|of) (?:not (?:being )?(?:alive|here|"
+        r"around)|dying|death|being dead|not existing)",
+        r"(?:better off|happier|better) without (?:me|their (?:mum|mom|mother|dad|father))\b",
+        r"(?:hope|hoping|wish|pray) (?:that )?(?:i|something) (?:\w+ )?(?:get hit|gets? me"
+        r"|kills? me|"
+        r"happens to me|dont make it|die|crash)",
+        r"(?:dont|cant) see (?:the|any) point (?:of|in) (?:being (?:here|alive|around)|anything|"
+        r"going on|carrying on|trying)",
+        r"(?:dont|do not) want to do (?:this|life)(?: \w+){0,2} (?:anymore|any more)",
+        r"(?:had|have had) enough of (?:living|life|everything|it all|being alive|this life)",
+        r"(?:wont|will not|not going to|may not|might not) be (?:around|here) (?:for )?(?:much |"
+        r"very )?(?:longer|long|anymore|any more)",
+        r"(?:saying|said|say) my goodbyes",
+        r"sorry for everything",
+        r"(?:message|text|note|letter|voicemail|post) (?:\w+ ){0,6}?(?:goodbye|farewell)",
+        r"if (?:i|he|she) (?:just )?(?:died|dont wake up|didnt wake up|never woke up|was gone)"
+        r"(?: \w+){0,3}? (?:i|he|she) (?:wouldnt|would not|dont|doesnt) (?:mind|care)",
+        r"(?:wouldnt|would not|dont|doesnt) (?:mind|care) (?:if (?:i|he|she) (?:died|was dead|"
+        r"didnt wake up|never woke up)|dying)",
+        r"(?:dont|do not) know how (?:much )?(?:longer|long) (?:i|he|she) can (?:keep going|go on|"
+        r"hold on|do this|take (?:it|this)|keep doing this)",
         tier="possible",
         kind="self_harm",
     ),
-    _sign("self_harm", r"self harm\w*", r"suicid\w*", kind="self_harm", event=True),
+    # an overdose said in the first person may be self-harm: the crisis line is said too
+    _sign(
+        "self_harm",
+        r"(?:i|ive|i have) (?:just |already )?(?:took|taken|swallowed|downed|popped) "
+        r"(?:\w+ ){0,6}?(?:pills|tablets|meds|antidepressants|painkillers|the bottle)"
+        r"(?! (?:by (?:mistake|accident)|twice by|accidentally)\b)",
+        tier="possible",
+        kind="self_harm",
+        needs=_ctx(_MANY, r"overdos\w*", r"everything"),
+    ),
+    # a preparatory act that is everyday on its own ("I wrote my will"): only with another sign
+    _sign(
+        "self_harm",
+        r"(?:wrote|written|writing|made|make|making|did|updated|updating|finished|redid|changed) "
+        r"(?:a |my |out my |up my )?will\b",
+        tier="possible",
+        kind="self_harm",
+        needs=_ctx(
+            r"letters?",
+            r"notes?",
+            r"goodbyes?",
+            r"(?:im|i am) gone",
+            r"dead",
+            r"pills",
+            r"die",
+            r"end it",
+            r"affairs",
+            r"rope",
+            r"gun",
+        ),
+    ),
+    _sign(
+        "self_harm",
+        r"self harm\w*",
+        r"(?<!died by )(?<!died from )(?<!death by )(?<!committed )(?<!lost him to )"
+        r"(?<!lost her to )suicid\w*",
+        kind="self_harm",
+        event=True,
+    ),
 )

@@ -8,7 +8,7 @@ import datetime as dt
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aida.agent.dialogue.route import load_profile
 from aida.agent.identity import NO_CALLER_ID, CallerId
@@ -18,7 +18,9 @@ from aida.agent.timeline import Timeline
 from aida.calls.deliver import default_store_factory
 from aida.calls.finalize import CallEndHook, call_end_hook
 from aida.config import Settings
+from aida.outbound.call import OutboundJob
 from aida.simulate.scenario import Scenario
+from aida.store.protocol import Store
 from aida.tools.base import ClinicContext
 
 if TYPE_CHECKING:
@@ -58,9 +60,52 @@ async def new_call_state(scenario: Scenario, tools: ClinicContext, *, mode: str)
     return state
 
 
+async def outbound_job_for(scenario: Scenario, store: Store) -> OutboundJob | None:
+    """An outbound scenario's job, as the dialer's dispatch metadata would give it (a fresh
+    attempt; a reminder about the caller's earliest seeded appointment); None inbound."""
+    if scenario.direction != "outbound" or scenario.caller is None:
+        return None
+    appointment_id = None
+    refs: dict[str, Any] = {}
+    if scenario.purpose == "reminder":
+        mine = await store.list_appointments(phone=scenario.caller, status="booked")
+        appointment_id = mine[0].id if mine else None
+    if scenario.purpose == "waitlist_offer":
+        # the offer the seeded cancellation made to the caller, as aida.waitlist.calls dials it
+        entries = {e.id for e in await store.list_waitlist(phone=scenario.caller)}
+        offers = [
+            o for o in await store.list_waitlist_offers(status="offered") if o.entry_id in entries
+        ]
+        if offers:
+            appointment_id = offers[-1].hold_id
+            refs = {"waitlist_offer_id": offers[-1].id, "waitlist_entry_id": offers[-1].entry_id}
+    return OutboundJob(
+        purpose=scenario.purpose or "reminder",
+        attempt_id=str(uuid.uuid4()),
+        appointment_id=appointment_id,
+        refs=refs,
+    )
+
+
+def outbound_hooks(state: CallState) -> list[CallEndHook]:
+    """The worker's end hook of an outbound call (its attempt's outcome), first, when it is
+    one."""
+    if state.outbound is None:
+        return []
+
+    async def finish(call: Any) -> None:
+        from aida.agent.outbound import finish_outbound
+
+        await finish_outbound(call.state)
+
+    return [finish]
+
+
 def caller_line(scenario: Scenario) -> str:
     """How the call presents itself, for the printed transcript (no number: it is PHI)."""
     source = scenario.caller_id_source
+    if scenario.direction == "outbound":
+        return f"Aida calls the patient ({scenario.purpose})"
     if source == "sip":
         return "caller ID on the line"
     if source == "token":

@@ -2,7 +2,8 @@
 
 Each entry is about one patient (`phone`, default `caller`) — the calendar (`booked`, `count`,
 `on_date`, `not_at`), the stored `preferences`, whether they are `registered` — and/or about the
-call itself (`action_items`, `transferred`, `ended_by`, `emergency`), which needs no phone. The
+call itself (`action_items`, `transferred`, `ended_by`, `emergency`, and for a call Aida placed
+its `outbound` outcome), which needs no phone. The
 full format, with examples, is in docs/scenarios.md.
 """
 
@@ -19,11 +20,14 @@ from aida.simulate.checks import normalize
 from aida.simulate.clinic_seed import ClinicSeed
 from aida.simulate.fields import CALLER, ScenarioError
 from aida.simulate.outcome import EMERGENCY_KINDS, ActionItemRule, CallOutcome
-from aida.store.models import Appointment, Patient
+from aida.store.models import Appointment, Patient, WaitlistEntry
 
-PATIENT_RULES = ("booked", "count", "on_date", "not_at", "preferences", "registered")
-CALL_RULES = ("action_items", "transferred", "ended_by", "emergency")
+PATIENT_RULES = (
+    "booked", "count", "on_date", "not_at", "preferences", "registered", "waitlist"
+)  # fmt: skip
 NONE = "none"
+WAITLIST_STATES = ("waiting", "offered", "booked", "removed", NONE)
+CALL_RULES = ("action_items", "transferred", "ended_by", "emergency", "outbound")
 Registered = Literal["yes", "no", "pending", "confirmed"]  # what a rule asks
 Registration = Literal["no", "pending", "confirmed"]  # what the store holds
 
@@ -56,6 +60,8 @@ class PatientExpectation:
     # (a tuple of alternatives) or None for "this key is not stored".
     preferences: dict[str, tuple[Any, ...] | None] | None = None
     registered: Registered | None = None
+    # the status of the patient's latest waitlist entry (aida.waitlist), or "none": no entry
+    waitlist: str | None = None
 
     def check(
         self,
@@ -63,6 +69,7 @@ class PatientExpectation:
         tz: ZoneInfo,
         patient: Patient | None = None,
         names: Names | None = None,
+        waitlist: list[WaitlistEntry] | None = None,
     ) -> list[str]:
         """What is wrong with this patient's end state; empty when all is as expected."""
         names = names or Names()
@@ -99,6 +106,11 @@ class PatientExpectation:
             accepted = ("pending", "confirmed") if self.registered == "yes" else (self.registered,)
             if state not in accepted:
                 problems.append(f"{who}: expected registered: {self.registered}; found {state}")
+        if self.waitlist is not None:
+            entries = waitlist or []
+            found = entries[-1].status if entries else NONE
+            if found != self.waitlist:
+                problems.append(f"{who}: expected waitlist: {self.waitlist}; found {found}")
         return problems
 
     def _preferences(self, patient: Patient | None, who: str) -> list[str]:
@@ -233,7 +245,15 @@ def _patient(
         if "preferences" in raw
         else None,
         registered=None if registered is None else _registered(registered, f"{at}: registered"),
+        waitlist=None if raw.get("waitlist") is None else _waitlist(raw["waitlist"], at),
     )
+
+
+def _waitlist(raw: Any, at: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in WAITLIST_STATES:
+        raise ScenarioError(f"{at}: waitlist must be one of {', '.join(WAITLIST_STATES)}")
+    return value
 
 
 def _count(raw: Any, where: str) -> int:
@@ -303,6 +323,13 @@ def _call_rule(key: str, raw: Any, where: str) -> Any:
         value = str(raw).strip().lower()
         if value not in ("aida", "caller"):
             raise ScenarioError(f"{where}: expected caller or aida")
+        return value
+    if key == "outbound":
+        from aida.outbound.outcomes import CALL_OUTCOMES
+
+        value = str(raw).strip().lower()
+        if value not in CALL_OUTCOMES:
+            raise ScenarioError(f"{where}: expected one of {', '.join(sorted(CALL_OUTCOMES))}")
         return value
     # emergency: a kind, `none`, or {kind, category}
     if isinstance(raw, dict):

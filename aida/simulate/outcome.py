@@ -50,11 +50,18 @@ class CallOutcome:
     ended_by: Literal["aida", "caller"] | None = None
     emergency: str | None = None
     emergency_category: str | None = None
+    outbound: str | None = None  # what a call Aida placed came to (aida.outbound.outcomes)
 
     def __bool__(self) -> bool:
         return any(
             v is not None
-            for v in (self.action_items, self.transferred, self.ended_by, self.emergency)
+            for v in (
+                self.action_items,
+                self.transferred,
+                self.ended_by,
+                self.emergency,
+                self.outbound,
+            )
         )
 
     def check(self, events: Iterable[Mapping[str, Any]]) -> list[Failure]:
@@ -73,6 +80,11 @@ class CallOutcome:
                 failures.append(f"expected the call ended by {self.ended_by}; {by} ended it")
         if self.emergency is not None:
             failures += _emergency(self.emergency, self.emergency_category, events)
+        if self.outbound is not None:
+            outcomes = [e.get("outcome") for e in events if e.get("type") == "outbound_outcome"]
+            last = outcomes[-1] if outcomes else "none"
+            if last != self.outbound:
+                failures.append(f"expected the outbound call's outcome {self.outbound}; {last}")
         return [Failure("expect", f) for f in failures]
 
 

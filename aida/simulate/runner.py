@@ -34,13 +34,16 @@ from livekit.plugins import silero  # plugins register on the main thread, so im
 
 from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, import_plugins, warm_llm
-from aida.agent.session import LiveCall, new_session
+from aida.agent.session import LiveCall, new_session, outbound_agent
 from aida.config import Settings
+from aida.safety import semantic
 from aida.simulate import audio
 from aida.simulate.call import (
     ScenarioClock,
     caller_line,
     new_call_state,
+    outbound_hooks,
+    outbound_job_for,
     record_hook,
     simulation_settings,
 )
@@ -191,6 +194,7 @@ class Simulator:
         # What the worker's prewarm does before any call: the first caller turn must not pay for
         # evaluating Aida's constant prompt head (tens of seconds on 2 cores).
         await asyncio.to_thread(warm_llm, providers.llm, settings)
+        await asyncio.to_thread(semantic.prewarm)  # the emergency guard's self-harm layer
         if lines is None:
             lines = await asyncio.to_thread(self.render, scenario)
 
@@ -227,6 +231,7 @@ class Simulator:
         clock = ScenarioClock(scenario.now)
         tools = ClinicContext(store=store, settings=settings, clock=clock)
         state = await new_call_state(scenario, tools, mode="voice")
+        state.outbound = await outbound_job_for(scenario, store)
         caller_id, timeline = state.caller_id, state.timeline
 
         recording = audio.CallRecording(started)
@@ -245,7 +250,10 @@ class Simulator:
             publisher=None,
             store=store,
             owns_store=False,
-            on_end=[record_hook(settings, self.record_to, self.summary_llms)],
+            on_end=[
+                *outbound_hooks(state),
+                record_hook(settings, self.record_to, self.summary_llms),
+            ],
         )
         session.input.audio = line
         session.output.audio = ear
@@ -256,6 +264,8 @@ class Simulator:
             identified=state.caller is not None,
             on_file=bool(state.caller and state.caller.on_file),
             providers=providers.description,
+            direction=state.direction,
+            **({"purpose": scenario.purpose} if scenario.purpose else {}),
         )
         say(f"--- {scenario.name}: {scenario.description}".rstrip(": "))
         say(f"    clinic time {scenario.now:%A %Y-%m-%d %H:%M %Z}; {caller_line(scenario)}")
@@ -264,9 +274,17 @@ class Simulator:
         unanswered: list[int] = []
         greeting_after: float | None = None
         try:
-            await session.start(agent=Aida(settings, caller=state.caller, greet=True))
-            if await self._wait_for_aida(session, ear, after=started):
-                greeting_after = ear.segment_starts[0] - started
+            if state.outbound is None:
+                await session.start(agent=Aida(settings, caller=state.caller, greet=True))
+                if await self._wait_for_aida(session, ear, after=started):
+                    greeting_after = ear.segment_starts[0] - started
+            else:
+                # Aida called: silent until the phone is answered (the first line); the
+                # silence timer is off so the simulated pause before "hello" is not a voicemail
+                agent = await outbound_agent(
+                    state, settings, state.outbound, listen_for_silence=False
+                )
+                await session.start(agent=agent)
             for index, (spec, pcm) in enumerate(zip(scenario.lines, lines, strict=True), 1):
                 if self.script is not None and scenario.scripted is not None:
                     # this turn's steps only: a turn Aida's code answered leaves its steps unused

@@ -31,6 +31,8 @@ never_say: ["can't book", "try again later"]
 forbidden_tools:                  # a bare name, or a name with the arguments that must not occur
   - cancel_appointment            # (times compared as the tools resolved the words)
   - {name: book_appointment, args: {start: "2026-03-04T14:30"}}
+# direction: outbound              # Aida calls `caller` (a reminder about their earliest
+# purpose: reminder                 # appointment); the first line is how the phone is answered
 scripted:                         # the LLM's side per caller turn, for `--scripted` and CI
   turns:                          # one step per model request; tools speak for themselves
     - - {call: book_appointment, args: {start: "Wednesday, March 4 at 10 AM"}}   # reads back
@@ -112,7 +114,13 @@ TOP_KEYS = (
     "never_say",
     "forbidden_tools",
     "scripted",
+    "direction",
+    "purpose",
+    "waitlist",
 )
+DIRECTIONS = ("inbound", "outbound")
+# outbound purposes a scenario can place (aida.agent.outbound, aida.agent.waitlist_offer)
+PURPOSES = ("reminder", "waitlist_offer")
 LINE_KEYS = ("say", "wav", "pause", "then_say", "then_never_say")
 
 
@@ -144,6 +152,18 @@ class SeedAppointment:
     reason: str | None = None
     provider: str | None = None  # a name from `providers`
     visit_type: str | None = None  # a name from `visit_types`: its length
+    # Cancelled (through the cancel tool, so the waitlist matcher runs) before the call starts:
+    # its time is freed and held for the first matching `waitlist` entry.
+    cancelled_before_call: bool = False
+
+
+@dataclass(frozen=True)
+class SeedWaitlist:
+    """A waitlist entry, in the order the list gives them (each joins a minute after the one
+    before it, so the first is first in line)."""
+
+    phone: str
+    when: str  # the wanted time in words, resolved by the time grammar at the scenario's now
 
 
 @dataclass(frozen=True)
@@ -200,6 +220,11 @@ class Scenario:
     checks: ScenarioChecks = field(default_factory=ScenarioChecks)
     scripted: Script | None = None
     calendar: ClinicSeed = field(default_factory=ClinicSeed)  # providers, closures, profile
+    # "outbound": Aida placed the call (to `caller`), for `purpose`; a reminder is about the
+    # caller's earliest seeded appointment. The first line is how the phone is answered.
+    direction: str = "inbound"
+    purpose: str | None = None
+    waitlist: tuple[SeedWaitlist, ...] = ()
 
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
@@ -283,7 +308,11 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         at = f"{where}: appointments[{i}]"
         if not isinstance(raw, dict) or "phone" not in raw or "start" not in raw:
             raise ScenarioError(f"{at}: needs a phone and a start")
-        only(raw, {"phone", "start", "reason", "provider", "visit_type"}, at)
+        only(
+            raw,
+            {"phone", "start", "reason", "provider", "visit_type", "cancelled_before_call"},
+            at,
+        )
         provider, kind = raw.get("provider"), raw.get("visit_type")
         if provider is not None and calendar.provider(str(provider)) is None:
             raise ScenarioError(f"{at}: provider {provider!r} is not in `providers`")
@@ -296,8 +325,40 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
                 reason=raw.get("reason"),
                 provider=None if provider is None else str(provider),
                 visit_type=None if kind is None else str(kind),
+                cancelled_before_call=bool(raw.get("cancelled_before_call", False)),
             )
         )
+
+    waitlist = []
+    for i, raw in enumerate(fields.listing(data.get("waitlist"), f"{where}: waitlist")):
+        at = f"{where}: waitlist[{i}]"
+        if not isinstance(raw, dict) or "phone" not in raw or not raw.get("when"):
+            raise ScenarioError(f"{at}: needs a phone and a when")
+        only(raw, {"phone", "when"}, at)
+        waitlist.append(
+            SeedWaitlist(
+                phone=fields.phone(raw["phone"], presented, at, region), when=str(raw["when"])
+            )
+        )
+
+    direction = str(data.get("direction") or "inbound").strip().lower()
+    if direction not in DIRECTIONS:
+        raise ScenarioError(f"{where}: direction must be inbound or outbound")
+    purpose = None
+    if direction == "outbound":
+        purpose = str(data.get("purpose") or "reminder").strip().lower()
+        if purpose not in PURPOSES:
+            raise ScenarioError(f"{where}: purpose must be one of {', '.join(PURPOSES)}")
+        if caller is None:
+            raise ScenarioError(f"{where}: an outbound call needs `caller`: the number dialled")
+        if purpose == "reminder" and not any(a.phone == caller for a in appointments):
+            raise ScenarioError(f"{where}: a reminder needs an appointment of the caller's")
+        if purpose == "waitlist_offer" and not any(w.phone == caller for w in waitlist):
+            raise ScenarioError(
+                f"{where}: a waitlist offer needs a `waitlist` entry of the caller's"
+            )
+    elif data.get("purpose") is not None:
+        raise ScenarioError(f"{where}: purpose is for direction: outbound")
 
     lines, turn_checks = _lines(data["lines"], path, where)
     expect, outcome = parse_expect(
@@ -320,6 +381,9 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         checks=_checks(data, where, turn_checks, outcome),
         scripted=_script(data.get("scripted"), len(lines), where),
         calendar=calendar,
+        direction=direction,
+        purpose=purpose,
+        waitlist=tuple(waitlist),
     )
 
 
@@ -503,6 +567,39 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
             visit_type_id=kind.id if kind else None,
         )
     await seed_clinic(store, ClinicSeed(closures=scenario.calendar.closures))
+    await _seed_waitlist(store, scenario, settings)
+
+
+async def _seed_waitlist(store: Store, scenario: Scenario, settings: Settings) -> None:
+    """The waitlist in its order, then the cancellations before the call, through the cancel
+    tool at the scenario's now: the matcher holds each freed time for the first match."""
+    if not scenario.waitlist and not any(a.cancelled_before_call for a in scenario.appointments):
+        return
+    from aida.scheduling.clock import FixedClock
+    from aida.tools.base import ClinicContext
+    from aida.tools.cancel_appointment import cancel_appointment
+    from aida.waitlist import service
+
+    clock = FixedClock(scenario.now - dt.timedelta(minutes=len(scenario.waitlist) + 1))
+    ctx = ClinicContext(store=store, settings=settings, clock=clock)
+    for wish in scenario.waitlist:
+        if await store.get_patient(wish.phone) is None:
+            await store.upsert_patient(wish.phone, None)
+        await service.join(ctx, wish.phone, wish.when, actor="scenario")
+        clock.advance(dt.timedelta(minutes=1))
+    clock = FixedClock(scenario.now)
+    ctx = ClinicContext(store=store, settings=settings, clock=clock)
+    for appt in scenario.appointments:
+        if not appt.cancelled_before_call:
+            continue
+        start = appt.start.astimezone(dt.UTC)
+        mine = [
+            a
+            for a in await store.list_appointments(phone=appt.phone, status="booked")
+            if a.start_time == start
+        ]
+        for booked in mine:
+            await cancel_appointment(ctx, appt.phone, booked.id)
 
 
 async def check_end_state(store: Store, scenario: Scenario, settings: Settings) -> list[str]:
@@ -517,5 +614,6 @@ async def check_end_state(store: Store, scenario: Scenario, settings: Settings) 
     for rule in scenario.expect:
         appointments = await store.list_appointments(phone=rule.phone, status="booked")
         patient = await store.get_patient(rule.phone)
-        problems.extend(rule.check(appointments, tz, patient, names))
+        waitlist = await store.list_waitlist(phone=rule.phone) if rule.waitlist else None
+        problems.extend(rule.check(appointments, tz, patient, names, waitlist))
     return problems

@@ -29,12 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, local_builder, warm_llm
-from aida.agent.session import LiveCall, new_session
+from aida.agent.session import LiveCall, new_session, outbound_agent
 from aida.config import Settings
 from aida.simulate.call import (
     ScenarioClock,
     caller_line,
     new_call_state,
+    outbound_hooks,
+    outbound_job_for,
     record_hook,
     simulation_settings,
 )
@@ -179,6 +181,7 @@ class TextSimulator:
         say = self.print
         tools = ClinicContext(store=store, settings=settings, clock=ScenarioClock(scenario.now))
         state = await new_call_state(scenario, tools, mode="text")
+        state.outbound = await outbound_job_for(scenario, store)
         started = time.time()
         state.timeline.subscribe(echo(say, started, user_label=None))
         providers = Providers(llm=model, description={"mode": "text", "llm": _describe(model)})
@@ -189,7 +192,7 @@ class TextSimulator:
             publisher=None,
             store=store,
             owns_store=False,
-            on_end=[record_hook(settings, self.record_to, [])],
+            on_end=[*outbound_hooks(state), record_hook(settings, self.record_to, [])],
         )
         state.timeline.record(
             "call_started",
@@ -198,6 +201,8 @@ class TextSimulator:
             identified=state.caller is not None,
             on_file=bool(state.caller and state.caller.on_file),
             providers=providers.description,
+            direction=state.direction,
+            **({"purpose": scenario.purpose} if scenario.purpose else {}),
         )
         say(f"--- {scenario.name}: {scenario.description}".rstrip(": "))
         say(
@@ -211,10 +216,17 @@ class TextSimulator:
         greeting_seconds: float | None = None
         try:
             t0 = time.perf_counter()
-            greeting = await session.start(
-                agent=Aida(settings, caller=state.caller, greet=True), capture_run=True
-            )
-            failures += await self._finish(greeting, "greeting")
+            if state.outbound is None:
+                greeting = await session.start(
+                    agent=Aida(settings, caller=state.caller, greet=True), capture_run=True
+                )
+                failures += await self._finish(greeting, "greeting")
+            else:
+                # Aida called: she says nothing until the phone is answered (the first line)
+                agent = await outbound_agent(
+                    state, settings, state.outbound, listen_for_silence=False
+                )
+                await session.start(agent=agent)
             greeting_seconds = time.perf_counter() - t0
             for index, line in enumerate(scenario.lines, 1):
                 text = line.text or ""

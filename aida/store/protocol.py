@@ -26,9 +26,12 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 
@@ -54,6 +57,11 @@ class CalendarStore(Backend, Protocol):
     # --- patients ---
     async def get_patient(self, phone: str) -> Patient | None: ...
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        """Every file on this number, oldest first. Aida's own databases keep one per number;
+        an EHR may keep several (a family phone), each with its `file_id`: verification by
+        name and date of birth picks one of them, never the first."""
+
     async def upsert_patient(
         self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
     ) -> Patient:
@@ -77,10 +85,13 @@ class CalendarStore(Backend, Protocol):
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         """Book [start, end) for an existing patient. Same patient + same start already booked:
         returns it with created=False. Overlap with another booking with the same provider (or,
-        without one, on the shared calendar): `SlotTaken`. Inside a closure: `ClinicClosed`."""
+        without one, on the shared calendar): `SlotTaken`. Inside a closure: `ClinicClosed`.
+        `patient_file`: the file the caller verified as, where the number has several
+        (`Patient.file_id`); Aida's own databases hold one file per number and need none."""
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
         """Cancel the patient's appointment. Already cancelled: returned as is (idempotent).
@@ -140,6 +151,14 @@ class CalendarStore(Backend, Protocol):
 
     async def list_visit_types(self) -> list[VisitType]:
         """By name."""
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        """The openings the calendar itself publishes in [start, end) (an EHR's free Slots,
+        none booked), per calendar (a provider id, None for the shared one) that publishes any;
+        a calendar left out publishes none, and its hours minus its bookings are its openings.
+        Aida offers a time only inside these, and the store books only inside them."""
 
 
 @runtime_checkable
@@ -211,6 +230,13 @@ class AidaStore(Backend, Protocol):
     async def release_identity_attempt(self, attempt: str) -> None:
         """The attempt succeeded: it is no failure of anybody's."""
 
+    # --- portal assertions: each id used once ---
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        """True the first time the portal assertion id `jti` is presented, False after, for every
+        process on this store alike (a unique constraint decides, not a process's memory). Ids
+        past `expires` (aware; the assertion's own expiry, five minutes at most) are forgotten
+        as of `now`: an expired assertion is refused before it gets here."""
+
     # --- audit trail ---
     async def record_audit(self, entry: AuditEntry) -> None:
         """Append one entry; recording the same id again changes nothing."""
@@ -225,6 +251,21 @@ class AidaStore(Backend, Protocol):
         offset: int = 0,
     ) -> list[AuditEntry]:
         """Entries in [since, until) (either bound optional), newest first."""
+
+    # --- outbound calls (aida/outbound): one row per call Aida placed ---
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        """Insert or replace by id (retrying the same write makes no second row); the outcome
+        of a placed call is saved again over the row written before dialling."""
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        """Attempts matching every filter given, oldest first (`since`: started at or after)."""
 
     # --- the clinic profile (aida/calendar/profile.py): facts staff give Aida to say ---
     async def get_clinic_profile(self) -> dict[str, Any] | None:
@@ -252,6 +293,65 @@ class PendingRegistrations(Protocol):
         """Registrations waiting for staff, by phone."""
 
 
-class Store(CalendarStore, AidaStore, PendingRegistrations, Protocol):
+@runtime_checkable
+class SlotHolds(Protocol):
+    """A freed slot kept for one waitlist patient (aida/waitlist/), on the calendar half: a held
+    row counts as booked for every overlap check, so nobody else can book or hold the time.
+    `now` is the waitlist's injectable clock; the database's own clock is never asked. The SQL
+    backends hold slots; a calendar without holds (an EHR) makes the waitlist offer-less."""
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        """Hold [start, end) for `phone` until `expires_at`; lapsed holds there are released
+        first. Booked or held by anyone: `SlotTaken`; a closure: `ClinicClosed`."""
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        """Turn the hold into the patient's booking in one step. Already confirmed: returned.
+        Lapsed by `now` or released: `HoldExpired`; another patient's: `NotYourAppointment`."""
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        """Let the hold go (declined, withdrawn); None when it was no longer held."""
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        """Release every hold lapsed by `now`; returns them, earliest first."""
+
+
+@runtime_checkable
+class WaitlistStore(Protocol):
+    """Aida's half: who waits for which time, and the offers made to them."""
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        """Insert or replace by id."""
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None: ...
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        """Oldest first (created, then id): the order offers go out in."""
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        """Insert or replace by id."""
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        """Oldest offer first."""
+
+
+class Store(CalendarStore, AidaStore, PendingRegistrations, SlotHolds, WaitlistStore, Protocol):
     """Both halves in one backend (SQLite, PostgreSQL, Supabase), or a calendar backend and an
     Aida backend put together (`SplitStore`); what every caller takes."""

@@ -19,9 +19,12 @@ from aida.store.models import (
     AuditEntry,
     CallSummary,
     Closure,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 UTC = dt.UTC
@@ -50,6 +53,7 @@ SUMMARY_FIELDS = (
     "end_reason",
     "presented_phone",
     "caller_verified",
+    "direction",
 )
 
 
@@ -160,6 +164,7 @@ def appointment_from_row(row: Mapping[str, Any]) -> Appointment:
         meta=parse_json(row.get("meta")) or {},
         provider_id=_id_or_none(row.get("provider_id")),
         visit_type_id=_id_or_none(row.get("visit_type_id")),
+        hold_expires_at=parse_time(row.get("hold_expires_at")),
     )
 
 
@@ -275,3 +280,77 @@ def action_item_done_from_row(row: Mapping[str, Any]) -> ActionItemDone:
         done_at=done_at,
         done_by=str(row["done_by"]),
     )
+
+
+# --- the waitlist (Aida's half) ---
+
+
+def _wall(value: Any) -> dt.time | None:
+    if value is None or isinstance(value, dt.time):
+        return value
+    return dt.time.fromisoformat(str(value))
+
+
+def waitlist_entry_from_row(row: Mapping[str, Any]) -> WaitlistEntry:
+    return WaitlistEntry(
+        id=str(row["id"]),
+        patient_phone=row["patient_phone"],
+        window_start=parse_time(row["window_start"]),
+        window_end=parse_time(row["window_end"]),
+        daily_from=_wall(row.get("daily_from")),
+        daily_until=_wall(row.get("daily_until")),
+        weekly=bool(row.get("weekly")),
+        description=row["description"],
+        provider_id=_id_or_none(row.get("provider_id")),
+        visit_type_id=_id_or_none(row.get("visit_type_id")),
+        status=row["status"],
+        created_at=parse_time(row["created_at"]),
+        updated_by=row.get("updated_by"),
+        note=row.get("note"),
+    )
+
+
+def waitlist_offer_from_row(row: Mapping[str, Any]) -> WaitlistOffer:
+    return WaitlistOffer(
+        id=str(row["id"]),
+        entry_id=str(row["entry_id"]),
+        hold_id=str(row["hold_id"]),
+        slot_start=parse_time(row["slot_start"]),
+        slot_end=parse_time(row["slot_end"]),
+        provider_id=_id_or_none(row.get("provider_id")),
+        status=row["status"],
+        offered_at=parse_time(row["offered_at"]),
+        expires_at=parse_time(row["expires_at"]),
+        answered_at=parse_time(row.get("answered_at")),
+        appointment_id=_id_or_none(row.get("appointment_id")),
+    )
+
+
+def wall_text(value: dt.time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def outbound_from_row(row: Mapping[str, Any]) -> OutboundAttempt:
+    started = parse_time(row["started_at"])
+    assert started is not None
+    return OutboundAttempt(
+        id=str(row["id"]),
+        purpose=row["purpose"],
+        phone=row["phone"],
+        appointment_id=row.get("appointment_id"),
+        refs=parse_json(row.get("refs")) or {},
+        room_name=row.get("room_name"),
+        outcome=row["outcome"],
+        error=row.get("error"),
+        call_id=str(row["call_id"]) if row.get("call_id") is not None else None,
+        started_at=started,
+        updated_at=parse_time(row.get("updated_at")),
+    )
+
+
+def outbound_id(attempt: OutboundAttempt) -> str:
+    """Outbound calls are keyed by a UUID (a uuid column on PostgreSQL), like call records."""
+    canonical = canonical_uuid(attempt.id)
+    if canonical is None:
+        raise InvalidRequest("An outbound call id must be a UUID.")
+    return canonical

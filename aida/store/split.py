@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from aida.errors import InvalidRequest
 from aida.store.failures import patient_not_found
 from aida.store.models import (
     ActionItemDone,
@@ -21,11 +22,20 @@ from aida.store.models import (
     Closure,
     ClosureAdded,
     IdentityCount,
+    OutboundAttempt,
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
-from aida.store.protocol import AidaStore, CalendarStore, PendingRegistrations
+from aida.store.protocol import (
+    AidaStore,
+    CalendarStore,
+    PendingRegistrations,
+    SlotHolds,
+    WaitlistStore,
+)
 
 
 class SplitStore:
@@ -52,6 +62,9 @@ class SplitStore:
     async def get_patient(self, phone: str) -> Patient | None:
         return await self.calendar.get_patient(phone)
 
+    async def patients_for(self, phone: str) -> list[Patient]:
+        return await self.calendar.patients_for(phone)
+
     async def upsert_patient(
         self, phone: str, name: str | None = None, date_of_birth: dt.date | None = None
     ) -> Patient:
@@ -72,9 +85,16 @@ class SplitStore:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         return await self.calendar.book(
-            phone, start, end, meta, provider_id=provider_id, visit_type_id=visit_type_id
+            phone,
+            start,
+            end,
+            meta,
+            provider_id=provider_id,
+            visit_type_id=visit_type_id,
+            patient_file=patient_file,
         )
 
     async def cancel(self, appointment_id: str, phone: str) -> Appointment:
@@ -125,6 +145,11 @@ class SplitStore:
         self, name: str, minutes: int, provider_ids: list[str] | None = None
     ) -> VisitType:
         return await self.calendar.save_visit_type(name, minutes, provider_ids)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        return await self.calendar.published_openings(start, end, provider_ids)
 
     async def list_visit_types(self) -> list[VisitType]:
         return await self.calendar.list_visit_types()
@@ -186,6 +211,9 @@ class SplitStore:
     async def release_identity_attempt(self, attempt: str) -> None:
         await self.aida.release_identity_attempt(attempt)
 
+    async def take_assertion_id(self, jti: str, expires: dt.datetime, now: dt.datetime) -> bool:
+        return await self.aida.take_assertion_id(jti, expires, now)
+
     async def record_audit(self, entry: AuditEntry) -> None:
         await self.aida.record_audit(entry)
 
@@ -229,8 +257,94 @@ class SplitStore:
         pending = self._pending()
         return await pending.list_pending_patients() if pending is not None else []
 
+    async def save_outbound_call(self, attempt: OutboundAttempt) -> None:
+        await self.aida.save_outbound_call(attempt)
+
+    async def list_outbound_calls(
+        self,
+        appointment_id: str | None = None,
+        phone: str | None = None,
+        purpose: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 200,
+    ) -> list[OutboundAttempt]:
+        return await self.aida.list_outbound_calls(appointment_id, phone, purpose, since, limit)
+
     async def get_clinic_profile(self) -> dict[str, Any] | None:
         return await self.aida.get_clinic_profile()
 
     async def save_clinic_profile(self, profile: dict[str, Any], updated_by: str) -> None:
         await self.aida.save_clinic_profile(profile, updated_by)
+
+    # --- slot holds: the calendar half's, where it has them ---
+    @property
+    def holds_slots(self) -> bool:
+        return isinstance(self.calendar, SlotHolds)
+
+    def _holds(self) -> SlotHolds:
+        # An EHR's calendar has no constraint Aida could extend to a hold (docs/fhir.md): with
+        # one, the waitlist keeps entries but makes no held offers (docs/waitlist.md).
+        if isinstance(self.calendar, SlotHolds):
+            return self.calendar
+        raise InvalidRequest("This calendar can't hold a time for the waitlist.")
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        return await self._holds().hold_slot(
+            phone,
+            start,
+            end,
+            now=now,
+            expires_at=expires_at,
+            meta=meta,
+            provider_id=provider_id,
+            visit_type_id=visit_type_id,
+        )
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        return await self._holds().confirm_hold(hold_id, phone, now)
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        return await self._holds().release_hold(hold_id)
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        if not isinstance(self.calendar, SlotHolds):
+            return []
+        return await self.calendar.release_expired_holds(now)
+
+    # --- the waitlist: Aida's half ---
+    def _waitlist(self) -> WaitlistStore:
+        assert isinstance(self.aida, WaitlistStore)
+        return self.aida
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        return await self._waitlist().save_waitlist_entry(entry)
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None:
+        return await self._waitlist().get_waitlist_entry(entry_id)
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        return await self._waitlist().list_waitlist(status, phone)
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        return await self._waitlist().save_waitlist_offer(offer)
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        return await self._waitlist().list_waitlist_offers(entry_id, status, slot_start)

@@ -23,7 +23,10 @@ async def book_appointment(
     reason: str | None = None,
     visit_type: str | None = None,
     provider: str | None = None,
+    *,
+    patient_file: str | None = None,
 ) -> ToolResult:
+    """`patient_file`: the file the caller verified as, where the number holds several."""
     e164 = phone_of(ctx, phone)
     plan = await plan_booking(ctx, exact_time(ctx, start), visit_type, provider)
     patient = await ctx.store.get_patient(e164)
@@ -35,7 +38,7 @@ async def book_appointment(
         patient = await ctx.store.upsert_patient(e164, clean_name(name))
 
     meta = {"reason": " ".join(reason.split())[:MAX_REASON]} if reason and reason.strip() else {}
-    booking, who = await book_first_free(ctx, e164, plan, meta)
+    booking, who = await book_first_free(ctx, e164, plan, meta, patient_file=patient_file)
 
     view = appointment_view(booking.appointment, ctx)
     what = plan.what(who)
@@ -57,10 +60,18 @@ async def book_appointment(
 
 
 async def book_first_free(
-    ctx: ClinicContext, phone: str, plan: Plan, meta: dict[str, str]
+    ctx: ClinicContext,
+    phone: str,
+    plan: Plan,
+    meta: dict[str, str],
+    *,
+    patient_file: str | None = None,
 ) -> tuple[BookingResult, Provider | None]:
     """Book with the first provider in the plan the store lets have the time. The store decides
-    (per-provider no-overlap, closures); a provider taken meanwhile just means the next one."""
+    (per-provider no-overlap, closures); a provider taken meanwhile just means the next one.
+    A waitlist hold that lapsed by now is released first (the store's constraint counts a hold
+    as a booking until then)."""
+    await ctx.store.release_expired_holds(ctx.now())
     for who, end in plan.options:
         try:
             booking = await ctx.store.book(
@@ -70,6 +81,7 @@ async def book_first_free(
                 meta,
                 provider_id=who.id if who else None,
                 visit_type_id=plan.visit_type_id,
+                patient_file=patient_file,
             )
         except SlotTaken:
             continue

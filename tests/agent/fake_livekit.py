@@ -20,6 +20,10 @@ API_SECRET = "fake-livekit-secret-0123456789abcdef"
 REQUEST_TYPES: dict[str, type[Message]] = {
     "livekit.SIP/TransferSIPParticipant": api.TransferSIPParticipantRequest,
     "livekit.RoomService/DeleteRoom": api.DeleteRoomRequest,
+    # outbound calls (aida.outbound.dialer)
+    "livekit.RoomService/CreateRoom": api.CreateRoomRequest,
+    "livekit.AgentDispatchService/CreateDispatch": api.CreateAgentDispatchRequest,
+    "livekit.SIP/CreateSIPParticipant": api.CreateSIPParticipantRequest,
 }
 
 

@@ -294,6 +294,24 @@ async def test_a_model_claiming_a_booking_that_did_not_happen_is_blocked(
     assert booked(await store.list_appointments(phone=CALLER)) == []
 
 
+async def test_a_reply_streamed_a_word_at_a_time_keeps_its_spaces_and_is_checked(
+    tools: ClinicContext,
+) -> None:
+    """A cloud model streams a word per chunk, its space after it (the OpenAI double does,
+    found on the cloud path): the guard once glued them ("You'rebooked") and missed the claim."""
+    from aida.agent.dialogue import route
+
+    async def streamed(text: str) -> AsyncIterator[str]:
+        for word in text.split(" "):
+            yield word + " "
+
+    state = make_state(tools, known_caller())
+    plain = [p async for p in route.guarded(streamed("Sure. Which day works for you?"), state, [])]
+    assert "".join(plain).strip() == "Sure. Which day works for you?"
+    claim = streamed("Great. You're booked for Monday.")
+    assert [p async for p in route.guarded(claim, state, [])] == ["Great.", " " + SAFE["claim"]]
+
+
 async def test_a_model_in_the_callers_voice_is_blocked(code_session, jane: str) -> None:
     script = [say("I'll be there on Friday at 9 AM.")]
     async with code_session(script, in_code=False)(known_caller()) as (session, _):

@@ -4,6 +4,8 @@ The scripted model is told to book anyway; the guard must keep it from being ask
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from aida.agent.state import CallState
@@ -245,3 +247,60 @@ async def test_an_overdose_with_self_harm_names_both_numbers(aida_session, jane:
     spoken = " ".join(said(result))
     assert "911" in spoken and "988" in spoken and spoken.index("911") < spoken.index("988")
     assert llm.requests == []
+
+
+# --- the voice path: the guard on the speech-to-text transcript -------------------------------
+
+
+async def _heard(session, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A caller turn as the voice pipeline hands it over: livekit's audio recognition calls the
+    activity's `on_end_of_turn` with the STT's final transcript, which runs the agent's
+    `on_user_turn_completed` (where the guard screens voice turns) and then the reply. No audio
+    and no real time: the transcript is what Whisper or Deepgram would have written."""
+    from livekit.agents.voice.audio_recognition import _EndOfTurnInfo, _EndOfTurnMetrics
+
+    activity = session._activity
+    metrics = _EndOfTurnMetrics(None, None, None, None)
+    assert activity.on_end_of_turn(_EndOfTurnInfo(False, text, 1.0, metrics))
+    await activity._user_turn_completed_atask
+    quiet = 0
+    for _ in range(500):  # until Aida has said all she says to this turn
+        await asyncio.sleep(0.01)
+        idle = session.current_speech is None and not activity._speech_q
+        quiet = quiet + 1 if idle else 0
+        if quiet >= 5:
+            return
+    raise AssertionError("Aida did not finish her reply")
+
+
+async def test_a_possible_sign_heard_in_a_voice_turn_gets_the_safety_net_and_books(
+    aida_session, store: Store, jane: str
+) -> None:
+    script = [call("book_appointment", start=local(4, 10).isoformat())]
+    async with aida_session(script, caller=known_caller()) as (session, llm):
+        await _heard(session, "i had some chest pain yesterday can you book me wednesday at ten")
+        first = _said(session)
+        await _heard(session, "yes")
+        state: CallState = session.userdata
+        spoken = _said(session)
+        assert llm.exhausted
+
+    # the safety net at once, as its own sentence, then the answer to the same turn
+    assert first == [SAFETY_NET, "Shall I book Wednesday, March 4 at 10 AM?"]
+    assert spoken[2:] == ["You're booked for Wednesday, March 4 at 10 AM."]
+    assert len(booked(await store.list_appointments(phone=CALLER))) == 1
+    assert state.emergency is None and state.timeline.of_type("emergency") == []
+    assert [e["tier"] for e in state.timeline.of_type("emergency_possible")] == ["possible"]
+
+
+async def test_a_definite_sign_heard_in_a_voice_turn_is_answered_by_code(
+    aida_session, store: Store, jane: str
+) -> None:
+    script = [call("book_appointment", start=local(2, 10).isoformat()), say("You're booked.")]
+    async with aida_session(script, caller=known_caller()) as (session, llm):
+        await _heard(session, "my dad had a stroke years ago and now his face is drooping")
+        spoken = _said(session)
+        state: CallState = session.userdata
+    assert spoken and "911" in spoken[0] and llm.requests == []
+    assert [e["category"] for e in state.timeline.of_type("emergency")] == ["stroke"]
+    assert booked(await store.list_appointments(phone=CALLER)) == []

@@ -181,6 +181,8 @@ async def test_build_single_provider_is_not_wrapped(fake_local: list[str]) -> No
     assert isinstance(built.llm, openai.LLM)
     assert isinstance(built.tts, cartesia.TTS)
     assert fake_local == []
+    # nothing behind them to fail over to: LiveKit's defaults, no watchdog
+    assert built.watched_stt == [] and built.tts_conn_options is None
 
 
 def test_prewarm_loads_primary_local_models_once_and_build_reuses_them(
@@ -267,11 +269,21 @@ def test_real_local_stack_builds_behind_cloud_providers() -> None:
     assert isinstance(local.llm, LlamaLLM)
     assert isinstance(local.tts, HibariTTS)
 
-    mixed = build_providers(make(providers="auto", **KEYS))
+    mixed_settings = make(providers="auto", **KEYS)
+    mixed = build_providers(mixed_settings)
     assert isinstance(mixed.stt, lk_stt.FallbackAdapter)
     assert mixed.vad is not None  # Whisper does not stream: the chain segments speech by VAD
     assert isinstance(mixed.tts, lk_tts.FallbackAdapter)
     assert isinstance(mixed.llm._llm_instances[-1], LlamaLLM)
+    # Deepgram is watched for a stall, the local Whisper behind it rescues the utterance in
+    # flight; Cartesia gets one short attempt before the local voice (docs/providers.md)
+    from aida.agent.stt_watchdog import WatchedSTT
+
+    watched = mixed.stt._stt_instances[0]
+    assert isinstance(watched, WatchedSTT) and mixed.watched_stt == [watched]
+    assert isinstance(watched._rescue, WhisperSTT) and watched.provider == "Deepgram"
+    assert mixed.tts._max_retry_per_tts == 0
+    assert mixed.tts_conn_options.timeout == mixed_settings.tts_timeout_seconds == 2.0
 
 
 def test_prewarm_evaluates_aidas_constant_prompt_on_the_local_llm(
@@ -295,7 +307,12 @@ def test_prewarm_evaluates_aidas_constant_prompt_on_the_local_llm(
     )
     s = make(providers="local")
     prewarm_local(s, {})
-    assert len(warmed) == 1
-    instructions, tools = warmed[0]
+    # the after-call summary's head first, then Aida's, so hers is the one left in the context
+    assert len(warmed) == 2
+    from aida.calls.summary import SUMMARY_TOOL
+    from aida.calls.summary import instructions as summary_instructions
+
+    assert warmed[0] == (summary_instructions(s.clinic_name), [SUMMARY_TOOL])
+    instructions, tools = warmed[1]
     assert instructions == build_instructions(s)  # the same text every call starts with
     assert "book_appointment" in tools and "identify_caller" in tools

@@ -28,7 +28,7 @@ def settings(tmp_path: Path):
 
 @pytest.fixture
 def app(settings, clock):
-    # Minting a token never touches the store.
+    # The store (SQLite in tmp_path) keeps the assertion ids used.
     return create_app(settings, clock=clock)
 
 
@@ -65,6 +65,20 @@ async def test_one_assertion_starts_one_session(client) -> None:
         again = await client.post("/api/session", json={"patient_assertion": assertion})
         assert again.status_code == 401 and again.json()["error"] == "assertion_replayed"
         assert "token" not in again.json()
+
+
+async def test_two_api_processes_on_one_database_start_one_session(settings, clock) -> None:
+    """The used ids are in the store, not one process's memory: an assertion replayed to a
+    second API (its own app, its own store, the same database) is refused there too."""
+    assertion = sign_patient_assertion(PHONE, PORTAL_SECRET, now=NOW)
+    async with (
+        client_for(create_app(settings, clock=clock)) as one,
+        client_for(create_app(settings, clock=clock)) as two,
+    ):
+        assert (await one.post("/api/session", json={"patient_assertion": assertion})).is_success
+        for client in (two, one):
+            again = await client.post("/api/session", json={"patient_assertion": assertion})
+            assert again.status_code == 401 and again.json()["error"] == "assertion_replayed"
 
 
 async def test_the_same_phone_in_the_form_is_fine(client) -> None:

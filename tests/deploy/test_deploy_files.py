@@ -153,6 +153,15 @@ def test_k8s_api_runs_the_same_entry_point() -> None:
     assert container["readinessProbe"]["httpGet"]["path"] == "/api/health"
 
 
+def test_k8s_reminders_run_one_pass_at_a_time() -> None:
+    cron = _manifests()[("CronJob", "aida-reminders")]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    (container,) = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert container["command"][:3] == ["python", "-m", "aida"]
+    args = build_parser().parse_args(container["command"][3:])
+    assert callable(args.func) and args.reminders_command == "run"
+
+
 @pytest.mark.parametrize("path", sorted((REPO / "deploy").rglob("*.yaml")), ids=lambda p: p.name)
 def test_every_deploy_file_parses(path: Path) -> None:
     assert list(yaml.safe_load_all(path.read_text()))

@@ -14,7 +14,7 @@ from aida.safety import (
     write_refusal,
 )
 from bench.emergency_phrases import crisis_line_said, score
-from tests.safety.cases import CASES
+from tests.safety.cases import CASES, TIERED
 from tests.safety.stt_heard import HEARD
 from tests.safety.unseen_cases import UNSEEN
 
@@ -126,6 +126,46 @@ def test_a_passive_wish_to_be_dead_is_possible_and_gets_the_crisis_line():
     assert match is not None and (match.kind, match.tier) == ("self_harm", "possible")
     text = safety_message(match, emergency_number="911", crisis_line="988")
     assert "988" in text and "911" in text
+
+
+@pytest.mark.parametrize(("text", "category", "tier"), TIERED)
+def test_the_context_class_decides_the_tier(text, category, tier):
+    """Care for self-harm and someone's past told to the caller are the possible tier; the same
+    words with a present tense or a recent cue are definite (aida/safety/context.py)."""
+    match = detect_emergency(text)
+    assert match is not None, text
+    assert (match.category, match.tier) == (category, tier)
+    if category == "self_harm":
+        assert crisis_line_said(match)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my cat is having a seizure", None),  # the animal named last in the clause
+        ("my son is having a seizure", "seizure"),
+        ("the dog bit my son and hes bleeding a lot", "bleeding"),  # "he": a person was named
+        ("the dog got hit by a car and hes bleeding a lot", None),  # "he": only the dog
+        ("my son ate the dogs pills", "overdose_poisoning"),  # the dog owns the pills
+        ("i was walking the dog and passed out", "unconscious"),  # who went on: the caller
+        ("my dog is fine but my dad is choking", "choking"),
+    ],
+)
+def test_an_animals_emergency_is_told_from_a_persons_by_who_the_clause_is_about(text, expected):
+    match = detect_emergency(text)
+    assert (match.category if match else None) == expected
+
+
+def test_a_past_time_reaches_over_and_but_not_over_a_present_tense():
+    assert detect_emergency("years ago she was stung and her throat swelled shut") is None
+    match = detect_emergency("years ago she was stung and now her throat is closing up")
+    assert match is not None and match.tier == "definite"
+
+
+def test_a_class_about_a_sign_is_no_alarm_and_an_appointment_for_one_is_the_safety_net():
+    assert detect_emergency("is there a cpr class for choking") is None
+    match = detect_emergency("i need an appointment about my shortness of breath")
+    assert match is not None and match.tier == "possible"
 
 
 def test_past_self_harm_is_never_silent():

@@ -168,7 +168,7 @@ def test_db_migrate_reports_what_it_found(
     assert "schema is up to date (fhir+sqlite)" in out
     assert "calendar: FHIR R4 (4.0.1)" in out
     assert "calendar: If-Match on update: honoured" in out
-    assert "one at a time per clinic" in out
+    assert "Aida hosts that share no lock book an overlapping time once" in out
 
 
 async def test_an_ehr_that_does_not_answer_is_the_store_unavailable(tmp_path: Path) -> None:

@@ -61,7 +61,9 @@ APPT_ROW = {
     "meta": {"reason": "checkup"},
 }
 USER_ROW = {"phone": PHONE, "name": "Jane Doe", "preferences": {"language": "en"}}
-APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
+APPT_COLUMNS = (
+    "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id,hold_expires_at"
+)
 TABLES = (
     "users",
     "appointments",
@@ -76,7 +78,7 @@ TABLES = (
 SUMMARY_COLUMNS = (
     "id,user_phone,summary_text,preferences,appointments_in_call,cost_breakdown,timeline,"
     "transcript,action_items,created_at,status,room_name,started_at,ended_at,duration_seconds,"
-    "end_reason,presented_phone,caller_verified"
+    "end_reason,presented_phone,caller_verified,direction"
 )
 
 

@@ -262,6 +262,7 @@ async def seed(settings: Settings) -> dict[str, str]:
                 user_phone=MARIA,
                 summary_text="Maria Garcia cancelled her flu shot on Thursday.",
                 status="complete",
+                direction="outbound",  # her reminder call
                 started_at=NOW - dt.timedelta(days=1, hours=2),
                 duration_seconds=75,
                 created_at=NOW - dt.timedelta(days=1, hours=2),

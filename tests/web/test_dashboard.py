@@ -90,6 +90,10 @@ def test_calls_list_open_items_first_and_filters(page: Any, shots: Any) -> None:
     expect(rows.nth(0).locator('td[data-label="To do"]')).to_have_text("1 open")
     expect(rows.nth(1).locator('td[data-label="To do"]')).to_have_text("2 open")
     expect(rows.nth(2).locator('td[data-label="To do"]')).to_have_text("—")
+    # Maria's was her reminder call (Aida called out); a record without a direction is inbound
+    expect(rows.nth(2).locator('td[data-label="Direction"]')).to_have_text("Outbound")
+    expect(rows.nth(0).locator('td[data-label="Direction"]')).to_have_text("Inbound")
+    expect(rows.nth(1).locator('td[data-label="Direction"]')).to_have_text("Inbound")
     first = rows.nth(0)
     expect(first).to_contain_text(JORDAN)
     expect(first).to_contain_text(SUMMARY)

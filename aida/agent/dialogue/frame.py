@@ -82,6 +82,9 @@ class Frame:
     offered: tuple[str, ...] = ()
     offered_with: tuple[tuple[str, str], ...] = ()
     offered_turn: int = -1
+    # The taken time Aida offered the waitlist for ("I can put you on the waitlist for ...")
+    waitlist_time: str | None = None
+    waitlist_turn: int = -1
 
     # --- what lasts one turn ---------------------------------------------------------------------
 
@@ -100,6 +103,8 @@ class Frame:
 
     def open_offer(self) -> tuple[str, ...]:
         return self.offered if self.asked_last(self.offered_turn) else ()
+    def open_waitlist(self) -> str | None:
+        return self.waitlist_time if self.asked_last(self.waitlist_turn) else None
 
     # --- updates ---------------------------------------------------------------------------------
 
@@ -138,6 +143,10 @@ class Frame:
             asked = not ok and data.get("error") == "which_visit_type"
             self.visit_request = (name, dict(args)) if asked else None
             self.visit_turn = self.turn if asked else -1
+        if name == "book_appointment" and not ok and isinstance(data.get("waitlist"), str):
+            self.waitlist_time, self.waitlist_turn = data["waitlist"], self.turn
+        elif name == "join_waitlist":
+            self.waitlist_time, self.waitlist_turn = None, -1
         if name == "remember_preference" and ok:
             self.preference, self.preference_turn = None, -1
         task = TASKS.get(name)

@@ -12,6 +12,7 @@ set that grows with real calls. `true` is the whole reader with any model, `fals
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ Mode = Literal["all", "strict", "off"]
 # model gets wrong costs a write, a hang-up, or the caller's identity.
 STRICT_RULES = frozenset({"answer_yes", "answer_no", "goodbye", "identity", "identified"})
 LOCAL_PROVIDERS = frozenset({"llama.cpp", "scripted"})
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")  # where guard.sentences splits
 _WRITES = {
     "book_appointment": "book",
     "reschedule_appointment": "move",
@@ -197,12 +199,15 @@ async def guarded(
     def release(final: bool) -> list[str]:
         nonlocal buffer, blocked, spoken
         out: list[str] = []
-        parts = sentences(buffer)
-        if not parts:
-            return out
-        done, buffer = (parts, "") if final else (parts[:-1], parts[-1])
-        if not final and buffer and buffer[-1] in ".!?":
-            done, buffer = parts, ""
+        if final:
+            done, buffer = sentences(buffer), ""
+        else:
+            # the sentences finished so far; the rest waits as it came, spaces and all (a
+            # model streaming "You're " then "booked " must not become "You'rebooked")
+            ends = [m.end() for m in _SENTENCE_END.finditer(buffer)]
+            if not ends:
+                return out
+            done, buffer = sentences(buffer[: ends[-1]]), buffer[ends[-1] :].lstrip()
         for sentence in done:
             if blocked:
                 break

@@ -134,7 +134,9 @@ async def create_session(
     if assertion is not None:
         patient = verified_patient(assertion, settings, state.clock)
         now = state.clock.now()
-        if patient.jti is None or not state.assertions.take(
+        # Taken in the store, so every API process sees the same used ids (one session each).
+        store = await state.store()
+        if patient.jti is None or not await store.take_assertion_id(
             patient.jti, patient.expires or now, now
         ):
             raise ApiError(401, "assertion_replayed", REPLAYED)

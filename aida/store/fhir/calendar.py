@@ -1,11 +1,14 @@
 """The clinic's calendar in its EHR, over FHIR R4: the `CalendarStore` half of Aida's store.
 
 Patient (name, birth date, phone), Practitioner (providers), HealthcareService (visit types),
-a Schedule per provider plus one for the clinic (its shared calendar and its closures), a Slot
-per booked time, and Appointment. Booking holds the writer lock (`writer.py`), checks the
-calendar, then takes the Slot: an open Slot the EHR published for exactly that time is taken
-with a versioned update (If-Match), so a staff member booking it in the EHR at the same moment
-makes one of the two fail; otherwise a busy Slot is created for it. Cancelling frees the Slot.
+a Schedule per provider plus one for the clinic (its shared calendar and its closures), Slots,
+and Appointment. Where the EHR publishes its own Slots on a calendar, its free Slots (none
+referenced by a booked Appointment) are the openings, and a booking takes the ones covering its
+time, each with a versioned update (If-Match); where it publishes none, the hours are the
+openings and Aida makes a busy Slot (tagged as hers) per booking. Every booking reads the
+calendar's Schedule before it checks and writes it back against that version after claiming
+its Slots, which orders Aida writers on any number of hosts; the writer lock (`writer.py`)
+queues those of one host. Cancelling frees the Slots.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,15 +133,22 @@ class FhirCalendar:
             f"FHIR R4 ({version}) at {self.base_url}",
             "If-Match on update: "
             + ("honoured (a stale version is refused)" if honoured else "NOT honoured"),
-            f"bookings are written one at a time per clinic (lock {self.writer.path}): a"
-            " version check guards one Slot, not overlapping times, so Aida serialises its own"
-            " writers on this host",
         ]
-        if not honoured:
+        if honoured:
             self.notes.append(
-                "the EHR's own staff bookings can race Aida's: the server cannot refuse a write"
-                " made against an older Slot"
+                "bookings: each writes its calendar's Schedule back against the version it read"
+                " before checking (If-Match), so Aida hosts that share no lock book an"
+                f" overlapping time once; the lock {self.writer.path} only queues this host's"
+                " writers"
             )
+        else:
+            self.notes += [
+                f"bookings are written one at a time per clinic on this host only (lock"
+                f" {self.writer.path}): the server cannot order writers on several hosts, so run"
+                " Aida's workers on one host per clinic",
+                "the EHR's own staff bookings can race Aida's: the server cannot refuse a write"
+                " made against an older Slot",
+            ]
 
     async def _honours_if_match(self, schedule: Resource) -> bool:
         """PUT the clinic's Schedule unchanged against a version it does not have: a server
@@ -337,6 +349,48 @@ class FhirCalendar:
         )
         return [r for r in found if fr.times(r)[1] > start and fr.times(r)[0] < end]
 
+    async def _existing_schedule(self, provider_id: str | None) -> str | None:
+        """The calendar's Schedule id, or None when it has none yet (a read: makes nothing)."""
+        key = provider_id or fr.CLINIC
+        if key not in self._schedules:
+            found = await self.client.search("Schedule", {"identifier": f"{fr.SCHEDULE_ID}|{key}"})
+            if not found:
+                return None
+            self._schedules[key] = found[0]["id"]
+        return self._schedules[key]
+
+    async def _publishes(self, schedule_id: str) -> bool:
+        """Whether the EHR publishes its own Slots on this calendar: any free or busy Slot on it
+        that Aida did not make (her bookings without a published Slot, closures). Then its free
+        Slots are the calendar's openings; without any, the hours are. A time the EHR only
+        blocks (busy-unavailable) publishes nothing."""
+        found = await self.client.search(
+            "Slot",
+            {
+                "schedule": f"Schedule/{schedule_id}",
+                "status": "free,busy",
+                "_tag:not": fr.MADE_BY_AIDA_TOKEN,
+            },
+            first=1,
+        )
+        return bool(found)
+
+    async def published_openings(
+        self, start: dt.datetime, end: dt.datetime, provider_ids: Sequence[str | None]
+    ) -> dict[str | None, list[tuple[dt.datetime, dt.datetime]]]:
+        start, end = utc(start), utc(end)
+        out: dict[str | None, list[tuple[dt.datetime, dt.datetime]]] = {}
+        held: set[str] | None = None
+        for provider_id in dict.fromkeys(provider_ids):
+            schedule = await self._existing_schedule(provider_id)
+            if schedule is None or not await self._publishes(schedule):
+                continue
+            if held is None:
+                held = held_slots(await self._appointments(start, end, None))
+            slots = open_slots(await self._slots(schedule, start, end), held)
+            out[provider_id] = sorted(fr.times(s) for s in slots)
+        return out
+
     async def get_appointment(self, appointment_id: str) -> Appointment | None:
         found = await self.client.read("Appointment", appointment_id)
         if found is None or not found.get("start"):
@@ -385,10 +439,12 @@ class FhirCalendar:
         provider_id: str | None,
         ignore: str | None = None,
         appointments: list[Resource] | None = None,
-    ) -> Resource | None:
-        """Refuse a closed or taken time; return the open Slot the EHR published for exactly
-        this time on this calendar, if there is one. `appointments`: those overlapping the time,
-        when the caller has already searched them."""
+    ) -> list[Resource]:
+        """Refuse a closed or taken time; return the free Slots to take for it. Where the EHR
+        publishes Slots on this calendar, the time must lie within its free Slots (none booked by
+        an Appointment that references it: the server does not mark them busy); otherwise
+        the open Slot published for exactly this time, if there is one. `appointments`: those
+        overlapping the time, when the caller has already searched them."""
         if await self._closures(start, end):
             raise failures.clinic_closed()
         if appointments is None:
@@ -399,39 +455,59 @@ class FhirCalendar:
             if fr.actor_id(resource, "Practitioner") == provider_id:
                 raise SlotTaken(start=start)
         schedule = await self._schedule_id(provider_id)
-        ignored_slot = None
+        ignored: set[str] = set()
         if ignore is not None:
             old = await self.client.read("Appointment", ignore)
-            ignored_slot = fr.slot_id_of(old) if old else None
-        open_slot = None
-        for slot in await self._slots(schedule, start, end):
-            if slot["id"] == ignored_slot:
-                continue
-            if slot.get("status") == "free":
+            ignored = set(fr.slot_ids_of(old)) if old else set()
+        slots = [s for s in await self._slots(schedule, start, end) if s["id"] not in ignored]
+        held = held_slots(appointments, ignore)
+        if await self._publishes(schedule):
+            for slot in slots:
+                if slot.get("status") != "free" or slot["id"] in held:
+                    raise SlotTaken(start=start)  # busy in the EHR, or booked without marking it
+            openings = sorted(open_slots(slots, held), key=lambda r: (fr.times(r), r["id"]))
+            reached = start
+            for slot in openings:
+                begins, ends = fr.times(slot)
+                if begins > reached:
+                    break
+                reached = max(reached, ends)
+            if reached < end:
+                raise SlotTaken(start=start)  # not an opening the EHR published
+            return openings
+        exact: list[Resource] = []
+        for slot in slots:
+            if slot.get("status") == "free" and slot["id"] not in held:
                 if fr.times(slot) == (start, end):
-                    open_slot = slot
+                    exact = [slot]
                 continue
             raise SlotTaken(start=start)  # busy in the EHR without an appointment Aida sees
-        return open_slot
+        return exact
 
-    async def _take_slot(
+    async def _take_slots(
         self,
-        open_slot: Resource | None,
+        openings: list[Resource],
         provider_id: str | None,
         start: dt.datetime,
         end: dt.datetime,
-    ) -> tuple[Resource, bool]:
-        """The Slot marked busy: the open one taken against its version, or a new one."""
-        if open_slot is not None:
+    ) -> list[Resource]:
+        """The Slots marked busy: the open ones, each taken against its version, or a new one."""
+        if not openings:
+            schedule = await self._schedule_id(provider_id)
+            return [await self.client.create(fr.slot_resource(schedule, start, end, "busy"))]
+        taken: list[Resource] = []
+        for slot in openings:
             try:
-                taken = await self.client.update(
-                    {**open_slot, "status": "busy"}, version_of(open_slot)
-                )
+                taken.append(await self.client.update({**slot, "status": "busy"}, version_of(slot)))
             except VersionConflict:
+                await self._free_slots([t["id"] for t in taken])
                 raise SlotTaken(start=start) from None
-            return taken, False
-        schedule = await self._schedule_id(provider_id)
-        return await self.client.create(fr.slot_resource(schedule, start, end, "busy")), True
+        return taken
+
+    async def _free_slots(self, slot_ids: list[str]) -> None:
+        for slot_id in slot_ids:
+            with contextlib.suppress(VersionConflict):
+                await self._free_slot(slot_id)
 
     async def _free_slot(self, slot_id: str | None) -> None:
         if slot_id is None:
@@ -446,27 +522,77 @@ class FhirCalendar:
             except VersionConflict:
                 continue
 
-    async def _write_appointment(
+    async def _fence(self, provider_id: str | None) -> Resource:
+        """The calendar's Schedule as it is now: its version orders this booking against
+        bookings from Aida hosts that do not share the writer lock."""
+        found = await self.client.read("Schedule", await self._schedule_id(provider_id))
+        if found is None:
+            raise failures.unavailable()
+        return found
+
+    async def _advance(self, fence: Resource) -> None:
+        """Claim the calendar's next version (`VersionConflict` when another writer did since
+        `fence` was read). The content changes, so a server that skips no-op updates still
+        makes a new version."""
+        await self.client.update(fr.with_fence(fence, uuid.uuid4().hex), version_of(fence))
+
+    async def _hold(
         self,
-        patient_id: str,
+        patient_ids: list[str],
         start: dt.datetime,
         end: dt.datetime,
         meta: dict[str, Any],
         provider_id: str | None,
         visit_type: VisitType | None,
-        open_slot: Resource | None,
-    ) -> Resource:
-        slot, _ = await self._take_slot(open_slot, provider_id, start, end)
-        try:
-            return await self.client.create(
-                fr.appointment_resource(
-                    patient_id, start, end, meta, slot["id"], provider_id, visit_type
-                )
+        *,
+        ignore: str | None = None,
+        repeat_of: bool = False,
+    ) -> tuple[Resource, bool]:
+        """Check the time and book it on `patient_ids[0]`'s file; (the appointment, created).
+
+        Across hosts: read the calendar's Schedule, check, claim the Slots, then write the
+        Schedule back against the version read. A writer that checked before another's claim
+        existed finds the Schedule changed (412), releases its claim and checks again, so it
+        sees the other's claim; one that checked after it saw the claim. Of any number of Aida
+        writers on one calendar, sharing a lock or not, one holds an overlapping time.
+        `repeat_of`: the same patient booking the same start again gets that appointment."""
+        for _ in range(RETRIES):
+            fence = await self._fence(provider_id)
+            around = await self._appointments(start, end, None)
+            if repeat_of:
+                for resource in around:
+                    if (
+                        resource.get("status") in fr.HOLDING
+                        and fr.times(resource)[0] == start
+                        and fr.actor_id(resource, "Patient") in patient_ids
+                    ):
+                        return resource, False
+            openings = await self._check_free(
+                start, end, provider_id, ignore=ignore, appointments=around
             )
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await self._free_slot(slot["id"])
-            raise
+            slots = await self._take_slots(openings, provider_id, start, end)
+            ids = [slot["id"] for slot in slots]
+            try:
+                await self._advance(fence)
+            except VersionConflict:
+                await self._free_slots(ids)  # another writer on this calendar: check again
+                continue
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await self._free_slots(ids)
+                raise
+            try:
+                made = await self.client.create(
+                    fr.appointment_resource(
+                        patient_ids[0], start, end, meta, ids, provider_id, visit_type
+                    )
+                )
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await self._free_slots(ids)
+                raise
+            return made, True
+        raise failures.unavailable()
 
     async def book(
         self,
@@ -477,6 +603,7 @@ class FhirCalendar:
         *,
         provider_id: str | None = None,
         visit_type_id: str | None = None,
+        patient_file: str | None = None,
     ) -> BookingResult:
         start, end = check_range(start, end)
         provider = fr.check_id(provider_id, "provider")
@@ -485,23 +612,22 @@ class FhirCalendar:
             patients = await self.patients_on(phone)
             if not patients:
                 raise failures.patient_not_found()
-            visit_type = await self._check_refs(provider, visit)
             ids = [p["id"] for p in patients]
-            around = await self._appointments(start, end, None)
-            for resource in around:
-                if (
-                    resource.get("status") in fr.HOLDING
-                    and fr.times(resource)[0] == start
-                    and fr.actor_id(resource, "Patient") in ids
-                ):
-                    return BookingResult(
-                        appointment=fr.appointment_from(resource, phone), created=False
-                    )
-            open_slot = await self._check_free(start, end, provider, appointments=around)
-            made = await self._write_appointment(
-                ids[0], start, end, dict(meta or {}), provider, visit_type, open_slot
+            if patient_file is not None:
+                if patient_file not in ids:
+                    raise failures.patient_not_found()  # not a file on this number
+                ids = [patient_file]  # the file the caller verified as, and only it
+            visit_type = await self._check_refs(provider, visit)
+            made, created = await self._hold(
+                ids,
+                start,
+                end,
+                dict(meta or {}),
+                provider,
+                visit_type,
+                repeat_of=True,
             )
-        return BookingResult(appointment=fr.appointment_from(made, phone), created=True)
+        return BookingResult(appointment=fr.appointment_from(made, phone), created=created)
 
     async def _owned(self, appointment_id: str, phone: str) -> Resource:
         found = await self.client.read("Appointment", appointment_id)
@@ -531,7 +657,7 @@ class FhirCalendar:
                 return fr.appointment_from(found, phone)
             meta = {**fr.appointment_meta(found), "cancelled_at": fr.instant(now())}
             made = await self._set_status(found, "cancelled", meta)
-            await self._free_slot(fr.slot_id_of(found))
+            await self._free_slots(fr.slot_ids_of(found))
         return fr.appointment_from(made, phone)
 
     async def reschedule(
@@ -554,7 +680,6 @@ class FhirCalendar:
             provider = fr.actor_id(old, "Practitioner")
             visit_id = fr.visit_type_id_of(old)
             visit_type = await self._check_refs(None, visit_id) if visit_id else None
-            open_slot = await self._check_free(start, end, provider, ignore=old["id"])
             carried = {
                 k: v
                 for k, v in old_meta.items()
@@ -564,8 +689,8 @@ class FhirCalendar:
             patient = fr.actor_id(old, "Patient")
             assert patient is not None
             # The new time is held before the old one is released.
-            new = await self._write_appointment(
-                patient, start, end, carried, provider, visit_type, open_slot
+            new, _ = await self._hold(
+                [patient], start, end, carried, provider, visit_type, ignore=old["id"]
             )
             old_meta.update(rescheduled_to=new["id"], cancelled_at=fr.instant(now()))
             try:
@@ -574,9 +699,9 @@ class FhirCalendar:
                 # Could not release the old time: undo the new one, the original stays booked.
                 with contextlib.suppress(Exception):
                     await self._set_status(new, "cancelled", {**carried, "undone": True})
-                    await self._free_slot(fr.slot_id_of(new))
+                    await self._free_slots(fr.slot_ids_of(new))
                 raise
-            await self._free_slot(fr.slot_id_of(old))
+            await self._free_slots(fr.slot_ids_of(old))
         return fr.appointment_from(new, phone)
 
     # --- closures ---
@@ -698,3 +823,23 @@ def now() -> dt.datetime:
 
 def fr_utc(value: dt.datetime | None) -> dt.datetime | None:
     return utc(value) if value is not None else None
+
+
+def held_slots(appointments: list[Resource], ignore: str | None = None) -> set[str]:
+    """The Slots that appointments holding their time reference (booked through the EHR, which
+    need not have marked them busy)."""
+    return {
+        slot_id
+        for resource in appointments
+        if resource["id"] != ignore and resource.get("status") in fr.HOLDING
+        for slot_id in fr.slot_ids_of(resource)
+    }
+
+
+def open_slots(slots: list[Resource], held: set[str]) -> list[Resource]:
+    """The openings the EHR published among `slots`: free, its own, and no appointment on them."""
+    return [
+        s
+        for s in slots
+        if s.get("status") == "free" and not fr.made_by_aida(s) and s["id"] not in held
+    ]

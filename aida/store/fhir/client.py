@@ -117,11 +117,14 @@ class FhirClient:
             raise FhirError(str(exc)[:300]) from exc
         return found if isinstance(found, dict) else None
 
-    async def search(self, rtype: str, params: dict[str, Any]) -> list[Resource]:
-        """Every match, all pages (searchset entries with mode `match`)."""
+    async def search(
+        self, rtype: str, params: dict[str, Any], *, first: int | None = None
+    ) -> list[Resource]:
+        """Every match, all pages (searchset entries with mode `match`); with `first`, at most
+        that many from the first page (is there any?)."""
         found: list[Resource] = []
         path: str | None = rtype
-        query: dict[str, Any] | None = {**params, "_count": str(PAGE)}
+        query: dict[str, Any] | None = {**params, "_count": str(first or PAGE)}
         while path is not None:
             try:
                 bundle = await self._execute(path, "get", params=query)
@@ -130,6 +133,8 @@ class FhirClient:
             for entry in bundle.get("entry") or []:
                 if (entry.get("search") or {}).get("mode", "match") == "match":
                     found.append(entry["resource"])
+            if first is not None:
+                return found[:first]
             path = next(
                 (link["url"] for link in bundle.get("link") or [] if link["relation"] == "next"),
                 None,

@@ -38,6 +38,13 @@ VISIT_TYPE_ID = "urn:aida:visit-type"  # value: the visit type's name, case-fold
 SCHEDULE_ID = "urn:aida:schedule"  # value: "clinic" or a Practitioner id
 CLINIC_ID = "urn:aida:clinic"
 CLINIC = "clinic"
+# Slots Aida made itself (a booking where the EHR published none, a closure) carry this tag, so
+# the EHR's own Slots, the openings it publishes, can be told apart from them.
+MADE_BY_AIDA = {"system": "urn:aida:fhir", "code": "aida"}
+MADE_BY_AIDA_TOKEN = f"{MADE_BY_AIDA['system']}|{MADE_BY_AIDA['code']}"
+# On a Schedule: changed by every booking on it, so a versioned update of the Schedule orders
+# bookings from Aida hosts that share no lock (`FhirCalendar._advance`).
+FENCE = EXT + "fence"
 
 # Appointment statuses that hold the time; the rest free it or never held it.
 HOLDING = ("booked", "arrived", "checked-in")
@@ -142,6 +149,7 @@ def patient_from(resource: Resource, phone: str) -> Patient:
         preferences=_json_ext(resource, PREFERENCES),
         # A partial birth date (year or year-month, allowed by FHIR) verifies nobody.
         date_of_birth=dt.date.fromisoformat(birth) if birth and len(birth) == 10 else None,
+        file_id=resource.get("id"),
     )
 
 
@@ -246,6 +254,7 @@ def slot_resource(
         "status": status,
         "start": instant(start),
         "end": instant(end),
+        "meta": {"tag": [dict(MADE_BY_AIDA)]},
     }
     if comment:
         resource["comment"] = comment
@@ -282,7 +291,7 @@ def appointment_resource(
     start: dt.datetime,
     end: dt.datetime,
     meta: dict[str, Any],
-    slot_id: str,
+    slot_ids: list[str],
     provider_id: str | None,
     visit_type: VisitType | None,
 ) -> Resource:
@@ -299,7 +308,7 @@ def appointment_resource(
         "start": instant(start),
         "end": instant(end),
         "minutesDuration": max(1, round((end - start).total_seconds() / 60)),
-        "slot": [{"reference": f"Slot/{slot_id}"}],
+        "slot": [{"reference": f"Slot/{slot_id}"} for slot_id in slot_ids],
         "participant": participants,
         "extension": [{"url": APPOINTMENT_META, "valueString": json.dumps(meta, sort_keys=True)}],
     }
@@ -337,11 +346,31 @@ def actor_id(resource: Resource, rtype: str) -> str | None:
 
 
 def slot_id_of(resource: Resource) -> str | None:
+    found = slot_ids_of(resource)
+    return found[0] if found else None
+
+
+def slot_ids_of(resource: Resource) -> list[str]:
+    """Every Slot the appointment holds (a visit may span several the EHR published)."""
+    out = []
     for slot in resource.get("slot") or []:
         found = ref_id(slot.get("reference"), "Slot")
         if found:
-            return found
-    return None
+            out.append(found)
+    return out
+
+
+def made_by_aida(resource: Resource) -> bool:
+    return any(
+        t.get("system") == MADE_BY_AIDA["system"] and t.get("code") == MADE_BY_AIDA["code"]
+        for t in (resource.get("meta") or {}).get("tag") or []
+    )
+
+
+def with_fence(schedule: Resource, value: str) -> Resource:
+    out = dict(schedule)
+    _set_ext(out, FENCE, {"valueString": value})
+    return out
 
 
 def visit_type_id_of(resource: Resource) -> str | None:

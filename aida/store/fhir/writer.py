@@ -1,9 +1,8 @@
-"""One writer at a time per clinic calendar, across every Aida process on this host.
+"""One writer at a time per clinic calendar among the Aida processes of this host.
 
-A FHIR server guards one resource version (If-Match), not a time range: two bookings of
-overlapping but different times touch different Slots, and a conditional create is not atomic
-on every server (it is not on sekmet-fhir). So Aida checks and writes a booking while holding
-this lock: an asyncio lock for the tasks of one store, then an exclusive `flock` on a file
+What keeps writers on several hosts apart is the calendar's Schedule version (If-Match, see
+`FhirCalendar._hold`); this lock only queues the writers of one host, so they do not make each
+other retry: an asyncio lock for the tasks of one store, then an exclusive `flock` on a file
 shared by the worker processes (flock conflicts between separate opens, so separate stores in
 one process exclude each other too).
 """

@@ -83,6 +83,12 @@ function confirmButton(phone) {
   return button;
 }
 
+/** Which way the call went: Aida called out (a reminder, a waitlist offer) or the caller rang
+ * in; records from before the direction was kept are inbound calls. */
+export function directionLabel(call) {
+  return call.direction === 'outbound' ? 'Outbound' : 'Inbound';
+}
+
 /** Who called: the patient when proven, else the number presented, marked unverified. */
 export function callerLabel(call) {
   if (call.user_phone && call.caller_verified !== false) return call.user_phone;
@@ -352,6 +358,7 @@ export async function renderCall(main, id) {
         'sec-summary',
         h('p', { class: 'summary-text' }, call.summary_text || 'No summary was written for this call.'),
         facts([
+          ['Direction', directionLabel(call)],
           ['Started', fmtDateTime(call.started_at, tz)],
           ['Ended', fmtDateTime(call.ended_at, tz)],
           ['Length', fmtDuration(call.duration_seconds)],

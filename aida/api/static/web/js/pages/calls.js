@@ -4,7 +4,7 @@
 import { api, clinicTimezone } from '../api.js';
 import { append, field, h } from '../dom.js';
 import { fmtDateTime, fmtDuration, humanize, isDayKey, tzName } from '../format.js';
-import { callerLabel } from './call.js';
+import { callerLabel, directionLabel } from './call.js';
 
 const PAGE = 20;
 // Kept for the tab's life (not in the URL: a phone number is patient data).
@@ -167,7 +167,7 @@ function table(items, tz) {
       h(
         'tr',
         {},
-        ['Started', 'Caller', 'Summary', 'Outcome', 'To do', 'Length'].map((c) => h('th', { scope: 'col' }, c)),
+        ['Started', 'Caller', 'Direction', 'Summary', 'Outcome', 'To do', 'Length'].map((c) => h('th', { scope: 'col' }, c)),
       ),
     ),
     h(
@@ -187,6 +187,7 @@ function table(items, tz) {
             ),
           ),
           h('td', { 'data-label': 'Caller' }, callerLabel(item) || 'Unknown caller'),
+          h('td', { 'data-label': 'Direction' }, directionLabel(item)),
           h('td', { 'data-label': 'Summary', class: 'summary-cell' }, item.summary_text || '—'),
           h(
             'td',
