@@ -103,6 +103,7 @@ class Frame:
 
     def open_offer(self) -> tuple[str, ...]:
         return self.offered if self.asked_last(self.offered_turn) else ()
+
     def open_waitlist(self) -> str | None:
         return self.waitlist_time if self.asked_last(self.waitlist_turn) else None
 

@@ -37,7 +37,10 @@ SAFE = {
 }
 # The model narrating its own machinery ("I will call identify_caller to confirm ..."): a tool's
 # name, or talk of functions and tools, is never for the caller's ears.
-_INTERNAL = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(?:function|tool) ?calls?\b|\bfunctions?\.")
+_INTERNAL = re.compile(
+    r"\b(?:call|calling|use|using|run|running|invoke|invoking)\s+(?:the\s+)?[a-z]+_[a-z_]+\b|"
+    r"\b(?:function|tool) ?calls?\b|\bfunctions\.[a-z]"
+)
 
 _NEGATED = re.compile(
     r"\b(?:not|haven'?t|hasn'?t|wasn'?t|isn'?t|aren'?t|nothing|no|never|couldn'?t|can'?t|"

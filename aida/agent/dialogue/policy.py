@@ -126,6 +126,8 @@ def resume_tool(text: str, this_year: int | None = None) -> str | None:
         clock = times.unreadable or any(s.has_clock for s in times.spans)
         return "book_appointment" if clock else "find_available_slots"
     return _KIND_TOOLS.get(kind)
+
+
 _WAITLIST = re.compile(r"\b(?:wait ?list|waiting list)\b")
 
 
