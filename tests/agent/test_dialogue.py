@@ -440,3 +440,21 @@ async def test_after_the_model_verified_the_caller_it_must_carry_the_request_out
     assert "confirmed" in " ".join(said(result))
     assert [e["rule"] for e in state.timeline.of_type("reply_blocked")] == ["tool"]
     assert state.closing is False  # never hung up
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("I can't make wednesday anymore, could we do friday instead?", "reschedule_appointment"),
+        ("I'd like Tuesday the 10th at 2 in the afternoon", "book_appointment"),
+        ("I need to cancel the one on the 13th", "cancel_appointment"),
+        # a negation or a question with a time in it is no booking: the model chooses
+        ("turns out I won't be needing my appointment next monday after all", None),
+        ("I'm coming in on wednesday, where do I go?", None),
+        ("cancel the 13th, and what time is my wednesday one?", None),  # two requests
+    ],
+)  # fmt: skip
+def test_the_request_code_names_for_the_model(text: str, tool: str | None) -> None:
+    from aida.agent.dialogue.policy import resume_tool
+
+    assert resume_tool(text, 2026) == tool

@@ -116,8 +116,11 @@ def resume_tool(text: str, this_year: int | None = None) -> str | None:
     rest = plain(without_identity(text, this_year))
     kinds = reader.requests_in(rest)  # "and" joins two requests: no one tool for them
     times = find_times(rest)
-    if not kinds and (times.spans or times.unreadable):
-        # a time alone ("don't put me in the morning, I'd like Tuesday the 10th at 2"): a booking
+    negated = re.search(reader.NEGATION, rest) is not None
+    if not kinds and (times.spans or times.unreadable) and not negated and "?" not in text:
+        # a time alone ("I'd like Tuesday the 10th at 2"): a booking. Never with a negation
+        # ("I won't be needing my appointment Monday" is no booking) or a question ("I'm coming
+        # in Wednesday, where do I park?"): the model chooses there
         kinds = {"book"}
     if len(kinds) != 1:
         return None

@@ -118,6 +118,7 @@ _FOR_THE_MODEL = (
 )
 _THANKS = r"\b(?:thank|thanks|cheers|appreciate)\b"
 
+NEGATION = _NEGATION.pattern  # for the policy's own checks
 ASKS = "|".join((_CANCEL, _MOVE, _LIST, _BOOK, _FIND))
 
 
