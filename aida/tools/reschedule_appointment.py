@@ -12,10 +12,16 @@ from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
 async def reschedule_appointment(
-    ctx: ClinicContext, phone: str, appointment_id: str, new_start: str
+    ctx: ClinicContext,
+    phone: str,
+    appointment_id: str,
+    new_start: str,
+    *,
+    patient_file: str | None = None,
 ) -> ToolResult:
+    """`patient_file`: the file the caller verified as, where the number holds several."""
     e164 = phone_of(ctx, phone)
-    appt = await own_appointment(ctx, e164, appointment_id)
+    appt = await own_appointment(ctx, e164, appointment_id, patient_file)
     # Same provider, same kind of visit and length; the new time checked against their hours
     # and the clinic's closures (which the store enforces too).
     plan = await plan_move(ctx, appt, exact_time(ctx, new_start))
@@ -29,7 +35,7 @@ async def reschedule_appointment(
             data={"appointment": view, "previous": view, "moved": False},
         )
     try:
-        moved = await ctx.store.reschedule(appt.id, e164, begins, end)
+        moved = await ctx.store.reschedule(appt.id, e164, begins, end, patient_file=patient_file)
     except SlotTaken:
         raise await slot_taken(ctx, begins, plan.choice) from None
     view = appointment_view(moved, ctx)
