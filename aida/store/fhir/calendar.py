@@ -219,6 +219,18 @@ class FhirCalendar:
                 return fr.patient_from(found[0], phone)
             return await self._update_patient(phone, change)
 
+    async def add_file(
+        self, phone: str, name: str | None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        """Another Patient on a number that may have one already (a family phone), as the
+        clinic's staff make them in the EHR; Aida never does this for a caller. For seeding
+        simulated calls and tests."""
+        dob = check_date_of_birth(date_of_birth)
+        async with self.writer.held():
+            made = await self.client.create(fr.patient_resource(phone, clean_name(name), dob))
+        self._phones[made["id"]] = phone
+        return fr.patient_from(made, phone)
+
     async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
         dob = check_date_of_birth(date_of_birth)
         if dob is None:
