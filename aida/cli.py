@@ -23,6 +23,7 @@ AREAS = (
     "aida.local.cli",
     "aida.calls.cli",
     "aida.outbound.cli",
+    "aida.waitlist.cli",
     "aida.simulate.cli",
 )
 

@@ -213,6 +213,8 @@ class Settings(BaseSettings):
     reminder_retry_minutes: int = Field(60, ge=1, le=24 * 60)
 
     # --- caller identity (ours) ---
+    # A freed slot is held this long for the waitlist patient it is offered to (docs/waitlist.md).
+    waitlist_hold_minutes: int = Field(15, ge=1, le=24 * 60)
     # Failed identity checks per phone, counted across calls over the lockout window.
     identity_max_failures: int = Field(3, ge=1, le=100)
     identity_lockout_minutes: int = Field(60, ge=1, le=7 * 24 * 60)

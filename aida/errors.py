@@ -121,3 +121,10 @@ class UnknownProvider(InvalidRequest):
     offer that visit; the message says who does."""
 
     code = "unknown_provider"
+
+
+class HoldExpired(AidaError):
+    """A waitlist hold that lapsed (or was released) before it was accepted: the slot is no
+    longer kept for this patient."""
+
+    code = "hold_expired"

@@ -24,9 +24,14 @@ audio; the answer is the first audio after a filler); CPU seconds per call and t
 core; memory per call (the rise of resident memory over the models' while the calls run, per
 call; per-call processes: each process's peak); and the largest N whose first-audio p90 is at
 most 1.5 s. The load average is printed next to the figures: on a shared machine it moves all
-of them. The call record is written at hang-up as in the worker, with the timeline's summary (no
-summary model: on the local model that would evaluate the transcript after the call, minutes on
-a loaded machine, which no caller waits for). `--json` writes everything.
+of them. With shared local models, what the one llama.cpp context did: how many prefills ran
+and how many were skipped (and why), how long the callers' turns waited for the context, by
+what held it when they asked (`waits`: a turn that asked during a prefill may then also wait for
+another call's turn queued before it), and how long a prefill or a summary took to let go once
+a turn waited (`gave_way`). The call record is written at
+hang-up as in the worker, with the timeline's summary (`--summary none`, the default), or with
+the worker's summary models (`--summary worker`: on local models, the shared llama.cpp at
+background priority, giving way to the calls still in progress). `--json` writes everything.
 """
 
 from __future__ import annotations
@@ -206,6 +211,7 @@ def run_one(
     ready: Callable[[], None],
     providers: Providers | None,
     on_line: Callable[[int, str], None] | None,
+    summary: str = "none",
 ) -> CallOutcome:
     """One call on this thread, in an event loop of its own (as a LiveKit job thread)."""
     simulator = Simulator(
@@ -213,9 +219,9 @@ def run_one(
         options=Options(),
         providers=providers,
         printer=_quiet,
-        # the call record's summary is left out: on the local model it evaluates the transcript
-        # after hang-up (minutes on a loaded 2-core machine), which is not a caller's wait
-        summary_llms=[],
+        # by default the call record's summary is left out: on the local model it evaluates
+        # the transcript after hang-up, which is not a caller's wait; None: the worker's models
+        summary_llms=[] if summary == "none" else None,
         on_line=on_line,
     )
 
@@ -291,7 +297,10 @@ def set_prefill(model: Any, mode: str) -> None:
     if mode == "off":
         model.prefill = lambda *args, **kwargs: 0  # new_session wires what it finds
     elif mode == "always":
+        # the earlier behaviour: after every turn, whatever the speech models or the other
+        # calls are doing
         model._yield_to = None
+        model.prefill_policy = "always"
 
 
 def _waiter(barrier: threading.Barrier) -> Callable[[], None]:
@@ -308,6 +317,7 @@ def run_shared(
     out: Path,
     cloud: bool,
     prefill: str = "auto",
+    summary: str = "none",
 ) -> dict[str, Any]:
     n = len(calls)
     proc = psutil.Process()
@@ -320,8 +330,10 @@ def run_shared(
         else:
             per_call.append((build_providers(settings, vad=vad), None))
     # the host's models loaded (and Aida's instructions evaluated) before the calls, as prewarm does
+    model: Any = None
     if not cloud:
-        set_prefill(per_call[0][0].llm, prefill)  # type: ignore[union-attr]
+        model = per_call[0][0].llm  # type: ignore[union-attr]
+        set_prefill(model, prefill)
         Simulator(settings, providers=per_call[0][0], printer=_quiet).prepare()
         from aida.agent.providers import warm_llm
 
@@ -340,6 +352,7 @@ def run_shared(
                 _waiter(barrier),
                 providers,
                 on_line,
+                summary,
             )
         except BaseException as exc:
             outcomes[i] = exc
@@ -353,6 +366,11 @@ def run_shared(
     cpu0 = sum(proc.cpu_times()[:2])
     wall0 = time.perf_counter()
     peak = idle
+    if model is not None:
+        from aida.local.llm import ModelStats
+
+        model.stats = ModelStats()  # what the calls did, not the warming
+        model.run_lock.gave_way = {1: [], 2: []}
     while any(t.is_alive() for t in threads):
         peak = max(peak, proc.memory_info().rss)
         time.sleep(0.2)
@@ -369,7 +387,64 @@ def run_shared(
         "idle_rss_mb": idle / 2**20,
         "memory_per_call_mb": (peak - idle) / 2**20 / n,
         "peak_rss_mb": peak / 2**20,
+        "model": _model_figures(model),
     }
+
+
+def _model_figures(model: Any) -> dict[str, Any] | None:
+    """The shared context's figures: prefills, skips, and the turns' waits by what held it."""
+    stats = getattr(model, "stats", None)
+    if stats is None:
+        return None
+    waits = {
+        held: {
+            "n": len(v),
+            "p90": percentile(sorted(v), 90),
+            "max": max(v),
+        }
+        for held, v in stats.live_waits.items()
+        if v
+    }
+    gave_way = {
+        name: {"n": len(v), "p90": percentile(sorted(v), 90), "max": max(v)}
+        for name, v in (
+            ("prefill", model.run_lock.gave_way[1]),
+            ("summary", model.run_lock.gave_way[2]),
+        )
+        if v
+    }
+    return {
+        "gave_way": gave_way,
+        "prefills": stats.prefills,
+        "prefill_tokens": stats.prefill_tokens,
+        "prefill_skipped": dict(stats.prefill_skipped),
+        "summaries_yielded": stats.yielded,
+        "summaries_done": stats.background_done,
+        "waits": waits,
+    }
+
+
+def model_line(row: dict[str, Any]) -> str:
+    m = row.get("model")
+    if not m:
+        return ""
+    waits = ", ".join(
+        f"behind {held}: {w['n']} turns, p90 {w['p90']:.2f} s, max {w['max']:.2f} s"
+        for held, w in sorted(m["waits"].items())
+    )
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(m["prefill_skipped"].items())) or "none"
+    gave = ", ".join(
+        f"a {held} {w['n']} times, p90 {w['p90']:.2f} s, max {w['max']:.2f} s"
+        for held, w in sorted(m.get("gave_way", {}).items())
+    )
+    return (
+        f"  N={row['n']} shared LLM: {row.get('turns_to_model', 0)} turns to the model, "
+        f"{m['prefills']} prefills ({m['prefill_tokens']} tokens), "
+        f"skipped: {skipped}; summaries written: {m.get('summaries_done', 0)}, "
+        f"gave way: {m['summaries_yielded']}; "
+        f"turns waited {waits or 'never'}; "
+        f"a waiting turn had the context back from {gave or 'nothing lower (never needed)'}"
+    )
 
 
 def run_per_call(
@@ -421,6 +496,7 @@ def summarize_run(n: int, run: dict[str, Any]) -> dict[str, Any]:
         "calls_ok": sum(o.ok for o in run["outcomes"]),
         "turns": len(turns),
         "unanswered": sum(t["first_audio"] is None for t in turns),
+        "turns_to_model": sum(not t["read_in_code"] for t in turns),
         "first_audio_p50": percentile(first, 50) if first else None,
         "first_audio_p90": percentile(first, 90) if first else None,
         "answer_p50": percentile(answer, 50) if answer else None,
@@ -486,6 +562,13 @@ def main() -> int:
         help="the local LLM's look-ahead prefill: as shipped (waits while speech is being "
         "recognised or synthesised), always (the earlier behaviour: never waits), or off",
     )
+    parser.add_argument(
+        "--summary",
+        choices=("none", "worker"),
+        default="none",
+        help="the call record's summary at hang-up: none (the timeline's), or the worker's "
+        "summary models (with local models, on the shared llama.cpp at background priority)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write every figure here")
     args = parser.parse_args()
     if args.providers == "cloud" and args.sharing == "per-call":
@@ -515,12 +598,20 @@ def main() -> int:
                 run = run_per_call(base, calls, lines, out)
             else:
                 run = run_shared(
-                    base, calls, lines, out, cloud=args.providers == "cloud", prefill=args.prefill
+                    base,
+                    calls,
+                    lines,
+                    out,
+                    cloud=args.providers == "cloud",
+                    prefill=args.prefill,
+                    summary=args.summary,
                 )
             row = summarize_run(n, run)
             row["load_before"], row["load_after"] = load_before, _load()
             rows.append(row)
             print(table([row]).splitlines()[-1], flush=True)
+            if line := model_line(row):
+                print(line, flush=True)
             if row["errors"]:
                 print(f"  errors: {row['errors']}", flush=True)
     within = [
@@ -536,6 +627,9 @@ def main() -> int:
         "first audio and answer without endpointing"
     )
     print(table(rows))
+    for row in rows:
+        if line := model_line(row):
+            print(line)
     print(f"largest N with first-audio p90 <= {AIM_P90} s: {max(within) if within else 'none'}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -495,6 +495,26 @@ class Aida(Agent):
         )
 
     @function_tool
+    async def join_waitlist(self, ctx: Ctx, when: str, provider: str | None = None) -> Any:
+        """Put the caller on the waitlist when the time they want is taken, so the clinic calls
+        them if it opens up. Only when the caller asks for it.
+
+        Args:
+            when: The time or window in the caller's own words ("Thursday at 3", "any Tuesday
+                morning") or a start time from an earlier result; never work out dates yourself.
+            provider: Who the caller wants to see, in their words, if they said.
+        """
+        state = ctx.userdata
+        return await self._run(
+            ctx,
+            "join_waitlist",
+            {"when": when, **_said(provider=provider)},
+            lambda: writes.join(state, when, provider),
+            brief=_keys("waitlist", "created"),
+            write=True,
+        )
+
+    @function_tool
     async def list_appointments(self, ctx: Ctx, include_past: bool = False) -> Any:
         """Tell the caller their own appointments (upcoming unless include_past).
 

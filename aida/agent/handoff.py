@@ -28,6 +28,9 @@ logger = logging.getLogger("aida.handoff")
 GOODBYE = "Thank you for calling {clinic}. Goodbye!"
 # A verified caller is thanked by name; a caller ID or web form alone proves no name.
 GOODBYE_NAMED = "Thank you for calling {clinic}, {name}. Goodbye!"
+# On a call Aida placed, nobody called: the same goodbye without "for calling".
+GOODBYE_OUTBOUND = "Thank you, and goodbye from {clinic}!"
+GOODBYE_OUTBOUND_NAMED = "Thank you, {name}. Goodbye from {clinic}!"
 TRANSFERRING = "I'll put you through to a member of our staff now. Please stay on the line."
 CALLBACK_INSTEAD = {
     "web_call": "I can't put you through to a person from this call, so I've asked the clinic "
@@ -74,9 +77,11 @@ def goodbye(state: CallState, settings: Settings) -> str:
         return state.farewell
     verified = state.verified_caller
     first_name = (verified.name or "").split(" ")[0] if verified is not None else ""
+    outbound = state.direction == "outbound"
     if first_name:
-        return GOODBYE_NAMED.format(clinic=settings.clinic_name, name=first_name)
-    return GOODBYE.format(clinic=settings.clinic_name)
+        named = GOODBYE_OUTBOUND_NAMED if outbound else GOODBYE_NAMED
+        return named.format(clinic=settings.clinic_name, name=first_name)
+    return (GOODBYE_OUTBOUND if outbound else GOODBYE).format(clinic=settings.clinic_name)
 
 
 async def end_call(session: Any, state: CallState, settings: Settings) -> ToolResult:

@@ -352,11 +352,16 @@ def prewarm_local(settings: Settings, userdata: MutableMapping[str, Any]) -> lis
 
 def warm_llm(model: Any, settings: Settings) -> None:
     """Evaluate Aida's constant instructions and tool list once per process, so the first caller
-    does not wait for them (tens of seconds for a 1.5B model on 2 cores)."""
+    does not wait for them (tens of seconds for a 1.5B model on 2 cores); the after-call
+    summary's first, so that Aida's are the ones left in the context. Both are saved (`aida
+    models prepare`) and restored from then on."""
     warm = getattr(model, "warm", None)
     if not callable(warm):
         return
     from aida.agent.aida import Aida
+    from aida.calls import summary
+
+    warm(summary.instructions(settings.clinic_name), summary.summary_tools())
 
     agent = Aida(settings, caller=None, greet=False)
     warm(agent.instructions, list(agent.tools))

@@ -446,6 +446,7 @@ async def outbound_agent(
 ) -> Aida:
     """The agent for an outbound job: the facts its opening needs, read from the store here.
     Text simulations have no silence to listen for (`listen_for_silence=False`)."""
+    import aida.agent.waitlist_offer  # noqa: F401  (registers the "waitlist_offer" agent)
     from aida.agent.outbound import OUTBOUND_AGENTS, OutboundAida
     from aida.calendar.profile import load_edits
     from aida.outbound import call as script

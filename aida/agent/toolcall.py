@@ -46,6 +46,7 @@ PATIENT_DATA_TOOLS = frozenset(
         "cancel_appointment",
         "reschedule_appointment",
         "remember_preference",
+        "join_waitlist",
     }
 )
 INTERNAL_ERROR = (

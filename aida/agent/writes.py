@@ -11,12 +11,13 @@ from __future__ import annotations
 from aida.agent.state import CallState
 from aida.agent.verification import ensure_verified
 from aida.calendar.plan import Plan, plan_booking, plan_move
-from aida.errors import AppointmentNotFound
+from aida.errors import AppointmentNotFound, SlotTaken
 from aida.scheduling.speech import local_iso, spoken_datetime
 from aida.tools._common import exact_slot, exact_time, free_in, pick_appointment, slot_taken
 from aida.tools.base import ClinicContext, ToolResult
 from aida.tools.book_appointment import book_appointment
 from aida.tools.cancel_appointment import cancel_appointment
+from aida.tools.join_waitlist import join_waitlist
 from aida.tools.reschedule_appointment import reschedule_appointment
 
 NOT_BOOKED = "Okay, I haven't booked anything. Which day and time would you like instead?"
@@ -70,7 +71,7 @@ async def book(
             )
         free = await free_in(tools, begins, end, plan.choice)
         if not any(s.start == begins for s in free):
-            raise await slot_taken(tools, begins, plan.choice)
+            raise waitlist_offered(await slot_taken(tools, begins, plan.choice), spoken, iso)
         readback = f"Shall I book {_booking(what)}{spoken}?"
         args: dict[str, object] = {"start": iso, "reason": reason}
         # Only what the caller said goes into the repeated call, so a plain booking repeats
@@ -99,6 +100,15 @@ async def book(
         say=f"You're booked {booked_for if done else 'for '}{spoken}.",
         data={**result.data, "booked": iso},
     )
+
+
+def waitlist_offered(taken: SlotTaken, spoken: str, iso: str) -> SlotTaken:
+    """The caller's time is taken: besides the nearest openings, Aida offers the waitlist for
+    it (`join_waitlist`); `details["waitlist"]` is the time, for the frame to remember."""
+    taken.message += f" If none of those suit you, I can put you on the waitlist for {spoken}."
+    taken.args = (taken.message,)
+    taken.details["waitlist"] = iso
+    return taken
 
 
 def _booking(what: str) -> str:
@@ -207,3 +217,11 @@ async def cancel(state: CallState, which: str | None) -> ToolResult:
     result = await cancel_appointment(tools, caller.phone, appt.id, patient_file=caller.file_id)
     confirmations.written(key, result.say)
     return ToolResult(say=result.say, data={**result.data, "cancelled": True})
+
+
+async def join(state: CallState, when: str, provider: str | None = None) -> ToolResult:
+    """The waitlist for the caller of this call, never a number the model gave."""
+    caller = await ensure_verified(state)
+    return await join_waitlist(
+        state.tools, caller.phone, when, provider, actor=f"call:{state.call_id}"
+    )

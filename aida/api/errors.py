@@ -25,6 +25,7 @@ from aida.errors import (
     ActionItemNotFound,
     AidaError,
     AppointmentNotFound,
+    HoldExpired,
     InvalidRequest,
     NotYourAppointment,
     PatientNotFound,
@@ -68,6 +69,8 @@ def status_for(exc: AidaError) -> int:
         return 403
     if isinstance(exc, SlotTaken):
         return 409
+    if isinstance(exc, HoldExpired):  # a waitlist offer whose hold lapsed
+        return 410
     return 400
 
 

@@ -25,6 +25,7 @@ from aida.api.routes import (
     slots,
     staff_appointments,
     summaries,
+    waitlist,
 )
 from aida.api.routes import closures as closure_routes
 from aida.api.security import NoStoreMiddleware
@@ -104,7 +105,7 @@ def create_app(
         app.include_router(module.router, prefix="/api")
     app.include_router(closure_routes.router, prefix="/api")
     app.include_router(clinic_profile.router, prefix="/api")
-    for module in (staff_appointments, action_items, patients):  # staff actions
+    for module in (staff_appointments, action_items, patients, waitlist):  # staff actions
         app.include_router(module.router, prefix="/api")
     install_error_handlers(app)
     app.add_middleware(CatchAllMiddleware)

@@ -17,7 +17,7 @@ from aida.scheduling.hours import ClinicHours, days_text
 from aida.scheduling.slots import Slot, free_slots, nearest_free
 from aida.scheduling.speech import clock_time, local_iso, spoken_datetime, spoken_starts
 from aida.scheduling.working_hours import parse_hours
-from aida.store.models import Closure, Provider
+from aida.store.models import Appointment, Closure, Provider
 from aida.store.rows import MAX_VISIT_MINUTES
 from aida.tools.base import ClinicContext
 
@@ -39,6 +39,23 @@ async def upcoming_closures(ctx: ClinicContext) -> list[Closure]:
     )
 
 
+async def busy_appointments(
+    ctx: ClinicContext, start: dt.datetime, end: dt.datetime
+) -> list[Appointment]:
+    """What takes time in [start, end): the bookings, and the waitlist's holds not lapsed by now
+    (the store refuses both alike, so neither is offered)."""
+    booked = await ctx.store.list_appointments(start=start, end=end, status="booked")
+    if not getattr(ctx.store, "holds_slots", True):  # an EHR's calendar: no holds to read
+        return booked
+    now = ctx.now()
+    held = [
+        a
+        for a in await ctx.store.list_appointments(start=start, end=end, status="held")
+        if a.hold_expires_at is None or a.hold_expires_at > now
+    ]
+    return booked + held
+
+
 async def free_for(
     ctx: ClinicContext,
     start: dt.datetime,
@@ -52,7 +69,7 @@ async def free_for(
     visit may move half an hour later, as the store allows)."""
     # A visit that starts just before `end` runs past it: read what the longest could clash with.
     reach = end + dt.timedelta(minutes=MAX_VISIT_MINUTES)
-    appts = await ctx.store.list_appointments(start=start, end=reach, status="booked")
+    appts = await busy_appointments(ctx, start, reach)
     choice = choice or await default_choice(ctx)
     grids = choice.grids(ctx.clinic_hours)
     closed = _intervals(await ctx.store.list_closures(start=start, end=reach))
@@ -74,9 +91,7 @@ async def nearest_for(
     ctx: ClinicContext, target: dt.datetime, n: int = 3, choice: Choice | None = None
 ) -> list[Slot]:
     """The `n` free times nearest `target` for `choice` (whoever is free), nearest first."""
-    appts = await ctx.store.list_appointments(
-        start=target - ALTERNATIVES_SPAN, end=target + ALTERNATIVES_SPAN, status="booked"
-    )
+    appts = await busy_appointments(ctx, target - ALTERNATIVES_SPAN, target + ALTERNATIVES_SPAN)
     choice = choice or await default_choice(ctx)
     closed = _intervals(await upcoming_closures(ctx))
     grids = choice.grids(ctx.clinic_hours)

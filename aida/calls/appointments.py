@@ -48,7 +48,8 @@ def appointments_in_call(events: Iterable[Event]) -> list[dict[str, Any]]:
     for event in _successes(events):
         name, result = event.get("name"), event["result"]
         action: str | None = None
-        if name == "book_appointment" and result.get("created"):
+        # accept_waitlist_offer: a waitlist hold turned into the booking (aida.agent.waitlist_offer)
+        if name in ("book_appointment", "accept_waitlist_offer") and result.get("created"):
             action = "booked"
         elif name == "cancel_appointment" and result.get("cancelled_now"):
             action = "cancelled"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from typing import Any
 
 from aida.config import Settings
 
@@ -47,17 +48,28 @@ def stop_outbox_thread(timeout: float = 5.0) -> None:
     thread.join(timeout)
 
 
+def _drain_models(settings: Settings) -> list[Any]:
+    """The cloud summary models, then the local model only if this process already serves calls
+    with it: on it a summary runs at background priority and gives way to any caller's turn
+    (aida.local.priority), so a summary deferred at hang-up is written between turns. A process
+    without it loaded never loads 1.9 GB for a note."""
+    from aida.calls.summary_models import build_summary_llms
+
+    models: list[Any] = build_summary_llms(settings, include_local=False)
+    if settings.providers != "cloud":
+        from aida.local import loaded_llms
+
+        models.extend(loaded_llms())
+    return models
+
+
 def _run(settings: Settings) -> None:
     from aida.calls.deliver import start_outbox_worker
-    from aida.calls.summary_models import build_summary_llms
 
     async def main() -> None:
         global _loop, _stop
         _loop, _stop = asyncio.get_running_loop(), asyncio.Event()
-        # Never the local model here: it would hold the model's lock while a live call waits.
-        task = start_outbox_worker(
-            settings, llms=lambda: build_summary_llms(settings, include_local=False)
-        )
+        task = start_outbox_worker(settings, llms=lambda: _drain_models(settings))
         await _stop.wait()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

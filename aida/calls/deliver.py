@@ -239,8 +239,9 @@ class Deliverer:
             entry.summary_final = True
             entry.next_attempt_at = None
             return
-        if timed_out:
-            # out of hang-up time is not the models' fault: try again at the next drain
+        if timed_out or summary.deferred:
+            # out of hang-up time, or the local model busy with a live call, is not the models'
+            # fault: try again at the next drain
             entry.next_attempt_at = None
             return
         entry.summary_attempts += 1

@@ -31,6 +31,8 @@ class Summary:
     model: dict[str, str] | None = None  # {"provider", "model"} of the LLM that wrote it
     usage: list[dict[str, Any]] = field(default_factory=list)  # what summarising consumed
     errors: list[str] = field(default_factory=list)  # one line per failed LLM, no patient data
+    # a model gave way to a live call: try again later without counting it as a failed attempt
+    deferred: bool = False
 
 
 def conversation_lines(record: CallSummary) -> list[str]:

@@ -27,6 +27,7 @@ from aida.calls.notes import (
     failed_write_items,
     timeline_summary,
 )
+from aida.local.priority import ModelYielded, background
 from aida.store.models import CallSummary
 
 logger = logging.getLogger("aida.calls.summary")
@@ -83,22 +84,29 @@ def _clip(lines: list[str], limit: int = MAX_TRANSCRIPT_CHARS) -> str:
     return f"{head}\n[... middle of the call left out ...]\n{tail}"
 
 
+def instructions(clinic_name: str) -> str:
+    """The summary's system prompt: the same for every call of a clinic, so a local model keeps
+    it evaluated (and `aida models prepare` saves it) like Aida's own instructions."""
+    return (
+        f"You write the note the front desk of {clinic_name} reads after a phone call handled "
+        "by Aida, the clinic's voice assistant. Answer only by calling "
+        f"`{SUMMARY_TOOL}` once.\n"
+        "- summary_text: at most three short sentences (under 70 words): who called, what "
+        "they wanted, and what was done.\n"
+        "- The FACTS are what the clinic's systems recorded. State appointment changes "
+        "exactly as listed there and no others; never invent dates, times or names.\n"
+        "- action_items: short imperative tasks for the staff that remain open after the "
+        "call (a callback, a question Aida could not answer). An empty list if none."
+    )
+
+
+def summary_tools() -> list[llm.Tool]:
+    return [_record_call_summary]
+
+
 def build_prompt(record: CallSummary, clinic_name: str) -> llm.ChatContext:
     ctx = llm.ChatContext.empty()
-    ctx.add_message(
-        role="system",
-        content=(
-            f"You write the note the front desk of {clinic_name} reads after a phone call handled "
-            "by Aida, the clinic's voice assistant. Answer only by calling "
-            f"`{SUMMARY_TOOL}` once.\n"
-            "- summary_text: at most three short sentences (under 70 words): who called, what "
-            "they wanted, and what was done.\n"
-            "- The FACTS are what the clinic's systems recorded. State appointment changes "
-            "exactly as listed there and no others; never invent dates, times or names.\n"
-            "- action_items: short imperative tasks for the staff that remain open after the "
-            "call (a callback, a question Aida could not answer). An empty list if none."
-        ),
-    )
+    ctx.add_message(role="system", content=instructions(clinic_name))
     ctx.add_message(
         role="user",
         content=(
@@ -144,13 +152,16 @@ async def ask(
     arguments: str | None = None
     text = ""
     usage: list[dict[str, Any]] = []
-    stream = model.chat(
-        chat_ctx=chat_ctx,
-        tools=[_record_call_summary],
-        # named, not just "required": the local model then starts inside this call
-        tool_choice={"type": "function", "function": {"name": SUMMARY_TOOL}},
-        conn_options=APIConnectOptions(max_retry=0, timeout=timeout),
-    )
+    # background: on the host's shared local model a caller's turn goes first, and the summary
+    # gives way (ModelYielded) rather than hold the context; other providers ignore the mark
+    with background():
+        stream = model.chat(
+            chat_ctx=chat_ctx,
+            tools=summary_tools(),
+            # named, not just "required": the local model then starts inside this call
+            tool_choice={"type": "function", "function": {"name": SUMMARY_TOOL}},
+            conn_options=APIConnectOptions(max_retry=0, timeout=timeout),
+        )
     async with stream:
         async for chunk in stream:
             if chunk.usage is not None:
@@ -193,12 +204,19 @@ async def summarize(
     from_call = callback_requests(record.timeline or []) + failed_write_items(record)
     errors: list[str] = []
     spent: list[dict[str, Any]] = []
+    yielded = False
     for model in llms:
         label = f"{model.provider}/{model.model}"
         try:
             draft, usage = await asyncio.wait_for(ask(model, chat_ctx, timeout), timeout)
         except asyncio.CancelledError:
             raise
+        except ModelYielded:
+            # not the model's failure: a caller needed it; the outbox drain tries again
+            yielded = True
+            errors.append(f"{label}: gave way to a live call")
+            logger.info("summary by %s deferred: a live call needed the model", label)
+            continue
         except Exception as exc:  # any provider failure means: try the next one
             reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
             errors.append(f"{label}: {reason}")
@@ -215,4 +233,5 @@ async def summarize(
         )
     fallback = timeline_summary(record)
     fallback.errors = errors
+    fallback.deferred = yielded
     return fallback

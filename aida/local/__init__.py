@@ -22,7 +22,15 @@ if TYPE_CHECKING:
 
     from aida.config import Settings
 
-__all__ = ["build_llm", "build_stt", "build_tts", "describe_local", "shared_models", "speech_busy"]
+__all__ = [
+    "build_llm",
+    "build_stt",
+    "build_tts",
+    "describe_local",
+    "loaded_llms",
+    "shared_models",
+    "speech_busy",
+]
 
 T = TypeVar("T")
 
@@ -44,6 +52,12 @@ def shared_models() -> dict[Hashable, Any]:
     """A copy of the process's model instances (for tests and the benchmark)."""
     with _SHARED_LOCK:
         return dict(_SHARED)
+
+
+def loaded_llms() -> list[llm.LLM]:
+    """The local language models this process has already built (to serve its calls); never
+    builds one. The outbox drain summarises on these: they give way to live calls."""
+    return [model for key, model in shared_models().items() if key[0] == "llm"]  # type: ignore[index]
 
 
 def build_stt(settings: Settings) -> stt.STT:

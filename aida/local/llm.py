@@ -10,7 +10,13 @@ conversation used the context in between. With `state_dir` that snapshot is also
 instead of evaluating it for tens of seconds.
 
 A worker host has one `LlamaLLM` (`aida.local.build_llm`), shared by every call it serves; code
-that needs the llama.cpp object itself takes it from `LlamaLLM.load()` and holds `run_lock`.
+that needs the llama.cpp object itself takes it from `LlamaLLM.load()` and holds `run_lock`. The
+context is handed out by priority (`priority.py`): a caller's turn first; the look-ahead prefill
+only when nobody waits and it would not evict another live call's conversation; an after-call
+summary (`priority.background()`) only when no turn waits, and it gives way between two steps of
+its prompt or two tokens when one comes. Prompts are evaluated in steps for that reason, and so
+that a cancelled request (an interrupted turn, a summary past its budget) stops within a step
+instead of holding the context for the whole prompt.
 
 Tool calls use Qwen2.5's native `<tool_call>` format (see `toolcall.py`). The model decides freely
 whether to call a tool; once it opens a call, the JSON is sampled under a grammar built from the
@@ -42,16 +48,21 @@ from livekit.agents.types import (
 )
 
 from aida.local import llm_state, toolcall
+from aida.local.priority import BACKGROUND, LIVE, PREFILL, Gate, ModelYielded, is_background
 
 if TYPE_CHECKING:
     from llama_cpp import Llama, LlamaGrammar, LlamaState
 
 logger = logging.getLogger("aida.local.llm")
 
-_SNAPSHOTS = 2  # system heads kept evaluated (e.g. the agent's, and a test judge's)
+_SNAPSHOTS = 3  # system heads kept evaluated (the agent's, the summary's, a test judge's)
 # Tokens per prefill step: a request waits at most one step (about half a second on 2 cores).
 _PREFILL_CHUNK = 8
 _YIELD_POLL = 0.02  # seconds a prefill waits between looks at the speech models
+# Tokens per prompt step of a request: a cancelled or outranked request stops within one. A
+# summary's steps are small, since a caller waits behind each; a turn's are larger (fewer, more
+# efficient batches) and are only ever stopped by its own cancellation.
+_EVAL_CHUNK = {LIVE: 256, BACKGROUND: 32}
 
 
 @dataclass
@@ -73,6 +84,8 @@ class _Request:
     tool_choice: ToolChoice | None
     emit: Callable[[Any], None]
     cancel: threading.Event
+    background: bool = False  # an after-call summary: gives way to any live request
+    key: str | None = None  # which conversation (see _conversation_key)
 
 
 @dataclass
@@ -83,6 +96,26 @@ class _Outcome:
     cached_tokens: int = 0
     completion_tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    stopped: str | None = None  # "cancelled", or "yielded" (to a live request) before the end
+
+
+class _Stopped(Exception):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass
+class ModelStats:
+    """What the shared context did, for bench/concurrent_calls.py and the logs."""
+
+    prefills: int = 0  # prefills that evaluated something
+    prefill_tokens: int = 0
+    prefill_skipped: dict[str, int] = field(default_factory=dict)  # why a prefill did not run
+    # seconds each live request waited for the context, by what held it then
+    live_waits: dict[str, list[float]] = field(default_factory=dict)
+    yielded: int = 0  # background requests that gave the context to a live one
+    background_done: int = 0  # background requests answered to the end
 
 
 class _Done:
@@ -115,8 +148,7 @@ class LlamaLLM(llm.LLM):
         self._seed = seed
         self._llama: Llama | None = None
         self._load_lock = threading.Lock()
-        self._run_lock = threading.Lock()
-        self._wanted = threading.Event()  # a request waits for the model
+        self._run_lock = Gate()
         # The caller is speaking (or being transcribed): prefill waits, leaving both cores to
         # the VAD and the speech-to-text on the path of every turn (see hold_prefill).
         self._held = threading.Event()
@@ -128,6 +160,15 @@ class LlamaLLM(llm.LLM):
         self._raw_calls: dict[str, str] = {}
         self.last_outcome: _Outcome | None = None
         self.prefill_yielded = 0.0  # seconds prefills waited for speech (bench/concurrent_calls)
+        # "auto": a prefill runs only when it pays (see prefill); "always": the earlier
+        # behaviour, for the bench's comparison
+        self.prefill_policy = "auto"
+        self.stats = ModelStats()
+        # the conversation whose tokens follow the head in the context, and the calls' ends
+        # (a prefill passes its call's `stop`): a live call's evaluated turns are not evicted
+        # by another call's prefill
+        self._tail: str | None = None
+        self._ends: dict[str, threading.Event] = {}
 
     @property
     def model(self) -> str:
@@ -204,12 +245,21 @@ class LlamaLLM(llm.LLM):
         ids = self._tokenize(text)
         return ids[0] if len(ids) == 1 else None
 
-    def _restore_or_snapshot(self, llama: Llama, head: str, head_ids: list[int]) -> int:
-        """Make the context start with the evaluated `head`; returns how many tokens were reused."""
+    def _restore_or_snapshot(
+        self,
+        llama: Llama,
+        head: str,
+        head_ids: list[int],
+        stop: Callable[[], str | None] | None = None,
+    ) -> int:
+        """Make the context start with the evaluated `head`; returns how many tokens were reused.
+        With `stop`, a head that has to be evaluated is evaluated in steps, and `_Stopped` is
+        raised when `stop` gives a reason (what was evaluated stays for the next attempt)."""
         key = hashlib.sha256(head.encode()).hexdigest()
         cached = _common_prefix(llama, head_ids)
         if cached >= len(head_ids):
             return cached
+        self._tail = None
         if key in self._snapshots:
             self._snapshots.move_to_end(key)
             llama.load_state(self._snapshots[key][1])
@@ -229,8 +279,14 @@ class LlamaLLM(llm.LLM):
                     time.perf_counter() - started,
                 )
                 return len(head_ids)
-        llama.reset()
-        llama.eval(head_ids)
+        if stop is None:
+            llama.reset()
+            llama.eval(head_ids)
+        else:
+            # a head interrupted earlier goes on from where it stopped
+            cached = _common_prefix(llama, head_ids)
+            llama.n_tokens = min(llama.n_tokens, cached)
+            _eval_steps(llama, head_ids, cached, _EVAL_CHUNK[BACKGROUND], stop)
         if saved is not None:
             llm_state.save(llama, saved, disk_key)
         self._remember_snapshot(key, len(head_ids), llama.save_state())
@@ -275,8 +331,9 @@ class LlamaLLM(llm.LLM):
                 drop += 1
 
     @property
-    def run_lock(self) -> threading.Lock:
-        """Held while the context is in use (a request, a prefill, warming)."""
+    def run_lock(self) -> Gate:
+        """Held while the context is in use (a request, a prefill, warming); `with run_lock:`
+        takes it at a live request's priority."""
         return self._run_lock
 
     def hold_prefill(self, held: bool, owner: object = None) -> None:
@@ -297,13 +354,42 @@ class LlamaLLM(llm.LLM):
         return self._yield_to is not None and self._yield_to()
 
     def generate(self, req: _Request) -> _Outcome:
-        """Blocking: run one completion, streaming text pieces through `req.emit`."""
-        self._wanted.set()  # a prefill in progress stops at its next chunk
-        with self._run_lock:
-            self._wanted.clear()
+        """Blocking: run one completion, streaming text pieces through `req.emit`. A live
+        request waits only for the step in progress; a background one waits until no live
+        request does."""
+        priority = BACKGROUND if req.background else LIVE
+        holder = self._run_lock.holder
+        waited = time.perf_counter()
+        self._run_lock.acquire(priority=priority)
+        try:
+            if priority == LIVE:
+                held_by = {None: "free", LIVE: "turn", PREFILL: "prefill", BACKGROUND: "summary"}
+                self.stats.live_waits.setdefault(held_by[holder], []).append(
+                    time.perf_counter() - waited
+                )
             if req.cancel.is_set():  # interrupted while another conversation held the model
-                return _Outcome()
-            return self._generate_locked(req)
+                return _Outcome(stopped="cancelled")
+            return self._generate_locked(req, priority)
+        finally:
+            self._run_lock.release()
+
+    def _prefill_skip(self, key: str | None, stop: threading.Event | None) -> str | None:
+        """Why a prefill now would not pay, or None. It runs only with the context free and no
+        request waiting (a request evaluates the conversation itself, and should not wait for a
+        bet), and not over another live call's evaluated conversation: that only moves the
+        cost of a turn from one caller to another, and spends the CPU both need."""
+        if self.prefill_policy == "always":
+            return None
+        if self._held.is_set():
+            return "caller speaking"
+        if self._run_lock.outranked(PREFILL):
+            return "request waiting"
+        tail = self._tail
+        if tail is not None and tail != key:
+            end = self._ends.get(tail)
+            if end is not None and not end.is_set():
+                return "another call's turn in the context"
+        return None
 
     def prefill(
         self,
@@ -315,23 +401,40 @@ class LlamaLLM(llm.LLM):
         the next request evaluates only the caller's new words. Aida's tools speak for
         themselves and ask the model for no reply, so without this a turn's tool call, result
         and spoken sentence would all be evaluated at the start of the next turn, on the
-        critical path. Gives way at once (between small chunks) to a real request, and stops
-        when `stop` is set (the call has ended); returns the tokens evaluated."""
-        if self._held.is_set() or not self._run_lock.acquire(blocking=False):
-            return 0  # the caller is speaking, or a request is running and evaluates it itself
+        critical path. Runs only when it pays (`_prefill_skip`), gives way at once (between
+        small chunks) to a real request, and stops when `stop` is set (the call has ended);
+        returns the tokens evaluated."""
+        key = _conversation_key(chat_ctx)
+        if key is not None and stop is not None:
+            self._ends[key] = stop
+            for old in [k for k, end in self._ends.items() if end.is_set()]:
+                del self._ends[old]
+        skip = self._prefill_skip(key, stop)
+        if skip is None and not self._run_lock.acquire(blocking=False, priority=PREFILL):
+            skip = "model busy"
+        if skip is not None:
+            self.stats.prefill_skipped[skip] = self.stats.prefill_skipped.get(skip, 0) + 1
+            return 0
         try:
             messages, _ = chat_ctx.to_provider_format("openai", inject_dummy_user_message=False)
             functions = toolcall.tool_schemas(tools)
             llama = self.load()
             head, prompt, _ids = self._fit(messages, functions)
             ids = self._tokenize(prompt[: prompt.rfind(toolcall.ASSISTANT_TURN)])
+            if _common_prefix(llama, ids) >= len(ids):
+                skip = "already evaluated"
+                self.stats.prefill_skipped[skip] = self.stats.prefill_skipped.get(skip, 0) + 1
+                return 0
             self._restore_or_snapshot(llama, head, self._tokenize(head))
             done = _common_prefix(llama, ids)
             llama.n_tokens = min(llama.n_tokens, done)
+            self._tail = key
             evaluated = 0
             started = time.perf_counter()
             waited = 0.0
-            while done < len(ids) and not self._wanted.is_set() and not self._held.is_set():
+            while done < len(ids) and not self._held.is_set():
+                if self._run_lock.outranked(PREFILL):
+                    break
                 if stop is not None and stop.is_set():
                     break
                 if self._speech_busy():
@@ -345,6 +448,8 @@ class LlamaLLM(llm.LLM):
                 evaluated += len(chunk)
             self.prefill_yielded += waited
             if evaluated:
+                self.stats.prefills += 1
+                self.stats.prefill_tokens += evaluated
                 logger.info(
                     "llm prefill: %d tokens evaluated ahead of the next turn in %.2f s%s",
                     evaluated,
@@ -355,14 +460,26 @@ class LlamaLLM(llm.LLM):
         finally:
             self._run_lock.release()
 
-    def _generate_locked(self, req: _Request) -> _Outcome:
+    def _generate_locked(self, req: _Request, priority: int = LIVE) -> _Outcome:
         llama = self.load()
         started = time.perf_counter()
         head, _prompt, ids = self._fit(req.messages, req.functions)
-        reused = self._restore_or_snapshot(llama, head, self._tokenize(head))
         out = _Outcome(prompt_tokens=len(ids))
+
+        def stop() -> str | None:
+            if req.cancel.is_set():
+                return "cancelled"
+            if priority == BACKGROUND and self._run_lock.outranked(BACKGROUND):
+                return "yielded"
+            return None
+
+        try:
+            reused = self._restore_or_snapshot(llama, head, self._tokenize(head), stop)
+        except _Stopped as exc:
+            return self._stopped(out, exc.why, started)
         # a head evaluated just now for this request was not served from the cache
         out.cached_tokens = _common_prefix(llama, ids) if reused else 0
+        self._tail = req.key if priority == LIVE else None
 
         names = {f["name"] for f in req.functions}
         choice = req.tool_choice
@@ -377,6 +494,14 @@ class LlamaLLM(llm.LLM):
             prefill = toolcall.CALL_PREFIX
         if prefill:
             ids = ids + self._tokenize(prefill)
+
+        # the prompt in steps, all but its last token (generate evaluates that one and samples)
+        done = _common_prefix(llama, ids[:-1])
+        llama.n_tokens = min(llama.n_tokens, done)
+        try:
+            _eval_steps(llama, ids[:-1], done, _EVAL_CHUNK[priority], stop)
+        except _Stopped as exc:
+            return self._stopped(out, exc.why, started)
 
         parser = _ReplyParser(names, prefill, req.emit)
         generated: list[int] = []
@@ -393,7 +518,10 @@ class LlamaLLM(llm.LLM):
         ):
             if not generated:
                 out.timings["first_token"] = time.perf_counter() - started
-            if req.cancel.is_set() or tok in stops:
+            if (why := stop()) is not None:
+                out.stopped = why
+                break
+            if tok in stops:
                 break
             generated.append(tok)
             if parser.feed(decoder.decode(llama.detokenize([tok], special=False))):
@@ -403,6 +531,8 @@ class LlamaLLM(llm.LLM):
                 break
         parser.finish()
         out.text = parser.text.strip()
+        if out.stopped is not None:
+            return self._stopped(out, out.stopped, started, len(generated))
 
         if parser.call_name and not req.cancel.is_set():
             try:
@@ -425,6 +555,9 @@ class LlamaLLM(llm.LLM):
 
         out.completion_tokens = len(generated)
         out.timings["total"] = time.perf_counter() - started
+        if priority == BACKGROUND:
+            self._tail = None  # a finished call's note: nothing anyone will continue
+            self.stats.background_done += 1
         self.last_outcome = out
         # Token counts only (no text): what each turn really costs on the CPU.
         logger.info(
@@ -436,6 +569,23 @@ class LlamaLLM(llm.LLM):
             out.timings.get("first_token", 0.0),
             out.completion_tokens,
             out.timings["total"],
+        )
+        return out
+
+    def _stopped(self, out: _Outcome, why: str, started: float, generated: int = 0) -> _Outcome:
+        out.stopped = why
+        out.completion_tokens = generated
+        out.timings["total"] = time.perf_counter() - started
+        if why == "yielded":
+            self.stats.yielded += 1
+            self._tail = None
+        self.last_outcome = out
+        logger.info(
+            "llm request stopped (%s) after %.2f s: %d prompt tokens, %d generated",
+            "gave way to a live call" if why == "yielded" else why,
+            out.timings["total"],
+            out.prompt_tokens,
+            generated,
         )
         return out
 
@@ -463,6 +613,8 @@ class LlamaLLM(llm.LLM):
         ):
             if req.cancel.is_set() or tok in stops or len(pieces) >= s.max_call_tokens:
                 break
+            if req.background and self._run_lock.outranked(BACKGROUND):
+                break  # the arguments fail to parse: the summary is retried later
             pieces.append(tok)
         return llama.detokenize(pieces, special=False).decode("utf-8", errors="replace")
 
@@ -593,6 +745,29 @@ def _user_words(messages: list[dict[str, Any]]) -> set[str]:
     return toolcall.content_words(text)
 
 
+def _eval_steps(
+    llama: Llama, ids: list[int], done: int, chunk: int, stop: Callable[[], str | None]
+) -> None:
+    """Evaluate `ids[done:]` into the context (which holds `ids[:done]`) `chunk` tokens at a
+    time, raising `_Stopped` when `stop` gives a reason between two steps."""
+    while done < len(ids):
+        if (why := stop()) is not None:
+            raise _Stopped(why)
+        step = ids[done : done + chunk]
+        llama.eval(step)
+        done += len(step)
+
+
+def _conversation_key(chat_ctx: llm.ChatContext) -> str | None:
+    """Which conversation a context is: the id of its first message after the instructions
+    (LiveKit gives every item an id, kept by the copies each turn works on)."""
+    for item in chat_ctx.items:
+        if getattr(item, "role", None) in ("system", "developer"):
+            continue
+        return str(item.id)
+    return None
+
+
 def _common_prefix(llama: Llama, ids: list[int]) -> int:
     n = 0
     current = llama.input_ids[: llama.n_tokens]
@@ -621,6 +796,8 @@ class LlamaStream(llm.LLMStream):
         messages, _ = self._chat_ctx.to_provider_format("openai", inject_dummy_user_message=False)
         functions = toolcall.tool_schemas(self._tools)
         request_id = utils.shortuuid("llama_")
+        background = is_background()  # read here: the worker thread does not see the mark
+        key = _conversation_key(self._chat_ctx)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
         cancel = threading.Event()
@@ -631,7 +808,7 @@ class LlamaStream(llm.LLMStream):
         def work() -> _Outcome:
             try:
                 return self._llama_llm.generate(
-                    _Request(messages, functions, self._tool_choice, emit, cancel)
+                    _Request(messages, functions, self._tool_choice, emit, cancel, background, key)
                 )
             finally:
                 emit(_Done)
@@ -652,6 +829,8 @@ class LlamaStream(llm.LLMStream):
         finally:
             # an interrupted turn stops sampling at the next token and frees the model
             cancel.set()
+        if outcome.stopped == "yielded":
+            raise ModelYielded()
 
         if outcome.call is not None:
             call_id = utils.shortuuid("call_")

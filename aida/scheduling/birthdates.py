@@ -111,6 +111,9 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\b")
 _MONTH_FIRST = re.compile(rf"\b({_MONTH_RE})\s+(?:the\s+)?{_ORD}\s+(?:of\s+)?{_YEAR}\b")
 _DAY_FIRST = re.compile(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?({_MONTH_RE})\s+{_YEAR}\b")
+# Whisper writes "three, three, nineteen eighty-five" said as numbers as "3, 3, 1985"; a full year
+# is required, so a list of small numbers is never read as a date.
+_COMMAS = re.compile(r"\b(\d{1,2}),\s*(\d{1,2}),\s*(\d{4})\b")
 _SPACED = re.compile(r"^(?:\D*\s)?(\d{1,2})\s+(\d{1,2})\s+(\d{4}|\d{2})(?:\s\D*)?$")
 
 
@@ -145,7 +148,7 @@ def dates_of_birth_in(text: str, today: dt.date, *, day_first: bool = False) -> 
 
     for m in _ISO.finditer(raw):
         keep(m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    for m in _NUMERIC.finditer(raw):
+    for m in (*_NUMERIC.finditer(raw), *_COMMAS.finditer(raw)):
         first, second, year = (int(g) for g in m.groups())
         month, day = (second, first) if day_first or first > 12 else (first, second)
         keep(m.start(), year, month, day)
@@ -174,7 +177,7 @@ def parse_date_of_birth(text: str, today: dt.date, *, day_first: bool = False) -
     iso = _ISO.search(raw)
     if iso:
         return _checked(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), today)
-    numeric = _NUMERIC.search(raw)
+    numeric = _NUMERIC.search(raw) or _COMMAS.search(raw)
     if numeric:
         first, second, year = (int(g) for g in numeric.groups())
         month, day = (second, first) if day_first or first > 12 else (first, second)

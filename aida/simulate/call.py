@@ -64,13 +64,24 @@ async def outbound_job_for(scenario: Scenario, store: Store) -> OutboundJob | No
     if scenario.direction != "outbound" or scenario.caller is None:
         return None
     appointment_id = None
+    refs: dict[str, Any] = {}
     if scenario.purpose == "reminder":
         mine = await store.list_appointments(phone=scenario.caller, status="booked")
         appointment_id = mine[0].id if mine else None
+    if scenario.purpose == "waitlist_offer":
+        # the offer the seeded cancellation made to the caller, as aida.waitlist.calls dials it
+        entries = {e.id for e in await store.list_waitlist(phone=scenario.caller)}
+        offers = [
+            o for o in await store.list_waitlist_offers(status="offered") if o.entry_id in entries
+        ]
+        if offers:
+            appointment_id = offers[-1].hold_id
+            refs = {"waitlist_offer_id": offers[-1].id, "waitlist_entry_id": offers[-1].entry_id}
     return OutboundJob(
         purpose=scenario.purpose or "reminder",
         attempt_id=str(uuid.uuid4()),
         appointment_id=appointment_id,
+        refs=refs,
     )
 
 

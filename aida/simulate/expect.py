@@ -20,11 +20,14 @@ from aida.simulate.checks import normalize
 from aida.simulate.clinic_seed import ClinicSeed
 from aida.simulate.fields import CALLER, ScenarioError
 from aida.simulate.outcome import EMERGENCY_KINDS, ActionItemRule, CallOutcome
-from aida.store.models import Appointment, Patient
+from aida.store.models import Appointment, Patient, WaitlistEntry
 
-PATIENT_RULES = ("booked", "count", "on_date", "not_at", "preferences", "registered")
-CALL_RULES = ("action_items", "transferred", "ended_by", "emergency", "outbound")
+PATIENT_RULES = (
+    "booked", "count", "on_date", "not_at", "preferences", "registered", "waitlist"
+)  # fmt: skip
 NONE = "none"
+WAITLIST_STATES = ("waiting", "offered", "booked", "removed", NONE)
+CALL_RULES = ("action_items", "transferred", "ended_by", "emergency", "outbound")
 Registered = Literal["yes", "no", "pending", "confirmed"]  # what a rule asks
 Registration = Literal["no", "pending", "confirmed"]  # what the store holds
 
@@ -57,6 +60,8 @@ class PatientExpectation:
     # (a tuple of alternatives) or None for "this key is not stored".
     preferences: dict[str, tuple[Any, ...] | None] | None = None
     registered: Registered | None = None
+    # the status of the patient's latest waitlist entry (aida.waitlist), or "none": no entry
+    waitlist: str | None = None
 
     def check(
         self,
@@ -64,6 +69,7 @@ class PatientExpectation:
         tz: ZoneInfo,
         patient: Patient | None = None,
         names: Names | None = None,
+        waitlist: list[WaitlistEntry] | None = None,
     ) -> list[str]:
         """What is wrong with this patient's end state; empty when all is as expected."""
         names = names or Names()
@@ -100,6 +106,11 @@ class PatientExpectation:
             accepted = ("pending", "confirmed") if self.registered == "yes" else (self.registered,)
             if state not in accepted:
                 problems.append(f"{who}: expected registered: {self.registered}; found {state}")
+        if self.waitlist is not None:
+            entries = waitlist or []
+            found = entries[-1].status if entries else NONE
+            if found != self.waitlist:
+                problems.append(f"{who}: expected waitlist: {self.waitlist}; found {found}")
         return problems
 
     def _preferences(self, patient: Patient | None, who: str) -> list[str]:
@@ -234,7 +245,15 @@ def _patient(
         if "preferences" in raw
         else None,
         registered=None if registered is None else _registered(registered, f"{at}: registered"),
+        waitlist=None if raw.get("waitlist") is None else _waitlist(raw["waitlist"], at),
     )
+
+
+def _waitlist(raw: Any, at: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in WAITLIST_STATES:
+        raise ScenarioError(f"{at}: waitlist must be one of {', '.join(WAITLIST_STATES)}")
+    return value
 
 
 def _count(raw: Any, where: str) -> int:

@@ -118,9 +118,11 @@ TOP_KEYS = (
     "direction",
     "purpose",
     "calendar",
+    "waitlist",
 )
 DIRECTIONS = ("inbound", "outbound")
-PURPOSES = ("reminder",)  # outbound purposes a scenario can place (aida.agent.outbound)
+# outbound purposes a scenario can place (aida.agent.outbound, aida.agent.waitlist_offer)
+PURPOSES = ("reminder", "waitlist_offer")
 LINE_KEYS = ("say", "wav", "pause", "then_say", "then_never_say")
 
 
@@ -154,6 +156,18 @@ class SeedAppointment:
     visit_type: str | None = None  # a name from `visit_types`: its length
     # Whose file it is on where the phone holds several (`calendar: fhir`): a patient's name.
     patient: str | None = None
+    # Cancelled (through the cancel tool, so the waitlist matcher runs) before the call starts:
+    # its time is freed and held for the first matching `waitlist` entry.
+    cancelled_before_call: bool = False
+
+
+@dataclass(frozen=True)
+class SeedWaitlist:
+    """A waitlist entry, in the order the list gives them (each joins a minute after the one
+    before it, so the first is first in line)."""
+
+    phone: str
+    when: str  # the wanted time in words, resolved by the time grammar at the scenario's now
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,7 @@ class Scenario:
     # caller's earliest seeded appointment. The first line is how the phone is answered.
     direction: str = "inbound"
     purpose: str | None = None
+    waitlist: tuple[SeedWaitlist, ...] = ()
 
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
@@ -300,7 +315,19 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         at = f"{where}: appointments[{i}]"
         if not isinstance(raw, dict) or "phone" not in raw or "start" not in raw:
             raise ScenarioError(f"{at}: needs a phone and a start")
-        only(raw, {"phone", "start", "reason", "provider", "visit_type", "patient"}, at)
+        only(
+            raw,
+            {
+                "phone",
+                "start",
+                "reason",
+                "provider",
+                "visit_type",
+                "cancelled_before_call",
+                "patient",
+            },
+            at,
+        )
         provider, kind = raw.get("provider"), raw.get("visit_type")
         if provider is not None and calendar.provider(str(provider)) is None:
             raise ScenarioError(f"{at}: provider {provider!r} is not in `providers`")
@@ -314,6 +341,19 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
                 provider=None if provider is None else str(provider),
                 visit_type=None if kind is None else str(kind),
                 patient=None if raw.get("patient") is None else str(raw["patient"]),
+                cancelled_before_call=bool(raw.get("cancelled_before_call", False)),
+            )
+        )
+
+    waitlist = []
+    for i, raw in enumerate(fields.listing(data.get("waitlist"), f"{where}: waitlist")):
+        at = f"{where}: waitlist[{i}]"
+        if not isinstance(raw, dict) or "phone" not in raw or not raw.get("when"):
+            raise ScenarioError(f"{at}: needs a phone and a when")
+        only(raw, {"phone", "when"}, at)
+        waitlist.append(
+            SeedWaitlist(
+                phone=fields.phone(raw["phone"], presented, at, region), when=str(raw["when"])
             )
         )
     backend = data.get("calendar")
@@ -338,6 +378,10 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
             raise ScenarioError(f"{where}: an outbound call needs `caller`: the number dialled")
         if purpose == "reminder" and not any(a.phone == caller for a in appointments):
             raise ScenarioError(f"{where}: a reminder needs an appointment of the caller's")
+        if purpose == "waitlist_offer" and not any(w.phone == caller for w in waitlist):
+            raise ScenarioError(
+                f"{where}: a waitlist offer needs a `waitlist` entry of the caller's"
+            )
     elif data.get("purpose") is not None:
         raise ScenarioError(f"{where}: purpose is for direction: outbound")
 
@@ -365,6 +409,7 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         direction=direction,
         purpose=purpose,
         calendar_backend=None if backend is None else str(backend),
+        waitlist=tuple(waitlist),
     )
 
 
@@ -555,6 +600,39 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
             patient_file=file,
         )
     await seed_clinic(store, ClinicSeed(closures=scenario.calendar.closures))
+    await _seed_waitlist(store, scenario, settings)
+
+
+async def _seed_waitlist(store: Store, scenario: Scenario, settings: Settings) -> None:
+    """The waitlist in its order, then the cancellations before the call, through the cancel
+    tool at the scenario's now: the matcher holds each freed time for the first match."""
+    if not scenario.waitlist and not any(a.cancelled_before_call for a in scenario.appointments):
+        return
+    from aida.scheduling.clock import FixedClock
+    from aida.tools.base import ClinicContext
+    from aida.tools.cancel_appointment import cancel_appointment
+    from aida.waitlist import service
+
+    clock = FixedClock(scenario.now - dt.timedelta(minutes=len(scenario.waitlist) + 1))
+    ctx = ClinicContext(store=store, settings=settings, clock=clock)
+    for wish in scenario.waitlist:
+        if await store.get_patient(wish.phone) is None:
+            await store.upsert_patient(wish.phone, None)
+        await service.join(ctx, wish.phone, wish.when, actor="scenario")
+        clock.advance(dt.timedelta(minutes=1))
+    clock = FixedClock(scenario.now)
+    ctx = ClinicContext(store=store, settings=settings, clock=clock)
+    for appt in scenario.appointments:
+        if not appt.cancelled_before_call:
+            continue
+        start = appt.start.astimezone(dt.UTC)
+        mine = [
+            a
+            for a in await store.list_appointments(phone=appt.phone, status="booked")
+            if a.start_time == start
+        ]
+        for booked in mine:
+            await cancel_appointment(ctx, appt.phone, booked.id)
 
 
 async def _another_file(store: Store, patient: SeedPatient) -> None:
@@ -578,5 +656,6 @@ async def check_end_state(store: Store, scenario: Scenario, settings: Settings) 
     for rule in scenario.expect:
         appointments = await store.list_appointments(phone=rule.phone, status="booked")
         patient = await store.get_patient(rule.phone)
-        problems.extend(rule.check(appointments, tz, patient, names))
+        waitlist = await store.list_waitlist(phone=rule.phone) if rule.waitlist else None
+        problems.extend(rule.check(appointments, tz, patient, names, waitlist))
     return problems

@@ -14,6 +14,7 @@ from aida.errors import (
     AidaError,
     AppointmentNotFound,
     ClinicClosed,
+    HoldExpired,
     InvalidRequest,
     NotYourAppointment,
     PatientNotFound,
@@ -50,6 +51,10 @@ def clinic_closed() -> ClinicClosed:
     return ClinicClosed("The clinic is closed at that time.", reason="closure")
 
 
+def hold_expired() -> HoldExpired:
+    return HoldExpired("I'm sorry, that time is no longer held for you.")
+
+
 def unavailable() -> StoreUnavailable:
     return StoreUnavailable("I can't reach the appointment book right now.")
 
@@ -75,6 +80,8 @@ def error_for_sqlstate(
         return not_your_appointment()
     if sqlstate == "AI409":
         return not_booked()
+    if sqlstate == "AI408":  # confirm_hold on a hold that lapsed
+        return hold_expired()
     if sqlstate == "AI414":
         return action_item_not_found()
     if sqlstate == "AI422":

@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-AppointmentStatus = Literal["booked", "cancelled"]
+# "held": a slot kept for one waitlist patient until `hold_expires_at` (aida/waitlist/); the
+# no-overlap constraint covers it as it covers "booked", so nobody else can book the time.
+AppointmentStatus = Literal["booked", "cancelled", "held"]
 
 
 class Patient(BaseModel):
@@ -43,6 +45,8 @@ class Appointment(BaseModel):
     # The file it is booked on where one number may hold several (an EHR's Patient id, as
     # `Patient.file_id`); None in Aida's own databases, where the phone is the file.
     patient_file: str | None = None
+    # Only on a held slot: when the hold lapses (the waitlist's clock decides, not the server's).
+    hold_expires_at: dt.datetime | None = None
 
 
 class BookingResult(BaseModel):
@@ -149,6 +153,50 @@ class IdentityCount(BaseModel):
     subject: str
     failures: int
     last_failed_at: dt.datetime | None = None
+
+
+WaitlistStatus = Literal["waiting", "offered", "booked", "removed"]
+OfferStatus = Literal["offered", "accepted", "declined", "expired", "withdrawn"]
+
+
+class WaitlistEntry(BaseModel):
+    """A patient waiting for a time (Aida's half of the store, like the clinic profile).
+
+    The wanted time is what the time grammar resolved the caller's words to: [window_start,
+    window_end) with an optional time of day (`daily_from`/`daily_until`, the clinic's wall
+    time); `weekly` repeats the window every week ("any Tuesday morning"). An exact time is a
+    window one slot long. Matching a freed slot is `aida.waitlist.wanted.admits`."""
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    patient_phone: str
+    window_start: dt.datetime  # aware, UTC
+    window_end: dt.datetime  # aware, UTC
+    daily_from: dt.time | None = None
+    daily_until: dt.time | None = None
+    weekly: bool = False
+    description: str  # the wanted time as Aida said it back ("any Tuesday morning")
+    provider_id: str | None = None
+    visit_type_id: str | None = None
+    status: WaitlistStatus = "waiting"
+    created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    updated_by: str | None = None  # "call:<id>", "staff:<label>"
+    note: str | None = None  # staff's own words; never read to a caller
+
+
+class WaitlistOffer(BaseModel):
+    """One freed slot offered to one entry: the hold kept for them and what became of it."""
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    entry_id: str
+    hold_id: str  # the held appointment row
+    slot_start: dt.datetime  # aware, UTC
+    slot_end: dt.datetime
+    provider_id: str | None = None
+    status: OfferStatus = "offered"
+    offered_at: dt.datetime
+    expires_at: dt.datetime
+    answered_at: dt.datetime | None = None
+    appointment_id: str | None = None  # the booking an accepted offer became
 
 
 OutboundPurpose = Literal["reminder", "waitlist_offer"]

@@ -35,6 +35,8 @@ from aida.store.models import (
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
@@ -61,6 +63,9 @@ from aida.store.rows import (
     summary_id,
     utc,
     visit_type_from_row,
+    waitlist_entry_from_row,
+    waitlist_offer_from_row,
+    wall_text,
 )
 
 T = TypeVar("T")
@@ -769,6 +774,167 @@ class PostgresStore:
             " updated_by = excluded.updated_by",
             {"profile": json.dumps(profile), "by": updated_by},
         )
+
+    # --- slot holds (the waitlist's, on the calendar): the SQL functions of 20251203 ---
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        start, end = check_range(start, end)
+        row = await self._value(
+            "select public.hold_slot(:phone, cast(:start as timestamptz),"
+            " cast(:end as timestamptz), cast(:now as timestamptz),"
+            " cast(:lapse as timestamptz), cast(:meta as jsonb), cast(:provider as uuid),"
+            " cast(:visit_type as uuid))",
+            {
+                "phone": phone,
+                "start": start,
+                "end": end,
+                "now": utc(now),
+                "lapse": utc(expires_at),
+                "meta": json.dumps(meta or {}),
+                "provider": check_ref(provider_id, "provider"),
+                "visit_type": check_ref(visit_type_id, "visit type"),
+            },
+            start=start,
+        )
+        return appointment_from_row(row)
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        key = canonical_uuid(hold_id)
+        if key is None:
+            raise failures.hold_expired()
+        row = await self._value(
+            "select public.confirm_hold(cast(:id as uuid), :phone, cast(:now as timestamptz))",
+            {"id": key, "phone": phone, "now": utc(now)},
+        )
+        return appointment_from_row(row)
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        key = canonical_uuid(hold_id)
+        if key is None:
+            return None
+        row = await self._value("select public.release_hold(cast(:id as uuid))", {"id": key})
+        return appointment_from_row(row) if row else None
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        rows = await self._value(
+            "select public.release_expired_holds(cast(:now as timestamptz))", {"now": utc(now)}
+        )
+        return [appointment_from_row(r) for r in rows or []]
+
+    # --- the waitlist (Aida's half) ---
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        key = canonical_uuid(entry.id)
+        if key is None:
+            raise InvalidRequest("That waitlist entry reference doesn't look right.")
+        rows = await self._rows(
+            "insert into public.waitlist_entries (id, patient_phone, window_start, window_end,"
+            " daily_from, daily_until, weekly, description, provider_id, visit_type_id, status,"
+            " created_at, updated_by, note) values (cast(:id as uuid), :phone, :ws, :we, :df,"
+            " :du, :weekly, :description, cast(:provider as uuid), cast(:visit_type as uuid),"
+            " :status, :created, :by, :note) on conflict (id) do update set"
+            " patient_phone = excluded.patient_phone, window_start = excluded.window_start,"
+            " window_end = excluded.window_end, daily_from = excluded.daily_from,"
+            " daily_until = excluded.daily_until, weekly = excluded.weekly,"
+            " description = excluded.description, provider_id = excluded.provider_id,"
+            " visit_type_id = excluded.visit_type_id, status = excluded.status,"
+            " updated_by = excluded.updated_by, note = excluded.note returning *",
+            {
+                "id": key,
+                "phone": entry.patient_phone,
+                "ws": utc(entry.window_start),
+                "we": utc(entry.window_end),
+                "df": wall_text(entry.daily_from),
+                "du": wall_text(entry.daily_until),
+                "weekly": entry.weekly,
+                "description": entry.description,
+                "provider": check_ref(entry.provider_id, "provider"),
+                "visit_type": check_ref(entry.visit_type_id, "visit type"),
+                "status": entry.status,
+                "created": utc(entry.created_at),
+                "by": entry.updated_by,
+                "note": entry.note,
+            },
+        )
+        return waitlist_entry_from_row(rows[0])
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None:
+        key = canonical_uuid(entry_id)
+        if key is None:
+            return None
+        rows = await self._rows(
+            "select * from public.waitlist_entries where id = cast(:id as uuid)", {"id": key}
+        )
+        return waitlist_entry_from_row(rows[0]) if rows else None
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        where, params = _filters(
+            ("status = :status", "status", status), ("patient_phone = :phone", "phone", phone)
+        )
+        rows = await self._rows(
+            f"select * from public.waitlist_entries{where} order by created_at, id", params
+        )
+        return [waitlist_entry_from_row(r) for r in rows]
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        rows = await self._rows(
+            "insert into public.waitlist_offers (id, entry_id, hold_id, slot_start, slot_end,"
+            " provider_id, status, offered_at, expires_at, answered_at, appointment_id)"
+            " values (cast(:id as uuid), cast(:entry as uuid), cast(:hold as uuid), :ss, :se,"
+            " cast(:provider as uuid), :status, :offered, :expires, :answered,"
+            " cast(:appointment as uuid)) on conflict (id) do update set"
+            " status = excluded.status, answered_at = excluded.answered_at,"
+            " appointment_id = excluded.appointment_id returning *",
+            {
+                "id": canonical_uuid(offer.id),
+                "entry": canonical_uuid(offer.entry_id),
+                "hold": canonical_uuid(offer.hold_id),
+                "ss": utc(offer.slot_start),
+                "se": utc(offer.slot_end),
+                "provider": check_ref(offer.provider_id, "provider"),
+                "status": offer.status,
+                "offered": utc(offer.offered_at),
+                "expires": utc(offer.expires_at),
+                "answered": utc(offer.answered_at) if offer.answered_at else None,
+                "appointment": canonical_uuid(offer.appointment_id)
+                if offer.appointment_id
+                else None,
+            },
+        )
+        return waitlist_offer_from_row(rows[0])
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        where, params = _filters(
+            (
+                "entry_id = cast(:entry as uuid)",
+                "entry",
+                canonical_uuid(entry_id) if entry_id else None,
+            ),
+            ("status = :status", "status", status),
+            ("slot_start = :slot", "slot", slot_start),
+        )
+        rows = await self._rows(
+            f"select * from public.waitlist_offers{where} order by offered_at, id", params
+        )
+        return [waitlist_offer_from_row(r) for r in rows]
 
 
 def _filters(*clauses: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:

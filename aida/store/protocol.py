@@ -30,6 +30,8 @@ from aida.store.models import (
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 
@@ -307,6 +309,65 @@ class PendingRegistrations(Protocol):
         """Registrations waiting for staff, by phone."""
 
 
-class Store(CalendarStore, AidaStore, PendingRegistrations, Protocol):
+@runtime_checkable
+class SlotHolds(Protocol):
+    """A freed slot kept for one waitlist patient (aida/waitlist/), on the calendar half: a held
+    row counts as booked for every overlap check, so nobody else can book or hold the time.
+    `now` is the waitlist's injectable clock; the database's own clock is never asked. The SQL
+    backends hold slots; a calendar without holds (an EHR) makes the waitlist offer-less."""
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        """Hold [start, end) for `phone` until `expires_at`; lapsed holds there are released
+        first. Booked or held by anyone: `SlotTaken`; a closure: `ClinicClosed`."""
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        """Turn the hold into the patient's booking in one step. Already confirmed: returned.
+        Lapsed by `now` or released: `HoldExpired`; another patient's: `NotYourAppointment`."""
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        """Let the hold go (declined, withdrawn); None when it was no longer held."""
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        """Release every hold lapsed by `now`; returns them, earliest first."""
+
+
+@runtime_checkable
+class WaitlistStore(Protocol):
+    """Aida's half: who waits for which time, and the offers made to them."""
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        """Insert or replace by id."""
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None: ...
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        """Oldest first (created, then id): the order offers go out in."""
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        """Insert or replace by id."""
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        """Oldest offer first."""
+
+
+class Store(CalendarStore, AidaStore, PendingRegistrations, SlotHolds, WaitlistStore, Protocol):
     """Both halves in one backend (SQLite, PostgreSQL, Supabase), or a calendar backend and an
     Aida backend put together (`SplitStore`); what every caller takes."""

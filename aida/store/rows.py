@@ -23,6 +23,8 @@ from aida.store.models import (
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 UTC = dt.UTC
@@ -162,6 +164,7 @@ def appointment_from_row(row: Mapping[str, Any]) -> Appointment:
         meta=parse_json(row.get("meta")) or {},
         provider_id=_id_or_none(row.get("provider_id")),
         visit_type_id=_id_or_none(row.get("visit_type_id")),
+        hold_expires_at=parse_time(row.get("hold_expires_at")),
     )
 
 
@@ -277,6 +280,54 @@ def action_item_done_from_row(row: Mapping[str, Any]) -> ActionItemDone:
         done_at=done_at,
         done_by=str(row["done_by"]),
     )
+
+
+# --- the waitlist (Aida's half) ---
+
+
+def _wall(value: Any) -> dt.time | None:
+    if value is None or isinstance(value, dt.time):
+        return value
+    return dt.time.fromisoformat(str(value))
+
+
+def waitlist_entry_from_row(row: Mapping[str, Any]) -> WaitlistEntry:
+    return WaitlistEntry(
+        id=str(row["id"]),
+        patient_phone=row["patient_phone"],
+        window_start=parse_time(row["window_start"]),
+        window_end=parse_time(row["window_end"]),
+        daily_from=_wall(row.get("daily_from")),
+        daily_until=_wall(row.get("daily_until")),
+        weekly=bool(row.get("weekly")),
+        description=row["description"],
+        provider_id=_id_or_none(row.get("provider_id")),
+        visit_type_id=_id_or_none(row.get("visit_type_id")),
+        status=row["status"],
+        created_at=parse_time(row["created_at"]),
+        updated_by=row.get("updated_by"),
+        note=row.get("note"),
+    )
+
+
+def waitlist_offer_from_row(row: Mapping[str, Any]) -> WaitlistOffer:
+    return WaitlistOffer(
+        id=str(row["id"]),
+        entry_id=str(row["entry_id"]),
+        hold_id=str(row["hold_id"]),
+        slot_start=parse_time(row["slot_start"]),
+        slot_end=parse_time(row["slot_end"]),
+        provider_id=_id_or_none(row.get("provider_id")),
+        status=row["status"],
+        offered_at=parse_time(row["offered_at"]),
+        expires_at=parse_time(row["expires_at"]),
+        answered_at=parse_time(row.get("answered_at")),
+        appointment_id=_id_or_none(row.get("appointment_id")),
+    )
+
+
+def wall_text(value: dt.time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
 
 
 def outbound_from_row(row: Mapping[str, Any]) -> OutboundAttempt:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from aida.errors import InvalidRequest
 from aida.store.failures import patient_not_found
 from aida.store.models import (
     ActionItemDone,
@@ -25,8 +26,16 @@ from aida.store.models import (
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
-from aida.store.protocol import AidaStore, CalendarStore, PendingRegistrations
+from aida.store.protocol import (
+    AidaStore,
+    CalendarStore,
+    PendingRegistrations,
+    SlotHolds,
+    WaitlistStore,
+)
 
 
 class SplitStore:
@@ -280,3 +289,76 @@ class SplitStore:
 
     async def save_clinic_profile(self, profile: dict[str, Any], updated_by: str) -> None:
         await self.aida.save_clinic_profile(profile, updated_by)
+
+    # --- slot holds: the calendar half's, where it has them ---
+    @property
+    def holds_slots(self) -> bool:
+        return isinstance(self.calendar, SlotHolds)
+
+    def _holds(self) -> SlotHolds:
+        # An EHR's calendar has no constraint Aida could extend to a hold (docs/fhir.md): with
+        # one, the waitlist keeps entries but makes no held offers (docs/waitlist.md).
+        if isinstance(self.calendar, SlotHolds):
+            return self.calendar
+        raise InvalidRequest("This calendar can't hold a time for the waitlist.")
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        return await self._holds().hold_slot(
+            phone,
+            start,
+            end,
+            now=now,
+            expires_at=expires_at,
+            meta=meta,
+            provider_id=provider_id,
+            visit_type_id=visit_type_id,
+        )
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        return await self._holds().confirm_hold(hold_id, phone, now)
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        return await self._holds().release_hold(hold_id)
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        if not isinstance(self.calendar, SlotHolds):
+            return []
+        return await self.calendar.release_expired_holds(now)
+
+    # --- the waitlist: Aida's half ---
+    def _waitlist(self) -> WaitlistStore:
+        assert isinstance(self.aida, WaitlistStore)
+        return self.aida
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        return await self._waitlist().save_waitlist_entry(entry)
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None:
+        return await self._waitlist().get_waitlist_entry(entry_id)
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        return await self._waitlist().list_waitlist(status, phone)
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        return await self._waitlist().save_waitlist_offer(offer)
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        return await self._waitlist().list_waitlist_offers(entry_id, status, slot_start)

@@ -38,6 +38,8 @@ from aida.store.models import (
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from aida.store.rows import (
     SUMMARY_JSON_FIELDS,
@@ -65,6 +67,9 @@ from aida.store.rows import (
     summary_id,
     to_db_time,
     visit_type_from_row,
+    waitlist_entry_from_row,
+    waitlist_offer_from_row,
+    wall_text,
 )
 from aida.store.sqlite_thread import SqliteThread
 
@@ -856,6 +861,222 @@ class SqliteStore:
 
         await self._write(body)
 
+    # --- slot holds (the waitlist's, on the calendar) ---
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        start, end = check_range(start, end)
+        now_s, lapse = to_db_time(now), to_db_time(expires_at)
+        if lapse <= now_s:
+            raise InvalidRequest("A hold must lapse after it is made.")
+        s, e = to_db_time(start), to_db_time(end)
+        meta_json = json.dumps(meta or {})
+        provider = check_ref(provider_id, "provider")
+        visit_type = check_ref(visit_type_id, "visit type")
+
+        def body(conn: sqlite3.Connection) -> Row:
+            if _one(conn, "select 1 as ok from users where phone = ?", (phone,)) is None:
+                raise failures.patient_not_found()
+            _check_refs(conn, provider, visit_type)
+            conn.execute(
+                "delete from appointments where status = 'held' and hold_expires_at <= ?"
+                " and provider_id is ? and start_time < ? and end_time > ?",
+                (now_s, provider, e, s),
+            )
+            if _closed(conn, s, e):
+                raise failures.clinic_closed()
+            if _overlaps(conn, s, e, provider):
+                raise SlotTaken(start=start)
+            row = _insert_appointment(
+                conn, phone, s, e, meta_json, provider, visit_type, status="held", lapse=lapse
+            )
+            return row
+
+        return appointment_from_row(await self._write(body))
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        now_s = to_db_time(now)
+
+        def body(conn: sqlite3.Connection) -> Row:
+            key = canonical_uuid(hold_id)
+            row = (
+                None
+                if key is None
+                else _one(conn, "select * from appointments where id = ?", (key,))
+            )
+            if row is None:
+                raise failures.hold_expired()
+            if row["user_phone"] != phone:
+                raise failures.not_your_appointment()
+            meta = json.loads(row["meta"] or "{}")
+            if row["status"] == "booked" and "held_until" in meta:
+                return row
+            if row["status"] != "held" or row["hold_expires_at"] <= now_s:
+                raise failures.hold_expired()
+            meta["held_until"] = parse_time(row["hold_expires_at"]).isoformat()  # type: ignore[union-attr]
+            conn.execute(
+                "update appointments set status = 'booked', hold_expires_at = null, meta = ?"
+                " where id = ?",
+                (json.dumps(meta), row["id"]),
+            )
+            return {**row, "status": "booked", "hold_expires_at": None, "meta": json.dumps(meta)}
+
+        return appointment_from_row(await self._write(body))
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        key = canonical_uuid(hold_id)
+        if key is None:
+            return None
+
+        def body(conn: sqlite3.Connection) -> Row | None:
+            row = _one(conn, "select * from appointments where id = ? and status = 'held'", (key,))
+            if row is not None:
+                conn.execute("delete from appointments where id = ?", (key,))
+            return row
+
+        row = await self._write(body)
+        return appointment_from_row(row) if row else None
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        now_s = to_db_time(now)
+
+        def body(conn: sqlite3.Connection) -> list[Row]:
+            rows = _all(
+                conn,
+                "select * from appointments where status = 'held' and hold_expires_at <= ?"
+                " order by start_time, id",
+                (now_s,),
+            )
+            conn.execute(
+                "delete from appointments where status = 'held' and hold_expires_at <= ?",
+                (now_s,),
+            )
+            return rows
+
+        return [appointment_from_row(r) for r in await self._write(body)]
+
+    # --- the waitlist (Aida's half) ---
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        row = _entry_row(entry)
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                # An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
+                # delete would cascade to the entry's offers.
+                "insert into waitlist_entries"
+                " (id, patient_phone, window_start, window_end, daily_from, daily_until, weekly,"
+                " description, provider_id, visit_type_id, status, created_at, updated_by, note)"
+                " values (:id, :patient_phone, :window_start, :window_end, :daily_from,"
+                " :daily_until, :weekly, :description, :provider_id, :visit_type_id, :status,"
+                " :created_at, :updated_by, :note) on conflict (id) do update set"
+                " patient_phone = excluded.patient_phone, window_start = excluded.window_start,"
+                " window_end = excluded.window_end, daily_from = excluded.daily_from,"
+                " daily_until = excluded.daily_until, weekly = excluded.weekly,"
+                " description = excluded.description, provider_id = excluded.provider_id,"
+                " visit_type_id = excluded.visit_type_id, status = excluded.status,"
+                " updated_by = excluded.updated_by, note = excluded.note",
+                row,
+            )
+
+        await self._write(body)
+        return waitlist_entry_from_row(row)
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None:
+        key = canonical_uuid(entry_id)
+        if key is None:
+            return None
+        rows = await self._read("select * from waitlist_entries where id = ?", (key,))
+        return waitlist_entry_from_row(rows[0]) if rows else None
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        where, params = _filters(("status = ?", status), ("patient_phone = ?", phone))
+        rows = await self._read(
+            f"select * from waitlist_entries{where} order by created_at, id", params
+        )
+        return [waitlist_entry_from_row(r) for r in rows]
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        row = _offer_row(offer)
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "insert into waitlist_offers"
+                " (id, entry_id, hold_id, slot_start, slot_end, provider_id, status, offered_at,"
+                " expires_at, answered_at, appointment_id)"
+                " values (:id, :entry_id, :hold_id, :slot_start, :slot_end, :provider_id,"
+                " :status, :offered_at, :expires_at, :answered_at, :appointment_id)"
+                " on conflict (id) do update set status = excluded.status,"
+                " answered_at = excluded.answered_at, appointment_id = excluded.appointment_id",
+                row,
+            )
+
+        await self._write(body)
+        return waitlist_offer_from_row(row)
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        where, params = _filters(
+            ("entry_id = ?", canonical_uuid(entry_id) if entry_id else None),
+            ("status = ?", status),
+            ("slot_start = ?", slot_start),
+        )
+        rows = await self._read(
+            f"select * from waitlist_offers{where} order by offered_at, id", params
+        )
+        return [waitlist_offer_from_row(r) for r in rows]
+
+
+def _entry_row(entry: WaitlistEntry) -> Row:
+    return {
+        "id": canonical_uuid(entry.id) or entry.id,
+        "patient_phone": entry.patient_phone,
+        "window_start": to_db_time(entry.window_start),
+        "window_end": to_db_time(entry.window_end),
+        "daily_from": wall_text(entry.daily_from),
+        "daily_until": wall_text(entry.daily_until),
+        "weekly": int(entry.weekly),
+        "description": entry.description,
+        "provider_id": check_ref(entry.provider_id, "provider"),
+        "visit_type_id": check_ref(entry.visit_type_id, "visit type"),
+        "status": entry.status,
+        "created_at": to_db_time(entry.created_at),
+        "updated_by": entry.updated_by,
+        "note": entry.note,
+    }
+
+
+def _offer_row(offer: WaitlistOffer) -> Row:
+    return {
+        "id": canonical_uuid(offer.id) or offer.id,
+        "entry_id": canonical_uuid(offer.entry_id) or offer.entry_id,
+        "hold_id": offer.hold_id,
+        "slot_start": to_db_time(offer.slot_start),
+        "slot_end": to_db_time(offer.slot_end),
+        "provider_id": offer.provider_id,
+        "status": offer.status,
+        "offered_at": to_db_time(offer.offered_at),
+        "expires_at": to_db_time(offer.expires_at),
+        "answered_at": to_db_time(offer.answered_at) if offer.answered_at else None,
+        "appointment_id": offer.appointment_id,
+    }
+
 
 # How many of a call's action items are not marked done (json_array_length is 0 for a JSON value
 # that is not an array, NULL for no items at all).
@@ -936,7 +1157,8 @@ def _overlaps(
         _one(
             conn,
             "select 1 as hit from appointments"
-            " where status = 'booked' and provider_id is ? and start_time < ? and end_time > ?"
+            " where status in ('booked', 'held') and provider_id is ?"
+            " and start_time < ? and end_time > ?"
             " limit 1",
             (provider_id, end, start),
         )
@@ -978,22 +1200,27 @@ def _insert_appointment(
     meta_json: str,
     provider_id: str | None = None,
     visit_type_id: str | None = None,
+    *,
+    status: str = "booked",
+    lapse: str | None = None,
 ) -> Row:
     row: Row = {
         "id": str(uuid.uuid4()),
         "user_phone": phone,
         "start_time": start,
         "end_time": end,
-        "status": "booked",
+        "status": status,
         "meta": meta_json,
         "provider_id": provider_id,
         "visit_type_id": visit_type_id,
+        "hold_expires_at": lapse,
     }
     conn.execute(
         "insert into appointments"
-        " (id, user_phone, start_time, end_time, status, meta, provider_id, visit_type_id)"
+        " (id, user_phone, start_time, end_time, status, meta, provider_id, visit_type_id,"
+        " hold_expires_at)"
         " values (:id, :user_phone, :start_time, :end_time, :status, :meta, :provider_id,"
-        " :visit_type_id)",
+        " :visit_type_id, :hold_expires_at)",
         row,
     )
     return row

@@ -47,6 +47,8 @@ from aida.store.models import (
     Patient,
     Provider,
     VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from aida.store.rows import (
     SUMMARY_FIELDS,
@@ -73,6 +75,9 @@ from aida.store.rows import (
     summary_id,
     utc,
     visit_type_from_row,
+    waitlist_entry_from_row,
+    waitlist_offer_from_row,
+    wall_text,
 )
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
@@ -83,7 +88,9 @@ T = TypeVar("T")
 MIGRATIONS_DIR = "supabase/migrations/"
 
 USER_COLUMNS = "phone,name,preferences,date_of_birth,registration_pending"
-APPOINTMENT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
+APPOINTMENT_COLUMNS = (
+    "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id,hold_expires_at"
+)
 SUMMARY_COLUMNS = ",".join(SUMMARY_FIELDS)
 IDENTITY_FAILURE_COLUMNS = "id,phone,failed_at,attempt,weight"
 AUDIT_COLUMNS = "id,at,actor,action,patient_phone,detail"
@@ -92,6 +99,14 @@ PROVIDER_COLUMNS = "id,name,hours"
 VISIT_TYPE_COLUMNS = "id,name,minutes,provider_ids"
 ACTION_DONE_COLUMNS = "call_id,item_index,done_at,done_by"
 CLINIC_PROFILE_COLUMNS = "id,profile,updated_at,updated_by"
+WAITLIST_ENTRY_COLUMNS = (
+    "id,patient_phone,window_start,window_end,daily_from,daily_until,weekly,description,"
+    "provider_id,visit_type_id,status,created_at,updated_by,note"
+)
+WAITLIST_OFFER_COLUMNS = (
+    "id,entry_id,hold_id,slot_start,slot_end,provider_id,status,offered_at,expires_at,"
+    "answered_at,appointment_id"
+)
 OUTBOUND_COLUMNS = (
     "id,purpose,phone,appointment_id,refs,room_name,outcome,error,call_id,started_at,updated_at"
 )
@@ -334,6 +349,8 @@ class SupabaseStore:
             ("providers", PROVIDER_COLUMNS),
             ("visit_types", VISIT_TYPE_COLUMNS),
             ("clinic_profile", CLINIC_PROFILE_COLUMNS),
+            ("waitlist_entries", WAITLIST_ENTRY_COLUMNS),
+            ("waitlist_offers", WAITLIST_OFFER_COLUMNS),
             ("outbound_calls", OUTBOUND_COLUMNS),
         ):
             try:
@@ -355,6 +372,13 @@ class SupabaseStore:
                 "add_closure": backwards,
                 "save_provider": {"p_name": ""},
                 "save_visit_type": {"p_name": "", "p_minutes": 30},
+                # The waitlist's holds: refused before it writes (an end before the start).
+                "hold_slot": {
+                    "p_user_phone": _PROBE_PHONE,
+                    **backwards,
+                    "p_now": window["p_start"],
+                    "p_expires_at": window["p_end"],
+                },
             },
             missing,
         )
@@ -1034,3 +1058,151 @@ class SupabaseStore:
                 .execute()
             )
         )
+
+    # --- slot holds (the waitlist's, on the calendar): the SQL functions of 20251203 ---
+
+    async def hold_slot(
+        self,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        meta: dict[str, Any] | None = None,
+        provider_id: str | None = None,
+        visit_type_id: str | None = None,
+    ) -> Appointment:
+        start_utc, end_utc = check_range(start, end)
+        data = await self._rpc(
+            "hold_slot",
+            {
+                "p_user_phone": phone,
+                "p_start": start_utc.isoformat(),
+                "p_end": end_utc.isoformat(),
+                "p_now": _iso(now),
+                "p_expires_at": _iso(expires_at),
+                "p_meta": meta or {},
+                "p_provider_id": check_ref(provider_id, "provider"),
+                "p_visit_type_id": check_ref(visit_type_id, "visit type"),
+            },
+            start=start,
+        )
+        return appointment_from_row(data)
+
+    async def confirm_hold(self, hold_id: str, phone: str, now: dt.datetime) -> Appointment:
+        canonical = canonical_uuid(hold_id)
+        if canonical is None:
+            raise failures.hold_expired()
+        data = await self._rpc(
+            "confirm_hold", {"p_hold_id": canonical, "p_user_phone": phone, "p_now": _iso(now)}
+        )
+        return appointment_from_row(data)
+
+    async def release_hold(self, hold_id: str) -> Appointment | None:
+        canonical = canonical_uuid(hold_id)
+        if canonical is None:
+            return None
+        data = await self._rpc("release_hold", {"p_hold_id": canonical})
+        return appointment_from_row(data) if data else None
+
+    async def release_expired_holds(self, now: dt.datetime) -> list[Appointment]:
+        data = await self._rpc("release_expired_holds", {"p_now": _iso(now)})
+        return [appointment_from_row(r) for r in data or []]
+
+    # --- the waitlist (Aida's half) ---
+
+    async def save_waitlist_entry(self, entry: WaitlistEntry) -> WaitlistEntry:
+        key = canonical_uuid(entry.id)
+        if key is None:
+            raise InvalidRequest("That waitlist entry reference doesn't look right.")
+        row = {
+            "id": key,
+            "patient_phone": entry.patient_phone,
+            "window_start": _iso(entry.window_start),
+            "window_end": _iso(entry.window_end),
+            "daily_from": wall_text(entry.daily_from),
+            "daily_until": wall_text(entry.daily_until),
+            "weekly": entry.weekly,
+            "description": entry.description,
+            "provider_id": check_ref(entry.provider_id, "provider"),
+            "visit_type_id": check_ref(entry.visit_type_id, "visit type"),
+            "status": entry.status,
+            "created_at": _iso(entry.created_at),
+            "updated_by": entry.updated_by,
+            "note": entry.note,
+        }
+        response = await self._run(
+            lambda c: c.table("waitlist_entries").upsert(row, on_conflict="id").execute()
+        )
+        return waitlist_entry_from_row(_rows(response)[0])
+
+    async def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry | None:
+        key = canonical_uuid(entry_id)
+        if key is None:
+            return None
+        response = await self._run(
+            lambda c: (
+                c.table("waitlist_entries").select(WAITLIST_ENTRY_COLUMNS).eq("id", key).execute()
+            ),
+            read=True,
+        )
+        rows = _rows(response)
+        return waitlist_entry_from_row(rows[0]) if rows else None
+
+    async def list_waitlist(
+        self, status: str | None = None, phone: str | None = None
+    ) -> list[WaitlistEntry]:
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("waitlist_entries").select(WAITLIST_ENTRY_COLUMNS)
+            if status is not None:
+                q = q.eq("status", status)
+            if phone is not None:
+                q = q.eq("patient_phone", phone)
+            return q.order("created_at").order("id").execute()
+
+        response = await self._run(query, read=True)
+        return [waitlist_entry_from_row(r) for r in _rows(response)]
+
+    async def save_waitlist_offer(self, offer: WaitlistOffer) -> WaitlistOffer:
+        row = {
+            "id": canonical_uuid(offer.id),
+            "entry_id": canonical_uuid(offer.entry_id),
+            "hold_id": canonical_uuid(offer.hold_id),
+            "slot_start": _iso(offer.slot_start),
+            "slot_end": _iso(offer.slot_end),
+            "provider_id": check_ref(offer.provider_id, "provider"),
+            "status": offer.status,
+            "offered_at": _iso(offer.offered_at),
+            "expires_at": _iso(offer.expires_at),
+            "answered_at": _iso(offer.answered_at) if offer.answered_at else None,
+            "appointment_id": canonical_uuid(offer.appointment_id)
+            if offer.appointment_id
+            else None,
+        }
+        response = await self._run(
+            lambda c: c.table("waitlist_offers").upsert(row, on_conflict="id").execute()
+        )
+        return waitlist_offer_from_row(_rows(response)[0])
+
+    async def list_waitlist_offers(
+        self,
+        entry_id: str | None = None,
+        status: str | None = None,
+        slot_start: dt.datetime | None = None,
+    ) -> list[WaitlistOffer]:
+        entry = canonical_uuid(entry_id) if entry_id else None
+        slot = _iso(slot_start) if slot_start is not None else None
+
+        def query(c: AsyncClient) -> Awaitable[Any]:
+            q = c.table("waitlist_offers").select(WAITLIST_OFFER_COLUMNS)
+            if entry is not None:
+                q = q.eq("entry_id", entry)
+            if status is not None:
+                q = q.eq("status", status)
+            if slot is not None:
+                q = q.eq("slot_start", slot)
+            return q.order("offered_at").order("id").execute()
+
+        response = await self._run(query, read=True)
+        return [waitlist_offer_from_row(r) for r in _rows(response)]

@@ -68,7 +68,10 @@ async def book_first_free(
     patient_file: str | None = None,
 ) -> tuple[BookingResult, Provider | None]:
     """Book with the first provider in the plan the store lets have the time. The store decides
-    (per-provider no-overlap, closures); a provider taken meanwhile just means the next one."""
+    (per-provider no-overlap, closures); a provider taken meanwhile just means the next one.
+    A waitlist hold that lapsed by now is released first (the store's constraint counts a hold
+    as a booking until then)."""
+    await ctx.store.release_expired_holds(ctx.now())
     for who, end in plan.options:
         try:
             booking = await ctx.store.book(

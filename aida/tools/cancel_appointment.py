@@ -7,6 +7,7 @@ import argparse
 from aida.errors import InvalidRequest
 from aida.tools._common import own_appointment, phone_of
 from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
+from aida.waitlist.service import on_freed
 
 
 async def cancel_appointment(
@@ -19,6 +20,9 @@ async def cancel_appointment(
         raise InvalidRequest("That appointment has already started, so I can't cancel it now.")
     was_booked = appt.status == "booked"
     cancelled = await ctx.store.cancel(appt.id, e164, patient_file=patient_file)
+    if was_booked:
+        # The freed time is held for the first matching waitlist patient (never fails this).
+        await on_freed(ctx, appt, actor="waitlist")
     view = appointment_view(cancelled, ctx)
     say = (
         f"Your appointment on {view['spoken']} is cancelled."

@@ -9,6 +9,7 @@ from aida.calendar.plan import plan_move
 from aida.errors import InvalidRequest, SlotTaken
 from aida.tools._common import exact_time, own_appointment, phone_of, slot_taken
 from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
+from aida.waitlist.service import on_freed
 
 
 async def reschedule_appointment(
@@ -34,10 +35,14 @@ async def reschedule_appointment(
             say=f"Your appointment is already at {view['spoken']}.",
             data={"appointment": view, "previous": view, "moved": False},
         )
+    # A lapsed waitlist hold must not keep the new time from the caller.
+    await ctx.store.release_expired_holds(ctx.now())
     try:
         moved = await ctx.store.reschedule(appt.id, e164, begins, end, patient_file=patient_file)
     except SlotTaken:
         raise await slot_taken(ctx, begins, plan.choice) from None
+    # The old time is free now: held for the first matching waitlist patient.
+    await on_freed(ctx, appt, actor="waitlist")
     view = appointment_view(moved, ctx)
     previous = appointment_view(appt, ctx)
     return ToolResult(

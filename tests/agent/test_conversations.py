@@ -129,7 +129,8 @@ async def test_slot_taken_then_nearest_alternative(
         first = await session.run(user_input="Book me Wednesday at 11.")
         assert said(first) == [
             "Sorry, Wednesday, March 4 at 11 AM is already taken. The nearest openings are "
-            "Wednesday, March 4 at 10 AM, 10:30 AM, or 11:30 AM."
+            "Wednesday, March 4 at 10 AM, 10:30 AM, or 11:30 AM. If none of those suit you, I "
+            "can put you on the waitlist for Wednesday, March 4 at 11 AM."
         ]
         await session.run(user_input="The first one then.")
         last = await session.run(user_input="Yes.")

@@ -353,3 +353,17 @@ async def test_a_repeated_transfer_request_sends_one_transfer(
     assert len(livekit.seen(TRANSFER)) == 1
     assert [t["status"] for t in transfers(live)] == ["started", "transferred"]
     await finish(live)
+
+
+def test_the_goodbye_on_a_call_aida_placed_does_not_thank_for_calling(
+    tools: Any, settings: Settings
+) -> None:
+    from aida.agent.state import Caller
+    from aida.outbound.call import OutboundJob
+
+    patient = Caller(phone=CALLER, name="Jane Doe", source="sip", on_file=True)
+    state = make_state(tools, patient)
+    state.outbound = OutboundJob(purpose="reminder", attempt_id="a1")
+    assert goodbye(state, settings) == "Thank you, and goodbye from Riverside Family Clinic!"
+    patient.verified = True
+    assert goodbye(state, settings) == "Thank you, Jane. Goodbye from Riverside Family Clinic!"

@@ -307,7 +307,12 @@ def test_prewarm_evaluates_aidas_constant_prompt_on_the_local_llm(
     )
     s = make(providers="local")
     prewarm_local(s, {})
-    assert len(warmed) == 1
-    instructions, tools = warmed[0]
+    # the after-call summary's head first, then Aida's, so hers is the one left in the context
+    assert len(warmed) == 2
+    from aida.calls.summary import SUMMARY_TOOL
+    from aida.calls.summary import instructions as summary_instructions
+
+    assert warmed[0] == (summary_instructions(s.clinic_name), [SUMMARY_TOOL])
+    instructions, tools = warmed[1]
     assert instructions == build_instructions(s)  # the same text every call starts with
     assert "book_appointment" in tools and "identify_caller" in tools

@@ -266,6 +266,28 @@ async def test_slow_llm_at_hang_up_stores_timeline_only_now_and_the_summary_late
     assert outbox.ids() == [] and await count_rows(db_path) == 1
 
 
+async def test_a_summary_that_gave_way_to_a_live_call_is_retried_without_counting(
+    recorded: RecordedCall,
+    settings: Settings,
+    store_factory: Factory,
+    outbox: Outbox,
+    db_path: Path,
+) -> None:
+    from aida.local.priority import ModelYielded
+
+    # the host's local model was needed by a caller's turn: the note waits, it did not fail
+    local = ScriptedLLM([ModelYielded(), summary_call(SUMMARY)], provider="llama.cpp")
+    delivery = await hang_up(recorded, settings, store_factory, [local])
+
+    assert delivery.stored and delivery.status == "timeline_only" and delivery.outcome == "pending"
+    entry = outbox.read(CALL_ID)
+    assert entry is not None and entry.summary_attempts == 0 and entry.next_attempt_at is None
+    await Deliverer(settings, store_factory=store_factory, llms=[local]).drain()
+    row = await store_factory.flaky.inner.get_call_summary(CALL_ID)
+    assert row is not None and row.status == "complete" and row.summary_text == SUMMARY
+    assert outbox.ids() == [] and await count_rows(db_path) == 1
+
+
 async def test_no_model_configured_stores_the_timeline_summary_and_finishes(
     recorded: RecordedCall, settings: Settings, store_factory: Factory, outbox: Outbox
 ) -> None:

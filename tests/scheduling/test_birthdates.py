@@ -33,6 +33,7 @@ MARCH_3_1985 = dt.date(1985, 3, 3)
         "march 3rd eighty five",
         "Mar 3 1985",
         "3 3 1985",
+        "3, 3, 1985",  # what Whisper writes for the date said as numbers
     ],
 )
 def test_one_date_many_ways(said: str) -> None:
@@ -51,6 +52,7 @@ def test_one_date_many_ways(said: str) -> None:
         ("5/9/10", dt.date(2010, 5, 9)),  # two-digit year: the latest one not in the future
         ("5/9/30", dt.date(1930, 5, 9)),
         ("25/12/1970", dt.date(1970, 12, 25)),  # day first when it cannot be a month
+        ("12, 12, 1975", dt.date(1975, 12, 12)),
     ],
 )
 def test_other_dates(said: str, born: dt.date | None) -> None:

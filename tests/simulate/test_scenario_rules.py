@@ -162,6 +162,39 @@ async def test_seeded_profile_closures_hours_are_what_a_call_reads(
     assert profile.insurance_accepted == []  # not configured: unknown, never invented
 
 
+# --- expect: waitlist ------------------------------------------------------------------------
+
+
+async def test_waitlist(base_settings: Settings, tmp_path: Path) -> None:
+    """The caller joins the waitlist; a seeded entry of another patient is offered the time a
+    seeded cancellation frees (`cancelled_before_call`)."""
+    join = {"call": "join_waitlist", "args": {"when": "any Friday morning"}}
+    data = call(
+        ["It's Jane Doe, born March 3rd 1985. Put me on the waitlist for any Friday morning."],
+        [[IDENTIFY, join]],
+        patients=[
+            {"phone": "caller", "name": "Jane Doe", "date_of_birth": "1985-03-03"},
+            {"phone": NEW, "name": "Sam Roe"},
+            {"phone": "+12025550178", "name": "Marcus Lee"},
+        ],
+        appointments=[
+            {"phone": "+12025550178", "start": "2026-03-05T15:00", "cancelled_before_call": True}
+        ],
+        waitlist=[{"phone": NEW, "when": "Thursday at 3"}],
+    )
+    ok = with_expect(
+        data,
+        {"waitlist": "waiting", "booked": []},
+        {"phone": NEW, "waitlist": "offered"},
+        {"phone": "+12025550178", "waitlist": "none", "booked": []},
+    )
+    result = await play(ok, base_settings, tmp_path)
+    assert result.ok, result.problems + result.transcript
+
+    failed = await play(with_expect(data, {"waitlist": "booked"}), base_settings, tmp_path / "x")
+    assert failed.problems == ["expect: +1•••••••0143: expected waitlist: booked; found waiting"]
+
+
 # --- expect: preferences -----------------------------------------------------------------------
 
 
@@ -406,7 +439,11 @@ async def test_what_aida_answers_one_line(base_settings: Settings, tmp_path: Pat
             {"expect": [{"emergency": {"kind": "medical", "cat": "x"}}]},
             r"emergency: unknown key 'cat'",
         ),
-        ({"expect": [{"waitlist": 1}]}, r"expect\[0\]: unknown key 'waitlist'"),
+        ({"expect": [{"waitlist": "soon"}]}, r"expect\[0\]: waitlist must be one of"),
+        (
+            {"waitlist": [{"phone": "caller", "when": "x", "at": 1}]},
+            r"waitlist\[0\]: unknown key 'at'",
+        ),
         ({"providers": [{"name": "Dr. A", "hour": "x"}]}, r"providers\[0\]: unknown key 'hour'"),
         (
             {"visit_types": [{"name": "A", "minutes": 30, "length": 3}]},

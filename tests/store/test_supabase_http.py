@@ -61,7 +61,9 @@ APPT_ROW = {
     "meta": {"reason": "checkup"},
 }
 USER_ROW = {"phone": PHONE, "name": "Jane Doe", "preferences": {"language": "en"}}
-APPT_COLUMNS = "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id"
+APPT_COLUMNS = (
+    "id,user_phone,start_time,end_time,status,meta,provider_id,visit_type_id,hold_expires_at"
+)
 TABLES = (
     "users",
     "appointments",

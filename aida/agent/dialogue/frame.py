@@ -77,6 +77,9 @@ class Frame:
     # A preference Aida read back ("Shall I note that you prefer afternoons?")
     preference: tuple[str, str] | None = None
     preference_turn: int = -1
+    # The taken time Aida offered the waitlist for ("I can put you on the waitlist for ...")
+    waitlist_time: str | None = None
+    waitlist_turn: int = -1
 
     # --- what lasts one turn ---------------------------------------------------------------------
 
@@ -92,6 +95,9 @@ class Frame:
 
     def open_preference(self) -> tuple[str, str] | None:
         return self.preference if self.asked_last(self.preference_turn) else None
+
+    def open_waitlist(self) -> str | None:
+        return self.waitlist_time if self.asked_last(self.waitlist_turn) else None
 
     # --- updates ---------------------------------------------------------------------------------
 
@@ -124,6 +130,10 @@ class Frame:
             asked = not ok and data.get("error") == "which_visit_type"
             self.visit_request = (name, dict(args)) if asked else None
             self.visit_turn = self.turn if asked else -1
+        if name == "book_appointment" and not ok and isinstance(data.get("waitlist"), str):
+            self.waitlist_time, self.waitlist_turn = data["waitlist"], self.turn
+        elif name == "join_waitlist":
+            self.waitlist_time, self.waitlist_turn = None, -1
         if name == "remember_preference" and ok:
             self.preference, self.preference_turn = None, -1
         task = TASKS.get(name)

@@ -9,6 +9,7 @@ carried out by itself once they have said who they are: `Frame.awaiting_identity
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from aida.agent.dialogue import reader
 from aida.agent.dialogue.frame import Frame, plain
@@ -61,6 +62,17 @@ def decide(text: str, frame: Frame, facts: Facts) -> Reading | None:
                 "preference_no", say=NOT_NOTED, answer="no", updates={"preference": None}
             )
 
+    waitlist = frame.open_waitlist()
+    if waitlist is not None and facts.proposal_tool is None:
+        # Aida's last sentence offered the waitlist for the taken time: a plain yes, or asking
+        # for the waitlist with no other time or request in the turn, joins it for that time.
+        answer = plain_answer(text)
+        asks = _WAITLIST.search(rest) is not None and not find_times(rest).spans
+        if (answer == "yes" or (asks and answer is None and not hedged(text))) and not (
+            reader.requests_in(rest) - {"book"}
+        ):
+            return Reading("waitlist_join", tool="join_waitlist", args={"when": waitlist})
+
     found = reader.read(text, frame, facts)
     if found is None:
         if frame.awaiting_identity and facts.said_birth_date and not facts.verified:
@@ -80,6 +92,9 @@ def decide(text: str, frame: Frame, facts: Facts) -> Reading | None:
             updates={"awaiting_identity": waiting} if waiting else {},
         )
     return found
+
+
+_WAITLIST = re.compile(r"\b(?:wait ?list|waiting list)\b")
 
 
 def _restates(rest: str, facts: Facts) -> bool:

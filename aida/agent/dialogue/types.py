@@ -55,5 +55,5 @@ NOT_NOTED = "Okay, I won't note that. Is there anything else I can help with?"
 
 PATIENT_TOOLS = frozenset(
     {"list_appointments", "book_appointment", "cancel_appointment", "reschedule_appointment",
-     "remember_preference"}
+     "remember_preference", "join_waitlist"}
 )  # fmt: skip

@@ -7,11 +7,13 @@ import { renderCalendar } from './pages/calendar.js';
 import { renderCallAida } from './pages/callaida.js';
 import { renderCalls } from './pages/calls.js';
 import { renderSignIn } from './pages/signin.js';
+import { renderWaitlist } from './pages/waitlist.js';
 
 const ROUTES = [
   { pattern: /^\/calls\/([^/]+)$/, nav: 'calls', title: 'Call', staff: true, render: (m, p) => renderCall(m, decodeURIComponent(p[1])) },
   { pattern: /^\/calls$/, nav: 'calls', title: 'Calls', staff: true, render: (m) => renderCalls(m) },
   { pattern: /^\/calendar$/, nav: 'calendar', title: 'Calendar', staff: true, render: (m, _p, q) => renderCalendar(m, q) },
+  { pattern: /^\/waitlist$/, nav: 'waitlist', title: 'Waitlist', staff: true, render: (m) => renderWaitlist(m) },
   { pattern: /^\/call$/, nav: 'call', title: 'Call Aida', staff: false, render: (m) => renderCallAida(m) },
   { pattern: /^\/sign-in$/, nav: 'sign-in', title: 'Sign in', staff: false, render: (m) => renderSignIn(m) },
 ];
