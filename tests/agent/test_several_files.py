@@ -11,10 +11,11 @@ import pytest
 
 from aida.agent.identity import CallerId
 from aida.agent.prompts import caller_context, greeting
-from aida.agent.session import initial_caller
+from aida.agent.session import initial_caller, outbound_agent
 from aida.agent.state import Caller, CallState
 from aida.config import Settings
 from aida.errors import NotYourAppointment, PatientNotFound, SlotTaken
+from aida.outbound.call import OutboundJob
 from aida.store.fhir import FhirCalendar
 from aida.store.fhir import resources as fr
 from aida.store.protocol import Store
@@ -23,7 +24,7 @@ from aida.tools.base import ClinicContext
 from aida.tools.cancel_appointment import cancel_appointment
 from aida.tools.list_appointments import list_appointments
 from aida.tools.reschedule_appointment import reschedule_appointment
-from tests.agent.conftest import CALLER, booked, local, outputs, said
+from tests.agent.conftest import CALLER, booked, local, make_state, outputs, said
 from tests.scripted_llm import call
 
 pytestmark = pytest.mark.fhir
@@ -216,3 +217,15 @@ async def test_before_verification_a_family_phone_names_nobody(
     assert portal is not None and portal.verified and portal.file_id == files["Sam Lee"]["id"]
     nameless = await initial_caller(tools, CallerId(phone=CALLER, source="portal"))
     assert nameless is not None and not nameless.verified and nameless.name is None
+
+
+async def test_a_reminder_on_a_family_phone_names_the_appointments_own_file(
+    tools: ClinicContext, store: Store, settings: Settings
+) -> None:
+    seeded = await family_booked(store)
+    hint = await initial_caller(tools, CallerId(phone=CALLER, source="sip"))
+    state = make_state(tools, hint)
+    for who in ("Ann Lee", "Sam Lee"):
+        job = OutboundJob("reminder", "attempt-1", appointment_id=seeded[who].id)
+        agent = await outbound_agent(state, settings, job, listen_for_silence=False)
+        assert agent._name == who  # type: ignore[attr-defined]
