@@ -195,6 +195,9 @@ class Settings(BaseSettings):
     # local one (seconds per request on a CPU): "auto" | "on" | "off".
     thinking_filler: Literal["auto", "on", "off"] = "auto"
     crisis_line: str = "988"  # what Aida gives a caller who speaks of self-harm
+    # The semantic self-harm layer (aida/safety/semantic.py): indirect self-harm wording the
+    # emergency signs miss gets the crisis line. Off: the signs alone.
+    semantic_self_harm: bool = True
     # Where transfer_to_staff sends a phone (SIP) caller: a number (E.164 or local) or a
     # sip:/tel: URI. Unset: Aida takes a callback request instead of transferring.
     staff_transfer_number: str | None = None

@@ -1,6 +1,9 @@
 """Emergency detector: recall and false alarms per category and tier, and the cost of one check.
 
-    .venv/bin/python bench/emergency_phrases.py
+    .venv/bin/python bench/emergency_phrases.py [--tuned]
+
+(--tuned: the tuned table and the routine scenario lines only, for tuning without a look at an
+unseen set's figures.)
 
 Each set reported apart:
 - tuned: tests/safety/cases.py (the table the signs were tuned on) plus what the local Whisper
@@ -12,6 +15,8 @@ Each set reported apart:
   its sentences); its table is found by shape, never named here;
 - unseen 3: tests/safety/unseen_cases_3.py, written by a third engineer while round two of 19
   tuned the self-harm signs, and scored once after that round's last change;
+- unseen 4: tests/safety/unseen_cases_4.py, self-harm focused, written by another engineer
+  while issue 19c built the semantic layer, and scored once after that layer's last change;
 - the caller lines of every shipped scenario that is not an emergency (routine calls written for
   other features, by other hands): each one that fires is a false alarm.
 
@@ -21,8 +26,13 @@ routine turn that fires is a false alarm: definite ones block the call, possible
 sentence. Self-harm turns must get the crisis line. The check runs on every caller turn before
 the LLM, so its time per turn is printed too.
 
-The unseen sets' sentences are never printed: their misses and false alarms go to
-data/bench/emergency_<set>_lines.txt, so that tuning is not done on them by reading the output.
+Each set is scored twice in one run: "before", the signs alone (SEMANTIC_SELF_HARM off), and
+"after", with the semantic self-harm layer (aida/safety/semantic.py); the category table is the
+"after" one. The layer's load time, the process memory it adds and the time per turn with it are
+printed at the end (a turn the signs fire on with a definite tier never reaches the model).
+
+The unseen sets' sentences are never printed: their misses and false alarms (with the layer) go
+to data/bench/emergency_<set>_lines.txt, so that tuning is not done on them by reading the output.
 """
 
 from __future__ import annotations
@@ -39,7 +49,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/emergency_phrases.py`
 
-from aida.safety import EmergencyMatch, detect_emergency
+from aida.config import get_settings
+from aida.safety import EmergencyMatch, detect_emergency, semantic
 from aida.simulate.scenario import load_scenario, shipped_scenarios
 from tests.safety.cases import CASES
 from tests.safety.stt_heard import HEARD
@@ -140,6 +151,29 @@ def score(cases: Cases = CASES) -> Score:
     return s
 
 
+def use_layer(on: bool) -> None:
+    os.environ["SEMANTIC_SELF_HARM"] = "true" if on else "false"
+    get_settings.cache_clear()
+
+
+def resident_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def summary(s: Score) -> str:
+    harm = s.found.get("self_harm", [0, 0, 0])
+    with_line = sum(harm[:2]) - len(s.self_harm_without_crisis_line)
+    definite = sum(d for d, _, _ in s.found.values())
+    return (
+        f"recall {s.caught}/{s.emergencies} (definite {definite}, possible {s.caught - definite}), "
+        f"false alarms definite {len(s.definite_alarms)}/{s.routine} possible "
+        f"{len(s.possible_alarms)}/{s.routine}, self-harm crisis line {with_line}/{sum(harm)}"
+    )
+
+
 def microseconds_per_check(cases: Cases, rounds: int = 20) -> tuple[float, float]:
     """Median and 99th-percentile per-turn time, in microseconds (the maximum measures the
     scheduler of a shared machine more than the check)."""
@@ -154,8 +188,13 @@ def microseconds_per_check(cases: Cases, rounds: int = 20) -> tuple[float, float
 
 def report(name: str, cases: Cases, lines_to: str | None = None) -> None:
     """Print the figures; the listed sentences too, or, with `lines_to`, only to that file."""
+    use_layer(False)
+    before = score(cases)
+    use_layer(True)
     s = score(cases)
     print(f"\n== {name}: {len(cases)} turns ({s.emergencies} emergencies, {s.routine} routine)")
+    print(f"before (signs alone): {summary(before)}")
+    print(f"after (with the semantic layer): {summary(s)}")
     print(f"recall (either tier): {s.caught}/{s.emergencies} = {s.recall:.1%}")
     definite = sum(d for d, _, _ in s.found.values())
     print(f"  of which definite: {definite}, possible: {s.caught - definite}")
@@ -192,9 +231,20 @@ def report(name: str, cases: Cases, lines_to: str | None = None) -> None:
 
 
 def main() -> None:
+    use_layer(True)
+    rss = resident_mib()
+    start = time.perf_counter()
+    if not semantic.prewarm():
+        raise SystemExit("the semantic self-harm layer did not load (see the warning above)")
+    load_s = time.perf_counter() - start
+    loaded_mib = resident_mib() - rss
     report("tuned (tests/safety/cases.py + Whisper's forms)", TUNED)
+    if "--tuned" in sys.argv:
+        # while tuning: the tuned table and the routine scenario lines only, no unseen figure
+        report("routine scenario lines (scenarios/*.yaml but emergency_*)", scenario_turns())
+        return
     report("unseen 1 (tests/safety/unseen_cases.py)", UNSEEN, lines_to="unseen_1")
-    for number in (2, 3):
+    for number in (2, 3, 4):
         path = f"tests/safety/unseen_cases_{number}.py"
         cases = unseen_set(number)
         if cases is None:
@@ -202,8 +252,24 @@ def main() -> None:
         else:
             report(f"unseen {number} ({path})", cases, lines_to=f"unseen_{number}")
     report("routine scenario lines (scenarios/*.yaml but emergency_*)", scenario_turns())
+    use_layer(False)
     median, p99 = microseconds_per_check(TUNED + UNSEEN)
-    print(f"\ntime per caller turn: median {median:.0f} µs, 99th percentile {p99:.0f} µs")
+    print(
+        f"\ntime per caller turn, signs alone: median {median:.0f} µs, 99th percentile {p99:.0f} µs"
+    )
+    use_layer(True)
+    median, p99 = microseconds_per_check(TUNED + UNSEEN, rounds=1)
+    print(f"with the semantic layer: median {median:.0f} µs, 99th percentile {p99:.0f} µs")
+    routine = [(text, None) for text, expected in TUNED if expected is None]
+    median, p99 = microseconds_per_check(routine, rounds=2)
+    print(
+        f"  routine turns only (each reaches the model): median {median:.0f} µs, "
+        f"99th percentile {p99:.0f} µs"
+    )
+    print(
+        f"semantic layer load: {load_s:.2f} s, process memory {loaded_mib:+.0f} MiB resident; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

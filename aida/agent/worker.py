@@ -29,6 +29,7 @@ from aida.agent.turns import describe as describe_turns
 from aida.agent.turns import turn_handling
 from aida.calls.background import start_outbox_thread
 from aida.config import Settings, get_settings
+from aida.safety import semantic
 
 logger = logging.getLogger("aida.worker")
 
@@ -109,6 +110,8 @@ def prewarm(proc: Any) -> None:
     # loads the end-of-turn weights before a call needs them (a no-op under the forkserver)
     turns = describe_turns(turn_handling(settings, proc.userdata["vad"]))
     loaded = prewarm_local(settings, proc.userdata)
+    if semantic.prewarm():  # the emergency guard's self-harm layer (aida/safety/semantic.py)
+        loaded.append("semantic self-harm layer")
     logger.info("prewarmed: vad, turns %s%s", turns, "".join(f", local {r}" for r in loaded))
     # Call records a database outage left in the outbox are stored from every worker process.
     start_outbox_thread(settings)

@@ -50,6 +50,10 @@ How a match is decided:
    emergency number first), "declared" ("its an emergency") loses to a specific sign, then the
    earliest wins. Any self-harm hit sets `crisis`, so the crisis line is said whichever sign won.
 
+5. A turn the signs found nothing in (or only a possible medical hit) goes to the semantic
+   self-harm layer (`aida.safety.semantic`), which may add the possible self-harm tier (or the
+   crisis line to that medical hit); it never removes or lowers a sign's hit.
+
 Doubt resolves towards firing: a false alarm costs one sentence and a "no, I'm fine"
 (`is_all_clear`); a miss can cost a life.
 """
@@ -57,8 +61,9 @@ Doubt resolves towards firing: a false alarm costs one sentence and a "no, I'm f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from aida.safety import semantic
 from aida.safety.context import (
     EARLIER,
     about_an_animal,
@@ -296,8 +301,37 @@ def _detect(t: str) -> EmergencyMatch | None:
 
 
 def detect_emergency(text: str) -> EmergencyMatch | None:
-    """The emergency this caller turn describes, or None. Deterministic, well under 1 ms a turn."""
-    return _detect(normalize(text))
+    """The emergency this caller turn describes, or None. Deterministic: the signs cost well under
+    1 ms a turn; a turn they find nothing in goes to the semantic self-harm layer (about 10-20 ms,
+    `aida.safety.semantic`), which can only add the possible self-harm tier."""
+    t = normalize(text)
+    match = _detect(t)
+    if match is None:
+        if not _self_harm_declined(t) and semantic.reads_self_harm(text):
+            return EmergencyMatch("self_harm", "self_harm", t, "possible")
+        return None
+    # "scratching my arms until they bleed to feel something": the bleeding's safety-net
+    # sentence, and the crisis line with it (the possible tier's one sentence names both)
+    if (
+        match.tier == "possible"
+        and match.kind == "medical"
+        and not match.crisis
+        and semantic.reads_self_harm(text)
+    ):
+        return replace(match, crisis=True)
+    return match
+
+
+def _self_harm_declined(t: str) -> bool:
+    """A self-harm sign's words are in a turn that fired nothing: a negation took them back ("I
+    would never hurt myself"). The signs read those words; the model, which reads "not" weakly,
+    is not asked to overrule them."""
+    return any(
+        sign.kind == "self_harm"
+        and (sign.needs is None or sign.needs.search(t) is not None)
+        and sign.pattern.search(t) is not None
+        for sign in SIGNS
+    )
 
 
 _ALL_CLEAR = re.compile(

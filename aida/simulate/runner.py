@@ -36,6 +36,7 @@ from aida.agent.aida import Aida
 from aida.agent.providers import Providers, build_providers, import_plugins, warm_llm
 from aida.agent.session import LiveCall, new_session, outbound_agent
 from aida.config import Settings
+from aida.safety import semantic
 from aida.simulate import audio
 from aida.simulate.call import (
     ScenarioClock,
@@ -193,6 +194,7 @@ class Simulator:
         # What the worker's prewarm does before any call: the first caller turn must not pay for
         # evaluating Aida's constant prompt head (tens of seconds on 2 cores).
         await asyncio.to_thread(warm_llm, providers.llm, settings)
+        await asyncio.to_thread(semantic.prewarm)  # the emergency guard's self-harm layer
         if lines is None:
             lines = await asyncio.to_thread(self.render, scenario)
 
