@@ -142,6 +142,11 @@ class TextSimulator:
 
     async def _run(self, scenario: Scenario, database: Path) -> TextResult:
         settings = simulation_settings(scenario, self.settings, database)
+        needs = scenario.calendar_backend
+        if needs is not None and needs != settings.calendar_backend:
+            return TextResult(
+                scenario, [Failure("calendar", f"needs --calendar {needs}")], [], [], 0.0
+            )
         script: Any = None
         if self.scripted:
             if scenario.scripted is None:

@@ -80,6 +80,11 @@ def test_clinic_timezone_applies_to_every_local_time() -> None:
         ({"clinic": {"colour": "blue"}}, "clinic: unknown key 'colour'"),
         ({"surprise": 1}, "unknown key 'surprise'"),
         ({"appointments": [{"phone": "caller"}]}, "needs a phone and a start"),
+        ({"calendar": "sqlite"}, "calendar is fhir"),
+        (
+            {"patients": [{"phone": "caller", "name": "A B"}, {"phone": "caller", "name": "C D"}]},
+            "several patients on one phone need `calendar: fhir`",
+        ),
     ],
 )
 def test_bad_scenarios_say_what_is_wrong(change: dict, message: str) -> None:
