@@ -218,11 +218,9 @@ async def _run_all(
     failed = []
     skipped = 0
     for scenario in scenarios:
-        if scenario.calendar_backend is not None and scenario.calendar_backend != (
-            settings.calendar_backend
-        ):
-            # several files on one phone exist only in an EHR; Aida's databases keep one
-            print(f"SKIP {scenario.name}: needs --calendar {scenario.calendar_backend}")
+        why_not = scenario.not_runnable_on(settings.calendar_backend)
+        if why_not is not None:
+            print(f"SKIP {scenario.name}: {why_not}")
             skipped += 1
             continue
         if before_each is not None:

@@ -233,6 +233,16 @@ class Scenario:
     purpose: str | None = None
     waitlist: tuple[SeedWaitlist, ...] = ()
 
+    def not_runnable_on(self, calendar_backend: str) -> str | None:
+        """Why this scenario cannot run with that calendar, or None when it can."""
+        if self.calendar_backend is not None and self.calendar_backend != calendar_backend:
+            # several files on one phone exist only in an EHR; Aida's databases keep one
+            return f"needs --calendar {self.calendar_backend}"
+        if calendar_backend == "fhir" and (self.waitlist or self.purpose == "waitlist_offer"):
+            # the store refuses holds on an EHR calendar (docs/fhir.md), so no offer is made
+            return "waitlist holds are not built on an EHR calendar"
+        return None
+
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
         return base.model_copy(update={**self.clinic, **overrides})

@@ -142,11 +142,9 @@ class TextSimulator:
 
     async def _run(self, scenario: Scenario, database: Path) -> TextResult:
         settings = simulation_settings(scenario, self.settings, database)
-        needs = scenario.calendar_backend
-        if needs is not None and needs != settings.calendar_backend:
-            return TextResult(
-                scenario, [Failure("calendar", f"needs --calendar {needs}")], [], [], 0.0
-            )
+        why_not = scenario.not_runnable_on(settings.calendar_backend)
+        if why_not is not None:
+            return TextResult(scenario, [Failure("calendar", why_not)], [], [], 0.0)
         script: Any = None
         if self.scripted:
             if scenario.scripted is None:

@@ -330,3 +330,13 @@ async def test_seed_records_dates_of_birth(store, base_settings: Settings) -> No
     patient = await store.get_patient(JANE)
     assert patient is not None and patient.name == "Jane Doe"
     assert getattr(patient, "date_of_birth", None) in (dt.date(1985, 3, 3), "1985-03-03")
+
+
+def test_a_scenario_says_why_it_cannot_run_on_a_calendar() -> None:
+    offer = load_scenario("waitlist_offer")
+    assert offer.not_runnable_on("store") is None
+    assert offer.not_runnable_on("fhir") == "waitlist holds are not built on an EHR calendar"
+    family = load_scenario("family_phone")
+    assert family.not_runnable_on("fhir") is None
+    assert family.not_runnable_on("store") == "needs --calendar fhir"
+    assert load_scenario("book").not_runnable_on("fhir") is None
