@@ -74,7 +74,9 @@ def _keys(*names: str) -> Any:
 
 async def _list(state: CallState, include_past: bool) -> ToolResult:
     caller = await ensure_verified(state)
-    return await list_appointments(state.tools, caller.phone, include_past)
+    return await list_appointments(
+        state.tools, caller.phone, include_past, patient_file=caller.file_id
+    )
 
 
 async def _remember(state: CallState, topic: str, preference: str) -> ToolResult:

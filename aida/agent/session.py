@@ -33,7 +33,13 @@ from livekit.agents.voice.report import SessionReport
 
 from aida.agent.aida import Aida
 from aida.agent.dialogue.route import load_profile
-from aida.agent.identity import CallerId, caller_id_of, is_sip_participant, origins_of
+from aida.agent.identity import (
+    CallerId,
+    caller_id_of,
+    is_sip_participant,
+    names_match,
+    origins_of,
+)
 from aida.agent.keypad import Keypad, wire_keypad
 from aida.agent.limits import wire_call_limits
 from aida.agent.providers import Providers, build_providers
@@ -155,8 +161,20 @@ async def initial_caller(tools: ClinicContext, caller_id: CallerId) -> Caller | 
     not, not yet verified), a patient the clinic's portal vouched for (verified), or nobody."""
     if caller_id.phone is None:
         return None
-    patient = await tools.store.get_patient(caller_id.phone)
+    files = await tools.store.patients_for(caller_id.phone)
+    patient = files[0] if files else None
     if caller_id.source == "portal":
+        if len(files) > 1:
+            # A family phone: the portal's signed name must pick exactly one of its files, or
+            # the assertion proves nobody here and the caller verifies by date of birth.
+            named = [
+                f
+                for f in files
+                if f.name and caller_id.name and names_match(caller_id.name, f.name)
+            ]
+            if len(named) != 1:
+                return Caller(phone=caller_id.phone, name=None, source="token", on_file=True)
+            patient = named[0]
         if patient is None and caller_id.name:
             patient = await tools.store.upsert_patient(caller_id.phone, caller_id.name)
         return Caller(
@@ -165,10 +183,13 @@ async def initial_caller(tools: ClinicContext, caller_id: CallerId) -> Caller | 
             source="portal",
             on_file=patient is not None,
             verified=True,
+            file_id=patient.file_id if patient else None,
         )
     return Caller(
         phone=caller_id.phone,
-        name=patient.name if patient else None,
+        # A hint names its file only where the number has one: on a family phone the first
+        # file is not necessarily the caller's.
+        name=patient.name if patient and len(files) == 1 else None,
         source="sip" if caller_id.source == "sip" else "token",
         on_file=patient is not None,
     )
@@ -441,6 +462,10 @@ async def outbound_agent(
             appointment = None  # not this number's appointment: nothing about it is said
     callback = (await load_edits(store)).phone
     name = state.caller.name if state.caller is not None else None
+    if appointment is not None and appointment.patient_file is not None:
+        # A family phone: the reminder is for the appointment's own file, by its name.
+        files = await store.patients_for(appointment.user_phone)
+        name = next((f.name for f in files if f.file_id == appointment.patient_file), None)
     factory = OUTBOUND_AGENTS.get(job.purpose, OutboundAida)
     return factory(
         settings,

@@ -432,7 +432,14 @@ async def _attempt(
         # tiny.en misheard the turn and whisper base heard it right: the same attempt, which
         # succeeded (never a second count, never a second guess of the caller's).
         await store.release_identity_attempt(attempt)
-        await _confirm(state, target, patient.name, _source(state, target), via="redecode")
+        await _confirm(
+            state,
+            target,
+            patient.name,
+            _source(state, target),
+            file_id=patient.file_id,
+            via="redecode",
+        )
         return ToolResult(
             say=f"Thank you, {patient.name}, you're confirmed.", data={"verified": True}
         )

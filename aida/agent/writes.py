@@ -69,7 +69,9 @@ async def book(
     ):
         step = "write"  # the caller just said yes to Aida's own read-back of this time
     if step == "propose":
-        mine = await tools.store.list_appointments(phone=caller.phone, start=begins, end=end)
+        mine = await tools.store.list_appointments(
+            phone=caller.phone, start=begins, end=end, patient_file=caller.file_id
+        )
         if any(a.start_time == begins for a in mine):
             confirmations.written(key, spoken)
             return ToolResult(
@@ -156,7 +158,7 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
         return ToolResult(
             say=f"You're all set: your appointment is now {spoken}.", data={"moved_to": iso}
         )
-    appt = await pick_appointment(tools, caller.phone, which)
+    appt = await pick_appointment(tools, caller.phone, which, caller.file_id)
     # The same provider and kind of visit: their hours, the visit's length, closures.
     plan = await plan_move(tools, appt, wanted)
     begins, end = plan.start, plan.end
@@ -185,7 +187,9 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
             say=readback,
             data={"awaiting_confirmation": iso, "from": local_iso(appt.start_time, tz)},
         )
-    result = await reschedule_appointment(tools, caller.phone, appt.id, begins.isoformat())
+    result = await reschedule_appointment(
+        tools, caller.phone, appt.id, begins.isoformat(), patient_file=caller.file_id
+    )
     confirmations.written(key, result.say)
     return ToolResult(
         say=f"Done. Your appointment is moved from {was} to {spoken}.",
@@ -199,7 +203,7 @@ async def cancel(state: CallState, which: str | None) -> ToolResult:
     tz = tools.clinic_hours.tz
     confirmations = state.confirmations
     try:
-        appt = await pick_appointment(tools, caller.phone, which)
+        appt = await pick_appointment(tools, caller.phone, which, caller.file_id)
     except AppointmentNotFound:
         cancelled = [k for k in confirmations.done if k[0] == "cancel"]
         if cancelled:  # asked again after it was done: it is gone, and that is what they wanted
@@ -223,7 +227,7 @@ async def cancel(state: CallState, which: str | None) -> ToolResult:
         return ToolResult(
             say=readback, data={"awaiting_confirmation": local_iso(appt.start_time, tz)}
         )
-    result = await cancel_appointment(tools, caller.phone, appt.id)
+    result = await cancel_appointment(tools, caller.phone, appt.id, patient_file=caller.file_id)
     confirmations.written(key, result.say)
     return ToolResult(say=result.say, data={**result.data, "cancelled": True})
 

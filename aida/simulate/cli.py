@@ -216,7 +216,13 @@ async def _run_all(
             script=doubles.llm_script if doubles is not None else None,
         )
     failed = []
+    skipped = 0
     for scenario in scenarios:
+        why_not = scenario.not_runnable_on(settings.calendar_backend)
+        if why_not is not None:
+            print(f"SKIP {scenario.name}: {why_not}")
+            skipped += 1
+            continue
         if before_each is not None:
             before_each()
         ok = await (_text(text, scenario, args) if args.text else _voice(voice, scenario, args))
@@ -224,7 +230,9 @@ async def _run_all(
             failed.append(scenario.name)
     if len(scenarios) > 1:
         print()
-        print(f"{len(scenarios) - len(failed)}/{len(scenarios)} passed", end="")
+        ran = len(scenarios) - skipped
+        print(f"{ran - len(failed)}/{ran} passed", end="")
+        print(f", {skipped} skipped" if skipped else "", end="")
         print(f"; failed: {', '.join(failed)}" if failed else "")
     return 1 if failed else 0
 

@@ -116,6 +116,7 @@ TOP_KEYS = (
     "scripted",
     "direction",
     "purpose",
+    "calendar",
     "waitlist",
 )
 DIRECTIONS = ("inbound", "outbound")
@@ -152,6 +153,8 @@ class SeedAppointment:
     reason: str | None = None
     provider: str | None = None  # a name from `providers`
     visit_type: str | None = None  # a name from `visit_types`: its length
+    # Whose file it is on where the phone holds several (`calendar: fhir`): a patient's name.
+    patient: str | None = None
     # Cancelled (through the cancel tool, so the waitlist matcher runs) before the call starts:
     # its time is freed and held for the first matching `waitlist` entry.
     cancelled_before_call: bool = False
@@ -220,11 +223,24 @@ class Scenario:
     checks: ScenarioChecks = field(default_factory=ScenarioChecks)
     scripted: Script | None = None
     calendar: ClinicSeed = field(default_factory=ClinicSeed)  # providers, closures, profile
+    # "fhir": the scenario needs the calendar in an EHR (several files on one phone); it runs
+    # with `--calendar fhir` only. None: any calendar.
+    calendar_backend: str | None = None
     # "outbound": Aida placed the call (to `caller`), for `purpose`; a reminder is about the
     # caller's earliest seeded appointment. The first line is how the phone is answered.
     direction: str = "inbound"
     purpose: str | None = None
     waitlist: tuple[SeedWaitlist, ...] = ()
+
+    def not_runnable_on(self, calendar_backend: str) -> str | None:
+        """Why this scenario cannot run with that calendar, or None when it can."""
+        if self.calendar_backend is not None and self.calendar_backend != calendar_backend:
+            # several files on one phone exist only in an EHR; Aida's databases keep one
+            return f"needs --calendar {self.calendar_backend}"
+        if calendar_backend == "fhir" and (self.waitlist or self.purpose == "waitlist_offer"):
+            # the store refuses holds on an EHR calendar (docs/fhir.md), so no offer is made
+            return "waitlist holds are not built on an EHR calendar"
+        return None
 
     def settings(self, base: Settings, **overrides: Any) -> Settings:
         """`base` with this scenario's clinic pinned (and any further overrides)."""
@@ -310,7 +326,15 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
             raise ScenarioError(f"{at}: needs a phone and a start")
         only(
             raw,
-            {"phone", "start", "reason", "provider", "visit_type", "cancelled_before_call"},
+            {
+                "phone",
+                "start",
+                "reason",
+                "provider",
+                "visit_type",
+                "cancelled_before_call",
+                "patient",
+            },
             at,
         )
         provider, kind = raw.get("provider"), raw.get("visit_type")
@@ -325,6 +349,7 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
                 reason=raw.get("reason"),
                 provider=None if provider is None else str(provider),
                 visit_type=None if kind is None else str(kind),
+                patient=None if raw.get("patient") is None else str(raw["patient"]),
                 cancelled_before_call=bool(raw.get("cancelled_before_call", False)),
             )
         )
@@ -339,6 +364,15 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
             SeedWaitlist(
                 phone=fields.phone(raw["phone"], presented, at, region), when=str(raw["when"])
             )
+        )
+    backend = data.get("calendar")
+    if backend is not None and backend != "fhir":
+        raise ScenarioError(f"{where}: calendar is fhir or left out")
+    phones = [p.phone for p in patients]
+    if backend is None and len(set(phones)) < len(phones):
+        raise ScenarioError(
+            f"{where}: several patients on one phone need `calendar: fhir` (an EHR keeps "
+            "several files on a number; Aida's own databases keep one)"
         )
 
     direction = str(data.get("direction") or "inbound").strip().lower()
@@ -383,6 +417,7 @@ def parse_scenario(data: Any, *, path: Path | None = None, region: str = "US") -
         calendar=calendar,
         direction=direction,
         purpose=purpose,
+        calendar_backend=None if backend is None else str(backend),
         waitlist=tuple(waitlist),
     )
 
@@ -539,13 +574,18 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
     can hold one that a closure leaves for staff to move."""
     await seed_clinic(store, replace(scenario.calendar, closures=()))
     slot = dt.timedelta(minutes=settings.slot_minutes)
+    seeded: set[str] = set()
     for patient in scenario.patients:
-        if patient.date_of_birth is None:
+        if patient.phone in seeded:
+            # A second file on a family phone, as the clinic's staff make it in the EHR.
+            await _another_file(store, patient)
+        elif patient.date_of_birth is None:
             await store.upsert_patient(patient.phone, patient.name)
         else:
             await store.upsert_patient(
                 patient.phone, patient.name, date_of_birth=patient.date_of_birth
             )
+        seeded.add(patient.phone)
         if patient.preferences:
             await store.merge_preferences(patient.phone, patient.preferences)
     providers = {p.name.casefold(): p for p in await store.list_providers()}
@@ -558,6 +598,10 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
         kind = kinds[appt.visit_type.casefold()] if appt.visit_type else None
         provider = providers[appt.provider.casefold()] if appt.provider else None
         length = dt.timedelta(minutes=kind.minutes) if kind else slot
+        file = None
+        if appt.patient is not None:
+            files = await store.patients_for(appt.phone)
+            file = next(f.file_id for f in files if f.name == appt.patient)
         await store.book(
             appt.phone,
             start,
@@ -565,6 +609,7 @@ async def seed(store: Store, scenario: Scenario, settings: Settings) -> None:
             meta,
             provider_id=provider.id if provider else None,
             visit_type_id=kind.id if kind else None,
+            patient_file=file,
         )
     await seed_clinic(store, ClinicSeed(closures=scenario.calendar.closures))
     await _seed_waitlist(store, scenario, settings)
@@ -600,6 +645,15 @@ async def _seed_waitlist(store: Store, scenario: Scenario, settings: Settings) -
         ]
         for booked in mine:
             await cancel_appointment(ctx, appt.phone, booked.id)
+
+
+async def _another_file(store: Store, patient: SeedPatient) -> None:
+    from aida.store.fhir import FhirCalendar
+
+    calendar = getattr(store, "calendar", None)
+    if not isinstance(calendar, FhirCalendar):
+        raise ScenarioError("several patients on one phone need the calendar in FHIR")
+    await calendar.add_file(patient.phone, patient.name, patient.date_of_birth)
 
 
 async def check_end_state(store: Store, scenario: Scenario, settings: Settings) -> list[str]:

@@ -142,6 +142,9 @@ class TextSimulator:
 
     async def _run(self, scenario: Scenario, database: Path) -> TextResult:
         settings = simulation_settings(scenario, self.settings, database)
+        why_not = scenario.not_runnable_on(settings.calendar_backend)
+        if why_not is not None:
+            return TextResult(scenario, [Failure("calendar", why_not)], [], [], 0.0)
         script: Any = None
         if self.scripted:
             if scenario.scripted is None:

@@ -93,3 +93,10 @@ def error_for_sqlstate(
     if is_connection_failure(sqlstate):
         return unavailable()
     return None
+
+
+def only_file(patient_file: str | None) -> None:
+    """Aida's own databases keep one file per number, the phone itself (`file_id` None): an
+    appointment there is on no other file, so a caller verified as another file owns none."""
+    if patient_file is not None:
+        raise not_your_appointment()

@@ -42,6 +42,9 @@ class Appointment(BaseModel):
     # provider is the clinic's one shared calendar.
     provider_id: str | None = None
     visit_type_id: str | None = None
+    # The file it is booked on where one number may hold several (an EHR's Patient id, as
+    # `Patient.file_id`); None in Aida's own databases, where the phone is the file.
+    patient_file: str | None = None
     # Only on a held slot: when the hold lapses (the waitlist's clock decides, not the server's).
     hold_expires_at: dt.datetime | None = None
 

@@ -322,7 +322,10 @@ class PostgresStore:
             appointment=appointment_from_row(result["appointment"]), created=result["created"]
         )
 
-    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+    async def cancel(
+        self, appointment_id: str, phone: str, *, patient_file: str | None = None
+    ) -> Appointment:
+        failures.only_file(patient_file)
         key = canonical_uuid(appointment_id)
         if key is None:
             raise failures.appointment_not_found()
@@ -333,8 +336,15 @@ class PostgresStore:
         return appointment_from_row(row)
 
     async def reschedule(
-        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+        self,
+        appointment_id: str,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        patient_file: str | None = None,
     ) -> Appointment:
+        failures.only_file(patient_file)
         start, end = check_range(start, end)
         key = canonical_uuid(appointment_id)
         if key is None:
@@ -362,7 +372,11 @@ class PostgresStore:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         status: str | None = "booked",
+        *,
+        patient_file: str | None = None,
     ) -> list[Appointment]:
+        if patient_file is not None:
+            return []  # the phone is the file here (file_id None): no other file is on it
         where, params = _filters(
             ("user_phone = :phone", "phone", phone),
             ("status = :status", "status", status),

@@ -93,18 +93,29 @@ class CalendarStore(Backend, Protocol):
         `patient_file`: the file the caller verified as, where the number has several
         (`Patient.file_id`); Aida's own databases hold one file per number and need none."""
 
-    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+    async def cancel(
+        self, appointment_id: str, phone: str, *, patient_file: str | None = None
+    ) -> Appointment:
         """Cancel the patient's appointment. Already cancelled: returned as is (idempotent).
-        Unknown id: `AppointmentNotFound`; another patient's: `NotYourAppointment`."""
+        Unknown id: `AppointmentNotFound`; another patient's: `NotYourAppointment`, and so is
+        one on another file of the same number when `patient_file` (the file the caller
+        verified as) is given. Aida's own databases hold one file per number, whose `file_id`
+        is None: any other `patient_file` names no file of theirs."""
 
     async def reschedule(
-        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+        self,
+        appointment_id: str,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        patient_file: str | None = None,
     ) -> Appointment:
         """Atomically book the new slot and cancel the old one; returns the new appointment.
         The new row keeps the old one's provider and visit type; it may not fall in a closure.
         The old row gets meta.rescheduled_to, the new one meta.rescheduled_from. Repeating a
         reschedule that already happened returns the same new appointment. On any error the
-        original stays booked."""
+        original stays booked. `patient_file`: as for `cancel`."""
 
     async def get_appointment(self, appointment_id: str) -> Appointment | None: ...
 
@@ -114,8 +125,13 @@ class CalendarStore(Backend, Protocol):
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         status: str | None = "booked",
+        *,
+        patient_file: str | None = None,
     ) -> list[Appointment]:
-        """Appointments overlapping [start, end) (either bound optional), oldest first."""
+        """Appointments overlapping [start, end) (either bound optional), oldest first;
+        with `patient_file`, only that file's (a family phone holds several files: a caller
+        verified as one hears only its own). Aida's own databases: none for a file that is
+        not None."""
 
     # --- the calendar: closures, providers, visit types ---
     async def add_closure(

@@ -97,13 +97,23 @@ class SplitStore:
             patient_file=patient_file,
         )
 
-    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
-        return await self.calendar.cancel(appointment_id, phone)
+    async def cancel(
+        self, appointment_id: str, phone: str, *, patient_file: str | None = None
+    ) -> Appointment:
+        return await self.calendar.cancel(appointment_id, phone, patient_file=patient_file)
 
     async def reschedule(
-        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+        self,
+        appointment_id: str,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        patient_file: str | None = None,
     ) -> Appointment:
-        return await self.calendar.reschedule(appointment_id, phone, start, end)
+        return await self.calendar.reschedule(
+            appointment_id, phone, start, end, patient_file=patient_file
+        )
 
     async def get_appointment(self, appointment_id: str) -> Appointment | None:
         return await self.calendar.get_appointment(appointment_id)
@@ -114,8 +124,12 @@ class SplitStore:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         status: str | None = "booked",
+        *,
+        patient_file: str | None = None,
     ) -> list[Appointment]:
-        return await self.calendar.list_appointments(phone, start, end, status)
+        return await self.calendar.list_appointments(
+            phone, start, end, status, patient_file=patient_file
+        )
 
     async def add_closure(
         self,

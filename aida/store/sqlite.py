@@ -266,7 +266,11 @@ class SqliteStore:
         row, created = await self._write(body)
         return BookingResult(appointment=appointment_from_row(row), created=created)
 
-    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+    async def cancel(
+        self, appointment_id: str, phone: str, *, patient_file: str | None = None
+    ) -> Appointment:
+        failures.only_file(patient_file)
+
         def body(conn: sqlite3.Connection) -> Row:
             row = _owned(conn, appointment_id, phone)
             if row["status"] == "cancelled":
@@ -281,8 +285,15 @@ class SqliteStore:
         return appointment_from_row(await self._write(body))
 
     async def reschedule(
-        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+        self,
+        appointment_id: str,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        patient_file: str | None = None,
     ) -> Appointment:
+        failures.only_file(patient_file)
         start, end = check_range(start, end)
         s, e = to_db_time(start), to_db_time(end)
 
@@ -352,7 +363,11 @@ class SqliteStore:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         status: str | None = "booked",
+        *,
+        patient_file: str | None = None,
     ) -> list[Appointment]:
+        if patient_file is not None:
+            return []  # the phone is the file here (file_id None): no other file is on it
         where, params = _filters(
             ("user_phone = ?", phone),
             ("status = ?", status),

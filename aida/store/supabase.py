@@ -511,7 +511,10 @@ class SupabaseStore:
             appointment=appointment_from_row(data["appointment"]), created=bool(data["created"])
         )
 
-    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+    async def cancel(
+        self, appointment_id: str, phone: str, *, patient_file: str | None = None
+    ) -> Appointment:
+        failures.only_file(patient_file)
         canonical = canonical_uuid(appointment_id)
         if canonical is None:
             raise failures.appointment_not_found()
@@ -521,8 +524,15 @@ class SupabaseStore:
         return appointment_from_row(data)
 
     async def reschedule(
-        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+        self,
+        appointment_id: str,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        patient_file: str | None = None,
     ) -> Appointment:
+        failures.only_file(patient_file)
         canonical = canonical_uuid(appointment_id)
         if canonical is None:
             raise failures.appointment_not_found()
@@ -558,7 +568,11 @@ class SupabaseStore:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         status: str | None = "booked",
+        *,
+        patient_file: str | None = None,
     ) -> list[Appointment]:
+        if patient_file is not None:
+            return []  # the phone is the file here (file_id None): no other file is on it
         lower = _iso(start) if start is not None else None
         upper = _iso(end) if end is not None else None
 

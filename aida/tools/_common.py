@@ -38,8 +38,15 @@ async def require_patient(ctx: ClinicContext, phone: str) -> Patient:
     return patient
 
 
-async def own_appointment(ctx: ClinicContext, phone: str, appointment_id: str) -> Appointment:
-    """The caller's appointment, or a speakable refusal that reveals nothing about anyone else's."""
+NOT_YOURS = "That appointment isn't on your record, so I can't change it."
+
+
+async def own_appointment(
+    ctx: ClinicContext, phone: str, appointment_id: str, patient_file: str | None = None
+) -> Appointment:
+    """The caller's appointment, or a speakable refusal that reveals nothing about anyone else's.
+    `patient_file`: the file the caller verified as, where the number holds several (a family
+    phone): a sibling's appointment on the same number is not theirs."""
     try:
         uuid.UUID(str(appointment_id))
     except ValueError:
@@ -51,19 +58,24 @@ async def own_appointment(ctx: ClinicContext, phone: str, appointment_id: str) -
         raise AppointmentNotFound(
             "I couldn't find that appointment. Shall I list your upcoming appointments?"
         )
-    if appt.user_phone != phone:
-        raise NotYourAppointment("That appointment isn't on your record, so I can't change it.")
+    if appt.user_phone != phone or (patient_file is not None and appt.patient_file != patient_file):
+        raise NotYourAppointment(NOT_YOURS)
     return appt
 
 
-async def pick_appointment(ctx: ClinicContext, phone: str, which: str | None) -> Appointment:
+async def pick_appointment(
+    ctx: ClinicContext, phone: str, which: str | None, patient_file: str | None = None
+) -> Appointment:
     """The caller's upcoming appointment they describe in their own words ("my Wednesday
     appointment", "the one at ten", or nothing when they have just one).
 
     Ids never come from the model (a small one invents them); the words are matched in code
     against this caller's own booked appointments only, so nobody else's can be named. Several
-    matches, or none, get a question listing what they do have."""
-    upcoming = await ctx.store.list_appointments(phone=phone, start=ctx.now(), status="booked")
+    matches, or none, get a question listing what they do have. `patient_file`: only that
+    file's, where the number holds several."""
+    upcoming = await ctx.store.list_appointments(
+        phone=phone, start=ctx.now(), status="booked", patient_file=patient_file
+    )
     tz = ctx.clinic_hours.tz
     if not upcoming:
         raise AppointmentNotFound("You don't have any upcoming appointments with us.")

@@ -10,13 +10,16 @@ from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 from aida.waitlist.service import on_freed
 
 
-async def cancel_appointment(ctx: ClinicContext, phone: str, appointment_id: str) -> ToolResult:
+async def cancel_appointment(
+    ctx: ClinicContext, phone: str, appointment_id: str, *, patient_file: str | None = None
+) -> ToolResult:
+    """`patient_file`: the file the caller verified as, where the number holds several."""
     e164 = phone_of(ctx, phone)
-    appt = await own_appointment(ctx, e164, appointment_id)
+    appt = await own_appointment(ctx, e164, appointment_id, patient_file)
     if appt.status == "booked" and appt.start_time <= ctx.now():
         raise InvalidRequest("That appointment has already started, so I can't cancel it now.")
     was_booked = appt.status == "booked"
-    cancelled = await ctx.store.cancel(appt.id, e164)
+    cancelled = await ctx.store.cancel(appt.id, e164, patient_file=patient_file)
     if was_booked:
         # The freed time is held for the first matching waitlist patient (never fails this).
         await on_freed(ctx, appt, actor="waitlist")

@@ -10,11 +10,19 @@ from aida.tools.base import ClinicContext, ToolResult, appointment_view, run_cli
 
 
 async def list_appointments(
-    ctx: ClinicContext, phone: str, include_past: bool = False
+    ctx: ClinicContext,
+    phone: str,
+    include_past: bool = False,
+    *,
+    patient_file: str | None = None,
 ) -> ToolResult:
+    """`patient_file`: the file the caller verified as, where the number holds several (a
+    family phone): the caller hears only that file's appointments."""
     e164 = phone_of(ctx, phone)
     since = None if include_past else ctx.now()
-    appts = await ctx.store.list_appointments(phone=e164, start=since, status="booked")
+    appts = await ctx.store.list_appointments(
+        phone=e164, start=since, status="booked", patient_file=patient_file
+    )
     views = [appointment_view(a, ctx) for a in appts]
     if not views:
         say = (

@@ -13,10 +13,16 @@ from aida.waitlist.service import on_freed
 
 
 async def reschedule_appointment(
-    ctx: ClinicContext, phone: str, appointment_id: str, new_start: str
+    ctx: ClinicContext,
+    phone: str,
+    appointment_id: str,
+    new_start: str,
+    *,
+    patient_file: str | None = None,
 ) -> ToolResult:
+    """`patient_file`: the file the caller verified as, where the number holds several."""
     e164 = phone_of(ctx, phone)
-    appt = await own_appointment(ctx, e164, appointment_id)
+    appt = await own_appointment(ctx, e164, appointment_id, patient_file)
     # Same provider, same kind of visit and length; the new time checked against their hours
     # and the clinic's closures (which the store enforces too).
     plan = await plan_move(ctx, appt, exact_time(ctx, new_start))
@@ -32,7 +38,7 @@ async def reschedule_appointment(
     # A lapsed waitlist hold must not keep the new time from the caller.
     await ctx.store.release_expired_holds(ctx.now())
     try:
-        moved = await ctx.store.reschedule(appt.id, e164, begins, end)
+        moved = await ctx.store.reschedule(appt.id, e164, begins, end, patient_file=patient_file)
     except SlotTaken:
         raise await slot_taken(ctx, begins, plan.choice) from None
     # The old time is free now: held for the first matching waitlist patient.

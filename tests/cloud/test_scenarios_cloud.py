@@ -20,7 +20,10 @@ from aida.simulate.scenario import load_scenario, shipped_scenarios
 from aida.simulate.text import TextSimulator
 
 
-@pytest.mark.parametrize("name", shipped_scenarios())
+# the EHR-only scenarios (several files on one phone) run on FHIR in test_scenarios_scripted
+@pytest.mark.parametrize(
+    "name", [n for n in shipped_scenarios() if load_scenario(n).calendar_backend is None]
+)
 async def test_scenario_passes_through_the_cloud_plugins(
     name: str, base_settings: Settings, doubles: CloudDoubles, tmp_path: Path
 ) -> None:

@@ -86,4 +86,11 @@ REPLY_CASES: list[tuple[str, str]] = [
     ("Who is this?", "unclear"),
     ("Hmm, let me think", "unclear"),
     ("What was that about?", "unclear"),
+    # a negated cancel is no cancel; a yes with a contrary cue is no confirmation (the lead, after
+    # the unseen set's count of three replies wrongly taken as confirm; its sentences unread)
+    ("No I don't want to cancel, I'll be there", "confirm"),
+    ("no need to cancel it, see you then", "confirm"),
+    ("yeah actually I need to skip that one", "unclear"),
+    ("sure, but I might not make it", "unclear"),
+    ("yes well the thing is there's a problem with that day", "unclear"),
 ]

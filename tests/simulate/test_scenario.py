@@ -80,6 +80,11 @@ def test_clinic_timezone_applies_to_every_local_time() -> None:
         ({"clinic": {"colour": "blue"}}, "clinic: unknown key 'colour'"),
         ({"surprise": 1}, "unknown key 'surprise'"),
         ({"appointments": [{"phone": "caller"}]}, "needs a phone and a start"),
+        ({"calendar": "sqlite"}, "calendar is fhir"),
+        (
+            {"patients": [{"phone": "caller", "name": "A B"}, {"phone": "caller", "name": "C D"}]},
+            "several patients on one phone need `calendar: fhir`",
+        ),
     ],
 )
 def test_bad_scenarios_say_what_is_wrong(change: dict, message: str) -> None:
@@ -325,3 +330,13 @@ async def test_seed_records_dates_of_birth(store, base_settings: Settings) -> No
     patient = await store.get_patient(JANE)
     assert patient is not None and patient.name == "Jane Doe"
     assert getattr(patient, "date_of_birth", None) in (dt.date(1985, 3, 3), "1985-03-03")
+
+
+def test_a_scenario_says_why_it_cannot_run_on_a_calendar() -> None:
+    offer = load_scenario("waitlist_offer")
+    assert offer.not_runnable_on("store") is None
+    assert offer.not_runnable_on("fhir") == "waitlist holds are not built on an EHR calendar"
+    family = load_scenario("family_phone")
+    assert family.not_runnable_on("fhir") is None
+    assert family.not_runnable_on("store") == "needs --calendar fhir"
+    assert load_scenario("book").not_runnable_on("fhir") is None

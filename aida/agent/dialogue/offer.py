@@ -22,7 +22,7 @@ import re
 from typing import Literal
 
 from aida.agent.dialogue.lexicon import hedged, leaning, plain_answer, words
-from aida.agent.dialogue.reminder import read_reply
+from aida.agent.dialogue.reminder import CONTRARY, read_reply
 
 OfferLabel = Literal["accept", "decline", "opt_out", "not_patient", "unclear"]
 LABELS: tuple[OfferLabel, ...] = ("accept", "decline", "opt_out", "not_patient", "unclear")
@@ -86,7 +86,7 @@ def read_offer_reply(text: str) -> OfferLabel:
     if _ACCEPT.search(joined):
         return "accept"
     lean = leaning(text)
-    if lean == "yes":
+    if lean == "yes" and not CONTRARY.search(joined):
         return "accept"
     if lean == "no":
         return "decline"

@@ -94,6 +94,16 @@ _CONFIRM = re.compile(
     r"|\bill (?:come|make it)\b|\bwill (?:come|make it|attend)\b|\bkeep (?:it|the appointment)\b"
     r"|^(?:yes |yeah |yep )?(?:i|we) can (?:make it|come|be there)\b"
 )
+# "No, I don't want to cancel, I'll be there": a cancel word under a negation is no cancel.
+_NEGATED = re.compile(
+    r"\b(?:not|no|dont|do not|never|wont|didnt|no need to|nothing to)(?: \w+){0,2} $"
+)
+# A leaning yes that comes with one of these is no confirmation: marking an appointment confirmed
+# on "yeah, well, actually..." costs more than saying the menu again.
+CONTRARY = re.compile(
+    r"\b(?:not|no|nope|dont|cant|cannot|wont|never|but|actually|except|although|though|unless|"
+    r"instead|rather|problem|issue|skip|miss)\b"
+)
 _SPELLED_DIGIT = re.compile(r"\b(?:press(?:ing|ed)?|option|number|say|pick|choose|select)\s+(\w+)")
 SHORT_TURN = 3  # words: "one", "number two please"
 
@@ -134,10 +144,15 @@ def read_reply(text: str) -> Label:
         return "callback_later"
     if _MOVE.search(joined):
         return "reschedule"
-    if _CANCEL.search(joined):
+    cancels = [
+        m
+        for m in _CANCEL.finditer(joined)
+        if not (m.group().startswith(("cancel", "call")) and _NEGATED.search(joined[: m.start()]))
+    ]
+    if cancels:
         return "cancel"
     if _CONFIRM.search(joined):
         return "confirm"
-    if leaning(text) == "yes" and not hedged(text):
+    if leaning(text) == "yes" and not hedged(text) and not CONTRARY.search(joined):
         return "confirm"
     return "unclear"

@@ -219,6 +219,18 @@ class FhirCalendar:
                 return fr.patient_from(found[0], phone)
             return await self._update_patient(phone, change)
 
+    async def add_file(
+        self, phone: str, name: str | None, date_of_birth: dt.date | None = None
+    ) -> Patient:
+        """Another Patient on a number that may have one already (a family phone), as the
+        clinic's staff make them in the EHR; Aida never does this for a caller. For seeding
+        simulated calls and tests."""
+        dob = check_date_of_birth(date_of_birth)
+        async with self.writer.held():
+            made = await self.client.create(fr.patient_resource(phone, clean_name(name), dob))
+        self._phones[made["id"]] = phone
+        return fr.patient_from(made, phone)
+
     async def set_date_of_birth(self, phone: str, date_of_birth: dt.date) -> Patient:
         dob = check_date_of_birth(date_of_birth)
         if dob is None:
@@ -403,12 +415,18 @@ class FhirCalendar:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         status: str | None = "booked",
+        *,
+        patient_file: str | None = None,
     ) -> list[Appointment]:
         start = fr_utc(start)
         end = fr_utc(end)
         patients = None
         if phone is not None:
             patients = [p["id"] for p in await self.patients_on(phone)]
+        if patient_file is not None:
+            # The file the caller verified as, and only if it is on this number: a family
+            # phone's other files are other patients.
+            patients = [patient_file] if patients is None or patient_file in patients else []
         out = []
         for resource in await self._appointments(start, end, patients):
             appt = fr.appointment_from(resource, await self._phone_of(resource))
@@ -629,12 +647,16 @@ class FhirCalendar:
             )
         return BookingResult(appointment=fr.appointment_from(made, phone), created=created)
 
-    async def _owned(self, appointment_id: str, phone: str) -> Resource:
+    async def _owned(
+        self, appointment_id: str, phone: str, patient_file: str | None = None
+    ) -> Resource:
         found = await self.client.read("Appointment", appointment_id)
         if found is None or not found.get("start"):
             raise failures.appointment_not_found()
         if await self._phone_of(found) != phone:
             raise failures.not_your_appointment()
+        if patient_file is not None and fr.actor_id(found, "Patient") != patient_file:
+            raise failures.not_your_appointment()  # another file on the same (family) phone
         return found
 
     async def _set_status(self, resource: Resource, status: str, meta: dict[str, Any]) -> Resource:
@@ -650,9 +672,11 @@ class FhirCalendar:
                 resource = fresh
         raise failures.unavailable()
 
-    async def cancel(self, appointment_id: str, phone: str) -> Appointment:
+    async def cancel(
+        self, appointment_id: str, phone: str, *, patient_file: str | None = None
+    ) -> Appointment:
         async with self.writer.held():
-            found = await self._owned(appointment_id, phone)
+            found = await self._owned(appointment_id, phone, patient_file)
             if found.get("status") not in fr.HOLDING:
                 return fr.appointment_from(found, phone)
             meta = {**fr.appointment_meta(found), "cancelled_at": fr.instant(now())}
@@ -661,11 +685,17 @@ class FhirCalendar:
         return fr.appointment_from(made, phone)
 
     async def reschedule(
-        self, appointment_id: str, phone: str, start: dt.datetime, end: dt.datetime
+        self,
+        appointment_id: str,
+        phone: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        patient_file: str | None = None,
     ) -> Appointment:
         start, end = check_range(start, end)
         async with self.writer.held():
-            old = await self._owned(appointment_id, phone)
+            old = await self._owned(appointment_id, phone, patient_file)
             old_meta = fr.appointment_meta(old)
             if old.get("status") not in fr.HOLDING:
                 # A repeated request for a move that already happened returns what it made.

@@ -392,4 +392,5 @@ def appointment_from(resource: Resource, phone: str) -> Appointment:
         meta=appointment_meta(resource),
         provider_id=actor_id(resource, "Practitioner"),
         visit_type_id=visit_type_id_of(resource),
+        patient_file=actor_id(resource, "Patient"),
     )
