@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -34,6 +35,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/conversations.py`
 
@@ -52,7 +54,7 @@ _WRITES = {"book_appointment": "book", "reschedule_appointment": "move",
            "cancel_appointment": "cancel", "remember_preference": "note"}  # fmt: skip
 
 
-def claims(timeline: list[dict[str, Any]]) -> list[str]:
+def claims(timeline: list[dict[str, Any]], tz: dt.tzinfo | None = None) -> list[str]:
     """Every sentence Aida said that claims what the tools did not do before it in the call:
     "rule: sentence"."""
     results: list[Any] = []
@@ -71,7 +73,7 @@ def claims(timeline: list[dict[str, Any]]) -> list[str]:
         elif kind == "caller_identified":
             verified = True
         elif kind == "transcript" and event.get("role") == "assistant":
-            known = Known(frozenset(tool_times(results)), frozenset(wrote), verified)
+            known = Known(frozenset(tool_times(results, tz)), frozenset(wrote), verified)
             for sentence in sentences(str(event.get("text") or "")):
                 verdict = check(sentence, known)
                 if not verdict.ok and verdict.rule != "clinic_fact":
@@ -89,7 +91,7 @@ def row(result: TextResult) -> dict[str, Any]:
         "model_turns": sum(1 for t in result.turns if not t.read_in_code),
         "seconds": round(result.seconds, 2),
         "turn_seconds": [round(t.seconds, 2) for t in result.turns],
-        "claims": claims(result.timeline),
+        "claims": claims(result.timeline, ZoneInfo(result.scenario.clinic["default_timezone"])),
         "blocked": [e.get("rule") for e in result.timeline if e.get("type") == "reply_blocked"],
         "transcript": result.transcript,
     }

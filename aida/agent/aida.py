@@ -29,7 +29,8 @@ from livekit.agents import (
 from livekit.agents.llm import ChatContext, ChatMessage
 
 from aida.agent import handoff, writes
-from aida.agent.dialogue import route
+from aida.agent.dialogue import clinic, route
+from aida.agent.dialogue.policy import RESUMABLE
 from aida.agent.dialogue.types import Reading
 from aida.agent.keypad import keyed_date_with_name, keypad_call
 from aida.agent.prompts import build_instructions, caller_context, greeting
@@ -100,6 +101,20 @@ def _said(**words: str | None) -> dict[str, str]:
     """Only the optional words the caller gave, so a plain call is recorded as it always was."""
     return {k: v for k, v in words.items() if v}
 
+
+def _said_by(output: Any) -> str:
+    """The sentence a tool's output carries for the caller ("" when none)."""
+    try:
+        return str(json.loads(output.output).get("say") or "")
+    except (ValueError, AttributeError, TypeError):
+        return ""
+
+
+def _function(name: str) -> llm.ToolChoice:
+    return {"type": "function", "function": {"name": name}}
+
+
+ASK_AGAIN = "Could you tell me again what you'd like me to do?"
 
 KEYPAD_NAME = "keypadname"  # the tool call id's prefix of a name said for a typed date
 WRITE_BRIEF = _keys("awaiting_confirmation", "from", "booked", "moved_to", "cancelled", "declined")
@@ -264,6 +279,10 @@ class Aida(Agent):
             if said is not None:
                 yield said
                 return
+            if self._resuming(chat_ctx.items[-1], last):
+                async for chunk in self._resume(chat_ctx, tools, last):
+                    yield chunk
+                return
             async for chunk in self._model(chat_ctx, tools, model_settings, shadow=False):
                 yield chunk
             return
@@ -295,6 +314,11 @@ class Aida(Agent):
             return
         if last is not None and not route.only_identity(state, last.text_content or ""):
             state.dialog.apply({"model_request": True})
+        named = route.request_choice(state, last.text_content or "", self._mode()) if last else None
+        if named is not None:
+            # the flow is code's: the request's tool is named here, the model fills it in
+            model_settings = ModelSettings(tool_choice=_function(named))
+            state.timeline.record("understood", rule="request_by_model", tool=named)
         filler = self._filler()
         if filler is not None:
             # Said at once, as its own segment (the flush), while the model works: the caller
@@ -312,15 +336,57 @@ class Aida(Agent):
         model_settings: ModelSettings,
         *,
         shadow: bool,
+        model_tools: list[str] | None = None,
+        allowed: frozenset[str] | None = None,
     ) -> AsyncIterator[llm.ChatChunk | str | FlushSentinel]:
         """The model's reply, every sentence of it through the claims guard."""
         state: CallState = self.session.userdata
-        model_tools: list[str] = []
+        model_tools = [] if model_tools is None else model_tools
         stream = Agent.default.llm_node(self, chat_ctx, tools, model_settings)
-        async for chunk in route.guarded(stream, state, model_tools):
+        async for chunk in route.guarded(stream, state, model_tools, allowed):
             yield chunk
         if shadow and self._mode() == "strict":
             route.record_shadow(state, self._shadow, model_tools)
+
+    def _resuming(self, output: Any, last: ChatMessage | None) -> bool:
+        """identify_caller verified the caller in a turn that also asked for something code
+        could not read: the model goes on with that request, as a tool call (`_resume`)."""
+        state: CallState = self.session.userdata
+        text = (last.text_content or "") if last is not None else ""
+        return (
+            getattr(output, "name", "") == "identify_caller"
+            and not getattr(output, "is_error", True)
+            and not str(getattr(output, "call_id", "")).startswith(("keypad", KEYPAD_NAME))
+            and state.verified_caller is not None
+            and self._mode() != "off"
+            and (state.dialog.model_request or not route.only_identity(state, text))
+        )
+
+    async def _resume(
+        self, chat_ctx: ChatContext, tools: list[llm.Tool], last: ChatMessage | None
+    ) -> AsyncIterator[llm.ChatChunk | str | FlushSentinel]:
+        """The request the caller made with their name, carried on by the policy: Aida says the
+        caller is confirmed, and the model is asked for the request's tool call only (the tool
+        code names when it can, else one of those that carry a request out), never free text,
+        where a small model drops the request. No tool call at all: Aida asks again."""
+        state: CallState = self.session.userdata
+        output = chat_ctx.items[-1]
+        confirmed = _said_by(output)
+        if confirmed:
+            yield confirmed + " "
+            yield FlushSentinel()
+        named = route.resume_choice(state, (last.text_content or "") if last else "")
+        state.timeline.record("understood", rule="resumed_by_model", tool=named)
+        called: list[str] = []
+        settings = ModelSettings(tool_choice=_function(named) if named else "required")
+        async for chunk in self._model(
+            chat_ctx, tools, settings, shadow=False, model_tools=called, allowed=RESUMABLE
+        ):
+            if isinstance(chunk, str):
+                continue  # a forced call has no words of its own; the tool speaks
+            yield chunk
+        if not called:
+            yield ASK_AGAIN
 
     def _after_identity(self, output: Any, last: ChatMessage | None) -> llm.ChatChunk | str | None:
         """After identify_caller, code goes on, not a model's free text: the request made
@@ -350,10 +416,7 @@ class Aida(Agent):
                     state.dialog.apply(reading.updates)
                     return _tool_call_chunk(reading.tool, reading.args, "code")
             return None
-        try:
-            said = str(json.loads(output.output).get("say") or "")
-        except (ValueError, AttributeError):
-            return None
+        said = _said_by(output)
         if not said:
             return None
         state.timeline.record("understood", rule="identity_said", tool=None)
@@ -589,6 +652,26 @@ class Aida(Agent):
             lambda: _remember(state, topic, preference),
             brief=_keys(),
         )
+
+    @function_tool
+    async def clinic_info(self, ctx: Ctx, question: str) -> Any:
+        """Answer a question about the clinic itself: opening hours, address, phone, parking,
+        what to bring, insurance accepted, languages spoken, holidays, or another clinic fact.
+        It answers only from the clinic's own information and says so when it has none.
+
+        Args:
+            question: The caller's question in their own words.
+        """
+        state = ctx.userdata
+
+        async def op() -> ToolResult:
+            profile = await route.load_profile(state)
+            today = state.tools.now().astimezone(state.tools.clinic_hours.tz).date()
+            topics = [t.name for t in clinic.topics_in(question, profile)]
+            said = clinic.answer(question, profile, today)
+            return ToolResult(say=said, data={"topics": topics, "known": said != clinic.NOT_KNOWN})
+
+        return await self._run(ctx, "clinic_info", {"question": question}, op, brief=_keys())
 
     @function_tool
     async def request_callback(self, ctx: Ctx, reason: str) -> Any:

@@ -82,9 +82,15 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z][a-z'-]*|\d+", unglue_born(text).lower().replace("’", "'"))
 
 
+# Words a caller says after their name, before the date ("Sam Ortiz here, birthday ...").
+_AFTER_NAME = {"here", "speaking", "calling", "and", "my", "is", "the", "of"}
+
+
 def _name_words(words: list[str]) -> list[str]:
-    """The trailing run of words that can be a name."""
+    """The trailing run of words that can be a name (words said after a name skipped)."""
     run: list[str] = []
+    while words and words[-1] in _AFTER_NAME:
+        words = words[:-1]
     for word in reversed(words):
         if word in _NOT_NAME or word in _DATE_START or word.isdigit():
             break
@@ -132,12 +138,20 @@ def _names(plain: str) -> tuple[str, ...]:
         if run:
             names.append(" ".join(run))
     words = _words(plain)
-    starts = [i for i, w in enumerate(words) if w in _DATE_START or w.isdigit()]
+    starts = [i for i, w in enumerate(words) if w in _DATE_START or _date_digits(words, i)]
     if starts:
         before = _name_words(words[: starts[0]])
         if before:
             names.append(" ".join(before))
     return _distinct(names)
+
+
+def _date_digits(words: list[str], i: int) -> bool:
+    """Digits that begin a date ("3 3 85", "03 03 1985", "1985"), not a clock time said before
+    the name ("book friday at 4, it's Jane Doe, March 3rd 1985")."""
+    if not words[i].isdigit():
+        return False
+    return len(words[i]) == 4 or sum(w.isdigit() for w in words[i : i + 3]) >= 3
 
 
 def _lead_name(text: str) -> list[str]:

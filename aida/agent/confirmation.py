@@ -10,11 +10,15 @@ do not keep a "read back first" rule from a prompt; here they cannot break it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from aida.agent.dialogue.frame import plain
+from aida.agent.dialogue.guard import names_only
 from aida.agent.dialogue.lexicon import answer_to_readback, plain_yes
+from aida.agent.dialogue.times import find_times
 
 Step = Literal["propose", "repeat", "write", "declined", "done"]
 
@@ -32,6 +36,20 @@ _HOUR_WORDS = {
     1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
     9: "nine", 10: "ten", 11: "eleven", 12: "twelve",
 }  # fmt: skip
+
+
+def _only_read_back_times(words: str, proposal: Proposal) -> bool:
+    """The caller's answer names no day or time but the read-back's own."""
+    times = find_times(plain(words))
+    if not times.spans and not times.unreadable:
+        return True
+    when: list[dt.datetime] = []
+    for key in ("start", "new_start", "which"):
+        try:
+            when.append(dt.datetime.fromisoformat(str(proposal.args.get(key))).replace(tzinfo=None))
+        except ValueError:
+            continue
+    return bool(when) and not times.unreadable and names_only(plain(words), when)
 
 
 @dataclass
@@ -74,6 +92,8 @@ class Confirmations:
         if self.caller_turns == proposal.turn:
             return "repeat"  # asked again in the same turn: the caller has not answered yet
         answer = answer_to_readback(self.last_caller_words)
+        if answer == "yes" and not _only_read_back_times(self.last_caller_words, proposal):
+            return "propose"  # "yes, cancel the 13th" of another: not a yes to this one
         if answer == "yes":
             return "write"
         if answer == "no":

@@ -32,6 +32,7 @@ from livekit.agents.voice.events import (
 from livekit.agents.voice.report import SessionReport
 
 from aida.agent.aida import Aida
+from aida.agent.dialogue.route import load_profile
 from aida.agent.identity import (
     CallerId,
     caller_id_of,
@@ -351,6 +352,8 @@ async def run_call(
         origins=origins_of(caller_id, participant, ctx.job.metadata),
     )
     state.caller = await initial_caller(tools, caller_id)
+    # what Aida may say about the clinic, for clinic_info and the claims guard
+    await load_profile(state)
     job = outbound_job(ctx.job.metadata)
     state.outbound = job
 

@@ -17,6 +17,7 @@ from aida.agent.confirmation import Confirmations
 from aida.agent.dialogue.frame import Frame
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.timeline import Timeline
+from aida.calendar.profile import ClinicProfile
 from aida.safety import EmergencyMatch
 from aida.tools.base import ClinicContext
 
@@ -102,6 +103,9 @@ class CallState:
     pending_writes: set[asyncio.Task[Any]] = field(default_factory=set)
     # What earlier turns settled, for reading plain turns in code (see aida.agent.dialogue).
     dialog: Frame = field(default_factory=Frame)
+    # What Aida may say about the clinic in this call (loaded at the start of the call, or by
+    # the first clinic_info; None until then): aida.agent.dialogue.clinic and the claims guard.
+    profile: ClinicProfile | None = None
     # An outbound call (aida.outbound.call.OutboundJob): its purpose and attempt; None inbound.
     outbound: Any = None
     outbound_outcome: str | None = None  # what it came to, once known (aida.outbound.outcomes)

@@ -8,11 +8,13 @@ what Aida says next.
 
 from __future__ import annotations
 
+import re
+
 from aida.agent.state import CallState
 from aida.agent.verification import ensure_verified
 from aida.calendar.plan import Plan, plan_booking, plan_move
 from aida.errors import AppointmentNotFound, SlotTaken
-from aida.scheduling.speech import local_iso, spoken_datetime
+from aida.scheduling.speech import clock_time, local_iso, spoken_datetime
 from aida.tools._common import exact_slot, exact_time, free_in, pick_appointment, slot_taken
 from aida.tools.base import ClinicContext, ToolResult
 from aida.tools.book_appointment import book_appointment
@@ -28,6 +30,12 @@ NOT_CANCELLED = "Okay, I haven't cancelled anything. Your appointment stays as i
 def _silent(data: dict[str, object]) -> ToolResult:
     """The same question asked again within one turn: the caller has not answered yet."""
     return ToolResult(say="", data=data)
+
+
+# "same time", "at the same time", "the same time as before": a move keeps its clock time
+_SAME_TIME = re.compile(
+    r"\b(?:at\s+)?(?:the\s+)?same\s+time(?:\s+as\s+(?:before|now|usual))?\b", re.I
+)
 
 
 async def book(
@@ -136,6 +144,11 @@ async def move(state: CallState, which: str | None, new_start: str) -> ToolResul
     caller = await ensure_verified(state)
     tools = state.tools
     tz = tools.clinic_hours.tz
+    if _SAME_TIME.search(new_start or ""):
+        # "Friday instead, same time": the clock time of the appointment being moved
+        current = await pick_appointment(tools, caller.phone, which)
+        clock = clock_time(current.start_time.astimezone(tz).time())
+        new_start = " ".join(_SAME_TIME.sub(f" at {clock} ", new_start).split())
     wanted = exact_time(tools, new_start)
     if not await _has_providers(tools):
         exact_slot(tools, new_start)  # the clinic's hours, checked before asking which one

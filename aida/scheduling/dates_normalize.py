@@ -84,6 +84,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(\d{1,2})\s*o'?\s?clock\b", r"at \1", t)
     t = re.sub(r"\b(?:a couple of|a couple|couple of)\b", "2", t)
     t = re.sub(r"\b(?:a|an)\s+(day|week|month|fortnight)\b", r"1 \1", t)
+    # "a week from Thursday": the Thursday after the coming one
+    t = re.sub(rf"\b1 week from ({WEEKDAY_RE})\b", r"\1 after next", t)
     t = re.sub(r"\b(\d+)\s+fortnights?\b", lambda m: f"{2 * int(m.group(1))} weeks", t)
     t = re.sub(r"\bfortnight\b", "2 weeks", t)
     t = re.sub(r"\btonight\b", "today evening", t)

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aida.agent.dialogue.route import load_profile
 from aida.agent.identity import NO_CALLER_ID, CallerId
 from aida.agent.session import initial_caller
 from aida.agent.state import CallState
@@ -55,6 +56,7 @@ async def new_call_state(scenario: Scenario, tools: ClinicContext, *, mode: str)
         room_name=f"simulation-{mode}-{scenario.name}",
     )
     state.caller = await initial_caller(tools, caller_id)
+    await load_profile(state)  # as the worker does (aida.agent.session)
     return state
 
 

@@ -57,8 +57,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from aida.config import Settings
 from aida.simulate import fields
 from aida.simulate.checks import ConversationChecks, Failure, ForbiddenTool, TurnCheck
@@ -66,6 +64,7 @@ from aida.simulate.clinic_seed import ClinicSeed, parse_clinic_seed, seed_clinic
 from aida.simulate.expect import Names, PatientExpectation, parse_expect
 from aida.simulate.fields import CALLER, ScenarioError, only
 from aida.simulate.outcome import CallOutcome
+from aida.simulate.scenario_yaml import load_yaml
 from aida.store.protocol import Store
 
 __all__ = [
@@ -438,7 +437,13 @@ def _lines(raw_lines: Any, path: Path | None, where: str) -> tuple[list[Line], l
         only(raw, LINE_KEYS, at)
         pause = float(raw.get("pause", Line.pause))
         if "say" in raw:
-            text = str(raw["say"]).strip()
+            if not isinstance(raw["say"], str):
+                # parsed by another YAML reader (yes -> True): never say "True" for the caller
+                raise ScenarioError(
+                    f"{at}: say must be the caller's words as text, not {raw['say']!r} "
+                    "(quote it in YAML)"
+                )
+            text = raw["say"].strip()
             if not text:
                 raise ScenarioError(f"{at}: empty line")
             line = Line(text=text, pause=pause)
@@ -555,10 +560,7 @@ def load_scenario(name_or_path: str | Path, *, region: str = "US") -> Scenario:
     if not path.is_file():
         names = ", ".join(shipped_scenarios()) or "none"
         raise ScenarioError(f"no scenario {str(name_or_path)!r} (shipped: {names})")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from exc
+    data = load_yaml(path)  # caller lines stay text: `say: yes` is "yes" (scenario_yaml)
     return parse_scenario(data, path=path, region=region)
 
 

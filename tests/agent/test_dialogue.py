@@ -194,6 +194,9 @@ def test_the_provider_is_kept_on_a_slot_search() -> None:
         ("before noon on friday would be ideal", "before noon on friday"),
         ("what's the first available", "1st available"),
         ("wednesday the eleventh, maybe ten thirty", "wednesday the 11th maybe 10:30"),
+        # the grammar reads "a week from <day>" as that day after the coming one
+        ("a week from thursday around ten", "thursday after next around 10"),
+        ("what's your first opening after 3 tomorrow", "1st available after 3 tomorrow"),
     ],
 )
 def test_time_phrases_come_from_the_date_grammar(text: str, phrase: str) -> None:
@@ -203,7 +206,7 @@ def test_time_phrases_come_from_the_date_grammar(text: str, phrase: str) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["a week from thursday around ten", "tuesday at 9, or a bit later", "friday, same time"],
+    ["tuesday at 9, or a bit later", "friday, same time"],
 )
 def test_times_the_grammar_cannot_take_apart_are_left(text: str) -> None:
     assert find_times(text).one is None
@@ -349,3 +352,109 @@ async def test_after_a_models_tool_refused_for_identity_the_request_resumes(
         second = await session.run(user_input="It's Jane Doe, born March third 1985.")
     assert said(second) == ["Shall I book Thursday, March 5 at 9 AM?"]
     assert len(llm.requests) == 2
+
+
+# --- the policy carries the request; the model only fills it in ----------------------------------
+
+
+def test_one_of_the_times_offered_is_picked_by_its_place() -> None:
+    frame = Frame(turn=2)
+    frame.after_tool(
+        "find_available_slots",
+        {"when": "tomorrow after 3"},
+        True,
+        {"slots": [{"start": "2026-03-03T15:00:00-05:00"}, {"start": "2026-03-03T16:30:00-05:00"}]},
+    )
+    frame.turn = 3
+    first = read("I'll take the first one", frame)
+    assert first is not None and first.tool == "book_appointment"
+    assert first.args == {"start": "2026-03-03T15:00:00-05:00"}
+    last = read("the last one please", frame)
+    assert last is not None and last.args["start"] == "2026-03-03T16:30:00-05:00"
+    assert read("not the first one", frame) is None  # a negation: the model's
+    frame.turn = 5  # offered three turns ago: no longer what "the first one" means
+    assert read("I'll take the first one", frame) is None
+
+
+def test_a_leaning_yes_naming_another_day_is_no_yes_to_the_read_back() -> None:
+    from aida.agent.confirmation import Confirmations
+
+    confirmations = Confirmations()
+    key = ("cancel", "appt-wed")
+    confirmations.propose(
+        key, "Shall I cancel ...?", "cancel_appointment", {"which": "2026-03-04T10:00:00-05:00"}
+    )
+    confirmations.caller_spoke("yes cancel the 13th")
+    assert confirmations.step(key) == "propose"  # read back again, never written
+    confirmations.caller_spoke("yes, Wednesday is right")
+    assert confirmations.step(key) == "write"
+
+
+def test_a_count_is_not_a_clock_time() -> None:
+    wed10 = dt.datetime(2026, 3, 4, 10, 0)
+    assert check(
+        "You have one appointment: Wednesday, March 4 at 10 AM.", Known(frozenset({wed10}))
+    ).ok
+    assert check("I will call identify_caller to confirm.", Known()).rule == "internal"
+
+
+async def test_a_request_code_can_name_is_the_models_to_fill_in(
+    code_session, store: Store, jane: str
+) -> None:
+    """ "I can't make Wednesday, could we do Friday instead, same time?": a negation, so not read
+    in code, but code names the request (a move); the model must call that tool, and "same
+    time" is the time of the appointment moved."""
+    await store.book(CALLER, local(4, 10).astimezone(dt.UTC), local(4, 10, 30).astimezone(dt.UTC))
+    script = [call("reschedule_appointment", which="wednesday", new_start="friday, same time")]
+    async with code_session(script)(known_caller()) as (session, llm):
+        result = await session.run(
+            user_input="so I can't make wednesday anymore, could we do friday instead, same time?"
+        )
+    assert llm.requests[0].tool_choice == {
+        "type": "function",
+        "function": {"name": "reschedule_appointment"},
+    }
+    assert said(result) == [
+        "Shall I move your appointment from Wednesday, March 4 at 10 AM to Friday, March 6 at "
+        "10 AM?"
+    ]
+
+
+async def test_after_the_model_verified_the_caller_it_must_carry_the_request_out(
+    code_session, jane: str
+) -> None:
+    """The caller was verified in a turn that also asked for something code cannot read; the
+    model's step is a tool call (tool_choice required), never free text, and a call that does
+    not carry a request out (end_call here) is dropped: Aida asks again."""
+    from aida.agent.aida import ASK_AGAIN
+
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    script = [call("end_call")]  # the name and date of birth were read in code
+    async with code_session(script)(hinted) as (session, llm):
+        result = await session.run(
+            user_input="It's Jane Doe, born March 3rd 1985, so about that thing we talked about"
+        )
+        state: CallState = session.userdata
+    assert len(llm.requests) == 1 and llm.requests[0].tool_choice == "required"
+    assert said(result)[-1].endswith(ASK_AGAIN)
+    assert "confirmed" in " ".join(said(result))
+    assert [e["rule"] for e in state.timeline.of_type("reply_blocked")] == ["tool"]
+    assert state.closing is False  # never hung up
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("I can't make wednesday anymore, could we do friday instead?", "reschedule_appointment"),
+        ("I'd like Tuesday the 10th at 2 in the afternoon", "book_appointment"),
+        ("I need to cancel the one on the 13th", "cancel_appointment"),
+        # a negation or a question with a time in it is no booking: the model chooses
+        ("turns out I won't be needing my appointment next monday after all", None),
+        ("I'm coming in on wednesday, where do I go?", None),
+        ("cancel the 13th, and what time is my wednesday one?", None),  # two requests
+    ],
+)  # fmt: skip
+def test_the_request_code_names_for_the_model(text: str, tool: str | None) -> None:
+    from aida.agent.dialogue.policy import resume_tool
+
+    assert resume_tool(text, 2026) == tool

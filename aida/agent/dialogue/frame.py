@@ -77,6 +77,11 @@ class Frame:
     # A preference Aida read back ("Shall I note that you prefer afternoons?")
     preference: tuple[str, str] | None = None
     preference_turn: int = -1
+    # The times a tool offered last (ISO starts, in the order said) and the search's provider and
+    # visit type: "the first one" is offered[0]
+    offered: tuple[str, ...] = ()
+    offered_with: tuple[tuple[str, str], ...] = ()
+    offered_turn: int = -1
     # The taken time Aida offered the waitlist for ("I can put you on the waitlist for ...")
     waitlist_time: str | None = None
     waitlist_turn: int = -1
@@ -95,6 +100,9 @@ class Frame:
 
     def open_preference(self) -> tuple[str, str] | None:
         return self.preference if self.asked_last(self.preference_turn) else None
+
+    def open_offer(self) -> tuple[str, ...]:
+        return self.offered if self.asked_last(self.offered_turn) else ()
 
     def open_waitlist(self) -> str | None:
         return self.waitlist_time if self.asked_last(self.waitlist_turn) else None
@@ -123,6 +131,12 @@ class Frame:
             if isinstance(items, list) and items:
                 first = items[0]
                 self._seen(first.get("start") if isinstance(first, dict) else first)
+                starts = [i.get("start") if isinstance(i, dict) else i for i in items]
+                self.offered = tuple(s for s in starts if isinstance(s, str))
+                self.offered_with = tuple(
+                    (k, str(args[k])) for k in ("provider", "visit_type") if args.get(k)
+                )
+                self.offered_turn = self.turn
         self.clock = None
         if not ok and data.get("error") == "ambiguous_time":
             self.clock = clock_words(str(args.get("start") or args.get("new_start") or ""))

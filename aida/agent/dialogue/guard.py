@@ -7,9 +7,11 @@ with the wrong year, opening hours that are not the clinic's. None of it reaches
   of that kind succeeded in this turn (a caller confirmed this turn may hear "you're confirmed");
 - `time`: no day, date or clock time that no tool gave in this call (found with the one time
   grammar, `aida.scheduling.dates_*`);
+- `internal`: never the model's machinery (a tool's name: "I will call identify_caller");
 - `caller_voice`: never the caller's words ("I'll be there", "I can come", "my appointment");
 - `clinic_fact`: no fact about the clinic (hours, parking, address, insurance...) unless it is
-  one of the clinic profile's own sentences.
+  (a part of) one of the sentences the clinic profile of this call gives
+  (`aida.agent.dialogue.clinic.sentences`); such a sentence may name the days and hours it gives.
 A blocked sentence is replaced by a safe one (`SAFE`) and the rest of the reply is dropped; the
 agent records `reply_blocked` with the rule on the timeline. Pure.
 """
@@ -31,7 +33,14 @@ SAFE = {
     "time": "Let me check the calendar for that. Which day and time would you like?",
     "caller_voice": "How can I help you with your appointments today?",
     "clinic_fact": "I don't have that information; I can have the staff call you back.",
+    "internal": "How can I help you with your appointments today?",
 }
+# The model narrating its own machinery ("I will call identify_caller to confirm ..."): a tool's
+# name, or talk of functions and tools, is never for the caller's ears.
+_INTERNAL = re.compile(
+    r"\b(?:call|calling|use|using|run|running|invoke|invoking)\s+(?:the\s+)?[a-z]+_[a-z_]+\b|"
+    r"\b(?:function|tool) ?calls?\b|\bfunctions\.[a-z]"
+)
 
 _NEGATED = re.compile(
     r"\b(?:not|haven'?t|hasn'?t|wasn'?t|isn'?t|aren'?t|nothing|no|never|couldn'?t|can'?t|"
@@ -64,7 +73,8 @@ _CLINIC_FACT = re.compile(
 @dataclass(frozen=True)
 class Known:
     """What this call's tools have said, for the guard: the times they gave, the writes done
-    this turn, whether the caller was confirmed this turn, the clinic profile's sentences."""
+    this turn, whether the caller was confirmed this turn, the clinic profile's sentences
+    (`aida.agent.dialogue.clinic.sentences`: empty when no profile was loaded)."""
 
     times: frozenset[dt.datetime] = frozenset()  # naive local times
     wrote: frozenset[str] = frozenset()  # "book" | "move" | "cancel" this turn
@@ -96,9 +106,13 @@ def sentences(text: str) -> list[str]:
 
 def check(sentence: str, known: Known) -> Verdict:
     low = sentence.lower().replace("’", "'")
+    if _INTERNAL.search(low):
+        return Verdict(False, "internal")
     if _VOICE.search(low):
         return Verdict(False, "caller_voice")
-    if _CLINIC_FACT.search(low) and not _in_profile(sentence, known.clinic_sentences):
+    # the clinic profile's own words (a part of one of its sentences), its hours included
+    from_profile = _in_profile(sentence, known.clinic_sentences)
+    if _CLINIC_FACT.search(low) and not from_profile:
         return Verdict(False, "clinic_fact")
     for kind, pattern in _CLAIMS:
         for m in re.finditer(pattern, low):
@@ -110,7 +124,7 @@ def check(sentence: str, known: Known) -> Verdict:
             if kind in known.wrote:
                 continue
             return Verdict(False, "claim")
-    if not _times_known(low, known.times):
+    if not from_profile and not _times_known(low, known.times):
         return Verdict(False, "time")
     return Verdict(True)
 
@@ -129,11 +143,18 @@ def check_reply(text: str, known: Known) -> Checked:
 
 def _in_profile(sentence: str, profile: tuple[str, ...]) -> bool:
     said = _squash(sentence)
-    return bool(said) and any(said in _squash(p) for p in profile)
+    # a few words at least: "9 AM." alone is in the hours sentence but says nothing of them
+    return len(said.split()) >= 3 and any(said in _squash(p) for p in profile)
 
 
 def _squash(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+_COUNTED = re.compile(
+    r"\b(?:one|two|three|four|five|\d+) (?=(?:more |other )?(?:appointments?|slots?|times?|"
+    r"openings?|options?)\b)"
+)
 
 
 def names_only(text: str, times: Iterable[dt.datetime]) -> bool:
@@ -143,6 +164,7 @@ def names_only(text: str, times: Iterable[dt.datetime]) -> bool:
 
 def _times_known(low: str, times: frozenset[dt.datetime]) -> bool:
     """Every day and time the sentence names is one a tool gave in this call."""
+    low = _COUNTED.sub("", low)  # "you have one appointment": a count, not 1 o'clock
     normal = normalize(low)
     try:
         parts = extract(normal)
@@ -167,8 +189,9 @@ def _times_known(low: str, times: frozenset[dt.datetime]) -> bool:
     return True
 
 
-def tool_times(values: Iterable[Any]) -> set[dt.datetime]:
-    """Every ISO date-time anywhere in these tool results, as naive local times."""
+def tool_times(values: Iterable[Any], tz: dt.tzinfo | None = None) -> set[dt.datetime]:
+    """Every ISO date-time anywhere in these tool results, as naive local times (in `tz`: a
+    listing gives UTC instants, "2026-03-04T15:00:00+00:00", which the caller hears at 10 AM)."""
     found: set[dt.datetime] = set()
 
     def walk(v: Any) -> None:
@@ -180,7 +203,10 @@ def tool_times(values: Iterable[Any]) -> set[dt.datetime]:
                 walk(x)
         elif isinstance(v, str) and re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", v):
             try:
-                found.add(dt.datetime.fromisoformat(v).replace(tzinfo=None))
+                when = dt.datetime.fromisoformat(v)
+                if tz is not None and when.tzinfo is not None:
+                    when = when.astimezone(tz)
+                found.add(when.replace(tzinfo=None))
             except ValueError:
                 return
 

@@ -94,6 +94,43 @@ def decide(text: str, frame: Frame, facts: Facts) -> Reading | None:
     return found
 
 
+# What a model may do with a request it was reading when the caller said who they are: carry it
+# out, never hang up, transfer, verify again or store a preference unread-back.
+RESUMABLE = frozenset(
+    {"book_appointment", "reschedule_appointment", "cancel_appointment", "list_appointments",
+     "find_available_slots", "request_callback", "clinic_info"}
+)  # fmt: skip
+_KIND_TOOLS = {
+    "cancel": "cancel_appointment",
+    "move": "reschedule_appointment",
+    "list": "list_appointments",
+    "callback": "request_callback",
+    "clinic": "clinic_info",
+}
+
+
+def resume_tool(text: str, this_year: int | None = None) -> str | None:
+    """The tool for the one request in a turn code could not read whole (after the caller was
+    verified in it): the flow is chosen here, the model only fills the arguments. None when the
+    turn asks for several things or for none code can name (the model picks among RESUMABLE)."""
+    rest = plain(without_identity(text, this_year))
+    kinds = reader.requests_in(rest)  # "and" joins two requests: no one tool for them
+    times = find_times(rest)
+    negated = re.search(reader.NEGATION, rest) is not None
+    if not kinds and (times.spans or times.unreadable) and not negated and "?" not in text:
+        # a time alone ("I'd like Tuesday the 10th at 2"): a booking. Never with a negation
+        # ("I won't be needing my appointment Monday" is no booking) or a question ("I'm coming
+        # in Wednesday, where do I park?"): the model chooses there
+        kinds = {"book"}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if kind == "book":
+        clock = times.unreadable or any(s.has_clock for s in times.spans)
+        return "book_appointment" if clock else "find_available_slots"
+    return _KIND_TOOLS.get(kind)
+
+
 _WAITLIST = re.compile(r"\b(?:wait ?list|waiting list)\b")
 
 

@@ -53,11 +53,19 @@ _THIRD_PARTY = re.compile(
 )
 _CANCEL = r"\b(?:cancel|call off|take me off|off the schedule|off the books)"
 _MOVE = r"\b(?:move|reschedule|rebook|re book|change|push|switch|shift|bring forward)\b"
+# "I can't make Wednesday anymore, could we do Friday instead": a move said by what cannot be
+# kept (a negation, so never read here; it names the request for after identity: policy)
+_INDIRECT_MOVE = (
+    r"\b(?:cant|cannot|can not|wont be able to|not able to) (?:make|do|come)\b.*"
+    r"\b(?:instead|rather|another day|different day)\b"
+)
 _LIST = (
     r"\b(?:what|which) appointments\b|\bappointments? (?:do i have|have i got|i have)\b|"
     r"\b(?:when is|whens|what time is|what day is) my\b.*\bappointment\b|"
     r"\bwhat are my appointments\b|\bmy appointments\b|"
     r"\bmy next appointment\b|\bdo i have (?:any|an) appointments?\b|"
+    r"\bwhat (?:do i have|have i got|is there) (?:coming up|scheduled|booked|on the books)\b|"
+    r"\b(?:do i have )?anything coming up\b|"
     r"\b(?:read|tell|give|list)(?: me)? (?:the|all the|all) appointments\b"
 )
 _FIND = (
@@ -69,6 +77,9 @@ _BOOK = (
     r"\b(?:book|schedule|make an appointment|an appointment|come in|get in|checkup|check up|"
     r"see the doctor|see a doctor|fit me in|get me in|physical)\b"
 )
+# "I want Wednesday at 3", "I'd like Tuesday at 2": with a clock time and nothing else asked, a
+# booking (not a kind of request of its own: "I'd like to cancel" is a cancel)
+_WANT = r"\b(?:i want|i(?: would|d) like|can i (?:get|have|do)|could i (?:get|have|do))\b"
 # A request to book with no time, asked outright ("I'd like to book an appointment"): Aida asks
 # which time. "could you tell me when I'm supposed to come in" is not one.
 _BOOK_OUTRIGHT = r"\b(?:book|schedule|make|set up) (?:an |a |me |in )?(?:appointment|visit|in)\b"
@@ -83,8 +94,9 @@ _A_PERSON = (
     r"\b(?:transfer|put)\s+me\s+(?:through|to)\b|\b(?:a|real)\s+(?:person|human)\s+please\b|"
     r"\boperator\b"
 )
-# About the clinic itself, answered from its profile where there is one (aida.agent.dialogue
-# .clinic), else by the model under the claims guard.
+# About the clinic itself, answered from its profile by the clinic_info tool
+# (aida.agent.dialogue.clinic); the model's own words about the clinic pass the claims guard only
+# when they are the profile's.
 CLINIC_QUESTION = (
     r"\b(?:what time do you (?:open|close)|when do you (?:open|close)|are you open|(?:opening|"
     r"office|clinic|your) hours|what are (?:his|her|their|the) hours|(?:open|close) on "
@@ -106,6 +118,7 @@ _FOR_THE_MODEL = (
 )
 _THANKS = r"\b(?:thank|thanks|cheers|appreciate)\b"
 
+NEGATION = _NEGATION.pattern  # for the policy's own checks
 ASKS = "|".join((_CANCEL, _MOVE, _LIST, _BOOK, _FIND))
 
 
@@ -123,11 +136,13 @@ def requests_in(rest: str) -> set[str]:
     kinds = set()
     if _has(_CANCEL, rest):
         kinds.add("cancel")
-    if _has(_MOVE, rest):
+    if _has(_MOVE, rest) or _has(_INDIRECT_MOVE, rest):
         kinds.add("move")
     if _has(_LIST, rest):
         kinds.add("list")
-    if _has(_BOOK, rest) or _has(_FIND, rest):
+    # "what time do you open": the clinic's hours, not an opening in the calendar
+    asking = re.sub(CLINIC_QUESTION, " ", rest)
+    if _has(_BOOK, asking) or _has(_FIND, asking):
         kinds.add("book")
     if callback_topic(rest) is not None:
         kinds.add("callback")
@@ -135,7 +150,9 @@ def requests_in(rest: str) -> set[str]:
         kinds.add("clinic")
     if _has(_A_PERSON, rest):
         kinds.add("person")
-    if len(kinds) == 1 and _has(r"\band (?:also |then )?(?:can|could|what|when|is|do|how)\b", rest):
+    # ("and is there parking?" opening a turn is one question, following on from the last)
+    joined = r"\w\s+and (?:also |then )?(?:can|could|what|when|is|do|how)\b"
+    if len(kinds) == 1 and _has(joined, rest):
         kinds.add("and")  # "..., and what time is my Wednesday one?"
     return kinds
 
@@ -154,6 +171,9 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return None
     if not pending and _has(_THIRD_PARTY.pattern, plain(text)):
         return Reading("another_patient", say=NOT_SHARED)
+    picked = _pick(rest, frame, kinds, pending)
+    if picked is not None:
+        return picked
     if _has(_FOR_THE_MODEL, rest):
         return None
     if kinds == {"person"} and not _has(r"\b(?:dont|do not|no need)\b", rest):
@@ -161,7 +181,10 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
             "a_person", tool="transfer_to_staff", args={"reason": "The caller asked for a person."}
         )
     if kinds == {"clinic"}:
-        return Reading("clinic_question") if facts.clinic_answers else None
+        if not facts.clinic_answers:
+            return None
+        # answered from the clinic's profile only (aida.agent.dialogue.clinic)
+        return Reading("clinic_question", tool="clinic_info", args={"question": rest})
     topic = callback_topic(rest)
     if kinds == {"callback"} and topic is not None:
         if frame.callback_topic == topic:
@@ -169,7 +192,8 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return Reading(
             "callback", tool="request_callback", args={"reason": f"Question about {topic}"}
         )
-    if not pending and says_goodbye(text):
+    if says_goodbye(text):
+        # a read-back waiting is dropped, never written: "thanks, bye" is no yes
         # Aida says goodbye and hangs up, as when the model calls end_call (aida.agent.handoff)
         return Reading("goodbye", tool="end_call")
     if not pending and closing_only(text):
@@ -187,12 +211,44 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return None
     if times.unreadable:
         return None
+    if pending and kinds == {"cancel"} and span is not None and span.has_day:
+        # "yes cancel the 13th" while another is read back: that one, read back in its turn
+        return Reading("cancel", tool="cancel_appointment", args={"which": span.text})
     if pending and not (span is not None and span.has_clock):
         return None  # not a plain answer to the read-back, and no new time: the model's
     return _request(text, rest, corrected, span, times, frame)
 
 
 ANYTHING_ELSE = "You're welcome. Is there anything else I can help with?"
+
+# One of the times Aida just offered, by its place in what she said ("I'll take the first one",
+# "the last one please"): the tool's own start, so nothing is re-read from words.
+_PLACE = re.compile(
+    r"\b(?:the )?(first|earliest|1st|second|2nd|middle|third|3rd|last|latest) "
+    r"(?:one|option|time|slot|appointment)\b"
+)
+_PLACES = {"first": 0, "earliest": 0, "1st": 0, "second": 1, "2nd": 1, "middle": 1, "third": 2,
+           "3rd": 2, "last": -1, "latest": -1}  # fmt: skip
+
+
+def _pick(rest: str, frame: Frame, kinds: set[str], pending: bool) -> Reading | None:
+    offered = frame.open_offer()
+    places = _PLACE.findall(rest)
+    if not offered or pending or len(set(places)) != 1 or not kinds <= {"book"}:
+        return None
+    if _has(_NEGATION.pattern, rest) or _has(r"\b(?:or|instead|other|else|another)\b", rest):
+        return None
+    index = _PLACES[places[0]]
+    if index >= len(offered) or (places[0] == "middle" and len(offered) != 3):
+        return None
+    start = offered[index]
+    if frame.task == "move":
+        return Reading(
+            "pick", tool="reschedule_appointment", args={"new_start": start, "which": frame.which}
+        )
+    return Reading(
+        "pick", tool="book_appointment", args={"start": start, **dict(frame.offered_with)}
+    )
 
 
 def _request(
@@ -257,7 +313,9 @@ def _request(
         if frame.task == "cancel" and _has(r"\bthe \w+ one\b", rest):
             return Reading("cancel_which", tool="cancel_appointment", args={"which": rest})
         return None
-    if frame.task in {"book", "find"}:
+    if frame.task in {"book", "find"} or (
+        frame.task is None and span.has_clock and _has(_WANT, rest)
+    ):
         return _book_or_find(text, span, frame)
     if frame.task == "move" and span.has_clock:
         return Reading(

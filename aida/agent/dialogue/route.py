@@ -18,14 +18,16 @@ from typing import Any, Literal
 
 from livekit.agents import llm
 
+from aida.agent.dialogue import clinic
 from aida.agent.dialogue.frame import plain
 from aida.agent.dialogue.guard import Known, check, sentences, tool_times
 from aida.agent.dialogue.identity_words import without_identity
 from aida.agent.dialogue.lexicon import CLOSING, words
-from aida.agent.dialogue.policy import decide
+from aida.agent.dialogue.policy import decide, resume_tool
 from aida.agent.dialogue.types import Facts, Reading
 from aida.agent.state import CallState
 from aida.agent.verification import NOT_IDENTIFIED, NOT_VERIFIED
+from aida.calendar.profile import ClinicProfile, profile_for_call
 from aida.config import Settings
 from aida.scheduling.birthdates import dates_of_birth_in
 
@@ -74,7 +76,22 @@ def facts_for(state: CallState, settings: Settings, text: str) -> Facts:
         this_year=today.year,
         birth_date_here=here[0].isoformat() if len(here) == 1 else None,
         number_known=state.caller is not None,
+        clinic_answers=True,  # clinic_info answers from the profile, or says it does not know
     )
+
+
+async def load_profile(state: CallState) -> ClinicProfile | None:
+    """The clinic's profile for this call, loaded once (at the start of the call, or by the
+    first question about the clinic). A store that cannot give it leaves Aida knowing nothing
+    about the clinic, which she then says."""
+    if state.profile is None:
+        tools = state.tools
+        try:
+            state.profile = await profile_for_call(tools.store, tools.settings, tools.now())
+        except Exception:
+            logger.exception("the clinic profile could not be loaded")
+            return None
+    return state.profile
 
 
 def read(
@@ -138,15 +155,43 @@ def known_for(state: CallState) -> Known:
         done = any(k in data for k in ("booked", "moved_to", "cancelled", "preferences"))
         if done and "awaiting_confirmation" not in data:
             wrote.add(_WRITES.get(str(e.get("name")), "other"))
-    return Known(frozenset(tool_times(results) | {now}), frozenset(wrote), verified_now)
+    today = now.date()
+    return Known(
+        frozenset(tool_times(results, state.tools.clinic_hours.tz) | {now}),
+        frozenset(wrote),
+        verified_now,
+        clinic.sentences(state.profile, today),
+    )
+
+
+def resume_choice(state: CallState, text: str) -> str | None:
+    """What the model must do with the request it was reading once the caller is verified:
+    call the request's tool when code can name it (the model fills its arguments), else any
+    of the tools that carry a request out (`policy.RESUMABLE`); never free text, which is where
+    a small model drops the request ("Hello, Jane. How can I help you today?"). None: any
+    of them ("required")."""
+    return resume_tool(text, state.tools.now().year)
+
+
+def request_choice(state: CallState, text: str, mode: Mode) -> str | None:
+    """For a turn the code reader left to the local model: the tool of the one request code
+    can name in it ("I can't make Wednesday, could we do Friday instead" is a move), which the
+    model must call, filling only its arguments; None to let the model choose."""
+    if mode != "all" or state.emergency is not None or state.confirmations.proposal is not None:
+        return None
+    return resume_tool(text, state.tools.now().year)
 
 
 async def guarded(
-    stream: AsyncIterable[Any], state: CallState, model_tools: list[str]
+    stream: AsyncIterable[Any],
+    state: CallState,
+    model_tools: list[str],
+    allowed: frozenset[str] | None = None,
 ) -> AsyncIterator[Any]:
     """The model's reply with every sentence checked before it is said; tool calls pass at once
-    (their names are collected in `model_tools`). The first blocked sentence is replaced by a safe
-    one and the rest of the reply's text is dropped."""
+    (their names are collected in `model_tools`), those not `allowed` are dropped
+    (`reply_blocked`, rule `tool`). The first blocked sentence is replaced by a safe one and the
+    rest of the reply's text is dropped."""
     buffer = ""
     blocked = False
     spoken = 0
@@ -185,6 +230,10 @@ async def guarded(
         elif isinstance(chunk, llm.ChatChunk):
             delta = chunk.delta
             calls = list(delta.tool_calls) if delta is not None else []
+            if allowed is not None and any(call.name not in allowed for call in calls):
+                state.timeline.record("reply_blocked", rule="tool")
+                logger.warning("model tool call dropped: not one that carries the request out")
+                calls = [call for call in calls if call.name in allowed]
             model_tools.extend(call.name for call in calls)
             if calls or chunk.usage is not None:
                 # tool calls and usage pass as they come; only the text waits for its check

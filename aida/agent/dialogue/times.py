@@ -97,7 +97,15 @@ _PRONOUN_ONE = re.compile(
 )
 
 
+# "your first opening", "the first slot": the earliest free time, not the 1st of the month
+_FIRST_FREE = re.compile(
+    r"\b(?:first|earliest|soonest)\s+(?:open\s+)?(?:opening|slot|availability|time|appointment)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _stt_clock(text: str) -> str:
+    text = _FIRST_FREE.sub("first available", text)
     text = _PRONOUN_ONE.sub(r"\1 appointment", text)
     # "The 1130, please": speech-to-text writes a clock time without its colon
     return re.sub(
