@@ -458,3 +458,76 @@ def test_the_request_code_names_for_the_model(text: str, tool: str | None) -> No
     from aida.agent.dialogue.policy import resume_tool
 
     assert resume_tool(text, 2026) == tool
+
+
+# --- a request outside the hours, and "the last one" after it (issue 21b) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("could you do thursday at 6 pm after my shift", "thursday at 6 pm"),
+        ("friday at 8 in the morning before school", "friday at 8 in the morning"),
+    ],
+)
+def test_why_a_caller_wants_a_clock_time_does_not_change_it(text: str, phrase: str) -> None:
+    times = find_times(text)
+    assert not times.unreadable and times.one is not None and times.one.text == phrase
+    # with no clock time, "after work" is a range the grammar cannot take: the model's
+    assert find_times("could you do thursday after my shift").unreadable
+
+
+def _refused_outside_hours(turn: int) -> Frame:
+    frame = Frame(turn=turn)
+    frame.after_tool(
+        "book_appointment",
+        {"start": "thursday at 6 pm"},
+        False,
+        {
+            "error": "invalid_request",
+            "message": "That's outside our hours: ..., and the last appointment starts at 4:30 PM.",
+            "reason": "outside_hours",
+            "last_start": "2026-03-05T16:30:00-05:00",
+        },
+    )
+    frame.turn = turn + 1
+    return frame
+
+
+def test_the_last_one_after_an_outside_hours_refusal_is_the_last_start_named() -> None:
+    frame = _refused_outside_hours(2)
+    for text in ("fine, the latest one that thursday", "alright the last one then"):
+        reading = read(text, frame)
+        assert reading is not None and reading.rule == "pick"
+        assert reading.tool == "book_appointment"
+        assert reading.args == {"start": "2026-03-05T16:30:00-05:00"}
+    clock = read("4:30 then", frame)  # the day refused is the day being talked about
+    assert clock is not None and clock.args["start"] == "Thursday March 5 at 4:30"
+    # only the last start was named: no first one, no other day, no other clock time
+    for text in ("the first one then", "the last one on friday", "the last one at 5"):
+        assert read(text, frame) is None
+    frame.turn = 5  # refused three turns ago
+    assert read("alright the last one then", frame) is None
+
+
+async def test_identity_and_a_request_after_hours_are_read_in_code_then_the_last_start(
+    code_session, store: Store, jane: str
+) -> None:
+    """Name, date of birth and a booking at 6 PM "after my shift" in one turn: verified and tried
+    in code (refused by the hours, which name the last start); "the latest one" books it. The
+    flaky local-model run of after_hours left both turns to the model."""
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    async with code_session([])(hinted) as (session, llm):
+        first = await session.run(
+            user_input="hello this is jane doe, born march third 1985, could you put me in "
+            "thursday at six pm after my shift"
+        )
+        assert any("outside our hours" in s and "4:30 PM" in s for s in said(first))
+        second = await session.run(user_input="okay then the latest one that thursday")
+        assert said(second) == ["Shall I book Thursday, March 5 at 4:30 PM?"]
+        third = await session.run(user_input="yes")
+        assert "Thursday, March 5 at 4:30 PM" in said(third)[-1]
+    assert llm.requests == []
+    assert [a.start_time for a in booked(await store.list_appointments(phone=CALLER))] == [
+        local(5, 16, 30).astimezone(dt.UTC)
+    ]

@@ -15,6 +15,7 @@ what a reading would change is in `Reading.updates`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -52,7 +53,11 @@ _THIRD_PARTY = re.compile(
     rf"\b(?:look|check) (?:it|that|him|her) up\b.*\b(?:his|her|their)\b"
 )
 _CANCEL = r"\b(?:cancel|call off|take me off|off the schedule|off the books)"
-_MOVE = r"\b(?:move|reschedule|rebook|re book|change|push|switch|shift|bring forward)\b"
+# ("after my night shift" is work, not a move)
+_MOVE = (
+    r"\b(?:move|reschedule|rebook|re book|change|push|switch|(?<!my )(?<!night )shift|"
+    r"bring forward)\b"
+)
 # "I can't make Wednesday anymore, could we do Friday instead": a move said by what cannot be
 # kept (a negation, so never read here; it names the request for after identity: policy)
 _INDIRECT_MOVE = (
@@ -75,7 +80,7 @@ _FIND = (
 )
 _BOOK = (
     r"\b(?:book|schedule|make an appointment|an appointment|come in|get in|checkup|check up|"
-    r"see the doctor|see a doctor|fit me in|get me in|physical)\b"
+    r"see the doctor|see a doctor|fit me in|get me in|put me (?:in|down)|physical)\b"
 )
 # "I want Wednesday at 3", "I'd like Tuesday at 2": with a clock time and nothing else asked, a
 # booking (not a kind of request of its own: "I'd like to cancel" is a cancel)
@@ -232,16 +237,26 @@ _PLACES = {"first": 0, "earliest": 0, "1st": 0, "second": 1, "2nd": 1, "middle":
 
 
 def _pick(rest: str, frame: Frame, kinds: set[str], pending: bool) -> Reading | None:
+    """One of the times just offered by its place, or, after a refusal as outside the hours
+    that named the last start, "the last one" for that start."""
     offered = frame.open_offer()
+    last = frame.open_last_start()
     places = _PLACE.findall(rest)
-    if not offered or pending or len(set(places)) != 1 or not kinds <= {"book"}:
+    if not (offered or last) or pending or len(set(places)) != 1 or not kinds <= {"book"}:
         return None
     if _has(_NEGATION.pattern, rest) or _has(r"\b(?:or|instead|other|else|another)\b", rest):
         return None
-    index = _PLACES[places[0]]
-    if index >= len(offered) or (places[0] == "middle" and len(offered) != 3):
+    if offered:
+        index = _PLACES[places[0]]
+        if index >= len(offered) or (places[0] == "middle" and len(offered) != 3):
+            return None
+        start = offered[index]
+    elif last is not None and places[0] in ("last", "latest"):
+        start = last
+    else:
         return None
-    start = offered[index]
+    if not _on_its_day(_PLACE.sub(" ", rest), start):
+        return None
     if frame.task == "move":
         return Reading(
             "pick", tool="reschedule_appointment", args={"new_start": start, "which": frame.which}
@@ -249,6 +264,26 @@ def _pick(rest: str, frame: Frame, kinds: set[str], pending: bool) -> Reading | 
     return Reading(
         "pick", tool="book_appointment", args={"start": start, **dict(frame.offered_with)}
     )
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _on_its_day(rest: str, start: str) -> bool:
+    """The rest of a pick names no other time than the picked one's weekday ("the last one that
+    Tuesday then"); a clock time, a date or another day is the model's to weigh."""
+    times = find_times(rest)
+    if times.unreadable:
+        return False
+    try:
+        weekday = _WEEKDAYS[dt.datetime.fromisoformat(start).weekday()]
+    except ValueError:
+        return False
+    for span in times.spans:
+        named = set(span.text.split())
+        if span.has_clock or named & set(_WEEKDAYS) != {weekday} or re.search(r"\d", span.text):
+            return False
+    return True
 
 
 def _request(
