@@ -531,3 +531,18 @@ async def test_identity_and_a_request_after_hours_are_read_in_code_then_the_last
     assert [a.start_time for a in booked(await store.list_appointments(phone=CALLER))] == [
         local(5, 16, 30).astimezone(dt.UTC)
     ]
+
+
+async def test_a_date_of_birth_in_number_words_verifies_in_code(
+    code_session, store: Store, jane: str
+) -> None:
+    """ "three three eighty five" (3/3/85 read aloud) is her date of birth, taken out of the turn
+    before it is read, so it is neither a time nor asked again."""
+    await store.book(CALLER, local(6, 11).astimezone(dt.UTC), local(6, 11, 30).astimezone(dt.UTC))
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    async with code_session([])(hinted) as (session, llm):
+        first = await session.run(user_input="what appointments do I have")
+        assert "full name and date of birth" in said(first)[0]
+        second = await session.run(user_input="jane doe, three three eighty five")
+        assert any("Friday, March 6 at 11 AM" in s for s in said(second))
+    assert llm.requests == []
