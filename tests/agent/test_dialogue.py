@@ -546,3 +546,22 @@ async def test_a_date_of_birth_in_number_words_verifies_in_code(
         second = await session.run(user_input="jane doe, three three eighty five")
         assert any("Friday, March 6 at 11 AM" in s for s in said(second))
     assert llm.requests == []
+
+
+@pytest.mark.parametrize(
+    "text", ["hey when am i meant to come in again", "when am i scheduled to come back"]
+)
+def test_asking_when_one_is_due_in_is_a_listing(text: str) -> None:
+    reading = read(text)
+    assert reading is not None and reading.tool == "list_appointments"
+    other = read("when am i going to get a call back")  # no appointment asked about
+    assert other is None or other.tool != "list_appointments"
+
+
+@pytest.mark.parametrize(
+    "text", ["im coming in on thursday, where should i park", "can i leave my car out front"]
+)
+def test_where_to_leave_the_car_is_a_clinic_question(text: str) -> None:
+    facts = Facts(True, True, "?", clinic_answers=True)
+    reading = read(text, facts=facts)
+    assert reading is not None and reading.tool == "clinic_info"

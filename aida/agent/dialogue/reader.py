@@ -64,7 +64,15 @@ _INDIRECT_MOVE = (
     r"\b(?:cant|cannot|can not|wont be able to|not able to) (?:make|do|come)\b.*"
     r"\b(?:instead|rather|another day|different day)\b"
 )
+# "when am I meant to come in", "remind me when I'm due in": a listing; its "come in" is no
+# booking (taken out before a booking is looked for: `requests_in`)
+_WHEN_DUE = (
+    r"\bwhen (?:am i|im|i am) (?:supposed to |meant to |due to |scheduled to |booked to )?"
+    r"(?:be )?(?:coming|come) (?:in|back)\b|"
+    r"\bwhen (?:am i|im|i am) (?:due|booked|scheduled) (?:in|back)\b"
+)
 _LIST = (
+    rf"{_WHEN_DUE}|"
     r"\b(?:what|which) appointments\b|\bappointments? (?:do i have|have i got|i have)\b|"
     r"\b(?:when is|whens|what time is|what day is) my\b.*\bappointment\b|"
     r"\bwhat are my appointments\b|\bmy appointments\b|"
@@ -106,7 +114,9 @@ CLINIC_QUESTION = (
     r"\b(?:what time do you (?:open|close)|when do you (?:open|close)|are you open|(?:opening|"
     r"office|clinic|your) hours|what are (?:his|her|their|the) hours|(?:open|close) on "
     r"(?:saturdays?|sundays?|weekends?|fridays?|mondays?|tuesdays?|wednesdays?|thursdays?)|"
-    r"parking|park there|address|where are you|located|directions|insurance|blue cross|aetna|"
+    r"parking|park there|where (?:do|can|should|would|could) (?:i|we) park|"
+    r"(?:park|leave) (?:my|the|our) car|address|where are you|located|directions|insurance|"
+    r"blue cross|aetna|"
     r"cigna|medicare|medicaid|do you (?:take|accept)|what (?:should|do) i bring|bring with me|"
     r"languages?|speak spanish)\b"
 )
@@ -146,7 +156,7 @@ def requests_in(rest: str) -> set[str]:
     if _has(_LIST, rest):
         kinds.add("list")
     # "what time do you open": the clinic's hours, not an opening in the calendar
-    asking = re.sub(CLINIC_QUESTION, " ", rest)
+    asking = re.sub(_WHEN_DUE, " ", re.sub(CLINIC_QUESTION, " ", rest))
     if _has(_BOOK, asking) or _has(_FIND, asking):
         kinds.add("book")
     if callback_topic(rest) is not None:
