@@ -565,3 +565,19 @@ def test_where_to_leave_the_car_is_a_clinic_question(text: str) -> None:
     facts = Facts(True, True, "?", clinic_answers=True)
     reading = read(text, facts=facts)
     assert reading is not None and reading.tool == "clinic_info"
+
+
+async def test_a_move_to_another_day_at_the_same_time_is_read_in_code(
+    code_session, store: Store, jane: str
+) -> None:
+    """ "same time" keeps the clock time of the appointment moved: the day is read in code, the
+    clock time put in by the move tool from the calendar."""
+    await store.book(CALLER, local(5, 11).astimezone(dt.UTC), local(5, 11, 30).astimezone(dt.UTC))
+    async with code_session([])(known_caller()) as (session, llm):
+        result = await session.run(
+            user_input="could you shift my thursday appointment to monday the ninth, same time"
+        )
+    assert any("Monday, March 9 at 11 AM" in s and s.endswith("?") for s in said(result))
+    assert llm.requests == []
+    # a clock time of its own besides "same time" is two answers: the model's
+    assert read("move it to friday at 3, same time") is None

@@ -22,7 +22,7 @@ from typing import Any
 from aida.agent.dialogue.frame import Frame, callback_topic, plain
 from aida.agent.dialogue.identity_words import without_identity
 from aida.agent.dialogue.lexicon import closing_only, says_goodbye, words
-from aida.agent.dialogue.times import Span, Times, find_times
+from aida.agent.dialogue.times import SAME_TIME, Span, Times, find_times
 from aida.agent.dialogue.types import CALLBACK_AGAIN, NOT_SHARED, WHICH_TIME, Facts, Reading
 
 _CORRECTION = re.compile(
@@ -178,10 +178,15 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return None
     rest = plain(without_identity(text, facts.this_year))
     corrected = _CORRECTION.split(rest)[-1] if _CORRECTION.search(rest) else rest
+    kinds = requests_in(rest)
+    # "move it to Monday, same time": the day is read here, the clock time kept by the tool
+    same_time = kinds == {"move"} and SAME_TIME.search(corrected) is not None
+    if same_time:
+        corrected = " ".join(SAME_TIME.sub(" ", corrected).split())
+        rest = " ".join(SAME_TIME.sub(" ", rest).split())
     times = find_times(corrected)
     span = times.one
     pending = facts.proposal_tool is not None
-    kinds = requests_in(rest)
     if len(kinds) > 1:
         return None
     if not pending and _has(_THIRD_PARTY.pattern, plain(text)):
@@ -231,7 +236,28 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return Reading("cancel", tool="cancel_appointment", args={"which": span.text})
     if pending and not (span is not None and span.has_clock):
         return None  # not a plain answer to the read-back, and no new time: the model's
+    if same_time:
+        return _same_time_move(corrected, frame)
     return _request(text, rest, corrected, span, times, frame)
+
+
+def _same_time_move(corrected: str, frame: Frame) -> Reading | None:
+    """ "push my Thursday one to Monday, same time": a new day and no clock time of its own."""
+    parts = re.split(r"\bto\b", corrected)
+    if len(parts) < 2 or frame.task in {"book", "find"}:
+        return None
+    new = find_times(parts[-1]).one
+    old_times = find_times(" ".join(parts[:-1]))
+    if new is None or not new.has_day or new.has_clock:
+        return None
+    if old_times.unreadable or len(old_times.spans) > 1:
+        return None
+    old = old_times.one
+    return Reading(
+        "move_same_time",
+        tool="reschedule_appointment",
+        args={"new_start": f"{new.text} same time", "which": old.text if old else None},
+    )
 
 
 ANYTHING_ELSE = "You're welcome. Is there anything else I can help with?"

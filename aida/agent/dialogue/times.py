@@ -123,6 +123,12 @@ def _parts(text: str) -> Parts | None:
         return None
 
 
+# "same time", "at the same time", "the same time as before": a move keeps its clock time (the
+# reader names it, `aida.agent.writes.move` puts in the clock time of the appointment moved)
+SAME_TIME = re.compile(
+    r"\b(?:at\s+)?(?:the\s+)?same\s+time(?:\s+as\s+(?:before|now|usual))?\b", re.I
+)
+
 # Why the caller wants a time, said next to it ("at seven pm after work"): with a clock time
 # named, no change to what the time means; without one it is a range the grammar cannot take
 _ROUTINE = re.compile(
