@@ -8,8 +8,6 @@ what Aida says next.
 
 from __future__ import annotations
 
-import re
-
 from aida.agent.dialogue.times import SAME_TIME as _SAME_TIME
 from aida.agent.state import CallState
 from aida.agent.verification import ensure_verified
