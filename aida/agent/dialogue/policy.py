@@ -98,7 +98,8 @@ def decide(text: str, frame: Frame, facts: Facts) -> Reading | None:
 # out, never hang up, transfer, verify again or store a preference unread-back.
 RESUMABLE = frozenset(
     {"book_appointment", "reschedule_appointment", "cancel_appointment", "list_appointments",
-     "find_available_slots", "request_callback", "clinic_info"}
+     "find_available_slots", "request_callback", "clinic_info", "remember_preference",
+     "join_waitlist", "transfer_to_staff"}
 )  # fmt: skip
 _KIND_TOOLS = {
     "cancel": "cancel_appointment",
