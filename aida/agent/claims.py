@@ -14,7 +14,12 @@ import re
 from dataclasses import dataclass, field
 
 from aida.agent.dialogue.lexicon import NO, YES  # the one yes/no lexicon: never a name
-from aida.scheduling.birthdates import dates_of_birth_in, parse_date_of_birth, unglue_born
+from aida.scheduling.birthdates import (
+    NUMBER_WORDS_DATE,
+    dates_of_birth_in,
+    parse_date_of_birth,
+    unglue_born,
+)
 
 # A full name has at most this many words ("Mary Ann Smith Jones"); more is several names.
 MAX_NAME_WORDS = 4
@@ -139,6 +144,11 @@ def _names(plain: str) -> tuple[str, ...]:
             names.append(" ".join(run))
     words = _words(plain)
     starts = [i for i, w in enumerate(words) if w in _DATE_START or _date_digits(words, i)]
+    if not starts:  # "jane doe, seven fourteen ninety": the date said as three numbers
+        words = " ".join(words).replace("-", " ").split()
+        said = NUMBER_WORDS_DATE.search(" ".join(words))
+        if said:
+            starts = [len(" ".join(words)[: said.start()].split())]
     if starts:
         before = _name_words(words[: starts[0]])
         if before:

@@ -8,8 +8,7 @@ what Aida says next.
 
 from __future__ import annotations
 
-import re
-
+from aida.agent.dialogue.times import SAME_TIME as _SAME_TIME
 from aida.agent.state import CallState
 from aida.agent.verification import ensure_verified
 from aida.calendar.plan import Plan, plan_booking, plan_move
@@ -30,12 +29,6 @@ NOT_CANCELLED = "Okay, I haven't cancelled anything. Your appointment stays as i
 def _silent(data: dict[str, object]) -> ToolResult:
     """The same question asked again within one turn: the caller has not answered yet."""
     return ToolResult(say="", data=data)
-
-
-# "same time", "at the same time", "the same time as before": a move keeps its clock time
-_SAME_TIME = re.compile(
-    r"\b(?:at\s+)?(?:the\s+)?same\s+time(?:\s+as\s+(?:before|now|usual))?\b", re.I
-)
 
 
 async def book(

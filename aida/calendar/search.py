@@ -208,6 +208,7 @@ def _about(
             f"That's outside {provider.name}'s hours, {span}, and the last appointment "
             f"starts at {clock_time(grid.last_start)}.",
             reason=reason,
+            last_start=exc.details.get("last_start"),
         )
     return InvalidRequest(
         f"{provider.name} sees patients {days_text(hours.weekdays)}, {span}.", reason=reason

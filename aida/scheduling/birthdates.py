@@ -65,6 +65,39 @@ _SHORT_YEAR = re.compile(rf"\b(?:sixty|seventy|eighty|ninety)(?:[\s-](?:{_SMALL_
 _THOUSANDS_YEAR = re.compile(rf"\btwo thousand(?:\s(?:and\s)?({_TWO_DIGITS}))?\b")
 
 
+_UNITS_RE = "one|two|three|four|five|six|seven|eight|nine"
+# "seven fourteen ninety", "twelve twenty two nineteen eighty one": month, day and year all said
+# as numbers in words (as "7/14/90" is read aloud). The year is a two-digit one ("ninety", "oh
+# five") or a full one ("nineteen ninety"); a day or month alone is never a year.
+NUMBER_WORDS_DATE = re.compile(
+    r"\b(?P<month>twelve|eleven|ten|one|two|three|four|five|six|seven|eight|nine)[\s,]+"
+    rf"(?P<day>(?:twenty|thirty)(?:\s(?:{_UNITS_RE}))?|{_SMALL_RE})[\s,]+"
+    rf"(?P<year>(?:(?:nineteen|twenty)\s)?(?:(?:{_TENS_RE})(?:\s(?:{_UNITS_RE}))?|oh\s(?:{_UNITS_RE})))\b"
+)
+
+
+def number_words_date(m: re.Match[str]) -> tuple[int, int, int] | None:
+    """(year, month, day) of a `NUMBER_WORDS_DATE` match (the year as said: 90 or 1990)."""
+    year_words = m.group("year").split()
+    if (
+        year_words[0] in ("nineteen", "twenty")
+        and year_words[1:2]
+        and (year_words[1] in _TENS or year_words[1] == "oh")
+    ):  # "nineteen ninety", "twenty oh five"; "twenty five" is '25
+        century = 1900 if year_words[0] == "nineteen" else 2000
+        year = century + _two_digits(" ".join(year_words[1:]))
+    else:
+        year = _two_digits(" ".join(year_words))
+    month = _SMALL[m.group("month")]
+    day_words = m.group("day").split()
+    day = (
+        _TENS[day_words[0]] + (_SMALL[day_words[1]] if len(day_words) > 1 else 0)
+        if day_words[0] in _TENS
+        else _SMALL[day_words[0]]
+    )
+    return (year, month, day) if day >= 1 else None
+
+
 def _two_digits(words: str) -> int:
     parts = words.replace("-", " ").split()
     if parts[0] in ("oh", "o"):
@@ -152,6 +185,10 @@ def dates_of_birth_in(text: str, today: dt.date, *, day_first: bool = False) -> 
         first, second, year = (int(g) for g in m.groups())
         month, day = (second, first) if day_first or first > 12 else (first, second)
         keep(m.start(), year, month, day)
+    for m in NUMBER_WORDS_DATE.finditer(raw.replace("-", " ")):
+        said = number_words_date(m)
+        if said is not None:
+            keep(m.start(), *said)
     t = _normalize(_spoken_years(raw.replace("-", " ")))
     for pattern, month_group, day_group in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
         for m in pattern.finditer(t):
@@ -182,6 +219,11 @@ def parse_date_of_birth(text: str, today: dt.date, *, day_first: bool = False) -
         first, second, year = (int(g) for g in numeric.groups())
         month, day = (second, first) if day_first or first > 12 else (first, second)
         return _checked(year, month, day, today)
+
+    words = NUMBER_WORDS_DATE.search(raw.replace("-", " "))
+    said = number_words_date(words) if words else None
+    if said is not None:
+        return _checked(*said, today)
 
     t = _normalize(_spoken_years(raw.replace("-", " ")))
     t = re.sub(r"\b(born|on|i was|it's|it is|my birthday is|date of birth|is)\b", " ", t)

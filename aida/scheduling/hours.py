@@ -176,10 +176,13 @@ class ClinicHours:
             return start_utc, start_utc + self.slot_length
         wall = local.time().replace(tzinfo=None)
         if wall < self.open or wall > self.last_start:
+            # the last start the sentence names, as an instant: "the last one then" books it
+            last = to_local(starts[-1], self.tz).isoformat(timespec="seconds") if starts else None
             raise InvalidRequest(
                 f"That's outside our hours: we're open {self.hours_text()}, "
                 f"and the last appointment starts at {clock_time(self.last_start)}.",
                 reason="outside_hours",
+                last_start=last,
             )
         later = [s for s in starts if s > start_utc]
         earlier = [s for s in starts if s < start_utc]

@@ -458,3 +458,126 @@ def test_the_request_code_names_for_the_model(text: str, tool: str | None) -> No
     from aida.agent.dialogue.policy import resume_tool
 
     assert resume_tool(text, 2026) == tool
+
+
+# --- a request outside the hours, and "the last one" after it (issue 21b) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("could you do thursday at 6 pm after my shift", "thursday at 6 pm"),
+        ("friday at 8 in the morning before school", "friday at 8 in the morning"),
+    ],
+)
+def test_why_a_caller_wants_a_clock_time_does_not_change_it(text: str, phrase: str) -> None:
+    times = find_times(text)
+    assert not times.unreadable and times.one is not None and times.one.text == phrase
+    # with no clock time, "after work" is a range the grammar cannot take: the model's
+    assert find_times("could you do thursday after my shift").unreadable
+
+
+def _refused_outside_hours(turn: int) -> Frame:
+    frame = Frame(turn=turn)
+    frame.after_tool(
+        "book_appointment",
+        {"start": "thursday at 6 pm"},
+        False,
+        {
+            "error": "invalid_request",
+            "message": "That's outside our hours: ..., and the last appointment starts at 4:30 PM.",
+            "reason": "outside_hours",
+            "last_start": "2026-03-05T16:30:00-05:00",
+        },
+    )
+    frame.turn = turn + 1
+    return frame
+
+
+def test_the_last_one_after_an_outside_hours_refusal_is_the_last_start_named() -> None:
+    frame = _refused_outside_hours(2)
+    for text in ("fine, the latest one that thursday", "alright the last one then"):
+        reading = read(text, frame)
+        assert reading is not None and reading.rule == "pick"
+        assert reading.tool == "book_appointment"
+        assert reading.args == {"start": "2026-03-05T16:30:00-05:00"}
+    clock = read("4:30 then", frame)  # the day refused is the day being talked about
+    assert clock is not None and clock.args["start"] == "Thursday March 5 at 4:30"
+    # only the last start was named: no first one, no other day, no other clock time
+    for text in ("the first one then", "the last one on friday", "the last one at 5"):
+        assert read(text, frame) is None
+    frame.turn = 5  # refused three turns ago
+    assert read("alright the last one then", frame) is None
+
+
+async def test_identity_and_a_request_after_hours_are_read_in_code_then_the_last_start(
+    code_session, store: Store, jane: str
+) -> None:
+    """Name, date of birth and a booking at 6 PM "after my shift" in one turn: verified and tried
+    in code (refused by the hours, which name the last start); "the latest one" books it. The
+    flaky local-model run of after_hours left both turns to the model."""
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    async with code_session([])(hinted) as (session, llm):
+        first = await session.run(
+            user_input="hello this is jane doe, born march third 1985, could you put me in "
+            "thursday at six pm after my shift"
+        )
+        assert any("outside our hours" in s and "4:30 PM" in s for s in said(first))
+        second = await session.run(user_input="okay then the latest one that thursday")
+        assert said(second) == ["Shall I book Thursday, March 5 at 4:30 PM?"]
+        third = await session.run(user_input="yes")
+        assert "Thursday, March 5 at 4:30 PM" in said(third)[-1]
+    assert llm.requests == []
+    assert [a.start_time for a in booked(await store.list_appointments(phone=CALLER))] == [
+        local(5, 16, 30).astimezone(dt.UTC)
+    ]
+
+
+async def test_a_date_of_birth_in_number_words_verifies_in_code(
+    code_session, store: Store, jane: str
+) -> None:
+    """ "three three eighty five" (3/3/85 read aloud) is her date of birth, taken out of the turn
+    before it is read, so it is neither a time nor asked again."""
+    await store.book(CALLER, local(6, 11).astimezone(dt.UTC), local(6, 11, 30).astimezone(dt.UTC))
+    hinted = Caller(phone=CALLER, name=None, source="sip", on_file=True)
+    async with code_session([])(hinted) as (session, llm):
+        first = await session.run(user_input="what appointments do I have")
+        assert "full name and date of birth" in said(first)[0]
+        second = await session.run(user_input="jane doe, three three eighty five")
+        assert any("Friday, March 6 at 11 AM" in s for s in said(second))
+    assert llm.requests == []
+
+
+@pytest.mark.parametrize(
+    "text", ["hey when am i meant to come in again", "when am i scheduled to come back"]
+)
+def test_asking_when_one_is_due_in_is_a_listing(text: str) -> None:
+    reading = read(text)
+    assert reading is not None and reading.tool == "list_appointments"
+    other = read("when am i going to get a call back")  # no appointment asked about
+    assert other is None or other.tool != "list_appointments"
+
+
+@pytest.mark.parametrize(
+    "text", ["im coming in on thursday, where should i park", "can i leave my car out front"]
+)
+def test_where_to_leave_the_car_is_a_clinic_question(text: str) -> None:
+    facts = Facts(True, True, "?", clinic_answers=True)
+    reading = read(text, facts=facts)
+    assert reading is not None and reading.tool == "clinic_info"
+
+
+async def test_a_move_to_another_day_at_the_same_time_is_read_in_code(
+    code_session, store: Store, jane: str
+) -> None:
+    """ "same time" keeps the clock time of the appointment moved: the day is read in code, the
+    clock time put in by the move tool from the calendar."""
+    await store.book(CALLER, local(5, 11).astimezone(dt.UTC), local(5, 11, 30).astimezone(dt.UTC))
+    async with code_session([])(known_caller()) as (session, llm):
+        result = await session.run(
+            user_input="could you shift my thursday appointment to monday the ninth, same time"
+        )
+    assert any("Monday, March 9 at 11 AM" in s and s.endswith("?") for s in said(result))
+    assert llm.requests == []
+    # a clock time of its own besides "same time" is two answers: the model's
+    assert read("move it to friday at 3, same time") is None

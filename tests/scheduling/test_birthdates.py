@@ -107,3 +107,26 @@ def test_refusals_are_speakable(said: str, why: str) -> None:
 )
 def test_dates_of_birth_inside_longer_speech(said: str, found: list[dt.date]) -> None:
     assert dates_of_birth_in(said, TODAY) == found
+
+
+@pytest.mark.parametrize(
+    ("said", "born"),
+    [
+        # month, day and year all said as numbers, as "8/22/81" read aloud (issue 21b)
+        ("eight twenty two eighty one", dt.date(1981, 8, 22)),
+        ("born nine five nineteen seventy", dt.date(1970, 9, 5)),
+        ("eleven thirty sixty eight", dt.date(1968, 11, 30)),
+        ("twelve thirty-one oh two", dt.date(2002, 12, 31)),
+        ("two eleven twenty five", dt.date(2025, 2, 11)),  # '25, not 2005
+        ("four nineteen twenty oh six", dt.date(2006, 4, 19)),
+        ("two thirty ninety", None),  # no February 30th
+    ],
+)
+def test_a_date_said_as_three_numbers_in_words(said: str, born: dt.date | None) -> None:
+    if born is None:
+        with pytest.raises(InvalidRequest):
+            parse_date_of_birth(said, TODAY)
+        assert dates_of_birth_in(said, TODAY) == []
+    else:
+        assert parse_date_of_birth(said, TODAY) == born
+        assert dates_of_birth_in(f"hi its dana reyes, {said}, thanks", TODAY) == [born]

@@ -82,6 +82,10 @@ class Frame:
     offered: tuple[str, ...] = ()
     offered_with: tuple[tuple[str, str], ...] = ()
     offered_turn: int = -1
+    # The last start of the day a booking or move was refused as outside the hours ("... and the
+    # last appointment starts at 4:30 PM"), ISO: "the last one then" is that start
+    last_start: str | None = None
+    last_start_turn: int = -1
     # The taken time Aida offered the waitlist for ("I can put you on the waitlist for ...")
     waitlist_time: str | None = None
     waitlist_turn: int = -1
@@ -103,6 +107,9 @@ class Frame:
 
     def open_offer(self) -> tuple[str, ...]:
         return self.offered if self.asked_last(self.offered_turn) else ()
+
+    def open_last_start(self) -> str | None:
+        return self.last_start if self.asked_last(self.last_start_turn) else None
 
     def open_waitlist(self) -> str | None:
         return self.waitlist_time if self.asked_last(self.waitlist_turn) else None
@@ -137,6 +144,10 @@ class Frame:
                     (k, str(args[k])) for k in ("provider", "visit_type") if args.get(k)
                 )
                 self.offered_turn = self.turn
+        last = data.get("last_start")
+        if not ok and data.get("reason") == "outside_hours" and isinstance(last, str):
+            self.last_start, self.last_start_turn = last, self.turn
+            self._seen(last)  # the day refused is the day being talked about
         self.clock = None
         if not ok and data.get("error") == "ambiguous_time":
             self.clock = clock_words(str(args.get("start") or args.get("new_start") or ""))

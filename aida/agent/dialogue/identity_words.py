@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from aida.scheduling.birthdates import unglue_born
+from aida.scheduling.birthdates import NUMBER_WORDS_DATE, number_words_date, unglue_born
 
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -84,6 +84,13 @@ def without_identity(text: str, this_year: int | None = None) -> str:
             return " "
 
         t = _DATED.sub(past, t)
+
+        def past_in_words(m: re.Match[str]) -> str:
+            said = number_words_date(m)  # "seven fourteen ninety": the birthdates reading
+            year = said[0] if said else this_year
+            return " " if year < 100 or year < this_year else m.group(0)
+
+        t = NUMBER_WORDS_DATE.sub(past_in_words, t.lower().replace("-", " "))
     t = re.sub(r"\b(?:my|the)\s+(?:phone\s+)?number\s+(?:is|on file is)\b", " ", t, flags=re.I)
     t = _PHONE.sub(" ", t)
     t = _NAME.sub(" ", t)

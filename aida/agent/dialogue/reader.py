@@ -15,13 +15,14 @@ what a reading would change is in `Reading.updates`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from aida.agent.dialogue.frame import Frame, callback_topic, plain
 from aida.agent.dialogue.identity_words import without_identity
 from aida.agent.dialogue.lexicon import closing_only, says_goodbye, words
-from aida.agent.dialogue.times import Span, Times, find_times
+from aida.agent.dialogue.times import SAME_TIME, Span, Times, find_times
 from aida.agent.dialogue.types import CALLBACK_AGAIN, NOT_SHARED, WHICH_TIME, Facts, Reading
 
 _CORRECTION = re.compile(
@@ -52,14 +53,26 @@ _THIRD_PARTY = re.compile(
     rf"\b(?:look|check) (?:it|that|him|her) up\b.*\b(?:his|her|their)\b"
 )
 _CANCEL = r"\b(?:cancel|call off|take me off|off the schedule|off the books)"
-_MOVE = r"\b(?:move|reschedule|rebook|re book|change|push|switch|shift|bring forward)\b"
+# ("after my night shift" is work, not a move)
+_MOVE = (
+    r"\b(?:move|reschedule|rebook|re book|change|push|switch|(?<!my )(?<!night )shift|"
+    r"bring forward)\b"
+)
 # "I can't make Wednesday anymore, could we do Friday instead": a move said by what cannot be
 # kept (a negation, so never read here; it names the request for after identity: policy)
 _INDIRECT_MOVE = (
     r"\b(?:cant|cannot|can not|wont be able to|not able to) (?:make|do|come)\b.*"
     r"\b(?:instead|rather|another day|different day)\b"
 )
+# "when am I meant to come in", "remind me when I'm due in": a listing; its "come in" is no
+# booking (taken out before a booking is looked for: `requests_in`)
+_WHEN_DUE = (
+    r"\bwhen (?:am i|im|i am) (?:supposed to |meant to |due to |scheduled to |booked to )?"
+    r"(?:be )?(?:coming|come) (?:in|back)\b|"
+    r"\bwhen (?:am i|im|i am) (?:due|booked|scheduled) (?:in|back)\b"
+)
 _LIST = (
+    rf"{_WHEN_DUE}|"
     r"\b(?:what|which) appointments\b|\bappointments? (?:do i have|have i got|i have)\b|"
     r"\b(?:when is|whens|what time is|what day is) my\b.*\bappointment\b|"
     r"\bwhat are my appointments\b|\bmy appointments\b|"
@@ -75,7 +88,7 @@ _FIND = (
 )
 _BOOK = (
     r"\b(?:book|schedule|make an appointment|an appointment|come in|get in|checkup|check up|"
-    r"see the doctor|see a doctor|fit me in|get me in|physical)\b"
+    r"see the doctor|see a doctor|fit me in|get me in|put me (?:in|down)|physical)\b"
 )
 # "I want Wednesday at 3", "I'd like Tuesday at 2": with a clock time and nothing else asked, a
 # booking (not a kind of request of its own: "I'd like to cancel" is a cancel)
@@ -101,7 +114,9 @@ CLINIC_QUESTION = (
     r"\b(?:what time do you (?:open|close)|when do you (?:open|close)|are you open|(?:opening|"
     r"office|clinic|your) hours|what are (?:his|her|their|the) hours|(?:open|close) on "
     r"(?:saturdays?|sundays?|weekends?|fridays?|mondays?|tuesdays?|wednesdays?|thursdays?)|"
-    r"parking|park there|address|where are you|located|directions|insurance|blue cross|aetna|"
+    r"parking|park there|where (?:do|can|should|would|could) (?:i|we) park|"
+    r"(?:park|leave) (?:my|the|our) car|address|where are you|located|directions|insurance|"
+    r"blue cross|aetna|"
     r"cigna|medicare|medicaid|do you (?:take|accept)|what (?:should|do) i bring|bring with me|"
     r"languages?|speak spanish)\b"
 )
@@ -141,7 +156,7 @@ def requests_in(rest: str) -> set[str]:
     if _has(_LIST, rest):
         kinds.add("list")
     # "what time do you open": the clinic's hours, not an opening in the calendar
-    asking = re.sub(CLINIC_QUESTION, " ", rest)
+    asking = re.sub(_WHEN_DUE, " ", re.sub(CLINIC_QUESTION, " ", rest))
     if _has(_BOOK, asking) or _has(_FIND, asking):
         kinds.add("book")
     if callback_topic(rest) is not None:
@@ -163,10 +178,15 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return None
     rest = plain(without_identity(text, facts.this_year))
     corrected = _CORRECTION.split(rest)[-1] if _CORRECTION.search(rest) else rest
+    kinds = requests_in(rest)
+    # "move it to Monday, same time": the day is read here, the clock time kept by the tool
+    same_time = kinds == {"move"} and SAME_TIME.search(corrected) is not None
+    if same_time:
+        corrected = " ".join(SAME_TIME.sub(" ", corrected).split())
+        rest = " ".join(SAME_TIME.sub(" ", rest).split())
     times = find_times(corrected)
     span = times.one
     pending = facts.proposal_tool is not None
-    kinds = requests_in(rest)
     if len(kinds) > 1:
         return None
     if not pending and _has(_THIRD_PARTY.pattern, plain(text)):
@@ -216,7 +236,28 @@ def read(text: str, frame: Frame, facts: Facts) -> Reading | None:
         return Reading("cancel", tool="cancel_appointment", args={"which": span.text})
     if pending and not (span is not None and span.has_clock):
         return None  # not a plain answer to the read-back, and no new time: the model's
+    if same_time:
+        return _same_time_move(corrected, frame)
     return _request(text, rest, corrected, span, times, frame)
+
+
+def _same_time_move(corrected: str, frame: Frame) -> Reading | None:
+    """ "push my Thursday one to Monday, same time": a new day and no clock time of its own."""
+    parts = re.split(r"\bto\b", corrected)
+    if len(parts) < 2 or frame.task in {"book", "find"}:
+        return None
+    new = find_times(parts[-1]).one
+    old_times = find_times(" ".join(parts[:-1]))
+    if new is None or not new.has_day or new.has_clock:
+        return None
+    if old_times.unreadable or len(old_times.spans) > 1:
+        return None
+    old = old_times.one
+    return Reading(
+        "move_same_time",
+        tool="reschedule_appointment",
+        args={"new_start": f"{new.text} same time", "which": old.text if old else None},
+    )
 
 
 ANYTHING_ELSE = "You're welcome. Is there anything else I can help with?"
@@ -232,16 +273,26 @@ _PLACES = {"first": 0, "earliest": 0, "1st": 0, "second": 1, "2nd": 1, "middle":
 
 
 def _pick(rest: str, frame: Frame, kinds: set[str], pending: bool) -> Reading | None:
+    """One of the times just offered by its place, or, after a refusal as outside the hours
+    that named the last start, "the last one" for that start."""
     offered = frame.open_offer()
+    last = frame.open_last_start()
     places = _PLACE.findall(rest)
-    if not offered or pending or len(set(places)) != 1 or not kinds <= {"book"}:
+    if not (offered or last) or pending or len(set(places)) != 1 or not kinds <= {"book"}:
         return None
     if _has(_NEGATION.pattern, rest) or _has(r"\b(?:or|instead|other|else|another)\b", rest):
         return None
-    index = _PLACES[places[0]]
-    if index >= len(offered) or (places[0] == "middle" and len(offered) != 3):
+    if offered:
+        index = _PLACES[places[0]]
+        if index >= len(offered) or (places[0] == "middle" and len(offered) != 3):
+            return None
+        start = offered[index]
+    elif last is not None and places[0] in ("last", "latest"):
+        start = last
+    else:
         return None
-    start = offered[index]
+    if not _on_its_day(_PLACE.sub(" ", rest), start):
+        return None
     if frame.task == "move":
         return Reading(
             "pick", tool="reschedule_appointment", args={"new_start": start, "which": frame.which}
@@ -249,6 +300,26 @@ def _pick(rest: str, frame: Frame, kinds: set[str], pending: bool) -> Reading | 
     return Reading(
         "pick", tool="book_appointment", args={"start": start, **dict(frame.offered_with)}
     )
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _on_its_day(rest: str, start: str) -> bool:
+    """The rest of a pick names no other time than the picked one's weekday ("the last one that
+    Tuesday then"); a clock time, a date or another day is the model's to weigh."""
+    times = find_times(rest)
+    if times.unreadable:
+        return False
+    try:
+        weekday = _WEEKDAYS[dt.datetime.fromisoformat(start).weekday()]
+    except ValueError:
+        return False
+    for span in times.spans:
+        named = set(span.text.split())
+        if span.has_clock or named & set(_WEEKDAYS) != {weekday} or re.search(r"\d", span.text):
+            return False
+    return True
 
 
 def _request(

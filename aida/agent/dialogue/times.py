@@ -123,8 +123,30 @@ def _parts(text: str) -> Parts | None:
         return None
 
 
+# "same time", "at the same time", "the same time as before": a move keeps its clock time (the
+# reader names it, `aida.agent.writes.move` puts in the clock time of the appointment moved)
+SAME_TIME = re.compile(
+    r"\b(?:at\s+)?(?:the\s+)?same\s+time(?:\s+as\s+(?:before|now|usual))?\b", re.I
+)
+
+# Why the caller wants a time, said next to it ("at seven pm after work"): with a clock time
+# named, no change to what the time means; without one it is a range the grammar cannot take
+_ROUTINE = re.compile(
+    r"\b(?:after|before) (?:work|school|class|my shift|my lunch|lunch|the school run)\b", re.I
+)
+
+
 def find_times(text: str) -> Times:
     """Every time phrase in `text`, in order."""
+    found = _find_times(text)
+    if found.unreadable and _ROUTINE.search(text or ""):
+        bare = _find_times(_ROUTINE.sub(" ", text))
+        if not bare.unreadable and bare.spans and all(s.has_clock for s in bare.spans):
+            return bare
+    return found
+
+
+def _find_times(text: str) -> Times:
     normal = normalize(_stt_clock(text or ""))
     parts = _parts(normal)
     if parts is None:
