@@ -50,6 +50,17 @@ _INTRODUCED = re.compile(
     r"\b(?:my name is|name is|this is|it is|it's|its|i am|i'm|im)\s+([a-z][a-z' -]*)",
     re.IGNORECASE,
 )
+# After "I'm", a word that says how or where the caller is, not who ("I'm due in Tuesday",
+# "I'm calling about", "I'm not sure"): no name follows.
+_NOT_AFTER_IM = {
+    "due", "going", "gonna", "calling", "looking", "trying", "just", "not", "sure", "fine",
+    "good", "ok", "okay", "wondering", "hoping", "running", "late", "back", "ready", "free",
+    "available", "busy", "worried", "scared", "afraid", "sick", "feeling", "pregnant", "booked",
+    "supposed", "meant", "also", "still", "so", "really", "coming", "leaving", "away", "out",
+    "home", "in", "at", "on", "the", "a", "an", "having", "getting", "off", "here", "there",
+    "sorry", "after", "about", "booking", "asking",
+}  # fmt: skip
+
 # Letters said one by one, as speech-to-text writes them: "K-W-A-M-E", "k w a m e", "A. S. A."
 _SPELLED = re.compile(r"\b(?:[a-z][\s.,-]{1,3}){2,}[a-z]\b", re.IGNORECASE)
 # ... or run together in capitals ("KWAMI"), after the caller was asked to spell.
@@ -139,6 +150,9 @@ def names_in_words(text: str) -> tuple[str, ...]:
 def _names(plain: str) -> tuple[str, ...]:
     names: list[str] = []
     for m in _INTRODUCED.finditer(plain.replace("’", "'")):
+        lead = m.group(0).lower().split()
+        if lead[0] in ("i", "i'm", "im") and m.group(1).split()[0].lower() in _NOT_AFTER_IM:
+            continue
         run = _lead_name(m.group(1))
         if run:
             names.append(" ".join(run))
