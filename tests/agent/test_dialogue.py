@@ -581,3 +581,13 @@ async def test_a_move_to_another_day_at_the_same_time_is_read_in_code(
     assert llm.requests == []
     # a clock time of its own besides "same time" is two answers: the model's
     assert read("move it to friday at 3, same time") is None
+
+
+def test_a_misheard_date_of_birth_is_no_request_after_identity(tools: ClinicContext) -> None:
+    from aida.agent.dialogue.route import only_identity
+
+    state = make_state(tools, None)
+    assert only_identity(state, "Hi, this is Jane Doe, data f- Birth March 3, 1985.")
+    assert only_identity(state, "Sure, it's Jane Doe, March 3rd 1985")
+    assert not only_identity(state, "Jane Doe, March 3rd 1985, can I book Friday at 10")
+    assert not only_identity(state, "Jane Doe, data of birth March 3rd 1985, cancel it")

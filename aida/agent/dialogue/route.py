@@ -113,11 +113,22 @@ _GREETING_WORDS = CLOSING | frozenset(
 )  # fmt: skip
 
 
+# What speech-to-text leaves of "date of birth" when it mishears it ("data f- Birth").
+_BIRTH_FRAGMENTS = frozenset({"data", "dated", "day", "birth", "of", "dob"})
+
+
 def only_identity(state: CallState, text: str) -> bool:
     """The turn says who the caller is and nothing else ("sure, it's Jane Doe, March 3rd
-    1985"), or only closing words: nothing in it for a model to act on."""
+    1985"), or only closing words: nothing in it for a model to act on. A word or two that are
+    left of a misheard "date of birth" ("Jane Doe, data f- Birth March 3") are no request
+    unless they name one."""
     rest = plain(without_identity(text, state.tools.now().year))
-    return all(w in _GREETING_WORDS for w in words(rest))
+    said = [w for w in words(rest) if w not in _GREETING_WORDS]
+    left = [w for w in said if w not in _BIRTH_FRAGMENTS and len(w) > 1]
+    if not left:
+        return True
+    misheard = len(left) < len(said)  # a fragment of the date of birth was in the turn
+    return misheard and len(left) <= 2 and resume_tool(rest, state.tools.now().year) is None
 
 
 def record_shadow(state: CallState, shadow: Reading | None, model_tools: list[str]) -> None:
