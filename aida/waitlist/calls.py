@@ -5,7 +5,8 @@ A pass: holds lapsed by now are released and their times offered to the next mat
 (`service.sweep`); then every offer still held and not yet dialled is called through the
 outbound dialer (aida.outbound.dialer), purpose "waitlist_offer", with the held row as the
 call's appointment and the offer's id in its refs (ids only). Calls go out only within
-REMINDER_CALL_HOURS. A patient who opted out of calls is never dialled: their offer is let go
+REMINDER_CALL_HOURS (a hold made outside them lasts until they begin plus the hold time:
+`service.hold_expiry`). A patient who opted out of calls is never dialled: their offer is let go
 at once, to the next match. A line that is busy or not answered leaves the hold to lapse, which
 passes the time on at the next pass.
 """

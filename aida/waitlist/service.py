@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from aida.config import Settings
 from aida.errors import (
     ClinicClosed,
     HoldExpired,
@@ -27,6 +28,7 @@ from aida.errors import (
     PatientNotFound,
     SlotTaken,
 )
+from aida.outbound.select import in_call_hours
 from aida.store.models import Appointment, AuditEntry, WaitlistEntry, WaitlistOffer
 from aida.tools.base import ClinicContext
 from aida.waitlist.wanted import Wanted, admits, resolve_wanted
@@ -44,6 +46,25 @@ class Joined:
 
 def hold_length(ctx: ClinicContext) -> dt.timedelta:
     return dt.timedelta(minutes=ctx.settings.waitlist_hold_minutes)
+
+
+def calls_open_at(settings: Settings, now: dt.datetime) -> dt.datetime:
+    """The first moment at or after `now` within REMINDER_CALL_HOURS (the clinic's local day)."""
+    if in_call_hours(settings, now):
+        return now
+    first, _ = settings.reminder_call_window
+    local = now.astimezone(settings.tz)
+    day = local.date() if local.time() < first else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, first, tzinfo=settings.tz).astimezone(now.tzinfo)
+
+
+def hold_expiry(settings: Settings, now: dt.datetime, slot_start: dt.datetime) -> dt.datetime:
+    """When a hold made at `now` lapses: WAITLIST_HOLD_MINUTES after offer calls can first go
+    out, not after the slot came free. A time freed at 8 PM is held until the next morning's
+    call hours plus the hold, so the first patient is called before it can pass on; never past
+    the slot's own start."""
+    hold = dt.timedelta(minutes=settings.waitlist_hold_minutes)
+    return min(calls_open_at(settings, now) + hold, slot_start)
 
 
 async def _audit(
@@ -119,8 +140,8 @@ async def offer_freed(
     """A time came free: hold it for the first matching waiting entry not yet offered it, and
     record the offer. None when nobody matches, or the time is taken (booked or held) already."""
     now = ctx.now()
-    if start <= now:
-        return None
+    if calls_open_at(ctx.settings, now) >= start:
+        return None  # over before anyone could be called about it
     freed = Appointment(
         id="freed", user_phone="", start_time=start, end_time=end, provider_id=provider_id
     )
@@ -128,7 +149,7 @@ async def offer_freed(
     for entry in await ctx.store.list_waitlist(status="waiting"):
         if entry.id in already or not matches(ctx, entry, freed):
             continue
-        expires = now + hold_length(ctx)
+        expires = hold_expiry(ctx.settings, now, start)
         try:
             hold = await ctx.store.hold_slot(
                 entry.patient_phone,

@@ -42,6 +42,7 @@ def offer_settings(settings: Settings, tmp_path: Any) -> Settings:
 @pytest.fixture
 async def offered(store: Store, jane: str, tools: ClinicContext, clock: Any) -> WaitlistOffer:
     """Marcus cancels Thursday at 3; Jane (first) and Lena wait for Thursday afternoons."""
+    clock.advance(dt.timedelta(hours=2))  # 10 AM: within call hours, so the hold is 15 minutes
     await store.upsert_patient(MARCUS, "Marcus Lee", date_of_birth=dt.date(1979, 11, 20))
     await store.upsert_patient(LENA, "Lena Park", date_of_birth=dt.date(1990, 6, 14))
     booked = await store.book(

@@ -22,7 +22,7 @@ from aida.tools.reschedule_appointment import reschedule_appointment
 from aida.waitlist import service
 
 TZ = ZoneInfo("America/New_York")
-NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=TZ)  # Monday
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=TZ)  # Monday, within call hours (09:00-19:00)
 ANN, BOB, CAT, DAN = "+12025550101", "+12025550102", "+12025550103", "+12025550104"
 
 
@@ -150,3 +150,24 @@ async def test_waitlist_two_matchers_racing_make_one_offer(
     assert len(made) == 1
     held = await ctx.store.list_appointments(start=start, end=end, status="held")
     assert len(held) == 1
+
+
+async def test_waitlist_hold_made_outside_call_hours_lasts_until_the_first_call_can_go_out(
+    ctx: ClinicContext, clock: FixedClock
+) -> None:
+    """Freed at 7:30 PM (after REMINDER_CALL_HOURS 09:00-19:00): the hold runs to the next
+    morning's 9:00 plus 15 minutes, so Bob is called before the time can pass to Cat; the
+    calendar's constraint keeps it from everyone meanwhile."""
+    clock.advance(local(2, 19, 30) - clock.now())
+    appt = await _setup(ctx, clock)
+    await cancel_appointment(ctx, ANN, appt)
+    (offer,) = await ctx.store.list_waitlist_offers()
+    assert offer.expires_at == local(3, 9, 15).astimezone(dt.UTC)
+    clock.advance(local(3, 9, 14) - clock.now())  # overnight and into call hours: still Bob's
+    assert await service.sweep(ctx) == []
+    with pytest.raises(SlotTaken):
+        await book_appointment(ctx, DAN, "Thursday at 3")
+    clock.advance(dt.timedelta(minutes=1))  # the hold time past call hours' start: the next match's
+    (nxt,) = await service.sweep(ctx)
+    assert nxt.entry_id == (await ctx.store.list_waitlist(phone=CAT))[0].id
+    assert nxt.expires_at == clock.now() + dt.timedelta(minutes=15)  # in hours: plain hold
